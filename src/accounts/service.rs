@@ -1,0 +1,181 @@
+//! Users, passwords and database-backed sessions.
+
+use crate::domain::{EmailAddress, NewPassword, PersonName};
+use crate::error::{AppError, AppResult};
+use crate::platform::crypto::{self, password};
+use crate::platform::db::{self, Db, Tx, now_ms};
+use sqlx::Row;
+
+const SESSION_TTL_MS: i64 = 30 * 24 * 3600 * 1000;
+
+/// One message for an unknown email and a wrong password.
+pub const BAD_CREDENTIALS: &str = "The email address or password is not right";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+}
+
+impl From<User> for super::CurrentUser {
+    fn from(u: User) -> Self {
+        super::CurrentUser {
+            id: u.id,
+            email: u.email,
+            name: u.name,
+        }
+    }
+}
+
+fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
+    Ok(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+    })
+}
+
+/// Validates sign-up fields together, so every problem is reported at once.
+pub fn parse_new_account(
+    name: &str,
+    email: &str,
+    password: &str,
+) -> AppResult<(PersonName, EmailAddress, NewPassword)> {
+    let name = PersonName::parse(name);
+    let email = EmailAddress::parse(email);
+    let pw = NewPassword::parse(password);
+    let mut errors = Vec::new();
+    if let Err(m) = &name {
+        errors.push(crate::error::FieldError {
+            field: "name".into(),
+            message: m.clone(),
+        });
+    }
+    if let Err(m) = &email {
+        errors.push(crate::error::FieldError {
+            field: "email".into(),
+            message: m.clone(),
+        });
+    }
+    if let Err(m) = &pw {
+        errors.push(crate::error::FieldError {
+            field: "password".into(),
+            message: m.clone(),
+        });
+    }
+    match (name, email, pw) {
+        (Ok(n), Ok(e), Ok(p)) => Ok((n, e, p)),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+/// Creates a user inside `tx`. A taken email is a field error.
+pub async fn create_user(
+    tx: &mut Tx<'_>,
+    name: &PersonName,
+    email: &EmailAddress,
+    password: &NewPassword,
+) -> AppResult<User> {
+    let hash = password::hash(password.expose().to_string()).await;
+    let user = User {
+        id: db::new_id(),
+        email: email.to_string(),
+        name: name.as_str().to_string(),
+    };
+    let inserted = sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&user.id)
+        .bind(&user.email)
+        .bind(&user.name)
+        .bind(&hash)
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await;
+    match inserted {
+        Ok(_) => Ok(user),
+        Err(e) if db::is_unique_violation(&e) => Err(AppError::field(
+            "email",
+            format!("An account with {email} already exists. Sign in instead"),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn find_by_email(db: &Db, email: &str) -> AppResult<Option<User>> {
+    let row = sqlx::query("SELECT id, email, name FROM users WHERE email = $1")
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(db)
+        .await?;
+    Ok(row.map(|r| user_from_row(&r)).transpose()?)
+}
+
+/// Checks an email and password. Unknown emails cost as much as wrong passwords
+/// and get the same message.
+pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<User> {
+    let email = email.trim().to_lowercase();
+    let row = sqlx::query("SELECT id, email, name, password_hash FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(db)
+        .await?;
+    let stored: Option<String> = row
+        .as_ref()
+        .map(|r| r.try_get("password_hash"))
+        .transpose()?;
+    if password::verify(password.to_string(), stored).await {
+        let row = row.ok_or(AppError::Internal)?;
+        Ok(user_from_row(&row)?)
+    } else {
+        Err(AppError::Invalid(vec![
+            crate::error::FieldError {
+                field: "email".into(),
+                message: BAD_CREDENTIALS.into(),
+            },
+            crate::error::FieldError {
+                field: "password".into(),
+                message: BAD_CREDENTIALS.into(),
+            },
+        ]))
+    }
+}
+
+/// Starts a session; returns the cookie value. Only its hash is stored.
+pub async fn create_session(db: &Db, user_id: &str) -> AppResult<String> {
+    let token = crypto::new_token();
+    let now = now_ms();
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(crypto::token_hash(&token))
+        .bind(user_id)
+        .bind(now)
+        .bind(now + SESSION_TTL_MS)
+        .execute(db)
+        .await?;
+    Ok(token)
+}
+
+pub async fn user_for_session(db: &Db, token: &str) -> AppResult<Option<User>> {
+    if !crypto::plausible_token(token) {
+        return Ok(None);
+    }
+    let row = sqlx::query(
+        "SELECT u.id, u.email, u.name, s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2",
+    )
+    .bind(crypto::token_hash(token))
+    .bind(now_ms())
+    .fetch_optional(db)
+    .await?;
+    match row {
+        Some(r) if crypto::token_matches(token, &r.try_get::<String, _>("token_hash")?) => {
+            Ok(Some(user_from_row(&r)?))
+        }
+        _ => Ok(None),
+    }
+}
+
+pub async fn end_session(db: &Db, token: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(crypto::token_hash(token))
+        .execute(db)
+        .await?;
+    Ok(())
+}

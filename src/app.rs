@@ -1,0 +1,56 @@
+//! The page shell and the routes.
+
+use crate::pages::accept::AcceptInvitationPage;
+use crate::pages::auth::{SignInPage, SignUpPage};
+use crate::pages::boards::BoardsPage;
+use crate::pages::home::HomePage;
+use crate::pages::not_found::NotFoundPage;
+use crate::pages::users::UsersPage;
+use crate::pages::workspace::{NewWorkspacePage, WorkspaceLayout};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
+use leptos_router::SsrMode;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body class="min-h-screen bg-zinc-50 text-zinc-900 antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/boardroom.css"/>
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/signin") view=SignInPage/>
+                <Route path=path!("/signup") view=SignUpPage/>
+                <Route path=path!("/workspaces/new") view=NewWorkspacePage/>
+                <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
+                <ParentRoute path=path!("/w/:wid") view=WorkspaceLayout>
+                    <Route path=path!("") view=BoardsPage/>
+                    <Route path=path!("boards") view=BoardsPage/>
+                    <Route path=path!("users") view=UsersPage/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,81 @@
+use super::{AccountIcon, Logo};
+use crate::accounts::api::SignOut;
+use crate::workspaces::WorkspaceContext;
+use leptos::html;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// The bar at the top of every workspace page: the workspace, its sections, and
+/// the account menu at the top right. The menu is a `<details>`, so it opens
+/// before the page's WASM has loaded.
+#[component]
+pub fn TopBar(ctx: WorkspaceContext) -> impl IntoView {
+    let base = format!("/w/{}", ctx.workspace.id);
+    let menu = NodeRef::<html::Details>::new();
+    let close = move |_| {
+        if let Some(d) = menu.get() {
+            d.set_open(false);
+        }
+    };
+    let sign_out = ServerAction::<SignOut>::new();
+    let others: Vec<_> = ctx
+        .workspaces
+        .iter()
+        .filter(|w| w.id != ctx.workspace.id)
+        .cloned()
+        .collect();
+    let item = "block px-4 py-2 text-sm text-zinc-800 hover:bg-zinc-100 focus:bg-zinc-100 focus:outline-none";
+    view! {
+        <header class="border-b border-zinc-200 bg-white">
+            <div class="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4">
+                <a href="/" class="shrink-0"><Logo/></a>
+                <span class="truncate text-sm font-medium text-zinc-600" data-testid="workspace-name">{ctx.workspace.name.clone()}</span>
+                <nav aria-label="Workspace" class="flex gap-1 text-sm">
+                    <A href=format!("{base}/boards") attr:class="rounded-md px-3 py-1.5 text-zinc-700 hover:bg-zinc-100 aria-[current=page]:bg-zinc-100 aria-[current=page]:font-semibold">"Boards"</A>
+                    <A href=format!("{base}/users") attr:class="rounded-md px-3 py-1.5 text-zinc-700 hover:bg-zinc-100 aria-[current=page]:bg-zinc-100 aria-[current=page]:font-semibold">"Users"</A>
+                </nav>
+                <details node_ref=menu class="relative ml-auto">
+                    <summary
+                        class="flex h-9 w-9 cursor-pointer list-none items-center justify-center rounded-full bg-zinc-100 text-zinc-700 hover:bg-zinc-200 [&::-webkit-details-marker]:hidden"
+                        aria-label="Account menu"
+                        title="Account"
+                    >
+                        <AccountIcon/>
+                    </summary>
+                    <div class="absolute right-0 z-20 mt-2 w-64 overflow-hidden rounded-md border border-zinc-200 bg-white py-1 shadow-lg">
+                        <div class="border-b border-zinc-100 px-4 py-2">
+                            <p class="truncate text-sm font-semibold text-zinc-900">{ctx.user.name.clone()}</p>
+                            <p class="truncate text-sm text-zinc-600">{ctx.user.email.clone()}</p>
+                        </div>
+                        <a href=format!("{base}/users") class=item on:click=close>"Users"</a>
+                        <a href=format!("{base}/boards") class=item on:click=close>"Boards"</a>
+                        <div class="border-t border-zinc-100 py-1">
+                            <p class="px-4 pt-1 text-xs font-medium uppercase tracking-wide text-zinc-500">"Workspaces"</p>
+                            {others
+                                .into_iter()
+                                .map(|w| view! { <a href=format!("/w/{}/boards", w.id) class=item on:click=close>{w.name}</a> })
+                                .collect_view()}
+                            <a href="/workspaces/new" class=item on:click=close>"New workspace"</a>
+                        </div>
+                        <div class="border-t border-zinc-100 pt-1">
+                            <ActionForm action=sign_out>
+                                <button type="submit" class=format!("{item} w-full text-left")>"Sign out"</button>
+                            </ActionForm>
+                        </div>
+                    </div>
+                </details>
+            </div>
+        </header>
+    }
+}
+
+/// The centred card the sign-in, sign-up and invitation pages sit in.
+#[component]
+pub fn AuthCard(children: Children) -> impl IntoView {
+    view! {
+        <div class="flex min-h-screen flex-col items-center bg-zinc-50 px-4 py-12">
+            <a href="/" class="mb-8"><Logo/></a>
+            <main class="w-full max-w-md rounded-lg border border-zinc-200 bg-white p-8 shadow-sm">{children()}</main>
+        </div>
+    }
+}

@@ -1,0 +1,232 @@
+//! Values that parse once and can be trusted everywhere after: email addresses,
+//! names and passwords. Compiled for the browser too, so forms and server agree.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A trimmed, lowercased email address of a plausible shape.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct EmailAddress(String);
+
+impl EmailAddress {
+    pub const MAX_LEN: usize = 254;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let email = raw.trim().to_lowercase();
+        if email.is_empty() {
+            return Err("Enter an email address".into());
+        }
+        if email.len() > Self::MAX_LEN {
+            return Err(format!(
+                "{email} is longer than {} characters",
+                Self::MAX_LEN
+            ));
+        }
+        let well_formed = match email.rsplit_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && local.len() <= 64
+                    && !local.starts_with('.')
+                    && !local.ends_with('.')
+                    && !local.contains("..")
+                    && local
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c))
+                    && domain.contains('.')
+                    && domain.split('.').all(|label| {
+                        !label.is_empty()
+                            && label.len() <= 63
+                            && !label.starts_with('-')
+                            && !label.ends_with('-')
+                            && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+                    })
+            }
+            None => false,
+        };
+        if well_formed {
+            Ok(EmailAddress(email))
+        } else {
+            Err(format!(
+                "Enter an email address in the correct format, like name@example.com{}",
+                if raw.trim().is_empty() {
+                    String::new()
+                } else {
+                    format!(" (\u{201c}{}\u{201d} is not)", raw.trim())
+                }
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for EmailAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl AsRef<str> for EmailAddress {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Splits what a person typed or pasted into an email field (commas, semicolons,
+/// spaces or newlines between addresses), dropping blanks and repeats while keeping order.
+pub fn split_email_list(raw: &str) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    raw.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .filter(|s| seen.insert(s.to_lowercase()))
+        .map(str::to_string)
+        .collect()
+}
+
+/// A person's display name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonName(String);
+
+impl PersonName {
+    pub const MAX_LEN: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let name = raw.trim();
+        if name.is_empty() {
+            return Err("Enter your name".into());
+        }
+        if name.chars().count() > Self::MAX_LEN {
+            return Err(format!(
+                "Name must be {} characters or fewer",
+                Self::MAX_LEN
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            return Err("Name must not contain control characters".into());
+        }
+        Ok(PersonName(name.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A workspace or board name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Title(String);
+
+impl Title {
+    pub const MAX_LEN: usize = 80;
+
+    /// `what` names the thing in messages, e.g. "workspace name".
+    pub fn parse(raw: &str, what: &str) -> Result<Self, String> {
+        let title = raw.trim();
+        if title.is_empty() {
+            return Err(format!("Enter a {what}"));
+        }
+        if title.chars().count() > Self::MAX_LEN {
+            return Err(format!(
+                "The {what} must be {} characters or fewer",
+                Self::MAX_LEN
+            ));
+        }
+        if title.chars().any(char::is_control) {
+            return Err(format!("The {what} must not contain control characters"));
+        }
+        Ok(Title(title.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: checked for length only, as current guidance advises.
+pub struct NewPassword(String);
+
+impl NewPassword {
+    pub const MIN_LEN: usize = 8;
+    pub const MAX_LEN: usize = 256;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let n = raw.chars().count();
+        if n == 0 {
+            return Err("Enter a password".into());
+        }
+        if n < Self::MIN_LEN {
+            return Err(format!(
+                "Password must be at least {} characters",
+                Self::MIN_LEN
+            ));
+        }
+        if n > Self::MAX_LEN {
+            return Err(format!(
+                "Password must be {} characters or fewer",
+                Self::MAX_LEN
+            ));
+        }
+        Ok(NewPassword(raw.to_string()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewPassword(…)")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lowercased() {
+        assert_eq!(
+            EmailAddress::parse("  Jane@Example.COM ").unwrap().as_str(),
+            "jane@example.com"
+        );
+    }
+
+    #[test]
+    fn malformed_emails_are_refused_with_the_format_hint() {
+        for bad in [
+            "jane",
+            "jane@",
+            "@x.com",
+            "jane@x",
+            "ja ne@x.com",
+            "jane@x..com",
+            ".j@x.com",
+            "j@-x.com",
+        ] {
+            let err = EmailAddress::parse(bad).unwrap_err();
+            assert!(err.contains("like name@example.com"), "{bad}: {err}");
+        }
+        assert_eq!(
+            EmailAddress::parse("  ").unwrap_err(),
+            "Enter an email address"
+        );
+    }
+
+    #[test]
+    fn email_lists_split_on_commas_and_newlines_without_repeats() {
+        assert_eq!(
+            split_email_list("a@x.com, b@x.com\nA@x.com;c@x.com  "),
+            vec!["a@x.com", "b@x.com", "c@x.com"]
+        );
+    }
+
+    #[test]
+    fn passwords_need_eight_characters() {
+        assert!(NewPassword::parse("1234567").is_err());
+        assert!(NewPassword::parse("12345678").is_ok());
+    }
+}

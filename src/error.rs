@@ -1,0 +1,125 @@
+//! The one error type every server function returns, readable by a person and by code.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A message that belongs next to one form field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+/// What went wrong, in words a person can act on.
+///
+/// Internal failures carry no detail: the cause is logged on the server and the
+/// browser only learns that something failed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    /// One or more fields need fixing; nothing was changed.
+    #[error("{}", first_message(.0))]
+    Invalid(Vec<FieldError>),
+    #[error("Sign in to continue")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("Too many attempts. Wait a minute and try again")]
+    RateLimited,
+    #[error("Something went wrong on our side. Try again in a moment")]
+    Internal,
+    /// The request could not be carried to the server function (network, encoding).
+    #[error("The request could not be completed: {0}")]
+    Transport(String),
+}
+
+fn first_message(errors: &[FieldError]) -> &str {
+    errors
+        .first()
+        .map(|e| e.message.as_str())
+        .unwrap_or("Check the form")
+}
+
+impl AppError {
+    /// A single field error.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    /// The message for `field`, if this error names it.
+    pub fn message_for(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => errors
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone()),
+            _ => None,
+        }
+    }
+
+    /// Every message for `field`, in order.
+    pub fn messages_for(&self, field: &str) -> Vec<String> {
+        match self {
+            AppError::Invalid(errors) => errors
+                .iter()
+                .filter(|e| e.field == field)
+                .map(|e| e.message.clone())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Every field error, or the whole error as one line with no field.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            AppError::Invalid(errors) => errors.clone(),
+            other => vec![FieldError {
+                field: String::new(),
+                message: other.to_string(),
+            }],
+        }
+    }
+
+    /// The HTTP status this error is reported with.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid(_) => 422,
+            AppError::Unauthenticated => 401,
+            AppError::Forbidden(_) => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict(_) => 409,
+            AppError::RateLimited => 429,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(msg) | ServerFnErrorErr::MissingArg(msg) => {
+                AppError::field("", format!("The form was incomplete: {msg}"))
+            }
+            other => AppError::Transport(other.to_string()),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        tracing::error!(error = %err, "database error");
+        AppError::Internal
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,33 @@
+//! Boardroom: self-hosted workspaces that people are invited into by email.
+//!
+//! Each capability is a module that owns its types, its server functions
+//! (`api`) and, on the server, its rules and storage (`service`). Pages and
+//! shared components are the browser's side; `platform`, `mail` and `server`
+//! exist only on the server.
+
+#![recursion_limit = "256"]
+
+pub mod accounts;
+pub mod app;
+pub mod boards;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod invitations;
+pub mod members;
+pub mod pages;
+pub mod workspaces;
+
+#[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod platform;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

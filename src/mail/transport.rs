@@ -1,0 +1,74 @@
+//! Where email goes: a real SMTP server, or (with none configured) the log and
+//! the dev mailbox.
+
+use super::OutgoingEmail;
+use super::mailbox::DevMailbox;
+use crate::platform::config::Config;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::time::Duration;
+
+pub enum Transport {
+    Smtp {
+        smtp: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
+    /// No SMTP configured: every email is logged, and kept for the dev mailbox page.
+    Log { mailbox: DevMailbox },
+}
+
+impl Transport {
+    pub fn from_config(config: &Config, mailbox: DevMailbox) -> Result<Self, String> {
+        match &config.smtp_url {
+            Some(url) => {
+                let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
+                    .map_err(|e| format!("SMTP_URL: {e}"))?
+                    .timeout(Some(Duration::from_secs(20)))
+                    .build();
+                let from = config
+                    .mail_from
+                    .parse()
+                    .map_err(|e| format!("MAIL_FROM: {e}"))?;
+                Ok(Transport::Smtp { smtp, from })
+            }
+            None => Ok(Transport::Log { mailbox }),
+        }
+    }
+
+    /// Delivers one email; the error is a short line for the outbox and the log.
+    pub async fn send(&self, email: &OutgoingEmail) -> Result<(), String> {
+        match self {
+            Transport::Smtp { smtp, from } => {
+                let mut builder = Message::builder()
+                    .from(from.clone())
+                    .to(email.to.parse().map_err(|e| format!("recipient: {e}"))?)
+                    .subject(&email.subject);
+                if let Some((name, address)) = &email.reply_to
+                    && let Ok(address) = address.parse()
+                {
+                    builder = builder.reply_to(Mailbox::new(Some(name.clone()), address));
+                }
+                let message = builder
+                    .multipart(MultiPart::alternative_plain_html(
+                        email.text.clone(),
+                        email.html.clone(),
+                    ))
+                    .map_err(|e| format!("building the message: {e}"))?;
+                smtp.send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }
+            Transport::Log { mailbox } => {
+                tracing::info!(
+                    to = %email.to,
+                    subject = %email.subject,
+                    link = email.link.as_deref().unwrap_or(""),
+                    "dev mailbox: email kept instead of sent (no SMTP_URL)"
+                );
+                mailbox.push(email.clone());
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! Server functions for members.
+
+use super::Member;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::platform::request;
+
+/// Everyone in the workspace.
+#[server(endpoint = "list_members")]
+pub async fn list_members(workspace_id: String) -> Result<Vec<Member>, AppError> {
+    let user = request::require_user().await?;
+    let state = request::state()?;
+    let access = crate::workspaces::service::access(&state.db, &user, &workspace_id).await?;
+    super::service::list(&state.db, &access).await
+}
+
+/// Removes someone from the workspace.
+#[server(endpoint = "remove_member")]
+pub async fn remove_member(workspace_id: String, user_id: String) -> Result<String, AppError> {
+    let user = request::require_user().await?;
+    let state = request::state()?;
+    let access = crate::workspaces::service::access(&state.db, &user, &workspace_id).await?;
+    let name = super::service::remove(&state.db, &access, &user_id).await?;
+    request::redirect_back_with(
+        "notice",
+        &format!("{name} was removed from {}", access.workspace_name),
+    );
+    Ok(name)
+}

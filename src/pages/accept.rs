@@ -1,0 +1,149 @@
+use crate::accounts::api::SignOut;
+use crate::components::{
+    AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, aria_invalid,
+    field_error, form_errors,
+};
+use crate::invitations::InvitationPreview;
+use crate::invitations::api::{
+    AcceptInvitation, AcceptInvitationNewAccount, AcceptInvitationSignIn, get_invitation_preview,
+};
+use crate::pages::page_title;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// Where the emailed link lands. Opening it changes nothing; each way of
+/// joining is a form the person submits.
+#[component]
+pub fn AcceptInvitationPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let preview = Resource::new(token, get_invitation_preview);
+    view! {
+        <AuthCard>
+            <Suspense fallback=|| view! { <p class="text-zinc-600">"Loading your invitation…"</p> }>
+                {move || Suspend::new(async move {
+                    match preview.await {
+                        Ok(p) => view! { <Invitation p token=token()/> }.into_any(),
+                        Err(e) => view! {
+                            <Title text="Invitation link can't be used · Boardroom"/>
+                            <h1 class="text-xl font-semibold">"This invitation link can't be used"</h1>
+                            <p class="mt-3 text-zinc-700" data-testid="invalid-link">{e.to_string()}"."</p>
+                            <p class="mt-6"><a class="font-medium text-indigo-700 underline" href="/">"Go to Boardroom"</a></p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AuthCard>
+    }
+}
+
+#[component]
+fn Invitation(p: InvitationPreview, token: String) -> impl IntoView {
+    let heading = format!("Join {}", p.workspace_name);
+    let body = view! {
+        <h1 class="text-2xl font-semibold">{heading}</h1>
+        <p class="mt-3 text-zinc-700">
+            <strong>{p.inviter_name.clone()}</strong>{format!(" ({}) invited you to join ", p.inviter_email)}
+            <strong>{p.workspace_name.clone()}</strong>" on Boardroom."
+        </p>
+        <dl class="mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded-md bg-zinc-50 p-3 text-sm">
+            <dt class="text-zinc-600">"Invitation for"</dt><dd class="font-medium">{p.email.clone()}</dd>
+            <dt class="text-zinc-600">"Expires"</dt><dd>{p.expires_at.clone()}</dd>
+        </dl>
+    };
+    let next = match &p.signed_in_as {
+        Some(me) if *me == p.email && p.already_member => view! {
+            <p class="mt-6 text-zinc-700">"You're already a member of this workspace."</p>
+            <p class="mt-4"><a class=PRIMARY_BUTTON href=format!("/w/{}/boards", p.workspace_id)>"Go to the workspace"</a></p>
+        }.into_any(),
+        Some(me) if *me == p.email => view! { <AcceptAsSignedIn token/> }.into_any(),
+        Some(me) => view! { <WrongAccount invited=p.email.clone() me=me.clone() token/> }.into_any(),
+        None if p.account_exists => view! { <SignInToAccept email=p.email.clone() token/> }.into_any(),
+        None => view! { <SignUpToAccept email=p.email.clone() token/> }.into_any(),
+    };
+    view! {
+        <Title text=format!("Join {} · Boardroom", p.workspace_name)/>
+        {body}
+        <div class="mt-6">{next}</div>
+    }
+}
+
+#[component]
+fn AcceptAsSignedIn(token: String) -> impl IntoView {
+    let action = ServerAction::<AcceptInvitation>::new();
+    let errors = form_errors(action.value());
+    view! {
+        <ErrorSummary form="accept" errors/>
+        <ActionForm action attr:class="mt-4">
+            <input type="hidden" name="token" value=token/>
+            <button type="submit" class=format!("{PRIMARY_BUTTON} w-full") disabled=move || action.pending().get()>"Accept invitation"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn WrongAccount(invited: String, me: String, token: String) -> impl IntoView {
+    let action = ServerAction::<SignOut>::new();
+    view! {
+        <div role="alert" class="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
+            {format!("This invitation was sent to {invited}, but you're signed in as {me}.")}
+        </div>
+        <ActionForm action attr:class="mt-4">
+            <input type="hidden" name="next" value=format!("/invite/{token}")/>
+            <button type="submit" class=format!("{SECONDARY_BUTTON} w-full")>"Sign out and continue"</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn SignInToAccept(email: String, token: String) -> impl IntoView {
+    let action = ServerAction::<AcceptInvitationSignIn>::new();
+    let errors = form_errors(action.value());
+    let password_error = field_error(errors, "password");
+    view! {
+        <Title text=page_title("Sign in to join", Signal::derive(move || !errors.get().is_empty()))/>
+        <p class="text-sm text-zinc-700">"You already have a Boardroom account. Sign in to accept."</p>
+        <div class="mt-4 space-y-4">
+            <ErrorSummary form="accept" errors/>
+            <ActionForm action attr:novalidate=true attr:class="space-y-4">
+                <input type="hidden" name="token" value=token/>
+                <Field id="accept-email" label="Email address">
+                    <input id="accept-email" type="email" value=email readonly=true class=INPUT/>
+                </Field>
+                <Field id="accept-password" label="Password" error=password_error>
+                    <input id="accept-password" name="password" type="password" autocomplete="current-password" class=INPUT aria-invalid=aria_invalid(password_error)/>
+                </Field>
+                <button type="submit" class=format!("{PRIMARY_BUTTON} w-full") disabled=move || action.pending().get()>"Sign in and accept"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+#[component]
+fn SignUpToAccept(email: String, token: String) -> impl IntoView {
+    let action = ServerAction::<AcceptInvitationNewAccount>::new();
+    let errors = form_errors(action.value());
+    let name_error = field_error(errors, "name");
+    let password_error = field_error(errors, "password");
+    view! {
+        <Title text=page_title("Create your account", Signal::derive(move || !errors.get().is_empty()))/>
+        <p class="text-sm text-zinc-700">"Create your account to accept."</p>
+        <div class="mt-4 space-y-4">
+            <ErrorSummary form="accept" errors/>
+            <ActionForm action attr:novalidate=true attr:class="space-y-4">
+                <input type="hidden" name="token" value=token/>
+                <Field id="accept-email" label="Email address" hint="The invitation was sent to this address.">
+                    <input id="accept-email" type="email" value=email readonly=true class=INPUT aria-describedby="accept-email-hint"/>
+                </Field>
+                <Field id="accept-name" label="Your name" error=name_error>
+                    <input id="accept-name" name="name" type="text" autocomplete="name" class=INPUT aria-invalid=aria_invalid(name_error)/>
+                </Field>
+                <Field id="accept-password" label="Password" hint="At least 8 characters." error=password_error>
+                    <input id="accept-password" name="password" type="password" autocomplete="new-password" class=INPUT aria-invalid=aria_invalid(password_error)/>
+                </Field>
+                <button type="submit" class=format!("{PRIMARY_BUTTON} w-full") disabled=move || action.pending().get()>"Create account and join"</button>
+            </ActionForm>
+        </div>
+    }
+}

@@ -1,0 +1,100 @@
+use crate::boards::Board;
+use crate::boards::api::{CreateBoard, list_boards};
+use crate::components::{
+    ErrorSummary, Field, INPUT, PRIMARY_BUTTON, StatusMessage, aria_invalid, field_error,
+    form_errors,
+};
+use crate::pages::page_title;
+use crate::workspaces::WorkspaceContext;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn BoardsPage() -> impl IntoView {
+    let ctx = expect_context::<WorkspaceContext>();
+    let workspace_id = ctx.workspace.id.clone();
+    let create = ServerAction::<CreateBoard>::new();
+    let boards = Resource::new(move || create.version().get(), {
+        let id = workspace_id.clone();
+        move |_| list_boards(id.clone())
+    });
+    let query = use_query_map();
+    let joined = query.read_untracked().get("joined").is_some();
+    let notice = RwSignal::new(if joined {
+        Some(format!("You've joined {}.", ctx.workspace.name))
+    } else {
+        query.read_untracked().get("notice")
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(name)) = create.value().get() {
+            notice.set(Some(format!("Board \u{201c}{name}\u{201d} created")));
+        }
+    });
+    let errors = form_errors(create.value());
+    view! {
+        <Title text=page_title("Boards", Signal::derive(move || !errors.get().is_empty()))/>
+        <div class="space-y-8">
+            <div>
+                <h1 class="text-2xl font-semibold">"Boards"</h1>
+                <p class="mt-1 text-sm text-zinc-600">{format!("What {} is working on.", ctx.workspace.name)}</p>
+            </div>
+            <StatusMessage message=notice/>
+            {ctx.can_manage().then(|| view! { <NewBoardForm action=create workspace_id=workspace_id.clone()/> })}
+            <Suspense fallback=|| view! { <p class="text-zinc-600">"Loading boards…"</p> }>
+                {move || Suspend::new(async move {
+                    match boards.await {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-8 text-center text-zinc-600">"No boards yet."</p>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="grid gap-4 sm:grid-cols-2" aria-label="Boards">
+                                {list.into_iter().map(|b| view! { <BoardCard board=b/> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p class="text-red-700">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+}
+
+#[component]
+fn NewBoardForm(action: ServerAction<CreateBoard>, workspace_id: String) -> impl IntoView {
+    let errors = form_errors(action.value());
+    let name_error = field_error(errors, "name");
+    let content_error = field_error(errors, "content");
+    view! {
+        <section aria-labelledby="new-board-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
+            <h2 id="new-board-title" class="text-lg font-semibold">"New board"</h2>
+            <div class="mt-4 space-y-4">
+                <ErrorSummary form="board" errors/>
+                <ActionForm action attr:novalidate=true attr:class="space-y-4">
+                    <input type="hidden" name="workspace_id" value=workspace_id/>
+                    <Field id="board-name" label="Name" error=name_error>
+                        <input id="board-name" name="name" type="text" class=INPUT aria-invalid=aria_invalid(name_error)/>
+                    </Field>
+                    <Field id="board-content" label="Content" error=content_error>
+                        <textarea id="board-content" name="content" rows="4" class=INPUT aria-invalid=aria_invalid(content_error)></textarea>
+                    </Field>
+                    <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>"Create board"</button>
+                </ActionForm>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn BoardCard(board: Board) -> impl IntoView {
+    view! {
+        <li class="rounded-lg border border-zinc-200 bg-white p-5 shadow-sm">
+            <h2 class="font-semibold">{board.name}</h2>
+            <p class="mt-2 whitespace-pre-line text-sm text-zinc-700">{board.content}</p>
+            <p class="mt-3 text-xs text-zinc-500">
+                {board.created_by.map(|by| format!("By {by} · ")).unwrap_or_default()}
+                {board.created_at}
+            </p>
+        </li>
+    }
+}

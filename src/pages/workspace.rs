@@ -1,0 +1,68 @@
+use crate::components::{
+    AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, TopBar, aria_invalid, field_error,
+    form_errors,
+};
+use crate::pages::page_title;
+use crate::workspaces::api::{CreateWorkspace, get_workspace_context};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::use_params_map;
+
+/// The frame of every workspace page. Loads who is looking and where, provides
+/// it as context to the page inside, and draws the top bar.
+#[component]
+pub fn WorkspaceLayout() -> impl IntoView {
+    let params = use_params_map();
+    let context = Resource::new(
+        move || params.read().get("wid").unwrap_or_default(),
+        get_workspace_context,
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="p-8 text-zinc-600">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match context.await {
+                    Ok(ctx) => {
+                        provide_context(ctx.clone());
+                        view! {
+                            <TopBar ctx/>
+                            <main class="mx-auto max-w-6xl px-4 py-8"><Outlet/></main>
+                        }
+                            .into_any()
+                    }
+                    Err(e) => view! {
+                        <Title text="Workspace not available · Boardroom"/>
+                        <AuthCard>
+                            <h1 class="text-xl font-semibold">"This workspace is not available"</h1>
+                            <p class="mt-2 text-zinc-700">{e.to_string()}"."</p>
+                            <p class="mt-6"><a class="font-medium text-indigo-700 underline" href="/">"Go to your workspaces"</a></p>
+                        </AuthCard>
+                    }
+                        .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn NewWorkspacePage() -> impl IntoView {
+    let action = ServerAction::<CreateWorkspace>::new();
+    let errors = form_errors(action.value());
+    let name_error = field_error(errors, "workspace");
+    view! {
+        <Title text=page_title("New workspace", Signal::derive(move || !errors.get().is_empty()))/>
+        <AuthCard>
+            <h1 class="text-2xl font-semibold">"New workspace"</h1>
+            <div class="mt-6 space-y-6">
+                <ErrorSummary form="workspace" errors/>
+                <ActionForm action attr:novalidate=true attr:class="space-y-5">
+                    <Field id="workspace-workspace" label="Workspace name" hint="Names are unique: this is how people and scripts find it." error=name_error>
+                        <input id="workspace-workspace" name="workspace" type="text" class=INPUT aria-invalid=aria_invalid(name_error)/>
+                    </Field>
+                    <button type="submit" class=format!("{PRIMARY_BUTTON} w-full") disabled=move || action.pending().get()>"Create workspace"</button>
+                </ActionForm>
+            </div>
+        </AuthCard>
+    }
+}

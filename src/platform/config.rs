@@ -1,0 +1,246 @@
+//! Configuration from the environment. A bad value stops start-up with a message
+//! that names the variable.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+use url::Url;
+
+/// A value that must never be printed (it may hold a password).
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `sqlite://path` or `postgres://…`.
+    pub database_url: Secret,
+    /// lettre's `smtp://` / `smtps://` form; `None` means the dev mailbox.
+    pub smtp_url: Option<Secret>,
+    /// The From header of every email.
+    pub mail_from: String,
+    /// Where the app is reached from outside; links in emails start with it.
+    pub base_url: Url,
+    pub listen: SocketAddr,
+    pub invitation_ttl: Duration,
+    /// Serve the dev mailbox even when not on loopback (it shows live links).
+    pub dev_mailbox_forced: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|key| std::env::var(key).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads configuration through `get`, so tests can pass their own values.
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let err = |var, message: String| ConfigError { var, message };
+
+        let listen: SocketAddr = match get("LISTEN_ADDR") {
+            Some(v) => v.parse().map_err(|_| {
+                err(
+                    "LISTEN_ADDR",
+                    format!("expected an address like 127.0.0.1:3000, got {v:?}"),
+                )
+            })?,
+            None => "127.0.0.1:3000".parse().expect("valid default"),
+        };
+
+        let database_url =
+            get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/boardroom.db".into());
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            return Err(err(
+                "DATABASE_URL",
+                "expected sqlite://PATH or postgres://USER@HOST/DB".into(),
+            ));
+        }
+
+        let smtp_url = match get("SMTP_URL") {
+            Some(v) => {
+                let parsed =
+                    Url::parse(&v).map_err(|e| err("SMTP_URL", format!("not a URL ({e})")))?;
+                if !matches!(parsed.scheme(), "smtp" | "smtps") {
+                    return Err(err(
+                        "SMTP_URL",
+                        "expected smtp://HOST:PORT or smtps://USER:PASSWORD@HOST".into(),
+                    ));
+                }
+                if parsed.host_str().is_none() {
+                    return Err(err("SMTP_URL", "the URL names no host".into()));
+                }
+                Some(Secret(v))
+            }
+            None => None,
+        };
+
+        let mail_from =
+            get("MAIL_FROM").unwrap_or_else(|| "Boardroom <boardroom@localhost>".into());
+        if mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(err(
+                "MAIL_FROM",
+                format!(
+                    "expected an address like \"Boardroom <noreply@example.com>\", got {mail_from:?}"
+                ),
+            ));
+        }
+
+        let base_url = match get("BASE_URL") {
+            Some(v) => {
+                let url =
+                    Url::parse(&v).map_err(|e| err("BASE_URL", format!("not a URL ({e})")))?;
+                if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+                    return Err(err("BASE_URL", "expected http(s)://HOST[:PORT]".into()));
+                }
+                url
+            }
+            None => Url::parse(&format!("http://{listen}")).expect("valid default"),
+        };
+
+        let invitation_ttl = match get("INVITATION_TTL") {
+            Some(v) => parse_duration(&v).ok_or_else(|| {
+                err(
+                    "INVITATION_TTL",
+                    format!("expected a duration like 7d, 48h or 30m, got {v:?}"),
+                )
+            })?,
+            None => Duration::from_secs(7 * 24 * 3600),
+        };
+
+        let dev_mailbox_forced = match get("DEV_MAILBOX").as_deref() {
+            None | Some("0") | Some("false") => false,
+            Some("1") | Some("true") => true,
+            Some(v) => {
+                return Err(err(
+                    "DEV_MAILBOX",
+                    format!("expected true or false, got {v:?}"),
+                ));
+            }
+        };
+
+        Ok(Config {
+            database_url: Secret(database_url),
+            smtp_url,
+            mail_from,
+            base_url,
+            listen,
+            invitation_ttl,
+            dev_mailbox_forced,
+        })
+    }
+
+    /// The dev mailbox shows live invitation links, so it exists only without
+    /// SMTP and only on loopback, unless forced on.
+    pub fn dev_mailbox_enabled(&self) -> bool {
+        self.smtp_url.is_none() && (self.listen.ip().is_loopback() || self.dev_mailbox_forced)
+    }
+
+    /// Cookies get `Secure` when people reach the app over https.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    /// An absolute URL for `path` (which starts with `/`).
+    pub fn url_for(&self, path: &str) -> String {
+        format!("{}{}", self.base_url.as_str().trim_end_matches('/'), path)
+    }
+}
+
+fn parse_duration(v: &str) -> Option<Duration> {
+    let v = v.trim();
+    let split = v.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = v.split_at(split);
+    let n: u64 = n.parse().ok().filter(|n| *n > 0)?;
+    let secs = match unit {
+        "d" => n.checked_mul(86_400)?,
+        "h" => n.checked_mul(3_600)?,
+        "m" => n.checked_mul(60)?,
+        "s" => n,
+        _ => return None,
+    };
+    Some(Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let vars: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| vars.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_run_on_a_laptop() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.invitation_ttl, Duration::from_secs(7 * 86_400));
+        assert!(c.dev_mailbox_enabled());
+        assert_eq!(c.url_for("/invite/x"), "http://127.0.0.1:3000/invite/x");
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (var, value) in [
+            ("LISTEN_ADDR", "localhost"),
+            ("DATABASE_URL", "mysql://x"),
+            ("SMTP_URL", "http://mail"),
+            ("BASE_URL", "ftp://x"),
+            ("INVITATION_TTL", "7 weeks"),
+            ("DEV_MAILBOX", "maybe"),
+            ("MAIL_FROM", "not an address"),
+        ] {
+            let e = config(&[(var, value)]).unwrap_err();
+            assert_eq!(e.var, var);
+        }
+    }
+
+    #[test]
+    fn dev_mailbox_is_off_with_smtp_or_off_loopback() {
+        assert!(
+            !config(&[("SMTP_URL", "smtp://127.0.0.1:1025")])
+                .unwrap()
+                .dev_mailbox_enabled()
+        );
+        assert!(
+            !config(&[("LISTEN_ADDR", "0.0.0.0:3000")])
+                .unwrap()
+                .dev_mailbox_enabled()
+        );
+        assert!(
+            config(&[("LISTEN_ADDR", "0.0.0.0:3000"), ("DEV_MAILBOX", "true")])
+                .unwrap()
+                .dev_mailbox_enabled()
+        );
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let c = config(&[("SMTP_URL", "smtps://u:hunter2@mail.example.com")]).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

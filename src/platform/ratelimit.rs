@@ -1,0 +1,82 @@
+//! A small fixed-window limiter for what can be abused: sign-in, sign-up,
+//! invitations and accept attempts. In memory, per app instance.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+pub struct RateLimiter {
+    windows: Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+/// How many attempts a key may make per window.
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    pub max: u32,
+    pub per: Duration,
+}
+
+impl Limit {
+    pub const SIGN_IN: Limit = Limit {
+        max: 10,
+        per: Duration::from_secs(60),
+    };
+    pub const SIGN_UP: Limit = Limit {
+        max: 10,
+        per: Duration::from_secs(600),
+    };
+    pub const INVITE: Limit = Limit {
+        max: 200,
+        per: Duration::from_secs(3600),
+    };
+    pub const ACCEPT: Limit = Limit {
+        max: 30,
+        per: Duration::from_secs(60),
+    };
+}
+
+impl Default for RateLimiter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RateLimiter {
+    pub fn new() -> Self {
+        RateLimiter {
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one attempt for `key`; false when the key is over its limit.
+    pub fn check(&self, key: &str, limit: Limit) -> bool {
+        let now = Instant::now();
+        let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
+        if windows.len() > 100_000 {
+            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(3600));
+        }
+        let entry = windows.entry(key.to_string()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= limit.per {
+            *entry = (now, 0);
+        }
+        entry.1 += 1;
+        entry.1 <= limit.max
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_past_the_limit_per_key() {
+        let limiter = RateLimiter::new();
+        let limit = Limit {
+            max: 3,
+            per: Duration::from_secs(60),
+        };
+        assert!((0..3).all(|_| limiter.check("a", limit)));
+        assert!(!limiter.check("a", limit));
+        assert!(limiter.check("b", limit));
+    }
+}

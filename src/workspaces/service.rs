@@ -1,0 +1,158 @@
+//! Creating workspaces and checking membership. Every server function that
+//! touches a workspace goes through `access`.
+
+use super::{WorkspaceContext, WorkspaceSummary};
+use crate::accounts::service::User;
+use crate::domain::Title;
+use crate::error::{AppError, AppResult};
+use crate::platform::db::{self, Db, Tx, now_ms};
+use sqlx::Row;
+
+/// A member's standing in one workspace.
+#[derive(Clone, Debug)]
+pub struct Access {
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub user: User,
+    pub is_owner: bool,
+}
+
+impl Access {
+    /// Refuses unless the member may manage people and boards; `doing` completes
+    /// "Only workspace owners can …".
+    pub fn require_manager(&self, doing: &str) -> AppResult<()> {
+        if self.is_owner {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "Only workspace owners can {doing}"
+            )))
+        }
+    }
+}
+
+/// The caller's access to `workspace_id`. A workspace they are not in is "not
+/// found", so ids of other workspaces reveal nothing.
+pub async fn access(db: &Db, user: &User, workspace_id: &str) -> AppResult<Access> {
+    let row = sqlx::query(
+        "SELECT w.name, m.is_owner FROM workspaces w JOIN memberships m ON m.workspace_id = w.id \
+         WHERE w.id = $1 AND m.user_id = $2",
+    )
+    .bind(workspace_id)
+    .bind(&user.id)
+    .fetch_optional(db)
+    .await?;
+    let row = row.ok_or_else(not_found)?;
+    Ok(Access {
+        workspace_id: workspace_id.to_string(),
+        workspace_name: row.try_get("name")?,
+        user: user.clone(),
+        is_owner: row.try_get::<i64, _>("is_owner")? == 1,
+    })
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("This workspace does not exist, or you are not a member of it".into())
+}
+
+/// Creates a workspace owned by `owner`, inside `tx`.
+pub async fn create(tx: &mut Tx<'_>, owner: &User, name: &Title) -> AppResult<WorkspaceSummary> {
+    let id = db::new_id();
+    let now = now_ms();
+    let inserted = sqlx::query("INSERT INTO workspaces (id, name, name_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&id)
+        .bind(name.as_str())
+        .bind(name.as_str().to_lowercase())
+        .bind(&owner.id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await;
+    match inserted {
+        Ok(_) => {}
+        Err(e) if db::is_unique_violation(&e) => {
+            return Err(AppError::field(
+                "workspace",
+                format!(
+                    "A workspace named \u{201c}{}\u{201d} already exists. Choose another name",
+                    name.as_str()
+                ),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    sqlx::query("INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at) VALUES ($1, $2, 1, NULL, $3)")
+        .bind(&id)
+        .bind(&owner.id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    record(tx, &id, Some(&owner.id), "workspace.create", name.as_str()).await?;
+    Ok(WorkspaceSummary {
+        id,
+        name: name.as_str().to_string(),
+        is_owner: true,
+    })
+}
+
+/// The workspaces `user_id` belongs to, by name.
+pub async fn list_for_user(db: &Db, user_id: &str) -> AppResult<Vec<WorkspaceSummary>> {
+    let rows = sqlx::query(
+        "SELECT w.id, w.name, m.is_owner FROM workspaces w JOIN memberships m ON m.workspace_id = w.id \
+         WHERE m.user_id = $1 ORDER BY w.name_key",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(WorkspaceSummary {
+                id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                is_owner: r.try_get::<i64, _>("is_owner")? == 1,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// Where a signed-in person starts: their first workspace's boards, or the page
+/// that creates one.
+pub async fn home_path(db: &Db, user_id: &str) -> AppResult<String> {
+    Ok(match list_for_user(db, user_id).await?.first() {
+        Some(w) => format!("/w/{}/boards", w.id),
+        None => "/workspaces/new".to_string(),
+    })
+}
+
+pub async fn context(db: &Db, user: &User, workspace_id: &str) -> AppResult<WorkspaceContext> {
+    let access = access(db, user, workspace_id).await?;
+    Ok(WorkspaceContext {
+        user: user.clone().into(),
+        workspace: WorkspaceSummary {
+            id: access.workspace_id,
+            name: access.workspace_name,
+            is_owner: access.is_owner,
+        },
+        workspaces: list_for_user(db, &user.id).await?,
+    })
+}
+
+/// Appends to the workspace's audit trail, inside the change it describes.
+pub async fn record(
+    tx: &mut Tx<'_>,
+    workspace_id: &str,
+    actor_id: Option<&str>,
+    action: &str,
+    subject: &str,
+) -> AppResult<()> {
+    sqlx::query("INSERT INTO audit_events (id, workspace_id, actor_id, action, subject, at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(db::new_id())
+        .bind(workspace_id)
+        .bind(actor_id)
+        .bind(action)
+        .bind(subject)
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

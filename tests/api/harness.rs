@@ -1,0 +1,310 @@
+//! `TestApp`: one running Boardroom and typed helpers to drive it.
+
+use crate::smtp::SmtpServer;
+use boardroom::error::AppError;
+use boardroom::platform::config::Config;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::sync::Once;
+use tokio::sync::oneshot;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server the tests create their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub smtp: SmtpServer,
+    /// A pool of its own on the app's database, for arranging and checking.
+    pub db: sqlx::AnyPool,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<Result<(), String>>>,
+}
+
+static TRACING: Once = Once::new();
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, &[]).await
+    }
+
+    /// Starts the app with extra environment variables (e.g. a dead SMTP_URL).
+    pub async fn spawn_with(backend: Backend, vars: &[(&str, &str)]) -> TestApp {
+        TRACING.call_once(|| {
+            if std::env::var("TEST_LOG").is_ok() {
+                tracing_subscriber::fmt()
+                    .with_env_filter("info,sqlx=warn")
+                    .with_test_writer()
+                    .init();
+            }
+        });
+        sqlx::any::install_default_drivers();
+        let database_url = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join("boardroom-tests");
+                std::fs::create_dir_all(&dir).unwrap();
+                format!(
+                    "sqlite://{}",
+                    dir.join(format!("{}.db", uuid::Uuid::new_v4())).display()
+                )
+            }
+            Backend::Postgres => {
+                let name = format!("boardroom_test_{}", uuid::Uuid::new_v4().simple());
+                let admin = postgres_admin_url();
+                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+                    .await
+                    .expect("PostgreSQL must be running on 127.0.0.1:5432 (see scripts/test.sh)");
+                sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE {name}").as_str())
+                    .await
+                    .unwrap();
+                let base = admin.rsplit_once('/').unwrap().0;
+                format!("{base}/{name}")
+            }
+        };
+        let smtp = SmtpServer::start().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
+        let mut env: HashMap<String, String> = HashMap::from([
+            ("DATABASE_URL".into(), database_url.clone()),
+            ("SMTP_URL".into(), smtp_url),
+            ("BASE_URL".into(), address.clone()),
+        ]);
+        for (k, v) in vars {
+            env.insert(k.to_string(), v.to_string());
+        }
+        let config =
+            Config::from_lookup(|k| env.get(k).cloned()).expect("test configuration is valid");
+
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(boardroom::server::serve(config, listener, async move {
+            let _ = rx.await;
+        }));
+
+        let app = TestApp {
+            address,
+            smtp,
+            db: wait_for_database(&database_url).await,
+            shutdown: Some(tx),
+            server: Some(server),
+        };
+        app.wait_until_ready().await;
+        app
+    }
+
+    async fn wait_until_ready(&self) {
+        let client = reqwest::Client::new();
+        for _ in 0..200 {
+            if let Ok(r) = client.get(format!("{}/healthz", self.address)).send().await
+                && r.status().is_success()
+            {
+                return;
+            }
+            tokio::task::yield_now().await;
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the app did not become ready");
+    }
+
+    /// A person with a browser of their own (their own cookies).
+    pub fn person(&self) -> Person {
+        Person {
+            address: self.address.clone(),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+        }
+    }
+
+    /// Stops the app as SIGTERM would, and waits for it.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap().unwrap();
+        }
+    }
+
+    /// Moves an invitation's expiry into the past.
+    pub async fn expire_invitations_for(&self, email: &str) {
+        sqlx::query("UPDATE invitations SET expires_at = 1 WHERE email = $1")
+            .bind(email)
+            .execute(&self.db)
+            .await
+            .unwrap();
+    }
+
+    pub async fn count(&self, sql: &str, arg: &str) -> i64 {
+        use sqlx::Row;
+        sqlx::query(sql)
+            .bind(arg)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+            .get::<i64, _>(0)
+    }
+}
+
+async fn wait_for_database(url: &str) -> sqlx::AnyPool {
+    // The app creates and migrates the database as it starts.
+    for _ in 0..200 {
+        if let Ok(pool) = sqlx::any::AnyPoolOptions::new()
+            .max_connections(2)
+            .connect(url)
+            .await
+        {
+            if sqlx::query("SELECT COUNT(*) FROM users")
+                .fetch_one(&pool)
+                .await
+                .is_ok()
+            {
+                return pool;
+            }
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("the app's database never appeared at {url}");
+}
+
+/// One browser, calling server functions the way the hydrated page does.
+pub struct Person {
+    pub address: String,
+    pub http: reqwest::Client,
+}
+
+/// What a server function answered: the value or the error, and where it
+/// would send the browser next.
+pub struct Answer<T> {
+    pub result: Result<T, AppError>,
+    pub status: u16,
+    pub redirect: Option<String>,
+}
+
+impl<T: std::fmt::Debug> Answer<T> {
+    pub fn ok(self) -> T {
+        match self.result {
+            Ok(v) => v,
+            Err(e) => panic!("expected success, got {} {e:?}", self.status),
+        }
+    }
+
+    pub fn err(self) -> AppError {
+        match self.result {
+            Ok(v) => panic!("expected an error, got {v:?}"),
+            Err(e) => e,
+        }
+    }
+}
+
+impl Person {
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Answer<T> {
+        let res = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.address))
+            .form(form)
+            .send()
+            .await
+            .expect("request failed");
+        let status = res.status().as_u16();
+        let redirect = res
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = res.text().await.unwrap();
+        let result = if (200..300).contains(&status) {
+            Ok(serde_json::from_str(&body)
+                .unwrap_or_else(|e| panic!("{endpoint}: bad body {body:?}: {e}")))
+        } else {
+            Err(serde_json::from_str(&body)
+                .unwrap_or_else(|e| panic!("{endpoint}: bad error {status} {body:?}: {e}")))
+        };
+        Answer {
+            result,
+            status,
+            redirect,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Signs up and returns the new workspace's id.
+    pub async fn sign_up(&self, name: &str, email: &str, workspace: &str) -> String {
+        let a = self
+            .call::<()>(
+                "sign_up",
+                &[
+                    ("name", name),
+                    ("email", email),
+                    ("password", "correct horse"),
+                    ("workspace", workspace),
+                ],
+            )
+            .await;
+        let redirect = a.redirect.clone().expect("sign-up sends the browser on");
+        a.ok();
+        redirect
+            .trim_start_matches("/w/")
+            .trim_end_matches("/boards")
+            .to_string()
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Answer<()> {
+        self.call("sign_in", &[("email", email), ("password", password)])
+            .await
+    }
+
+    pub async fn invite(
+        &self,
+        workspace: &str,
+        emails: &str,
+    ) -> Answer<boardroom::invitations::InviteReport> {
+        self.call(
+            "invite_user",
+            &[("workspace_id", workspace), ("emails", emails)],
+        )
+        .await
+    }
+
+    pub async fn pending(
+        &self,
+        workspace: &str,
+    ) -> Answer<Vec<boardroom::invitations::PendingInvitation>> {
+        self.call("pending_invitations", &[("workspace_id", workspace)])
+            .await
+    }
+
+    pub async fn members(&self, workspace: &str) -> Answer<Vec<boardroom::members::Member>> {
+        self.call("list_members", &[("workspace_id", workspace)])
+            .await
+    }
+
+    pub async fn accept_new(&self, token: &str, name: &str, password: &str) -> Answer<()> {
+        self.call(
+            "accept_invitation_new_account",
+            &[("token", token), ("name", name), ("password", password)],
+        )
+        .await
+    }
+}

@@ -1,0 +1,470 @@
+use crate::harness::{Backend, TestApp};
+use crate::on_both_databases;
+use boardroom::error::AppError;
+use boardroom::invitations::Delivery;
+
+on_both_databases!(
+    invite_email_accept_and_become_active,
+    opening_the_link_changes_nothing,
+    a_used_link_cannot_be_used_again,
+    tampered_expired_and_revoked_links_get_one_message,
+    inviting_again_renews_instead_of_duplicating,
+    bad_addresses_and_members_get_specific_messages,
+    a_batch_invites_the_good_and_reports_the_bad,
+    an_existing_user_signs_in_to_accept,
+    signed_in_as_someone_else_never_accepts,
+    two_simultaneous_accepts_give_one_membership,
+    a_dead_smtp_server_never_fails_the_invite,
+);
+
+async fn invite_email_accept_and_become_active(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner
+        .sign_up("Ada Lovelace", "ada@example.com", "Acme")
+        .await;
+
+    let report = owner.invite(&ws, "Jon@Example.com").await.ok();
+    assert_eq!(report.summary(), "Invitation sent to jon@example.com");
+    let pending = owner.pending(&ws).await.ok();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].email, "jon@example.com");
+    assert_eq!(pending[0].invited_by, "Ada Lovelace");
+
+    let email = app.smtp.wait_for("jon@example.com", 1).await;
+    assert_eq!(
+        email.header("Subject").unwrap(),
+        "Ada Lovelace invited you to join Acme on Boardroom"
+    );
+    assert!(
+        email
+            .header("Reply-To")
+            .unwrap()
+            .contains("ada@example.com")
+    );
+    assert!(
+        email
+            .header("Content-Type")
+            .unwrap()
+            .starts_with("multipart/alternative")
+    );
+    assert!(email.raw.contains("text/plain") && email.raw.contains("text/html"));
+    assert!(email.decoded().contains("This invitation expires on"));
+    let token = email.invite_token();
+
+    let invitee = app.person();
+    let page = invitee.get(&format!("/invite/{token}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Join Acme"), "{html}");
+    assert!(html.contains("Ada Lovelace"));
+
+    let accepted = invitee
+        .accept_new(&token, "Jon Snow", "winter is here")
+        .await;
+    assert_eq!(
+        accepted.redirect.as_deref(),
+        Some(format!("/w/{ws}/boards?joined=1").as_str())
+    );
+    accepted.ok();
+
+    // The invitee is now signed in and sees the workspace's boards.
+    invitee
+        .call::<Vec<boardroom::boards::Board>>("list_boards", &[("workspace_id", &ws)])
+        .await
+        .ok();
+    let members = owner.members(&ws).await.ok();
+    let jon = members
+        .iter()
+        .find(|m| m.email == "jon@example.com")
+        .expect("Jon is active");
+    assert_eq!(jon.name, "Jon Snow");
+    assert!(!jon.is_owner);
+    assert!(owner.pending(&ws).await.ok().is_empty());
+    app.stop().await;
+}
+
+async fn opening_the_link_changes_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    owner.invite(&ws, "jon@example.com").await.ok();
+    let token = app.smtp.wait_for("jon@example.com", 1).await.invite_token();
+
+    let scanner = app.person();
+    for _ in 0..3 {
+        assert_eq!(scanner.get(&format!("/invite/{token}")).await.status(), 200);
+    }
+    assert_eq!(owner.pending(&ws).await.ok().len(), 1);
+    app.person()
+        .accept_new(&token, "Jon", "winter is here")
+        .await
+        .ok();
+    app.stop().await;
+}
+
+async fn a_used_link_cannot_be_used_again(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    owner.invite(&ws, "jon@example.com").await.ok();
+    let token = app.smtp.wait_for("jon@example.com", 1).await.invite_token();
+    app.person()
+        .accept_new(&token, "Jon", "winter is here")
+        .await
+        .ok();
+
+    let again = app
+        .person()
+        .accept_new(&token, "Jon Again", "winter is here")
+        .await;
+    assert_eq!(again.status, 404);
+    assert!(
+        matches!(again.err(), AppError::NotFound(m) if m.starts_with("This invitation link can't be used"))
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1",
+            &ws
+        )
+        .await,
+        2
+    );
+    app.stop().await;
+}
+
+async fn tampered_expired_and_revoked_links_get_one_message(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    owner
+        .invite(&ws, "expired@example.com, revoked@example.com")
+        .await
+        .ok();
+    let expired = app
+        .smtp
+        .wait_for("expired@example.com", 1)
+        .await
+        .invite_token();
+    let revoked = app
+        .smtp
+        .wait_for("revoked@example.com", 1)
+        .await
+        .invite_token();
+    app.expire_invitations_for("expired@example.com").await;
+    let revoked_id = owner
+        .pending(&ws)
+        .await
+        .ok()
+        .into_iter()
+        .find(|p| p.email == "revoked@example.com")
+        .unwrap()
+        .id;
+    let deleted = owner
+        .call::<String>(
+            "delete_invitation",
+            &[("workspace_id", &ws), ("invitation_id", &revoked_id)],
+        )
+        .await;
+    assert_eq!(deleted.ok(), "revoked@example.com");
+
+    let mut tampered = expired.clone();
+    tampered.replace_range(0..1, if tampered.starts_with('A') { "B" } else { "A" });
+    let mut messages = Vec::new();
+    for token in [
+        expired.as_str(),
+        revoked.as_str(),
+        tampered.as_str(),
+        "short",
+        "not*a*token*at*all",
+    ] {
+        let visitor = app.person();
+        let preview = visitor
+            .call::<boardroom::invitations::InvitationPreview>(
+                "get_invitation_preview",
+                &[("token", token)],
+            )
+            .await;
+        messages.push(preview.err());
+        let accept = visitor.accept_new(token, "Eve", "correct horse").await;
+        messages.push(accept.err());
+        let page = visitor
+            .get(&format!("/invite/{token}"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("This invitation link can&#x27;t be used")
+                || page.contains("This invitation link can't be used"),
+            "{page}"
+        );
+    }
+    assert!(messages.windows(2).all(|w| w[0] == w[1]), "{messages:?}");
+    // The expired invitation stays visible, marked expired; the revoked one is gone.
+    let pending = owner.pending(&ws).await.ok();
+    assert_eq!(pending.len(), 1);
+    assert!(pending[0].expired);
+    app.stop().await;
+}
+
+async fn inviting_again_renews_instead_of_duplicating(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    owner.invite(&ws, "jon@example.com").await.ok();
+    let first = app.smtp.wait_for("jon@example.com", 1).await.invite_token();
+    app.expire_invitations_for("jon@example.com").await;
+
+    let report = owner.invite(&ws, "jon@example.com").await.ok();
+    assert_eq!(report.resent, vec!["jon@example.com"]);
+    assert!(report.sent.is_empty());
+    let second = app.smtp.wait_for("jon@example.com", 2).await.invite_token();
+    assert_ne!(first, second);
+
+    let pending = owner.pending(&ws).await.ok();
+    assert_eq!(pending.len(), 1, "renewed, not duplicated");
+    assert!(!pending[0].expired, "the expiry restarts");
+    assert!(matches!(
+        app.person()
+            .accept_new(&first, "Jon", "winter is here")
+            .await
+            .err(),
+        AppError::NotFound(_)
+    ));
+    app.person()
+        .accept_new(&second, "Jon", "winter is here")
+        .await
+        .ok();
+    app.stop().await;
+}
+
+async fn bad_addresses_and_members_get_specific_messages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+
+    let empty = owner.invite(&ws, "  ").await;
+    assert_eq!(empty.status, 422);
+    assert_eq!(
+        empty.err().message_for("emails").unwrap(),
+        "Enter an email address"
+    );
+
+    let bad = owner.invite(&ws, "jon@").await.err();
+    assert!(
+        bad.message_for("emails")
+            .unwrap()
+            .starts_with("Enter an email address in the correct format, like name@example.com")
+    );
+
+    let member = owner.invite(&ws, "ADA@example.com").await;
+    assert_eq!(member.status, 422);
+    assert_eq!(
+        member.err().message_for("emails").unwrap(),
+        "ada@example.com is already a member of Acme"
+    );
+
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM invitations WHERE workspace_id = $1",
+            &ws
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM emails WHERE recipient <> $1", "")
+            .await,
+        0
+    );
+
+    let too_many: Vec<String> = (0..51).map(|i| format!("p{i}@example.com")).collect();
+    let capped = owner.invite(&ws, &too_many.join(",")).await.err();
+    assert!(
+        capped
+            .message_for("emails")
+            .unwrap()
+            .starts_with("You can invite up to 50 people at a time")
+    );
+    app.stop().await;
+}
+
+async fn a_batch_invites_the_good_and_reports_the_bad(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    let report = owner
+        .invite(
+            &ws,
+            "a@example.com, not-an-email\nb@example.com; ada@example.com, a@example.com",
+        )
+        .await
+        .ok();
+    assert_eq!(report.sent, vec!["a@example.com", "b@example.com"]);
+    assert_eq!(report.summary(), "2 invitations sent");
+    let failed: Vec<_> = report.failed.iter().map(|f| f.email.as_str()).collect();
+    assert_eq!(failed, vec!["not-an-email", "ada@example.com"]);
+    app.smtp.wait_for("a@example.com", 1).await;
+    app.smtp.wait_for("b@example.com", 1).await;
+    app.stop().await;
+}
+
+async fn an_existing_user_signs_in_to_accept(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    let jon = app.person();
+    jon.sign_up("Jon", "jon@example.com", "Jon's place").await;
+    owner.invite(&ws, "jon@example.com").await.ok();
+    let token = app.smtp.wait_for("jon@example.com", 1).await.invite_token();
+
+    // In a fresh browser the page asks Jon to sign in.
+    let fresh = app.person();
+    let preview = fresh
+        .call::<boardroom::invitations::InvitationPreview>(
+            "get_invitation_preview",
+            &[("token", &token)],
+        )
+        .await
+        .ok();
+    assert!(preview.account_exists);
+    let wrong = fresh
+        .call::<()>(
+            "accept_invitation_sign_in",
+            &[("token", &token), ("password", "nope nope")],
+        )
+        .await;
+    assert_eq!(
+        wrong.err().message_for("password").unwrap(),
+        "The password is not right"
+    );
+    fresh
+        .call::<()>(
+            "accept_invitation_sign_in",
+            &[("token", &token), ("password", "correct horse")],
+        )
+        .await
+        .ok();
+    assert!(
+        owner
+            .members(&ws)
+            .await
+            .ok()
+            .iter()
+            .any(|m| m.email == "jon@example.com")
+    );
+
+    // Signed in already, accepting is one press.
+    owner.invite(&ws, "kim@example.com").await.ok();
+    let kim = app.person();
+    kim.sign_up("Kim", "kim@example.com", "Kim's").await;
+    let token = app.smtp.wait_for("kim@example.com", 1).await.invite_token();
+    let a = kim
+        .call::<()>("accept_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(
+        a.redirect.as_deref(),
+        Some(format!("/w/{ws}/boards?joined=1").as_str())
+    );
+    a.ok();
+    app.stop().await;
+}
+
+async fn signed_in_as_someone_else_never_accepts(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    owner.invite(&ws, "jon@example.com").await.ok();
+    let token = app.smtp.wait_for("jon@example.com", 1).await.invite_token();
+
+    let eve = app.person();
+    eve.sign_up("Eve", "eve@example.com", "Eve's").await;
+    let preview = eve
+        .call::<boardroom::invitations::InvitationPreview>(
+            "get_invitation_preview",
+            &[("token", &token)],
+        )
+        .await
+        .ok();
+    assert_eq!(preview.signed_in_as.as_deref(), Some("eve@example.com"));
+    let refused = eve
+        .call::<()>("accept_invitation", &[("token", &token)])
+        .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(
+        refused.err().to_string(),
+        "This invitation was sent to jon@example.com, but you're signed in as eve@example.com"
+    );
+    // Creating an account through the link always gets the invited email.
+    let new = eve.accept_new(&token, "Eve", "correct horse").await;
+    new.ok();
+    let members = owner.members(&ws).await.ok();
+    assert!(
+        members
+            .iter()
+            .any(|m| m.email == "jon@example.com" && m.name == "Eve")
+    );
+    assert!(!members.iter().any(|m| m.email == "eve@example.com"));
+    app.stop().await;
+}
+
+async fn two_simultaneous_accepts_give_one_membership(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    let jon = app.person();
+    jon.sign_up("Jon", "jon@example.com", "Jon's").await;
+    let jon2 = app.person();
+    jon2.sign_in("jon@example.com", "correct horse").await.ok();
+    owner.invite(&ws, "jon@example.com").await.ok();
+    let token = app.smtp.wait_for("jon@example.com", 1).await.invite_token();
+
+    let form = [("token", token.as_str())];
+    let (a, b) = tokio::join!(
+        jon.call::<()>("accept_invitation", &form),
+        jon2.call::<()>("accept_invitation", &form)
+    );
+    let successes = [a.result.is_ok(), b.result.is_ok()]
+        .iter()
+        .filter(|ok| **ok)
+        .count();
+    assert_eq!(successes, 1, "{:?} / {:?}", a.result, b.result);
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1",
+            &ws
+        )
+        .await,
+        2
+    );
+    app.stop().await;
+}
+
+async fn a_dead_smtp_server_never_fails_the_invite(backend: Backend) {
+    // Nothing listens on port 9 of loopback: every delivery attempt fails.
+    let app = TestApp::spawn_with(backend, &[("SMTP_URL", "smtp://127.0.0.1:9")]).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    let started = std::time::Instant::now();
+    owner.invite(&ws, "jon@example.com").await.ok();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "the invite waited for SMTP"
+    );
+
+    // The worker tries, fails and schedules a retry; the email stays queued.
+    for _ in 0..400 {
+        if app.count("SELECT COUNT(*) FROM emails WHERE recipient = $1 AND attempts = 1 AND state = 'queued' AND last_error IS NOT NULL", "jon@example.com").await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM emails WHERE recipient = $1 AND attempts = 1 AND state = 'queued' AND last_error IS NOT NULL", "jon@example.com").await,
+        1
+    );
+    let pending = owner.pending(&ws).await.ok();
+    assert_eq!(pending[0].delivery, Delivery::Queued);
+    app.stop().await;
+}

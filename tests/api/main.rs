@@ -1,0 +1,30 @@
+//! Boardroom's server, driven over HTTP the way a browser's forms and scripts
+//! drive it: the real router on a random port, a real database (a fresh SQLite
+//! file, or a fresh PostgreSQL database), and a real SMTP listener.
+
+mod harness;
+mod smtp;
+
+mod accounts;
+mod invitations;
+mod members;
+mod security;
+
+/// Writes each test once and runs it on both databases.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::harness::Backend::Sqlite).await;
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::harness::Backend::Postgres).await;
+                }
+            }
+        )*
+    };
+}

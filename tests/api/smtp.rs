@@ -1,0 +1,177 @@
+//! A real SMTP listener for tests: speaks enough SMTP for lettre and keeps each
+//! message it receives.
+
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+#[derive(Clone, Debug)]
+pub struct ReceivedEmail {
+    pub to: Vec<String>,
+    pub raw: String,
+}
+
+impl ReceivedEmail {
+    /// A header's value (unfolded).
+    pub fn header(&self, name: &str) -> Option<String> {
+        let head = self
+            .raw
+            .split("\r\n\r\n")
+            .next()
+            .unwrap_or_default()
+            .replace("\r\n ", " ")
+            .replace("\r\n\t", " ");
+        head.lines().find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.trim().to_string())
+        })
+    }
+
+    /// The body with quoted-printable soft breaks and escapes undone.
+    pub fn decoded(&self) -> String {
+        let s = self.raw.replace("=\r\n", "");
+        let mut out = String::with_capacity(s.len());
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'='
+                && i + 2 < bytes.len()
+                && bytes[i + 1].is_ascii_hexdigit()
+                && bytes[i + 2].is_ascii_hexdigit()
+            {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap();
+                out.push(u8::from_str_radix(hex, 16).unwrap() as char);
+                i += 3;
+            } else {
+                out.push(bytes[i] as char);
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// The token of the invitation link in the email.
+    pub fn invite_token(&self) -> String {
+        let re = regex::Regex::new(r"/invite/([A-Za-z0-9_-]{43})").unwrap();
+        re.captures(&self.decoded())
+            .expect("no invitation link in the email")[1]
+            .to_string()
+    }
+}
+
+#[derive(Clone)]
+pub struct SmtpServer {
+    pub port: u16,
+    inbox: Arc<Mutex<Vec<ReceivedEmail>>>,
+    arrived: Arc<Notify>,
+}
+
+impl SmtpServer {
+    pub async fn start() -> SmtpServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = SmtpServer {
+            port: listener.local_addr().unwrap().port(),
+            inbox: Arc::default(),
+            arrived: Arc::default(),
+        };
+        let s = server.clone();
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let s = s.clone();
+                tokio::spawn(async move { s.session(stream).await });
+            }
+        });
+        server
+    }
+
+    async fn session(&self, stream: tokio::net::TcpStream) {
+        let (read, mut write) = stream.into_split();
+        let mut lines = BufReader::new(read);
+        let _ = write.write_all(b"220 test ESMTP\r\n").await;
+        let mut to = Vec::new();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+                return;
+            }
+            let cmd = line.trim_end().to_ascii_uppercase();
+            let reply: &[u8] = if cmd.starts_with("EHLO") {
+                b"250-test\r\n250 8BITMIME\r\n"
+            } else if cmd.starts_with("HELO")
+                || cmd.starts_with("MAIL FROM")
+                || cmd.starts_with("RSET")
+                || cmd.starts_with("NOOP")
+            {
+                b"250 OK\r\n"
+            } else if cmd.starts_with("RCPT TO") {
+                to.push(
+                    line.trim_end()[8..]
+                        .trim()
+                        .trim_matches(['<', '>'])
+                        .to_string(),
+                );
+                b"250 OK\r\n"
+            } else if cmd == "DATA" {
+                let _ = write.write_all(b"354 go ahead\r\n").await;
+                let mut raw = String::new();
+                loop {
+                    line.clear();
+                    if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    if line == ".\r\n" {
+                        break;
+                    }
+                    raw.push_str(
+                        line.strip_prefix('.')
+                            .filter(|_| line.starts_with(".."))
+                            .unwrap_or(&line),
+                    );
+                }
+                self.inbox.lock().unwrap().push(ReceivedEmail {
+                    to: std::mem::take(&mut to),
+                    raw,
+                });
+                self.arrived.notify_waiters();
+                b"250 queued\r\n"
+            } else if cmd == "QUIT" {
+                let _ = write.write_all(b"221 bye\r\n").await;
+                return;
+            } else {
+                b"502 not implemented\r\n"
+            };
+            if write.write_all(reply).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    pub fn received(&self) -> Vec<ReceivedEmail> {
+        self.inbox.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 10 s) until `count` emails have arrived for `to`, and returns the newest.
+    pub async fn wait_for(&self, to: &str, count: usize) -> ReceivedEmail {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let arrived = self.arrived.notified();
+            let mine: Vec<_> = self
+                .received()
+                .into_iter()
+                .filter(|e| e.to.iter().any(|t| t == to))
+                .collect();
+            if mine.len() >= count {
+                return mine.last().unwrap().clone();
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                panic!(
+                    "no email #{count} for {to} within 10 s; got {:?}",
+                    self.received().iter().map(|e| &e.to).collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+}
