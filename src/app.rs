@@ -39,16 +39,18 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/boardroom.css"/>
         <Router>
+            // Every page is rendered whole before it is sent (Async), so that it
+            // reads and works before the WASM loads, or without it.
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
-                <Route path=path!("/signin") view=SignInPage/>
-                <Route path=path!("/signup") view=SignUpPage/>
-                <Route path=path!("/workspaces/new") view=NewWorkspacePage/>
-                <Route path=path!("/invite/:token") view=AcceptInvitationPage/>
-                <ParentRoute path=path!("/w/:wid") view=WorkspaceLayout>
-                    <Route path=path!("") view=BoardsPage/>
-                    <Route path=path!("boards") view=BoardsPage/>
-                    <Route path=path!("users") view=UsersPage/>
+                <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async/>
+                <Route path=path!("/workspaces/new") view=NewWorkspacePage ssr=SsrMode::Async/>
+                <Route path=path!("/invite/:token") view=AcceptInvitationPage ssr=SsrMode::Async/>
+                <ParentRoute path=path!("/w/:wid") view=WorkspaceLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=BoardsPage ssr=SsrMode::Async/>
+                    <Route path=path!("boards") view=BoardsPage ssr=SsrMode::Async/>
+                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -17,10 +17,7 @@ impl EmailAddress {
             return Err("Enter an email address".into());
         }
         if email.len() > Self::MAX_LEN {
-            return Err(format!(
-                "{email} is longer than {} characters",
-                Self::MAX_LEN
-            ));
+            return Err(format!("{email} is longer than {} characters", Self::MAX_LEN));
         }
         let well_formed = match email.rsplit_once('@') {
             Some((local, domain)) => {
@@ -99,10 +96,7 @@ impl PersonName {
             return Err("Enter your name".into());
         }
         if name.chars().count() > Self::MAX_LEN {
-            return Err(format!(
-                "Name must be {} characters or fewer",
-                Self::MAX_LEN
-            ));
+            return Err(format!("Name must be {} characters or fewer", Self::MAX_LEN));
         }
         if name.chars().any(char::is_control) {
             return Err("Name must not contain control characters".into());
@@ -129,10 +123,7 @@ impl Title {
             return Err(format!("Enter a {what}"));
         }
         if title.chars().count() > Self::MAX_LEN {
-            return Err(format!(
-                "The {what} must be {} characters or fewer",
-                Self::MAX_LEN
-            ));
+            return Err(format!("The {what} must be {} characters or fewer", Self::MAX_LEN));
         }
         if title.chars().any(char::is_control) {
             return Err(format!("The {what} must not contain control characters"));
@@ -158,16 +149,10 @@ impl NewPassword {
             return Err("Enter a password".into());
         }
         if n < Self::MIN_LEN {
-            return Err(format!(
-                "Password must be at least {} characters",
-                Self::MIN_LEN
-            ));
+            return Err(format!("Password must be at least {} characters", Self::MIN_LEN));
         }
         if n > Self::MAX_LEN {
-            return Err(format!(
-                "Password must be {} characters or fewer",
-                Self::MAX_LEN
-            ));
+            return Err(format!("Password must be {} characters or fewer", Self::MAX_LEN));
         }
         Ok(NewPassword(raw.to_string()))
     }
@@ -210,10 +195,7 @@ mod tests {
             let err = EmailAddress::parse(bad).unwrap_err();
             assert!(err.contains("like name@example.com"), "{bad}: {err}");
         }
-        assert_eq!(
-            EmailAddress::parse("  ").unwrap_err(),
-            "Enter an email address"
-        );
+        assert_eq!(EmailAddress::parse("  ").unwrap_err(), "Enter an email address");
     }
 
     #[test]

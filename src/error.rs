@@ -38,10 +38,7 @@ pub enum AppError {
 }
 
 fn first_message(errors: &[FieldError]) -> &str {
-    errors
-        .first()
-        .map(|e| e.message.as_str())
-        .unwrap_or("Check the form")
+    errors.first().map(|e| e.message.as_str()).unwrap_or("Check the form")
 }
 
 impl AppError {
@@ -56,10 +53,7 @@ impl AppError {
     /// The message for `field`, if this error names it.
     pub fn message_for(&self, field: &str) -> Option<String> {
         match self {
-            AppError::Invalid(errors) => errors
-                .iter()
-                .find(|e| e.field == field)
-                .map(|e| e.message.clone()),
+            AppError::Invalid(errors) => errors.iter().find(|e| e.field == field).map(|e| e.message.clone()),
             _ => None,
         }
     }

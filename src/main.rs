@@ -6,9 +6,7 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")))
         .init();
 
     let config = match Config::from_env() {
@@ -21,16 +19,11 @@ async fn main() {
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(l) => l,
         Err(e) => {
-            eprintln!(
-                "boardroom: LISTEN_ADDR: cannot listen on {} ({e})",
-                config.listen
-            );
+            eprintln!("boardroom: LISTEN_ADDR: cannot listen on {} ({e})", config.listen);
             std::process::exit(2);
         }
     };
-    if let Err(e) =
-        boardroom::server::serve(config, listener, boardroom::server::shutdown_signal()).await
-    {
+    if let Err(e) = boardroom::server::serve(config, listener, boardroom::server::shutdown_signal()).await {
         eprintln!("boardroom: {e}");
         std::process::exit(1);
     }

@@ -83,9 +83,7 @@ pub async fn serve(
         config.base_url
     );
     let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let served = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
 
     let _ = stop_worker.send(true);
     let _ = worker.await;

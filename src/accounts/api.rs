@@ -15,12 +15,7 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
 
 /// Creates an account and its first workspace, signs in and opens the workspace.
 #[server(endpoint = "sign_up")]
-pub async fn sign_up(
-    name: String,
-    email: String,
-    password: String,
-    workspace: String,
-) -> Result<(), AppError> {
+pub async fn sign_up(name: String, email: String, password: String, workspace: String) -> Result<(), AppError> {
     use super::service;
     use crate::workspaces::service as workspaces;
     let state = request::state()?;
@@ -31,8 +26,8 @@ pub async fn sign_up(
     } else {
         workspace
     };
-    let workspace_name = crate::domain::Title::parse(&workspace_name, "workspace name")
-        .map_err(|m| AppError::field("workspace", m))?;
+    let workspace_name =
+        crate::domain::Title::parse(&workspace_name, "workspace name").map_err(|m| AppError::field("workspace", m))?;
 
     let mut tx = state.db.begin().await?;
     let user = service::create_user(&mut tx, &name, &email, &password).await?;
@@ -47,11 +42,7 @@ pub async fn sign_up(
 
 /// Signs in and goes to `next` (a local path) or the first workspace.
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<(), AppError> {
+pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use super::service;
     let state = request::state()?;
     request::rate_limit(&state, "sign_in", Limit::SIGN_IN)?;
@@ -70,27 +61,18 @@ pub async fn sign_in(
 #[server(endpoint = "sign_out")]
 pub async fn sign_out(next: Option<String>) -> Result<(), AppError> {
     let state = request::state()?;
-    if let Some(token) =
-        use_context::<axum::http::request::Parts>().and_then(|p| request::session_token(&p.headers))
-    {
+    if let Some(token) = use_context::<axum::http::request::Parts>().and_then(|p| request::session_token(&p.headers)) {
         super::service::end_session(&state.db, &token).await?;
     }
     request::set_session_cookie(&state, None);
-    request::redirect(
-        &next
-            .filter(|n| is_local_path(n))
-            .unwrap_or_else(|| "/signin".into()),
-    );
+    request::redirect(&next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/signin".into()));
     Ok(())
 }
 
 /// Whether `path` stays on this site (no scheme, no `//host`), so that a crafted
 /// `next` cannot send someone elsewhere after signing in.
 pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/')
-        && !path.starts_with("//")
-        && !path.starts_with("/\\")
-        && !path.contains(['\r', '\n'])
+    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") && !path.contains(['\r', '\n'])
 }
 
 #[cfg(test)]

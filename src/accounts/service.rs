@@ -83,14 +83,15 @@ pub async fn create_user(
         email: email.to_string(),
         name: name.as_str().to_string(),
     };
-    let inserted = sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&user.id)
-        .bind(&user.email)
-        .bind(&user.name)
-        .bind(&hash)
-        .bind(now_ms())
-        .execute(&mut **tx)
-        .await;
+    let inserted =
+        sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&user.id)
+            .bind(&user.email)
+            .bind(&user.name)
+            .bind(&hash)
+            .bind(now_ms())
+            .execute(&mut **tx)
+            .await;
     match inserted {
         Ok(_) => Ok(user),
         Err(e) if db::is_unique_violation(&e) => Err(AppError::field(
@@ -117,10 +118,7 @@ pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<Use
         .bind(&email)
         .fetch_optional(db)
         .await?;
-    let stored: Option<String> = row
-        .as_ref()
-        .map(|r| r.try_get("password_hash"))
-        .transpose()?;
+    let stored: Option<String> = row.as_ref().map(|r| r.try_get("password_hash")).transpose()?;
     if password::verify(password.to_string(), stored).await {
         let row = row.ok_or(AppError::Internal)?;
         Ok(user_from_row(&row)?)
@@ -165,9 +163,7 @@ pub async fn user_for_session(db: &Db, token: &str) -> AppResult<Option<User>> {
     .fetch_optional(db)
     .await?;
     match row {
-        Some(r) if crypto::token_matches(token, &r.try_get::<String, _>("token_hash")?) => {
-            Ok(Some(user_from_row(&r)?))
-        }
+        Some(r) if crypto::token_matches(token, &r.try_get::<String, _>("token_hash")?) => Ok(Some(user_from_row(&r)?)),
         _ => Ok(None),
     }
 }

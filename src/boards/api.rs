@@ -16,11 +16,7 @@ pub async fn list_boards(workspace_id: String) -> Result<Vec<Board>, AppError> {
 }
 
 #[server(endpoint = "create_board")]
-pub async fn create_board(
-    workspace_id: String,
-    name: String,
-    content: String,
-) -> Result<String, AppError> {
+pub async fn create_board(workspace_id: String, name: String, content: String) -> Result<String, AppError> {
     let user = request::require_user().await?;
     let state = request::state()?;
     let access = crate::workspaces::service::access(&state.db, &user, &workspace_id).await?;

@@ -42,15 +42,17 @@ pub async fn create(db: &Db, access: &Access, name: &str, content: &str) -> AppR
         ));
     }
     let mut tx = db.begin().await?;
-    sqlx::query("INSERT INTO boards (id, workspace_id, name, content, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(db::new_id())
-        .bind(&access.workspace_id)
-        .bind(name.as_str())
-        .bind(content.trim())
-        .bind(&access.user.id)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO boards (id, workspace_id, name, content, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(db::new_id())
+    .bind(&access.workspace_id)
+    .bind(name.as_str())
+    .bind(content.trim())
+    .bind(&access.user.id)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
     record(
         &mut tx,
         &access.workspace_id,

@@ -64,10 +64,7 @@ pub struct FormProblem {
 /// `{form}-{field}`); focused when it appears, as people using a screen reader
 /// need to hear it.
 #[component]
-pub fn ErrorSummary(
-    form: &'static str,
-    #[prop(into)] errors: Signal<Vec<FieldError>>,
-) -> impl IntoView {
+pub fn ErrorSummary(form: &'static str, #[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoView {
     let node = NodeRef::<html::Div>::new();
     Effect::new(move |_| {
         if !errors.get().is_empty()
@@ -133,14 +130,8 @@ pub fn StatusMessage(#[prop(into)] message: Signal<Option<String>>) -> impl Into
 }
 
 /// `aria-invalid` for an input whose field has `error`.
-pub fn aria_invalid(
-    error: Signal<Option<String>>,
-) -> impl Fn() -> &'static str + Send + Sync + Clone + 'static {
+pub fn aria_invalid(error: Signal<Option<String>>) -> impl Fn() -> &'static str + Send + Sync + Clone + 'static {
     move || {
-        if error.get().is_some() {
-            "true"
-        } else {
-            "false"
-        }
+        if error.get().is_some() { "true" } else { "false" }
     }
 }

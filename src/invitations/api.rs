@@ -11,13 +11,7 @@ use crate::platform::{ratelimit::Limit, request};
 #[cfg(feature = "ssr")]
 async fn access(
     workspace_id: &str,
-) -> Result<
-    (
-        crate::platform::state::AppState,
-        crate::workspaces::service::Access,
-    ),
-    AppError,
-> {
+) -> Result<(crate::platform::state::AppState, crate::workspaces::service::Access), AppError> {
     let user = request::require_user().await?;
     let state = request::state()?;
     let access = crate::workspaces::service::access(&state.db, &user, workspace_id).await?;
@@ -44,10 +38,7 @@ pub async fn pending_invitations(workspace_id: String) -> Result<Vec<PendingInvi
 
 /// Withdraws a pending invitation.
 #[server(endpoint = "delete_invitation")]
-pub async fn delete_invitation(
-    workspace_id: String,
-    invitation_id: String,
-) -> Result<String, AppError> {
+pub async fn delete_invitation(workspace_id: String, invitation_id: String) -> Result<String, AppError> {
     let (state, access) = access(&workspace_id).await?;
     let email = super::service::revoke(&state.db, &access, &invitation_id).await?;
     request::redirect_back_with("notice", &format!("Invitation to {email} deleted"));
@@ -76,15 +67,10 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
 
 /// Creates an account for the invited email and joins.
 #[server(endpoint = "accept_invitation_new_account")]
-pub async fn accept_invitation_new_account(
-    token: String,
-    name: String,
-    password: String,
-) -> Result<(), AppError> {
+pub async fn accept_invitation_new_account(token: String, name: String, password: String) -> Result<(), AppError> {
     let state = request::state()?;
     request::rate_limit(&state, "accept", Limit::ACCEPT)?;
-    let (user, workspace_id) =
-        super::service::accept_with_new_account(&state.db, &token, &name, &password).await?;
+    let (user, workspace_id) = super::service::accept_with_new_account(&state.db, &token, &name, &password).await?;
     let session = crate::accounts::service::create_session(&state.db, &user.id).await?;
     request::set_session_cookie(&state, Some(&session));
     request::redirect(&format!("/w/{workspace_id}/boards?joined=1"));
@@ -96,8 +82,7 @@ pub async fn accept_invitation_new_account(
 pub async fn accept_invitation_sign_in(token: String, password: String) -> Result<(), AppError> {
     let state = request::state()?;
     request::rate_limit(&state, "sign_in", Limit::SIGN_IN)?;
-    let (user, workspace_id) =
-        super::service::accept_with_password(&state.db, &token, &password).await?;
+    let (user, workspace_id) = super::service::accept_with_password(&state.db, &token, &password).await?;
     let session = crate::accounts::service::create_session(&state.db, &user.id).await?;
     request::set_session_cookie(&state, Some(&session));
     request::redirect(&format!("/w/{workspace_id}/boards?joined=1"));

@@ -65,10 +65,7 @@ impl InviteReport {
             [one] => parts.push(format!(
                 "{one} already had a pending invitation, so it was renewed and sent again"
             )),
-            many => parts.push(format!(
-                "{} pending invitations renewed and sent again",
-                many.len()
-            )),
+            many => parts.push(format!("{} pending invitations renewed and sent again", many.len())),
         }
         parts.join(". ")
     }

@@ -34,12 +34,7 @@ enum Sent {
 /// Invites every address in `raw` (separated by commas, spaces or newlines).
 /// Each address succeeds or fails on its own; the report says which did what.
 /// When none succeeds, the whole call fails with one message per address.
-pub async fn invite(
-    db: &Db,
-    config: &Config,
-    access: &Access,
-    raw: &str,
-) -> AppResult<InviteReport> {
+pub async fn invite(db: &Db, config: &Config, access: &Access, raw: &str) -> AppResult<InviteReport> {
     access.require_manager("invite people")?;
     let addresses = split_email_list(raw);
     if addresses.is_empty() {
@@ -94,12 +89,7 @@ pub async fn invite(
 }
 
 /// One address, in one transaction with its email.
-async fn invite_one(
-    db: &Db,
-    config: &Config,
-    access: &Access,
-    email: &EmailAddress,
-) -> AppResult<Sent> {
+async fn invite_one(db: &Db, config: &Config, access: &Access, email: &EmailAddress) -> AppResult<Sent> {
     let now = now_ms();
     let expires = now + config.invitation_ttl.as_millis() as i64;
     let mut tx = db.begin().await?;
@@ -137,12 +127,13 @@ async fn invite_one(
     }
 
     let invitation_id = if renewed {
-        let id: String = sqlx::query("SELECT id FROM invitations WHERE workspace_id = $1 AND email = $2 AND status = 'pending'")
-            .bind(&access.workspace_id)
-            .bind(email.as_str())
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("id")?;
+        let id: String =
+            sqlx::query("SELECT id FROM invitations WHERE workspace_id = $1 AND email = $2 AND status = 'pending'")
+                .bind(&access.workspace_id)
+                .bind(email.as_str())
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get("id")?;
         outbox::cancel_for_invitation(&mut tx, &id).await?;
         id
     } else {
@@ -242,9 +233,7 @@ pub async fn revoke(db: &Db, access: &Access, invitation_id: &str) -> AppResult<
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else {
-        return Err(AppError::NotFound(
-            "That invitation is no longer pending".into(),
-        ));
+        return Err(AppError::NotFound("That invitation is no longer pending".into()));
     };
     let email: String = row.try_get("email")?;
     outbox::cancel_for_invitation(&mut tx, invitation_id).await?;
@@ -273,19 +262,16 @@ pub struct InvitationMail {
 /// Mints a new single-use token for a pending invitation (the previous link stops
 /// working) and returns what its email needs. `None` when the invitation is no
 /// longer open, so its email should be dropped.
-pub async fn mint_link(
-    db: &Db,
-    config: &Config,
-    invitation_id: &str,
-) -> AppResult<Option<InvitationMail>> {
+pub async fn mint_link(db: &Db, config: &Config, invitation_id: &str) -> AppResult<Option<InvitationMail>> {
     let token = crypto::new_token();
-    let updated = sqlx::query("UPDATE invitations SET token_hash = $1 WHERE id = $2 AND status = 'pending' AND expires_at > $3")
-        .bind(crypto::token_hash(&token))
-        .bind(invitation_id)
-        .bind(now_ms())
-        .execute(db)
-        .await?
-        .rows_affected();
+    let updated =
+        sqlx::query("UPDATE invitations SET token_hash = $1 WHERE id = $2 AND status = 'pending' AND expires_at > $3")
+            .bind(crypto::token_hash(&token))
+            .bind(invitation_id)
+            .bind(now_ms())
+            .execute(db)
+            .await?
+            .rows_affected();
     if updated == 0 {
         return Ok(None);
     }
@@ -327,14 +313,12 @@ async fn find_open(db: &Db, token: &str) -> AppResult<Open> {
     .fetch_optional(db)
     .await?;
     match row {
-        Some(r) if crypto::token_matches(token, &r.try_get::<String, _>("token_hash")?) => {
-            Ok(Open {
-                id: r.try_get("id")?,
-                workspace_id: r.try_get("workspace_id")?,
-                email: r.try_get("email")?,
-                invited_by: r.try_get("invited_by")?,
-            })
-        }
+        Some(r) if crypto::token_matches(token, &r.try_get::<String, _>("token_hash")?) => Ok(Open {
+            id: r.try_get("id")?,
+            workspace_id: r.try_get("workspace_id")?,
+            email: r.try_get("email")?,
+            invited_by: r.try_get("invited_by")?,
+        }),
         _ => Err(invalid_link()),
     }
 }
@@ -351,14 +335,12 @@ pub async fn preview(db: &Db, token: &str, viewer: Option<&User>) -> AppResult<I
     .fetch_one(db)
     .await?;
     let already_member = match viewer {
-        Some(v) => {
-            sqlx::query("SELECT 1 AS one FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-                .bind(&open.workspace_id)
-                .bind(&v.id)
-                .fetch_optional(db)
-                .await?
-                .is_some()
-        }
+        Some(v) => sqlx::query("SELECT 1 AS one FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+            .bind(&open.workspace_id)
+            .bind(&v.id)
+            .fetch_optional(db)
+            .await?
+            .is_some(),
         None => false,
     };
     Ok(InvitationPreview {
@@ -390,12 +372,7 @@ pub async fn accept_as(db: &Db, token: &str, user: &User) -> AppResult<String> {
 }
 
 /// Creates the invited person's account (with the invited email) and joins.
-pub async fn accept_with_new_account(
-    db: &Db,
-    token: &str,
-    name: &str,
-    password: &str,
-) -> AppResult<(User, String)> {
+pub async fn accept_with_new_account(db: &Db, token: &str, name: &str, password: &str) -> AppResult<(User, String)> {
     let open = find_open(db, token).await?;
     let email = EmailAddress::parse(&open.email).map_err(|_| AppError::Internal)?;
     let name = PersonName::parse(name);
@@ -427,11 +404,7 @@ pub async fn accept_with_new_account(
 }
 
 /// Signs in as the invited email's account and joins.
-pub async fn accept_with_password(
-    db: &Db,
-    token: &str,
-    password: &str,
-) -> AppResult<(User, String)> {
+pub async fn accept_with_password(db: &Db, token: &str, password: &str) -> AppResult<(User, String)> {
     let open = find_open(db, token).await?;
     let user = accounts::authenticate(db, &open.email, password)
         .await
@@ -470,13 +443,6 @@ async fn join(tx: &mut Tx<'_>, open: &Open, user: &User) -> AppResult<()> {
     .execute(&mut **tx)
     .await?;
     outbox::cancel_for_invitation(tx, &open.id).await?;
-    record(
-        tx,
-        &open.workspace_id,
-        Some(&user.id),
-        "invitation.accept",
-        &open.email,
-    )
-    .await?;
+    record(tx, &open.workspace_id, Some(&user.id), "invitation.accept", &open.email).await?;
     Ok(())
 }

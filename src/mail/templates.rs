@@ -84,15 +84,8 @@ mod tests {
     #[test]
     fn text_part_has_the_link_alone_on_its_line_and_the_expiry() {
         let e = invitation(&mail());
-        assert!(
-            e.text
-                .lines()
-                .any(|l| l == "http://127.0.0.1:3000/invite/TOKEN")
-        );
-        assert!(
-            e.text
-                .contains("This invitation expires on 3 Dec 2026, 11:25 UTC.")
-        );
+        assert!(e.text.lines().any(|l| l == "http://127.0.0.1:3000/invite/TOKEN"));
+        assert!(e.text.contains("This invitation expires on 3 Dec 2026, 11:25 UTC."));
         assert!(e.text.contains("meant for jon@example.com"));
     }
 
@@ -102,9 +95,6 @@ mod tests {
         assert!(e.html.contains("Join Acme &lt;Labs&gt;"));
         assert!(!e.html.contains("<Labs>"));
         assert_eq!(e.html.matches(">Accept invitation</a>").count(), 1);
-        assert_eq!(
-            e.reply_to,
-            Some(("Ada Lovelace".into(), "ada@example.com".into()))
-        );
+        assert_eq!(e.reply_to, Some(("Ada Lovelace".into(), "ada@example.com".into())));
     }
 }

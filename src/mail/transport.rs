@@ -25,10 +25,7 @@ impl Transport {
                     .map_err(|e| format!("SMTP_URL: {e}"))?
                     .timeout(Some(Duration::from_secs(20)))
                     .build();
-                let from = config
-                    .mail_from
-                    .parse()
-                    .map_err(|e| format!("MAIL_FROM: {e}"))?;
+                let from = config.mail_from.parse().map_err(|e| format!("MAIL_FROM: {e}"))?;
                 Ok(Transport::Smtp { smtp, from })
             }
             None => Ok(Transport::Log { mailbox }),
@@ -54,10 +51,7 @@ impl Transport {
                         email.html.clone(),
                     ))
                     .map_err(|e| format!("building the message: {e}"))?;
-                smtp.send(message)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| e.to_string())
+                smtp.send(message).await.map(|_| ()).map_err(|e| e.to_string())
             }
             Transport::Log { mailbox } => {
                 tracing::info!(

@@ -96,9 +96,7 @@ impl Worker {
         let invitation_id: Option<String> = row.try_get("invitation_id")?;
         let email = match (row.try_get::<String, _>("kind")?.as_str(), invitation_id) {
             ("invitation", Some(invitation_id)) => {
-                match crate::invitations::service::mint_link(&self.db, &self.config, &invitation_id)
-                    .await
-                {
+                match crate::invitations::service::mint_link(&self.db, &self.config, &invitation_id).await {
                     Ok(Some(mail)) => templates::invitation(&mail),
                     Ok(None) => {
                         self.finish(&id, "cancelled", None).await?;

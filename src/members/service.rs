@@ -62,13 +62,11 @@ pub async fn remove(db: &Db, access: &Access, user_id: &str) -> AppResult<String
     let name: String = removed.try_get("name")?;
     let email: String = removed.try_get("email")?;
     if removed.try_get::<i64, _>("is_owner")? == 1 {
-        let owners: i64 = sqlx::query(
-            "SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1 AND is_owner = 1",
-        )
-        .bind(&access.workspace_id)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
+        let owners: i64 = sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1 AND is_owner = 1")
+            .bind(&access.workspace_id)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
         if owners == 0 {
             tx.rollback().await?;
             return Err(AppError::Conflict(format!(

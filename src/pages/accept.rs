@@ -1,7 +1,6 @@
 use crate::accounts::api::SignOut;
 use crate::components::{
-    AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, aria_invalid,
-    field_error, form_errors,
+    AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, aria_invalid, field_error, form_errors,
 };
 use crate::invitations::InvitationPreview;
 use crate::invitations::api::{

@@ -1,7 +1,5 @@
 use crate::accounts::api::{SignIn, SignUp};
-use crate::components::{
-    AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, aria_invalid, field_error, form_errors,
-};
+use crate::components::{AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, aria_invalid, field_error, form_errors};
 use crate::pages::page_title;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -13,10 +11,7 @@ pub fn SignInPage() -> impl IntoView {
     let errors = form_errors(action.value());
     let email_error = field_error(errors, "email");
     let password_error = field_error(errors, "password");
-    let next = use_query_map()
-        .read_untracked()
-        .get("next")
-        .unwrap_or_default();
+    let next = use_query_map().read_untracked().get("next").unwrap_or_default();
     let signup_href = if next.is_empty() {
         "/signup".to_string()
     } else {
@@ -83,9 +78,7 @@ pub fn SignUpPage() -> impl IntoView {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -1,8 +1,7 @@
 use crate::boards::Board;
 use crate::boards::api::{CreateBoard, list_boards};
 use crate::components::{
-    ErrorSummary, Field, INPUT, PRIMARY_BUTTON, StatusMessage, aria_invalid, field_error,
-    form_errors,
+    ErrorSummary, Field, INPUT, PRIMARY_BUTTON, StatusMessage, aria_invalid, field_error, form_errors,
 };
 use crate::pages::page_title;
 use crate::workspaces::WorkspaceContext;

@@ -1,6 +1,5 @@
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, StatusMessage, aria_invalid,
-    field_error, form_errors,
+    DANGER_BUTTON, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, StatusMessage, aria_invalid, field_error, form_errors,
 };
 use crate::error::{AppError, FieldError};
 use crate::invitations::api::{DeleteInvitation, InviteUser, pending_invitations};
@@ -74,9 +73,7 @@ pub fn UsersPage() -> impl IntoView {
             let id = id.clone();
             Suspend::new(async move {
                 match pending.await {
-                    Ok(Some(list)) => {
-                        view! { <PendingTable list workspace_id=id delete/> }.into_any()
-                    }
+                    Ok(Some(list)) => view! { <PendingTable list workspace_id=id delete/> }.into_any(),
                     Ok(None) => ().into_any(),
                     Err(e) => view! { <p class="text-red-700">{e.to_string()}</p> }.into_any(),
                 }
@@ -227,11 +224,7 @@ fn PendingTable(
 }
 
 #[component]
-fn PendingRow(
-    inv: PendingInvitation,
-    workspace_id: String,
-    delete: ServerAction<DeleteInvitation>,
-) -> impl IntoView {
+fn PendingRow(inv: PendingInvitation, workspace_id: String, delete: ServerAction<DeleteInvitation>) -> impl IntoView {
     let (status, tone) = match (inv.expired, inv.delivery) {
         (true, _) => ("Expired", "bg-zinc-100 text-zinc-700"),
         (false, Delivery::Failed) => ("Not delivered", "bg-red-100 text-red-800"),
@@ -257,11 +250,7 @@ fn PendingRow(
 }
 
 #[component]
-fn MembersTable(
-    list: Vec<Member>,
-    workspace_id: String,
-    remove: ServerAction<RemoveMember>,
-) -> impl IntoView {
+fn MembersTable(list: Vec<Member>, workspace_id: String, remove: ServerAction<RemoveMember>) -> impl IntoView {
     let count = list.len();
     view! {
         <section aria-labelledby="members-title" class="space-y-3">

@@ -1,6 +1,5 @@
 use crate::components::{
-    AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, TopBar, aria_invalid, field_error,
-    form_errors,
+    AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, TopBar, aria_invalid, field_error, form_errors,
 };
 use crate::pages::page_title;
 use crate::workspaces::api::{CreateWorkspace, get_workspace_context};

@@ -64,8 +64,7 @@ impl Config {
             None => "127.0.0.1:3000".parse().expect("valid default"),
         };
 
-        let database_url =
-            get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/boardroom.db".into());
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/boardroom.db".into());
         if !(database_url.starts_with("sqlite:")
             || database_url.starts_with("postgres://")
             || database_url.starts_with("postgresql://"))
@@ -78,8 +77,7 @@ impl Config {
 
         let smtp_url = match get("SMTP_URL") {
             Some(v) => {
-                let parsed =
-                    Url::parse(&v).map_err(|e| err("SMTP_URL", format!("not a URL ({e})")))?;
+                let parsed = Url::parse(&v).map_err(|e| err("SMTP_URL", format!("not a URL ({e})")))?;
                 if !matches!(parsed.scheme(), "smtp" | "smtps") {
                     return Err(err(
                         "SMTP_URL",
@@ -94,21 +92,17 @@ impl Config {
             None => None,
         };
 
-        let mail_from =
-            get("MAIL_FROM").unwrap_or_else(|| "Boardroom <boardroom@localhost>".into());
+        let mail_from = get("MAIL_FROM").unwrap_or_else(|| "Boardroom <boardroom@localhost>".into());
         if mail_from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(err(
                 "MAIL_FROM",
-                format!(
-                    "expected an address like \"Boardroom <noreply@example.com>\", got {mail_from:?}"
-                ),
+                format!("expected an address like \"Boardroom <noreply@example.com>\", got {mail_from:?}"),
             ));
         }
 
         let base_url = match get("BASE_URL") {
             Some(v) => {
-                let url =
-                    Url::parse(&v).map_err(|e| err("BASE_URL", format!("not a URL ({e})")))?;
+                let url = Url::parse(&v).map_err(|e| err("BASE_URL", format!("not a URL ({e})")))?;
                 if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
                     return Err(err("BASE_URL", "expected http(s)://HOST[:PORT]".into()));
                 }
@@ -131,10 +125,7 @@ impl Config {
             None | Some("0") | Some("false") => false,
             Some("1") | Some("true") => true,
             Some(v) => {
-                return Err(err(
-                    "DEV_MAILBOX",
-                    format!("expected true or false, got {v:?}"),
-                ));
+                return Err(err("DEV_MAILBOX", format!("expected true or false, got {v:?}")));
             }
         };
 
@@ -187,10 +178,7 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         Config::from_lookup(|k| vars.get(k).cloned())
     }
 

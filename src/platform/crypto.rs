@@ -61,11 +61,7 @@ pub mod password {
             let known = stored.is_some();
             let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
             let ok = PasswordHash::new(&stored)
-                .map(|parsed| {
-                    Argon2::default()
-                        .verify_password(password.as_bytes(), &parsed)
-                        .is_ok()
-                })
+                .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
                 .unwrap_or(false);
             known && ok
         })

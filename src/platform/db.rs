@@ -16,11 +16,7 @@ static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres")
 pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
     install_default_drivers();
     let sqlite = url.starts_with("sqlite:");
-    let url = if sqlite {
-        prepare_sqlite(url)?
-    } else {
-        url.to_string()
-    };
+    let url = if sqlite { prepare_sqlite(url)? } else { url.to_string() };
     let pool = AnyPoolOptions::new()
         .max_connections(if sqlite { 8 } else { 16 })
         .acquire_timeout(Duration::from_secs(10))
@@ -37,9 +33,7 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
         .connect(&url)
         .await?;
     if sqlite {
-        sqlx::query("PRAGMA journal_mode = WAL")
-            .execute(&pool)
-            .await?;
+        sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
         SQLITE.run(&pool).await?;
     } else {
         POSTGRES.run(&pool).await?;
@@ -48,9 +42,7 @@ pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
 }
 
 fn prepare_sqlite(url: &str) -> Result<String, sqlx::Error> {
-    let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
+    let path = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = path.split('?').next().unwrap_or_default();
     if let Some(parent) = std::path::Path::new(path)
         .parent()

@@ -27,15 +27,11 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, shell));
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ));
     if let Some(mailbox) = state.mailer.dev_mailbox.clone() {
-        router = router.route(
-            "/dev/mailbox",
-            get(move || std::future::ready(mailbox.page())),
-        );
+        router = router.route("/dev/mailbox", get(move || std::future::ready(mailbox.page())));
     }
     router
         .layer(middleware::from_fn_with_state(
@@ -85,8 +81,7 @@ async fn error_status(req: Request, next: Next) -> Response {
         return (StatusCode::INTERNAL_SERVER_ERROR, "").into_response();
     };
     if let Ok(error) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
@@ -121,24 +116,15 @@ async fn same_origin_only(req: Request, next: Next) -> Response {
         _ => false,
     };
     if cross_by_fetch || cross_by_origin {
-        return (
-            StatusCode::FORBIDDEN,
-            "Cross-site requests are not accepted",
-        )
-            .into_response();
+        return (StatusCode::FORBIDDEN, "Cross-site requests are not accepted").into_response();
     }
     next.run(req).await
 }
 
 /// Workspace pages need a signed-in person: the others go to sign in and come back.
-async fn require_session_for_workspace_pages(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
+async fn require_session_for_workspace_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let guarded = req.method() == Method::GET
-        && (path.starts_with("/w/") || path.starts_with("/workspaces/"));
+    let guarded = req.method() == Method::GET && (path.starts_with("/w/") || path.starts_with("/workspaces/"));
     if guarded {
         let user = match session_token(req.headers()) {
             Some(token) => crate::accounts::service::user_for_session(&state.db, &token)
@@ -148,11 +134,7 @@ async fn require_session_for_workspace_pages(
             None => None,
         };
         if user.is_none() {
-            let here = req
-                .uri()
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or("/");
+            let here = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
             let target = format!(
                 "/signin?next={}",
                 url::form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>()
@@ -166,16 +148,10 @@ async fn require_session_for_workspace_pages(
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     // Invitation links carry their token in the path: never send it to another site.
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     res
 }
 

@@ -71,11 +71,7 @@ pub fn rate_limit(state: &AppState, what: &str, limit: super::ratelimit::Limit) 
 
 /// Sets (or, with `None`, clears) the session cookie on the response.
 pub fn set_session_cookie(state: &AppState, token: Option<&str>) {
-    let secure = if state.config.secure_cookies() {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
     let cookie = match token {
         Some(t) => format!(
             "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
@@ -83,10 +79,7 @@ pub fn set_session_cookie(state: &AppState, token: Option<&str>) {
         ),
         None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     };
-    if let (Some(res), Ok(value)) = (
-        use_context::<ResponseOptions>(),
-        HeaderValue::from_str(&cookie),
-    ) {
+    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
         res.append_header(header::SET_COOKIE, value);
     }
 }
@@ -121,18 +114,10 @@ pub fn redirect_back_with(key: &str, value: &str) {
     };
     let kept: Vec<(String, String)> = url
         .query_pairs()
-        .filter(|(k, _)| {
-            !matches!(
-                k.as_ref(),
-                "__err" | "__path" | "notice" | "sent" | "resent"
-            )
-        })
+        .filter(|(k, _)| !matches!(k.as_ref(), "__err" | "__path" | "notice" | "sent" | "resent"))
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
-    url.query_pairs_mut()
-        .clear()
-        .extend_pairs(kept)
-        .append_pair(key, value);
+    url.query_pairs_mut().clear().extend_pairs(kept).append_pair(key, value);
     let local = format!("{}?{}", url.path(), url.query().unwrap_or_default());
     leptos_axum::redirect(&local);
 }

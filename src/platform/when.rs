@@ -5,8 +5,7 @@ use time::OffsetDateTime;
 use time::macros::format_description;
 
 fn at(ms: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000)
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    OffsetDateTime::from_unix_timestamp_nanos(ms as i128 * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 /// "26 Nov 2026, 14:05 UTC"
@@ -21,9 +20,7 @@ pub fn display(ms: i64) -> String {
 /// "26 November 2026"
 pub fn date(ms: i64) -> String {
     at(ms)
-        .format(format_description!(
-            "[day padding:none] [month repr:long] [year]"
-        ))
+        .format(format_description!("[day padding:none] [month repr:long] [year]"))
         .unwrap_or_default()
 }
 

@@ -20,8 +20,8 @@ pub async fn get_workspace_context(workspace_id: String) -> Result<WorkspaceCont
 pub async fn create_workspace(workspace: String) -> Result<(), AppError> {
     let user = request::require_user().await?;
     let state = request::state()?;
-    let name = crate::domain::Title::parse(&workspace, "workspace name")
-        .map_err(|m| AppError::field("workspace", m))?;
+    let name =
+        crate::domain::Title::parse(&workspace, "workspace name").map_err(|m| AppError::field("workspace", m))?;
     let mut tx = state.db.begin().await?;
     let workspace = super::service::create(&mut tx, &user, &name).await?;
     tx.commit().await?;

@@ -24,9 +24,7 @@ impl Access {
         if self.is_owner {
             Ok(())
         } else {
-            Err(AppError::Forbidden(format!(
-                "Only workspace owners can {doing}"
-            )))
+            Err(AppError::Forbidden(format!("Only workspace owners can {doing}")))
         }
     }
 }
@@ -59,14 +57,15 @@ fn not_found() -> AppError {
 pub async fn create(tx: &mut Tx<'_>, owner: &User, name: &Title) -> AppResult<WorkspaceSummary> {
     let id = db::new_id();
     let now = now_ms();
-    let inserted = sqlx::query("INSERT INTO workspaces (id, name, name_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&id)
-        .bind(name.as_str())
-        .bind(name.as_str().to_lowercase())
-        .bind(&owner.id)
-        .bind(now)
-        .execute(&mut **tx)
-        .await;
+    let inserted =
+        sqlx::query("INSERT INTO workspaces (id, name, name_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&id)
+            .bind(name.as_str())
+            .bind(name.as_str().to_lowercase())
+            .bind(&owner.id)
+            .bind(now)
+            .execute(&mut **tx)
+            .await;
     match inserted {
         Ok(_) => {}
         Err(e) if db::is_unique_violation(&e) => {
@@ -80,12 +79,14 @@ pub async fn create(tx: &mut Tx<'_>, owner: &User, name: &Title) -> AppResult<Wo
         }
         Err(e) => return Err(e.into()),
     }
-    sqlx::query("INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at) VALUES ($1, $2, 1, NULL, $3)")
-        .bind(&id)
-        .bind(&owner.id)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at) VALUES ($1, $2, 1, NULL, $3)",
+    )
+    .bind(&id)
+    .bind(&owner.id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     record(tx, &id, Some(&owner.id), "workspace.create", name.as_str()).await?;
     Ok(WorkspaceSummary {
         id,
@@ -145,14 +146,16 @@ pub async fn record(
     action: &str,
     subject: &str,
 ) -> AppResult<()> {
-    sqlx::query("INSERT INTO audit_events (id, workspace_id, actor_id, action, subject, at) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(db::new_id())
-        .bind(workspace_id)
-        .bind(actor_id)
-        .bind(action)
-        .bind(subject)
-        .bind(now_ms())
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO audit_events (id, workspace_id, actor_id, action, subject, at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(db::new_id())
+    .bind(workspace_id)
+    .bind(actor_id)
+    .bind(action)
+    .bind(subject)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

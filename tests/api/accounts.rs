@@ -31,10 +31,7 @@ async fn sign_up_sign_out_and_sign_in(backend: Backend) {
     assert_eq!(ada.members(&ws).await.status, 401);
 
     let signed_in = ada.sign_in("ADA@example.com", "correct horse").await;
-    assert_eq!(
-        signed_in.redirect.as_deref(),
-        Some(format!("/w/{ws}/boards").as_str())
-    );
+    assert_eq!(signed_in.redirect.as_deref(), Some(format!("/w/{ws}/boards").as_str()));
     ada.members(&ws).await.ok();
     app.stop().await;
 }
@@ -42,16 +39,8 @@ async fn sign_up_sign_out_and_sign_in(backend: Backend) {
 async fn one_message_for_unknown_email_and_wrong_password(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.person().sign_up("Ada", "ada@example.com", "Acme").await;
-    let wrong_password = app
-        .person()
-        .sign_in("ada@example.com", "not the one")
-        .await
-        .err();
-    let unknown_email = app
-        .person()
-        .sign_in("nobody@example.com", "not the one")
-        .await
-        .err();
+    let wrong_password = app.person().sign_in("ada@example.com", "not the one").await.err();
+    let unknown_email = app.person().sign_in("nobody@example.com", "not the one").await.err();
     assert_eq!(wrong_password, unknown_email);
     assert_eq!(
         wrong_password.message_for("password").unwrap(),
@@ -77,20 +66,12 @@ async fn sign_up_reports_every_bad_field(backend: Backend) {
     assert_eq!(a.status, 422);
     let e = a.err();
     assert_eq!(e.message_for("name").unwrap(), "Enter your name");
-    assert!(
-        e.message_for("email")
-            .unwrap()
-            .contains("like name@example.com")
-    );
+    assert!(e.message_for("email").unwrap().contains("like name@example.com"));
     assert_eq!(
         e.message_for("password").unwrap(),
         "Password must be at least 8 characters"
     );
-    assert_eq!(
-        app.count("SELECT COUNT(*) FROM users WHERE email <> $1", "")
-            .await,
-        0
-    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE email <> $1", "").await, 0);
     app.stop().await;
 }
 
@@ -118,8 +99,7 @@ async fn an_email_has_one_account(backend: Backend) {
     );
     // Nothing half-done: the second workspace was not created either.
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM workspaces WHERE name <> $1", "")
-            .await,
+        app.count("SELECT COUNT(*) FROM workspaces WHERE name <> $1", "").await,
         1
     );
     app.stop().await;
@@ -129,22 +109,17 @@ async fn workspaces_are_created_and_names_are_unique(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let ada = app.person();
     ada.sign_up("Ada", "ada@example.com", "Acme").await;
-    let second = ada
-        .call::<()>("create_workspace", &[("workspace", "Research")])
-        .await;
+    let second = ada.call::<()>("create_workspace", &[("workspace", "Research")]).await;
     assert!(second.redirect.clone().unwrap().starts_with("/w/"));
     second.ok();
-    let taken = ada
-        .call::<()>("create_workspace", &[("workspace", "ACME")])
-        .await
-        .err();
-    assert!(
-        taken
-            .message_for("workspace")
-            .unwrap()
-            .starts_with("A workspace named")
-    );
-    let ctx_count = app.count("SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = $1", "ada@example.com").await;
+    let taken = ada.call::<()>("create_workspace", &[("workspace", "ACME")]).await.err();
+    assert!(taken.message_for("workspace").unwrap().starts_with("A workspace named"));
+    let ctx_count = app
+        .count(
+            "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = $1",
+            "ada@example.com",
+        )
+        .await;
     assert_eq!(ctx_count, 2);
     assert!(matches!(
         app.person()

@@ -16,8 +16,7 @@ pub enum Backend {
 
 /// The PostgreSQL server the tests create their databases on.
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 pub struct TestApp {
@@ -81,8 +80,7 @@ impl TestApp {
         for (k, v) in vars {
             env.insert(k.to_string(), v.to_string());
         }
-        let config =
-            Config::from_lookup(|k| env.get(k).cloned()).expect("test configuration is valid");
+        let config = Config::from_lookup(|k| env.get(k).cloned()).expect("test configuration is valid");
 
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(boardroom::server::serve(config, listener, async move {
@@ -159,18 +157,10 @@ impl TestApp {
 async fn wait_for_database(url: &str) -> sqlx::AnyPool {
     // The app creates and migrates the database as it starts.
     for _ in 0..200 {
-        if let Ok(pool) = sqlx::any::AnyPoolOptions::new()
-            .max_connections(2)
-            .connect(url)
-            .await
+        if let Ok(pool) = sqlx::any::AnyPoolOptions::new().max_connections(2).connect(url).await
+            && sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&pool).await.is_ok()
         {
-            if sqlx::query("SELECT COUNT(*) FROM users")
-                .fetch_one(&pool)
-                .await
-                .is_ok()
-            {
-                return pool;
-            }
+            return pool;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
@@ -208,11 +198,7 @@ impl<T: std::fmt::Debug> Answer<T> {
 }
 
 impl Person {
-    pub async fn call<T: DeserializeOwned>(
-        &self,
-        endpoint: &str,
-        form: &[(&str, &str)],
-    ) -> Answer<T> {
+    pub async fn call<T: DeserializeOwned>(&self, endpoint: &str, form: &[(&str, &str)]) -> Answer<T> {
         let res = self
             .http
             .post(format!("{}/api/{endpoint}", self.address))
@@ -228,11 +214,9 @@ impl Person {
             .map(str::to_string);
         let body = res.text().await.unwrap();
         let result = if (200..300).contains(&status) {
-            Ok(serde_json::from_str(&body)
-                .unwrap_or_else(|e| panic!("{endpoint}: bad body {body:?}: {e}")))
+            Ok(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint}: bad body {body:?}: {e}")))
         } else {
-            Err(serde_json::from_str(&body)
-                .unwrap_or_else(|e| panic!("{endpoint}: bad error {status} {body:?}: {e}")))
+            Err(serde_json::from_str(&body).unwrap_or_else(|e| panic!("{endpoint}: bad error {status} {body:?}: {e}")))
         };
         Answer {
             result,
@@ -242,11 +226,7 @@ impl Person {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.http
-            .get(format!("{}{path}", self.address))
-            .send()
-            .await
-            .unwrap()
+        self.http.get(format!("{}{path}", self.address)).send().await.unwrap()
     }
 
     /// Signs up and returns the new workspace's id.
@@ -271,33 +251,20 @@ impl Person {
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Answer<()> {
-        self.call("sign_in", &[("email", email), ("password", password)])
+        self.call("sign_in", &[("email", email), ("password", password)]).await
+    }
+
+    pub async fn invite(&self, workspace: &str, emails: &str) -> Answer<boardroom::invitations::InviteReport> {
+        self.call("invite_user", &[("workspace_id", workspace), ("emails", emails)])
             .await
     }
 
-    pub async fn invite(
-        &self,
-        workspace: &str,
-        emails: &str,
-    ) -> Answer<boardroom::invitations::InviteReport> {
-        self.call(
-            "invite_user",
-            &[("workspace_id", workspace), ("emails", emails)],
-        )
-        .await
-    }
-
-    pub async fn pending(
-        &self,
-        workspace: &str,
-    ) -> Answer<Vec<boardroom::invitations::PendingInvitation>> {
-        self.call("pending_invitations", &[("workspace_id", workspace)])
-            .await
+    pub async fn pending(&self, workspace: &str) -> Answer<Vec<boardroom::invitations::PendingInvitation>> {
+        self.call("pending_invitations", &[("workspace_id", workspace)]).await
     }
 
     pub async fn members(&self, workspace: &str) -> Answer<Vec<boardroom::members::Member>> {
-        self.call("list_members", &[("workspace_id", workspace)])
-            .await
+        self.call("list_members", &[("workspace_id", workspace)]).await
     }
 
     pub async fn accept_new(&self, token: &str, name: &str, password: &str) -> Answer<()> {

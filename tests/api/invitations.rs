@@ -20,9 +20,7 @@ on_both_databases!(
 async fn invite_email_accept_and_become_active(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.person();
-    let ws = owner
-        .sign_up("Ada Lovelace", "ada@example.com", "Acme")
-        .await;
+    let ws = owner.sign_up("Ada Lovelace", "ada@example.com", "Acme").await;
 
     let report = owner.invite(&ws, "Jon@Example.com").await.ok();
     assert_eq!(report.summary(), "Invitation sent to jon@example.com");
@@ -36,12 +34,7 @@ async fn invite_email_accept_and_become_active(backend: Backend) {
         email.header("Subject").unwrap(),
         "Ada Lovelace invited you to join Acme on Boardroom"
     );
-    assert!(
-        email
-            .header("Reply-To")
-            .unwrap()
-            .contains("ada@example.com")
-    );
+    assert!(email.header("Reply-To").unwrap().contains("ada@example.com"));
     assert!(
         email
             .header("Content-Type")
@@ -59,9 +52,7 @@ async fn invite_email_accept_and_become_active(backend: Backend) {
     assert!(html.contains("Join Acme"), "{html}");
     assert!(html.contains("Ada Lovelace"));
 
-    let accepted = invitee
-        .accept_new(&token, "Jon Snow", "winter is here")
-        .await;
+    let accepted = invitee.accept_new(&token, "Jon Snow", "winter is here").await;
     assert_eq!(
         accepted.redirect.as_deref(),
         Some(format!("/w/{ws}/boards?joined=1").as_str())
@@ -96,10 +87,7 @@ async fn opening_the_link_changes_nothing(backend: Backend) {
         assert_eq!(scanner.get(&format!("/invite/{token}")).await.status(), 200);
     }
     assert_eq!(owner.pending(&ws).await.ok().len(), 1);
-    app.person()
-        .accept_new(&token, "Jon", "winter is here")
-        .await
-        .ok();
+    app.person().accept_new(&token, "Jon", "winter is here").await.ok();
     app.stop().await;
 }
 
@@ -109,25 +97,14 @@ async fn a_used_link_cannot_be_used_again(backend: Backend) {
     let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
     owner.invite(&ws, "jon@example.com").await.ok();
     let token = app.smtp.wait_for("jon@example.com", 1).await.invite_token();
-    app.person()
-        .accept_new(&token, "Jon", "winter is here")
-        .await
-        .ok();
+    app.person().accept_new(&token, "Jon", "winter is here").await.ok();
 
-    let again = app
-        .person()
-        .accept_new(&token, "Jon Again", "winter is here")
-        .await;
+    let again = app.person().accept_new(&token, "Jon Again", "winter is here").await;
     assert_eq!(again.status, 404);
-    assert!(
-        matches!(again.err(), AppError::NotFound(m) if m.starts_with("This invitation link can't be used"))
-    );
+    assert!(matches!(again.err(), AppError::NotFound(m) if m.starts_with("This invitation link can't be used")));
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1",
-            &ws
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1", &ws)
+            .await,
         2
     );
     app.stop().await;
@@ -137,20 +114,9 @@ async fn tampered_expired_and_revoked_links_get_one_message(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.person();
     let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
-    owner
-        .invite(&ws, "expired@example.com, revoked@example.com")
-        .await
-        .ok();
-    let expired = app
-        .smtp
-        .wait_for("expired@example.com", 1)
-        .await
-        .invite_token();
-    let revoked = app
-        .smtp
-        .wait_for("revoked@example.com", 1)
-        .await
-        .invite_token();
+    owner.invite(&ws, "expired@example.com, revoked@example.com").await.ok();
+    let expired = app.smtp.wait_for("expired@example.com", 1).await.invite_token();
+    let revoked = app.smtp.wait_for("revoked@example.com", 1).await.invite_token();
     app.expire_invitations_for("expired@example.com").await;
     let revoked_id = owner
         .pending(&ws)
@@ -180,20 +146,12 @@ async fn tampered_expired_and_revoked_links_get_one_message(backend: Backend) {
     ] {
         let visitor = app.person();
         let preview = visitor
-            .call::<boardroom::invitations::InvitationPreview>(
-                "get_invitation_preview",
-                &[("token", token)],
-            )
+            .call::<boardroom::invitations::InvitationPreview>("get_invitation_preview", &[("token", token)])
             .await;
         messages.push(preview.err());
         let accept = visitor.accept_new(token, "Eve", "correct horse").await;
         messages.push(accept.err());
-        let page = visitor
-            .get(&format!("/invite/{token}"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let page = visitor.get(&format!("/invite/{token}")).await.text().await.unwrap();
         assert!(
             page.contains("This invitation link can&#x27;t be used")
                 || page.contains("This invitation link can't be used"),
@@ -226,16 +184,10 @@ async fn inviting_again_renews_instead_of_duplicating(backend: Backend) {
     assert_eq!(pending.len(), 1, "renewed, not duplicated");
     assert!(!pending[0].expired, "the expiry restarts");
     assert!(matches!(
-        app.person()
-            .accept_new(&first, "Jon", "winter is here")
-            .await
-            .err(),
+        app.person().accept_new(&first, "Jon", "winter is here").await.err(),
         AppError::NotFound(_)
     ));
-    app.person()
-        .accept_new(&second, "Jon", "winter is here")
-        .await
-        .ok();
+    app.person().accept_new(&second, "Jon", "winter is here").await.ok();
     app.stop().await;
 }
 
@@ -246,10 +198,7 @@ async fn bad_addresses_and_members_get_specific_messages(backend: Backend) {
 
     let empty = owner.invite(&ws, "  ").await;
     assert_eq!(empty.status, 422);
-    assert_eq!(
-        empty.err().message_for("emails").unwrap(),
-        "Enter an email address"
-    );
+    assert_eq!(empty.err().message_for("emails").unwrap(), "Enter an email address");
 
     let bad = owner.invite(&ws, "jon@").await.err();
     assert!(
@@ -266,16 +215,12 @@ async fn bad_addresses_and_members_get_specific_messages(backend: Backend) {
     );
 
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM invitations WHERE workspace_id = $1",
-            &ws
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM invitations WHERE workspace_id = $1", &ws)
+            .await,
         0
     );
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM emails WHERE recipient <> $1", "")
-            .await,
+        app.count("SELECT COUNT(*) FROM emails WHERE recipient <> $1", "").await,
         0
     );
 
@@ -322,10 +267,7 @@ async fn an_existing_user_signs_in_to_accept(backend: Backend) {
     // In a fresh browser the page asks Jon to sign in.
     let fresh = app.person();
     let preview = fresh
-        .call::<boardroom::invitations::InvitationPreview>(
-            "get_invitation_preview",
-            &[("token", &token)],
-        )
+        .call::<boardroom::invitations::InvitationPreview>("get_invitation_preview", &[("token", &token)])
         .await
         .ok();
     assert!(preview.account_exists);
@@ -360,13 +302,8 @@ async fn an_existing_user_signs_in_to_accept(backend: Backend) {
     let kim = app.person();
     kim.sign_up("Kim", "kim@example.com", "Kim's").await;
     let token = app.smtp.wait_for("kim@example.com", 1).await.invite_token();
-    let a = kim
-        .call::<()>("accept_invitation", &[("token", &token)])
-        .await;
-    assert_eq!(
-        a.redirect.as_deref(),
-        Some(format!("/w/{ws}/boards?joined=1").as_str())
-    );
+    let a = kim.call::<()>("accept_invitation", &[("token", &token)]).await;
+    assert_eq!(a.redirect.as_deref(), Some(format!("/w/{ws}/boards?joined=1").as_str()));
     a.ok();
     app.stop().await;
 }
@@ -381,16 +318,11 @@ async fn signed_in_as_someone_else_never_accepts(backend: Backend) {
     let eve = app.person();
     eve.sign_up("Eve", "eve@example.com", "Eve's").await;
     let preview = eve
-        .call::<boardroom::invitations::InvitationPreview>(
-            "get_invitation_preview",
-            &[("token", &token)],
-        )
+        .call::<boardroom::invitations::InvitationPreview>("get_invitation_preview", &[("token", &token)])
         .await
         .ok();
     assert_eq!(preview.signed_in_as.as_deref(), Some("eve@example.com"));
-    let refused = eve
-        .call::<()>("accept_invitation", &[("token", &token)])
-        .await;
+    let refused = eve.call::<()>("accept_invitation", &[("token", &token)]).await;
     assert_eq!(refused.status, 403);
     assert_eq!(
         refused.err().to_string(),
@@ -400,11 +332,7 @@ async fn signed_in_as_someone_else_never_accepts(backend: Backend) {
     let new = eve.accept_new(&token, "Eve", "correct horse").await;
     new.ok();
     let members = owner.members(&ws).await.ok();
-    assert!(
-        members
-            .iter()
-            .any(|m| m.email == "jon@example.com" && m.name == "Eve")
-    );
+    assert!(members.iter().any(|m| m.email == "jon@example.com" && m.name == "Eve"));
     assert!(!members.iter().any(|m| m.email == "eve@example.com"));
     app.stop().await;
 }
@@ -425,17 +353,11 @@ async fn two_simultaneous_accepts_give_one_membership(backend: Backend) {
         jon.call::<()>("accept_invitation", &form),
         jon2.call::<()>("accept_invitation", &form)
     );
-    let successes = [a.result.is_ok(), b.result.is_ok()]
-        .iter()
-        .filter(|ok| **ok)
-        .count();
+    let successes = [a.result.is_ok(), b.result.is_ok()].iter().filter(|ok| **ok).count();
     assert_eq!(successes, 1, "{:?} / {:?}", a.result, b.result);
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1",
-            &ws
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1", &ws)
+            .await,
         2
     );
     app.stop().await;

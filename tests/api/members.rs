@@ -9,9 +9,7 @@ on_both_databases!(
 );
 
 /// An owner and an accepted member, "jon@example.com".
-async fn workspace_with_member(
-    app: &TestApp,
-) -> (crate::harness::Person, crate::harness::Person, String) {
+async fn workspace_with_member(app: &TestApp) -> (crate::harness::Person, crate::harness::Person, String) {
     let owner = app.person();
     let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
     owner.invite(&ws, "jon@example.com").await.ok();
@@ -34,10 +32,7 @@ async fn removing_a_member_ends_their_access(backend: Backend) {
         .user_id;
 
     let removed = owner
-        .call::<String>(
-            "remove_member",
-            &[("workspace_id", &ws), ("user_id", &jon_id)],
-        )
+        .call::<String>("remove_member", &[("workspace_id", &ws), ("user_id", &jon_id)])
         .await;
     assert_eq!(removed.ok(), "Jon");
     assert_eq!(jon.members(&ws).await.status, 404);
@@ -57,10 +52,7 @@ async fn the_last_owner_cannot_be_removed(backend: Backend) {
     let owner = app.person();
     let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
     let members = owner.members(&ws).await.ok();
-    assert!(
-        !members[0].removable,
-        "no Remove on your own row or the last owner's"
-    );
+    assert!(!members[0].removable, "no Remove on your own row or the last owner's");
     let refused = owner
         .call::<String>(
             "remove_member",
@@ -73,11 +65,8 @@ async fn the_last_owner_cannot_be_removed(backend: Backend) {
         "Ada is the only owner of Acme and can't be removed"
     );
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1",
-            &ws
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1", &ws)
+            .await,
         1
     );
     app.stop().await;
@@ -90,11 +79,7 @@ async fn members_view_but_do_not_manage(backend: Backend) {
     owner
         .call::<String>(
             "create_board",
-            &[
-                ("workspace_id", &ws),
-                ("name", "Q3 revenue"),
-                ("content", "Up 12%"),
-            ],
+            &[("workspace_id", &ws), ("name", "Q3 revenue"), ("content", "Up 12%")],
         )
         .await
         .ok();
@@ -113,18 +98,12 @@ async fn members_view_but_do_not_manage(backend: Backend) {
         )
         .await
         .status,
-        jon.call::<String>(
-            "remove_member",
-            &[("workspace_id", &ws), ("user_id", "anyone")],
-        )
-        .await
-        .status,
-        jon.call::<String>(
-            "delete_invitation",
-            &[("workspace_id", &ws), ("invitation_id", "any")],
-        )
-        .await
-        .status,
+        jon.call::<String>("remove_member", &[("workspace_id", &ws), ("user_id", "anyone")])
+            .await
+            .status,
+        jon.call::<String>("delete_invitation", &[("workspace_id", &ws), ("invitation_id", "any")])
+            .await
+            .status,
     ] {
         assert_eq!(refused, 403);
     }

@@ -30,24 +30,18 @@ async fn other_workspaces_are_invisible(backend: Backend) {
         )
         .await
         .status,
-        eve.call::<String>(
-            "remove_member",
-            &[("workspace_id", &acme), ("user_id", &ada_id)],
-        )
-        .await
-        .status,
+        eve.call::<String>("remove_member", &[("workspace_id", &acme), ("user_id", &ada_id)])
+            .await
+            .status,
         eve.call::<String>(
             "create_board",
             &[("workspace_id", &acme), ("name", "x"), ("content", "")],
         )
         .await
         .status,
-        eve.call::<boardroom::workspaces::WorkspaceContext>(
-            "get_workspace_context",
-            &[("workspace_id", &acme)],
-        )
-        .await
-        .status,
+        eve.call::<boardroom::workspaces::WorkspaceContext>("get_workspace_context", &[("workspace_id", &acme)])
+            .await
+            .status,
     ] {
         assert_eq!(status, 404);
     }
@@ -62,12 +56,9 @@ async fn other_workspaces_are_invisible(backend: Backend) {
         404
     );
     assert_eq!(
-        eve.call::<String>(
-            "remove_member",
-            &[("workspace_id", &evil), ("user_id", &ada_id)]
-        )
-        .await
-        .status,
+        eve.call::<String>("remove_member", &[("workspace_id", &evil), ("user_id", &ada_id)])
+            .await
+            .status,
         404
     );
     assert_eq!(ada.pending(&acme).await.ok().len(), 1);
@@ -87,10 +78,7 @@ async fn signed_out_callers_are_refused(backend: Backend) {
             .call::<Vec<boardroom::boards::Board>>("list_boards", &[("workspace_id", &ws)])
             .await
             .status,
-        nobody
-            .call::<()>("accept_invitation", &[("token", "x")])
-            .await
-            .status,
+        nobody.call::<()>("accept_invitation", &[("token", "x")]).await.status,
     ] {
         assert_eq!(status, 401);
     }
@@ -130,11 +118,8 @@ async fn cross_site_posts_are_refused(backend: Backend) {
         .unwrap();
     assert_eq!(same_origin.status(), 200);
     assert_eq!(
-        app.count(
-            "SELECT COUNT(*) FROM invitations WHERE workspace_id = $1",
-            &ws
-        )
-        .await,
+        app.count("SELECT COUNT(*) FROM invitations WHERE workspace_id = $1", &ws)
+            .await,
         1
     );
     app.stop().await;

@@ -55,9 +55,7 @@ impl ReceivedEmail {
     /// The token of the invitation link in the email.
     pub fn invite_token(&self) -> String {
         let re = regex::Regex::new(r"/invite/([A-Za-z0-9_-]{43})").unwrap();
-        re.captures(&self.decoded())
-            .expect("no invitation link in the email")[1]
-            .to_string()
+        re.captures(&self.decoded()).expect("no invitation link in the email")[1].to_string()
     }
 }
 
@@ -107,12 +105,7 @@ impl SmtpServer {
             {
                 b"250 OK\r\n"
             } else if cmd.starts_with("RCPT TO") {
-                to.push(
-                    line.trim_end()[8..]
-                        .trim()
-                        .trim_matches(['<', '>'])
-                        .to_string(),
-                );
+                to.push(line.trim_end()[8..].trim().trim_matches(['<', '>']).to_string());
                 b"250 OK\r\n"
             } else if cmd == "DATA" {
                 let _ = write.write_all(b"354 go ahead\r\n").await;

@@ -1,0 +1,104 @@
+import { test, expect } from '@playwright/test';
+import { emailFor, hydrated, inviteLink, signUp, unique } from './support';
+
+test('an owner invites by email and the invitee joins through the link', async ({ page, browser, request }) => {
+  const id = unique();
+  const owner = `owner-${id}@example.com`;
+  const invitee = `jon-${id}@example.com`;
+  const workspace = `Acme ${id}`;
+
+  await signUp(page, 'Ada Lovelace', owner, workspace);
+  await hydrated(page);
+
+  // The seed's path: account icon (top right) → Users.
+  await page.getByLabel('Account menu').click();
+  await page.getByRole('link', { name: 'Users', exact: true }).last().click();
+  await expect(page).toHaveURL(/\/users$/);
+  await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+
+  // Marks this document: if the page reloaded, the mark would be gone.
+  await page.evaluate(() => ((window as any).__stillHere = true));
+
+  await page.getByLabel('Email addresses').fill(invitee);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${invitee}`);
+  const pending = page.getByTestId('pending-invitations');
+  await expect(pending.getByRole('row', { name: new RegExp(invitee) })).toBeVisible();
+  await expect(page.getByLabel('Email addresses')).toHaveValue('');
+  expect(await page.evaluate(() => (window as any).__stillHere)).toBe(true);
+
+  // The email, as the invitee's inbox has it.
+  const email = await emailFor(request, invitee);
+  expect(email.subject).toBe(`Ada Lovelace invited you to join ${workspace} on Boardroom`);
+  expect(email.text).toContain(`Ada Lovelace (${owner}) invited you to join ${workspace}`);
+  expect(email.text).toContain('This invitation expires on');
+  expect(email.html).toContain('Accept invitation');
+  const link = inviteLink(email);
+
+  // A fresh browser: the invitee has no account yet.
+  const invitedContext = await browser.newContext();
+  const invitedPage = await invitedContext.newPage();
+  await invitedPage.goto(link);
+  await expect(invitedPage.getByRole('heading', { name: `Join ${workspace}` })).toBeVisible();
+  await expect(invitedPage.getByLabel('Email address')).toHaveValue(invitee);
+  await expect(invitedPage.getByLabel('Email address')).not.toBeEditable();
+  await invitedPage.getByLabel('Your name').fill('Jon Snow');
+  await invitedPage.getByLabel('Password').fill('winter is here');
+  await invitedPage.getByRole('button', { name: 'Create account and join' }).click();
+  await expect(invitedPage).toHaveURL(/\/boards\?joined=1$/);
+  await expect(invitedPage.getByRole('heading', { name: 'Boards' })).toBeVisible();
+  await expect(invitedPage.getByRole('status')).toHaveText(`You've joined ${workspace}.`);
+
+  // The link was single use.
+  const again = await invitedContext.newPage();
+  await again.goto(link);
+  await expect(again.getByTestId('invalid-link')).toBeVisible();
+  await invitedContext.close();
+
+  // Back as the owner: Jon is active and no longer pending.
+  await page.reload();
+  await expect(page.getByTestId('active-users').getByRole('row', { name: /Jon Snow/ })).toBeVisible();
+  await expect(page.getByText('No pending invitations.')).toBeVisible();
+});
+
+test('a bad address gets a specific message and keeps what was typed', async ({ page }) => {
+  const id = unique();
+  await signUp(page, 'Ada', `owner-${id}@example.com`, `Errors ${id}`);
+  await page.goto(page.url().replace(/\/boards$/, '/users'));
+  await hydrated(page);
+  await page.getByLabel('Email addresses').fill('jon@');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
+  await expect(summary).toBeVisible();
+  await expect(summary).toBeFocused();
+  await expect(summary.getByRole('link')).toHaveText(/Enter an email address in the correct format, like name@example.com/);
+  await expect(page).toHaveTitle(/^Error: Users/);
+  await expect(page.getByLabel('Email addresses')).toHaveValue('jon@');
+  await expect(page.getByLabel('Email addresses')).toHaveAttribute('aria-invalid', 'true');
+});
+
+test.describe('before the WASM loads', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('every form works as a plain HTML form', async ({ page, request }) => {
+    const id = unique();
+    const invitee = `plain-${id}@example.com`;
+    await signUp(page, 'Ada', `owner-${id}@example.com`, `Plain ${id}`);
+    const users = page.url().replace(/\/boards$/, '/users');
+    await page.goto(users);
+
+    await page.getByLabel('Email addresses').fill('not an email');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.getByText('There is a problem')).toBeVisible();
+
+    await page.getByLabel('Email addresses').fill(invitee);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${invitee}`);
+    await expect(page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(invitee) })).toBeVisible();
+    await emailFor(request, invitee);
+
+    await page.getByRole('button', { name: `Delete invitation for ${invitee}` }).click();
+    await expect(page.getByRole('status')).toHaveText(`Invitation to ${invitee} deleted`);
+    await expect(page.getByText('No pending invitations.')).toBeVisible();
+  });
+});
