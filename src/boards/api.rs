@@ -21,6 +21,6 @@ pub async fn create_board(workspace_id: String, name: String, content: String) -
     let state = request::state()?;
     let access = crate::workspaces::service::access(&state.db, &user, &workspace_id).await?;
     let name = super::service::create(&state.db, &access, &name, &content).await?;
-    request::redirect_back_with("notice", &format!("Board \u{201c}{name}\u{201d} created"));
+    request::notice_for_plain_form(&format!("Board \u{201c}{name}\u{201d} created"));
     Ok(name)
 }

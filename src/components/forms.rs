@@ -109,6 +109,19 @@ pub fn ErrorSummary(form: &'static str, #[prop(into)] errors: Signal<Vec<FieldEr
     }
 }
 
+/// The page's status region: what the latest action did (`notice`), or else the
+/// message a plain form post left for this page.
+#[component]
+pub fn PageNotice(notice: RwSignal<Option<String>>) -> impl IntoView {
+    let flash = Resource::new(|| (), |_| crate::accounts::api::take_notice());
+    let message = Signal::derive(move || notice.get().or_else(|| flash.get().and_then(Result::ok).flatten()));
+    view! {
+        <Transition fallback=|| ()>
+            <StatusMessage message/>
+        </Transition>
+    }
+}
+
 /// A live region present from the first render, so that screen readers announce
 /// the message when it arrives.
 #[component]

@@ -25,7 +25,7 @@ pub async fn invite_user(workspace_id: String, emails: String) -> Result<InviteR
     request::rate_limit(&state, &format!("invite:{}", access.user.id), Limit::INVITE)?;
     let report = super::service::invite(&state.db, &state.config, &access, &emails).await?;
     state.mailer.wake();
-    request::redirect_back_with("notice", &report.summary());
+    request::notice_for_plain_form(&report.summary());
     Ok(report)
 }
 
@@ -41,7 +41,7 @@ pub async fn pending_invitations(workspace_id: String) -> Result<Vec<PendingInvi
 pub async fn delete_invitation(workspace_id: String, invitation_id: String) -> Result<String, AppError> {
     let (state, access) = access(&workspace_id).await?;
     let email = super::service::revoke(&state.db, &access, &invitation_id).await?;
-    request::redirect_back_with("notice", &format!("Invitation to {email} deleted"));
+    request::notice_for_plain_form(&format!("Invitation to {email} deleted"));
     Ok(email)
 }
 

@@ -23,6 +23,6 @@ pub async fn remove_member(workspace_id: String, user_id: String) -> Result<Stri
     let state = request::state()?;
     let access = crate::workspaces::service::access(&state.db, &user, &workspace_id).await?;
     let name = super::service::remove(&state.db, &access, &user_id).await?;
-    request::redirect_back_with("notice", &format!("{name} was removed from {}", access.workspace_name));
+    request::notice_for_plain_form(&format!("{name} was removed from {}", access.workspace_name));
     Ok(name)
 }

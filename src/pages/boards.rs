@@ -1,7 +1,7 @@
 use crate::boards::Board;
 use crate::boards::api::{CreateBoard, list_boards};
 use crate::components::{
-    ErrorSummary, Field, INPUT, PRIMARY_BUTTON, StatusMessage, aria_invalid, field_error, form_errors,
+    ErrorSummary, Field, INPUT, PRIMARY_BUTTON, PageNotice, aria_invalid, field_error, form_errors,
 };
 use crate::pages::page_title;
 use crate::workspaces::WorkspaceContext;
@@ -20,11 +20,7 @@ pub fn BoardsPage() -> impl IntoView {
     });
     let query = use_query_map();
     let joined = query.read_untracked().get("joined").is_some();
-    let notice = RwSignal::new(if joined {
-        Some(format!("You've joined {}.", ctx.workspace.name))
-    } else {
-        query.read_untracked().get("notice")
-    });
+    let notice = RwSignal::new(joined.then(|| format!("You've joined {}.", ctx.workspace.name)));
     Effect::new(move |_| {
         if let Some(Ok(name)) = create.value().get() {
             notice.set(Some(format!("Board \u{201c}{name}\u{201d} created")));
@@ -38,7 +34,7 @@ pub fn BoardsPage() -> impl IntoView {
                 <h1 class="text-2xl font-semibold">"Boards"</h1>
                 <p class="mt-1 text-sm text-zinc-600">{format!("What {} is working on.", ctx.workspace.name)}</p>
             </div>
-            <StatusMessage message=notice/>
+            <PageNotice notice/>
             {ctx.can_manage().then(|| view! { <NewBoardForm action=create workspace_id=workspace_id.clone()/> })}
             <Suspense fallback=|| view! { <p class="text-zinc-600">"Loading boards…"</p> }>
                 {move || Suspend::new(async move {

@@ -1,5 +1,5 @@
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, StatusMessage, aria_invalid, field_error, form_errors,
+    DANGER_BUTTON, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, PageNotice, aria_invalid, field_error, form_errors,
 };
 use crate::error::{AppError, FieldError};
 use crate::invitations::api::{DeleteInvitation, InviteUser, pending_invitations};
@@ -10,7 +10,6 @@ use crate::pages::page_title;
 use crate::workspaces::WorkspaceContext;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 /// The seed's page: invite people, see who is pending and who is in.
 #[component]
@@ -40,9 +39,8 @@ pub fn UsersPage() -> impl IntoView {
         }
     });
 
-    // What the last action did, for the status region. A plain form post comes
-    // back with it in the query instead.
-    let notice = RwSignal::new(use_query_map().read_untracked().get("notice"));
+    // What the last action did, for the status region.
+    let notice = RwSignal::new(None);
     Effect::new(move |_| {
         if let Some(Ok(report)) = invite.value().get() {
             notice.set(Some(report.summary()));
@@ -53,9 +51,10 @@ pub fn UsersPage() -> impl IntoView {
             notice.set(Some(format!("Invitation to {email} deleted")));
         }
     });
+    let workspace_name = ctx.workspace.name.clone();
     Effect::new(move |_| {
         if let Some(Ok(name)) = remove.value().get() {
-            notice.set(Some(format!("{name} was removed from the workspace")));
+            notice.set(Some(format!("{name} was removed from {workspace_name}")));
         }
     });
     let row_error = Signal::derive(move || {
@@ -99,7 +98,7 @@ pub fn UsersPage() -> impl IntoView {
                 <h1 class="text-2xl font-semibold">"Users"</h1>
                 <p class="mt-1 text-sm text-zinc-600">{format!("People who can see and review {}'s boards.", ctx.workspace.name)}</p>
             </div>
-            <StatusMessage message=notice/>
+            <PageNotice notice/>
             {move || row_error.get().map(|e| view! {
                 <p role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-800">{e}</p>
             })}

@@ -22,16 +22,21 @@ fn parts() -> Option<Parts> {
     use_context::<Parts>()
 }
 
-/// The session cookie's value in a set of request headers.
-pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+/// The value of cookie `name` in a set of request headers.
+fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value.to_string())
+}
+
+/// The session cookie's value in a set of request headers.
+pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    cookie(headers, SESSION_COOKIE)
 }
 
 /// The signed-in user, if any.
@@ -97,29 +102,36 @@ pub fn is_plain_form_post() -> bool {
         .unwrap_or(false)
 }
 
-/// For a plain form post, sends the browser back to the page it came from with
-/// `key=value` in the query, so that the page can say what happened.
-pub fn redirect_back_with(key: &str, value: &str) {
+pub const NOTICE_COOKIE: &str = "boardroom_notice";
+
+/// For a plain form post (which is sent back to its page), leaves `message` in a
+/// one-minute cookie for that page to show once. After hydration the page shows
+/// the server function's result itself. Only the server sets this cookie, so no
+/// crafted link can make the page show words of someone else's choosing.
+pub fn notice_for_plain_form(message: &str) {
     if !is_plain_form_post() {
         return;
     }
-    let referer = parts().and_then(|p| {
-        p.headers
-            .get(header::REFERER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    });
-    let Some(mut url) = referer.and_then(|r| url::Url::parse(&r).ok()) else {
-        return;
-    };
-    let kept: Vec<(String, String)> = url
-        .query_pairs()
-        .filter(|(k, _)| !matches!(k.as_ref(), "__err" | "__path" | "notice" | "sent" | "resent"))
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    url.query_pairs_mut().clear().extend_pairs(kept).append_pair(key, value);
-    let local = format!("{}?{}", url.path(), url.query().unwrap_or_default());
-    leptos_axum::redirect(&local);
+    let value: String = url::form_urlencoded::byte_serialize(message.as_bytes()).collect();
+    let cookie = format!("{NOTICE_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60");
+    if let (Some(res), Ok(value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&cookie)) {
+        res.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// Reads and clears the notice a plain form post left.
+pub fn take_notice() -> Option<String> {
+    let raw = cookie(&parts()?.headers, NOTICE_COOKIE)?;
+    if let Some(res) = use_context::<ResponseOptions>() {
+        res.append_header(
+            header::SET_COOKIE,
+            HeaderValue::from_static("boardroom_notice=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+        );
+    }
+    let message: String = url::form_urlencoded::parse(format!("m={raw}").as_bytes())
+        .map(|(_, v)| v.into_owned())
+        .next()?;
+    (!message.is_empty()).then_some(message)
 }
 
 /// Sends the browser to `path`: a 302 for a plain form post, a client-side

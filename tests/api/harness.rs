@@ -80,7 +80,9 @@ impl TestApp {
         for (k, v) in vars {
             env.insert(k.to_string(), v.to_string());
         }
-        let config = Config::from_lookup(|k| env.get(k).cloned()).expect("test configuration is valid");
+        // An empty value unsets a variable.
+        let config = Config::from_lookup(|k| env.get(k).cloned().filter(|v| !v.is_empty()))
+            .expect("test configuration is valid");
 
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(boardroom::server::serve(config, listener, async move {

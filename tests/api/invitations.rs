@@ -15,6 +15,7 @@ on_both_databases!(
     signed_in_as_someone_else_never_accepts,
     two_simultaneous_accepts_give_one_membership,
     a_dead_smtp_server_never_fails_the_invite,
+    shutdown_finishes_the_email_in_hand,
 );
 
 async fn invite_email_accept_and_become_active(backend: Backend) {
@@ -389,4 +390,31 @@ async fn a_dead_smtp_server_never_fails_the_invite(backend: Backend) {
     let pending = owner.pending(&ws).await.ok();
     assert_eq!(pending[0].delivery, Delivery::Queued);
     app.stop().await;
+}
+
+async fn shutdown_finishes_the_email_in_hand(backend: Backend) {
+    let slow = crate::smtp::SmtpServer::start_slow(std::time::Duration::from_millis(1500)).await;
+    let smtp_url = format!("smtp://127.0.0.1:{}", slow.port);
+    let app = TestApp::spawn_with(backend, &[("SMTP_URL", &smtp_url)]).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    let receiving = slow.receiving.notified();
+    owner.invite(&ws, "jon@example.com").await.ok();
+
+    // The server is mid-delivery when the app is told to stop.
+    tokio::time::timeout(std::time::Duration::from_secs(10), receiving)
+        .await
+        .expect("delivery started");
+    let db = app.db.clone();
+    app.stop().await;
+
+    assert_eq!(slow.received().len(), 1);
+    let state: String = sqlx::Row::get(
+        &sqlx::query("SELECT state FROM emails WHERE recipient = 'jon@example.com'")
+            .fetch_one(&db)
+            .await
+            .unwrap(),
+        "state",
+    );
+    assert_eq!(state, "sent");
 }

@@ -7,6 +7,8 @@ on_both_databases!(
     cross_site_posts_are_refused,
     workspace_pages_ask_to_sign_in,
     tokens_and_passwords_are_stored_hashed,
+    the_dev_mailbox_exists_only_without_smtp,
+    plain_form_posts_return_to_their_page_with_a_notice_shown_once,
 );
 
 async fn other_workspaces_are_invisible(backend: Backend) {
@@ -157,20 +159,82 @@ async fn tokens_and_passwords_are_stored_hashed(backend: Backend) {
         .unwrap()
         .get("password_hash");
     assert!(hash.starts_with("$argon2id$"));
-    // A plain form post (before the page's WASM) is sent back to the page.
+    app.stop().await;
+}
+
+async fn plain_form_posts_return_to_their_page_with_a_notice_shown_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let users = format!("{}/w/{ws}/users", app.address);
     let plain = ada
         .http
         .post(format!("{}/api/invite_user", app.address))
         .header("Accept", "text/html")
-        .header("Referer", format!("{}/w/{ws}/users", app.address))
+        .header("Referer", &users)
         .form(&[("workspace_id", ws.as_str()), ("emails", "kim@example.com")])
         .send()
         .await
         .unwrap();
     assert_eq!(plain.status(), 302);
     assert_eq!(
-        plain.headers()["location"].to_str().unwrap(),
-        format!("/w/{ws}/users?notice=Invitation+sent+to+kim%40example.com")
+        plain.headers()["location"].to_str().unwrap().trim_end_matches('?'),
+        users
     );
+    let page = ada.get(&format!("/w/{ws}/users")).await.text().await.unwrap();
+    assert!(page.contains("Invitation sent to kim@example.com"), "{page}");
+    let again = ada.get(&format!("/w/{ws}/users")).await.text().await.unwrap();
+    assert!(!again.contains("Invitation sent to"), "a notice is shown once");
+
+    // Words in a crafted link are never shown as a notice.
+    let forged = ada
+        .get(&format!("/w/{ws}/users?notice=Your+account+is+locked"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!forged.contains("Your account is locked"));
+
+    // A plain post that fails comes back to the page, which shows why.
+    let failed = ada
+        .http
+        .post(format!("{}/api/invite_user", app.address))
+        .header("Accept", "text/html")
+        .header("Referer", &users)
+        .form(&[("workspace_id", ws.as_str()), ("emails", "ada@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(failed.status(), 302);
+    let back = failed.headers()["location"].to_str().unwrap().to_string();
+    let page = ada.http.get(back).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("There is a problem") && page.contains("ada@example.com is already a member of Acme"));
+    app.stop().await;
+}
+
+async fn the_dev_mailbox_exists_only_without_smtp(backend: Backend) {
+    let with_smtp = TestApp::spawn(backend).await;
+    assert_eq!(with_smtp.person().get("/dev/mailbox").await.status(), 404);
+    with_smtp.stop().await;
+
+    let app = TestApp::spawn_with(backend, &[("SMTP_URL", "")]).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    ada.invite(&ws, "jon@example.com").await.ok();
+    let mut page = String::new();
+    for _ in 0..200 {
+        page = app.person().get("/dev/mailbox").await.text().await.unwrap();
+        if page.contains("Ada invited you to join Acme on Boardroom") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert!(page.contains("Ada invited you to join Acme on Boardroom"), "{page}");
+    let token = regex::Regex::new(r"/invite/([A-Za-z0-9_-]{43})")
+        .unwrap()
+        .captures(&page)
+        .unwrap()[1]
+        .to_string();
+    app.person().accept_new(&token, "Jon", "winter is here").await.ok();
     app.stop().await;
 }

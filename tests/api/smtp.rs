@@ -64,15 +64,25 @@ pub struct SmtpServer {
     pub port: u16,
     inbox: Arc<Mutex<Vec<ReceivedEmail>>>,
     arrived: Arc<Notify>,
+    /// Signalled when a message's data has been read, before it is acknowledged.
+    pub receiving: Arc<Notify>,
+    /// How long to wait before acknowledging a message (a slow server).
+    delay: std::time::Duration,
 }
 
 impl SmtpServer {
     pub async fn start() -> SmtpServer {
+        Self::start_slow(std::time::Duration::ZERO).await
+    }
+
+    pub async fn start_slow(delay: std::time::Duration) -> SmtpServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let server = SmtpServer {
             port: listener.local_addr().unwrap().port(),
             inbox: Arc::default(),
             arrived: Arc::default(),
+            receiving: Arc::default(),
+            delay,
         };
         let s = server.clone();
         tokio::spawn(async move {
@@ -124,6 +134,8 @@ impl SmtpServer {
                             .unwrap_or(&line),
                     );
                 }
+                self.receiving.notify_waiters();
+                tokio::time::sleep(self.delay).await;
                 self.inbox.lock().unwrap().push(ReceivedEmail {
                     to: std::mem::take(&mut to),
                     raw,
