@@ -10,9 +10,11 @@ scripts/setup.sh >/dev/null
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 command -v brotli >/dev/null || { apt-get update -qq && apt-get install -y -qq brotli >/dev/null; }
 
+cleanup=()
+trap 'for c in "${cleanup[@]}"; do eval "$c"; done' EXIT
 if [ "${1:-}" = "--cold" ]; then
   export CARGO_TARGET_DIR="$(mktemp -d)"
-  trap 'rm -rf "$CARGO_TARGET_DIR"' EXIT
+  cleanup+=("rm -rf '$CARGO_TARGET_DIR'")
 fi
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
@@ -38,7 +40,7 @@ port=3300
 data=$(mktemp -d)
 DATABASE_URL="sqlite://$data/bench.db" LISTEN_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$PWD/target/site" RUST_LOG=warn "$bin" &
 server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT
+cleanup+=("kill $server 2>/dev/null" "rm -rf '$data'")
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 jar="$data/cookies"
 curl -fs -c "$jar" -o /dev/null -D "$data/headers" "http://127.0.0.1:$port/api/sign_up" \
@@ -53,5 +55,6 @@ done
 
 rps() { wrk -t2 -c16 -d10s "$@" | awk '/Requests\/sec/ { print $2 }'; }
 echo "home page (signed out) /: $(rps "http://127.0.0.1:$port/") requests/s"
+echo "sign-in page /signin: $(rps "http://127.0.0.1:$port/signin") requests/s"
 echo "Users page (signed in, 1 member, 5 pending) /w/…/users: $(rps -H "Cookie: $cookie" "http://127.0.0.1:$port/w/$workspace/users") requests/s"
 echo "server memory after the runs: $(( $(awk '/VmRSS/ { print $2 }' /proc/$server/status) / 1024 )) MB RSS"

@@ -9,17 +9,13 @@ use crate::platform::request;
 
 #[server(endpoint = "list_boards")]
 pub async fn list_boards(workspace_id: String) -> Result<Vec<Board>, AppError> {
-    let user = request::require_user().await?;
-    let state = request::state()?;
-    let access = crate::workspaces::service::access(&state.db, &user, &workspace_id).await?;
+    let (state, access) = request::workspace_access(&workspace_id).await?;
     super::service::list(&state.db, &access).await
 }
 
 #[server(endpoint = "create_board")]
 pub async fn create_board(workspace_id: String, name: String, content: String) -> Result<String, AppError> {
-    let user = request::require_user().await?;
-    let state = request::state()?;
-    let access = crate::workspaces::service::access(&state.db, &user, &workspace_id).await?;
+    let (state, access) = request::workspace_access(&workspace_id).await?;
     let name = super::service::create(&state.db, &access, &name, &content).await?;
     request::notice_for_plain_form(&format!("Board \u{201c}{name}\u{201d} created"));
     Ok(name)

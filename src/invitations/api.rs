@@ -8,20 +8,10 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::platform::{ratelimit::Limit, request};
 
-#[cfg(feature = "ssr")]
-async fn access(
-    workspace_id: &str,
-) -> Result<(crate::platform::state::AppState, crate::workspaces::service::Access), AppError> {
-    let user = request::require_user().await?;
-    let state = request::state()?;
-    let access = crate::workspaces::service::access(&state.db, &user, workspace_id).await?;
-    Ok((state, access))
-}
-
 /// Invites one or more people (`emails` separated by commas, spaces or newlines).
 #[server(endpoint = "invite_user")]
 pub async fn invite_user(workspace_id: String, emails: String) -> Result<InviteReport, AppError> {
-    let (state, access) = access(&workspace_id).await?;
+    let (state, access) = request::workspace_access(&workspace_id).await?;
     request::rate_limit(&state, &format!("invite:{}", access.user.id), Limit::INVITE)?;
     let report = super::service::invite(&state.db, &state.config, &access, &emails).await?;
     state.mailer.wake();
@@ -32,14 +22,14 @@ pub async fn invite_user(workspace_id: String, emails: String) -> Result<InviteR
 /// The workspace's pending invitations.
 #[server(endpoint = "pending_invitations")]
 pub async fn pending_invitations(workspace_id: String) -> Result<Vec<PendingInvitation>, AppError> {
-    let (state, access) = access(&workspace_id).await?;
+    let (state, access) = request::workspace_access(&workspace_id).await?;
     super::service::pending(&state.db, &access).await
 }
 
 /// Withdraws a pending invitation.
 #[server(endpoint = "delete_invitation")]
 pub async fn delete_invitation(workspace_id: String, invitation_id: String) -> Result<String, AppError> {
-    let (state, access) = access(&workspace_id).await?;
+    let (state, access) = request::workspace_access(&workspace_id).await?;
     let email = super::service::revoke(&state.db, &access, &invitation_id).await?;
     request::notice_for_plain_form(&format!("Invitation to {email} deleted"));
     Ok(email)

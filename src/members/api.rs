@@ -10,18 +10,14 @@ use crate::platform::request;
 /// Everyone in the workspace.
 #[server(endpoint = "list_members")]
 pub async fn list_members(workspace_id: String) -> Result<Vec<Member>, AppError> {
-    let user = request::require_user().await?;
-    let state = request::state()?;
-    let access = crate::workspaces::service::access(&state.db, &user, &workspace_id).await?;
+    let (state, access) = request::workspace_access(&workspace_id).await?;
     super::service::list(&state.db, &access).await
 }
 
 /// Removes someone from the workspace.
 #[server(endpoint = "remove_member")]
 pub async fn remove_member(workspace_id: String, user_id: String) -> Result<String, AppError> {
-    let user = request::require_user().await?;
-    let state = request::state()?;
-    let access = crate::workspaces::service::access(&state.db, &user, &workspace_id).await?;
+    let (state, access) = request::workspace_access(&workspace_id).await?;
     let name = super::service::remove(&state.db, &access, &user_id).await?;
     request::notice_for_plain_form(&format!("{name} was removed from {}", access.workspace_name));
     Ok(name)

@@ -4,39 +4,50 @@ use crate::components::{
     ErrorSummary, Field, INPUT, PRIMARY_BUTTON, PageNotice, aria_invalid, field_error, form_errors,
 };
 use crate::pages::page_title;
-use crate::workspaces::WorkspaceContext;
+use crate::pages::workspace::CurrentWorkspace;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn BoardsPage() -> impl IntoView {
-    let ctx = expect_context::<WorkspaceContext>();
-    let workspace_id = ctx.workspace.id.clone();
+    let ws = expect_context::<CurrentWorkspace>();
     let create = ServerAction::<CreateBoard>::new();
-    let boards = Resource::new(move || create.version().get(), {
-        let id = workspace_id.clone();
-        move |_| list_boards(id.clone())
-    });
-    let query = use_query_map();
-    let joined = query.read_untracked().get("joined").is_some();
-    let notice = RwSignal::new(joined.then(|| format!("You've joined {}.", ctx.workspace.name)));
+    let boards = Resource::new(move || (ws.id.get(), create.version().get()), |(id, _)| list_boards(id));
+    let notice = RwSignal::new(None);
     Effect::new(move |_| {
         if let Some(Ok(name)) = create.value().get() {
             notice.set(Some(format!("Board \u{201c}{name}\u{201d} created")));
         }
     });
+    let joined = use_query_map().read_untracked().get("joined").is_some();
+    let welcome = Signal::derive(move || {
+        joined
+            .then(|| {
+                ws.context
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|c| format!("You've joined {}.", c.workspace.name))
+            })
+            .flatten()
+    });
     let errors = form_errors(create.value());
     view! {
         <Title text=page_title("Boards", Signal::derive(move || !errors.get().is_empty()))/>
         <div class="space-y-8">
-            <div>
-                <h1 class="text-2xl font-semibold">"Boards"</h1>
-                <p class="mt-1 text-sm text-zinc-600">{format!("What {} is working on.", ctx.workspace.name)}</p>
-            </div>
-            <PageNotice notice/>
-            {ctx.can_manage().then(|| view! { <NewBoardForm action=create workspace_id=workspace_id.clone()/> })}
-            <Suspense fallback=|| view! { <p class="text-zinc-600">"Loading boards…"</p> }>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    ws.context.await.ok().map(|ctx| view! {
+                        <div>
+                            <h1 class="text-2xl font-semibold">"Boards"</h1>
+                            <p class="mt-1 text-sm text-zinc-600">{format!("What {} is working on.", ctx.workspace.name)}</p>
+                        </div>
+                        {ctx.can_manage().then(|| view! { <NewBoardForm action=create workspace_id=ctx.workspace.id.clone()/> })}
+                    })
+                })}
+            </Suspense>
+            <PageNotice notice otherwise=welcome/>
+            <Transition fallback=|| view! { <p class="text-zinc-600">"Loading boards…"</p> }>
                 {move || Suspend::new(async move {
                     match boards.await {
                         Ok(list) if list.is_empty() => view! {
@@ -47,10 +58,10 @@ pub fn BoardsPage() -> impl IntoView {
                                 {list.into_iter().map(|b| view! { <BoardCard board=b/> }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(e) => view! { <p class="text-red-700">{e.to_string()}</p> }.into_any(),
+                        Err(_) => ().into_any(),
                     }
                 })}
-            </Suspense>
+            </Transition>
         </div>
     }
 }

@@ -7,37 +7,27 @@ use crate::invitations::{Delivery, InviteReport, PendingInvitation};
 use crate::members::Member;
 use crate::members::api::{RemoveMember, list_members};
 use crate::pages::page_title;
-use crate::workspaces::WorkspaceContext;
+use crate::pages::workspace::CurrentWorkspace;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// The seed's page: invite people, see who is pending and who is in.
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let ctx = expect_context::<WorkspaceContext>();
-    let workspace_id = ctx.workspace.id.clone();
+    let ws = expect_context::<CurrentWorkspace>();
     let invite = ServerAction::<InviteUser>::new();
     let delete = ServerAction::<DeleteInvitation>::new();
     let remove = ServerAction::<RemoveMember>::new();
 
-    let members = Resource::new(move || remove.version().get(), {
-        let id = workspace_id.clone();
-        move |_| list_members(id.clone())
-    });
-    let pending = Resource::new(move || (invite.version().get(), delete.version().get()), {
-        let id = workspace_id.clone();
-        let can_manage = ctx.can_manage();
-        move |_| {
-            let id = id.clone();
-            async move {
-                if can_manage {
-                    pending_invitations(id).await.map(Some)
-                } else {
-                    Ok(None)
-                }
-            }
-        }
-    });
+    let members = Resource::new(
+        move || (ws.id.get(), remove.version().get()),
+        |(id, _)| list_members(id),
+    );
+    // Refused (and so not shown) for members who may not manage people.
+    let pending = Resource::new(
+        move || (ws.id.get(), invite.version().get(), delete.version().get()),
+        |(id, _, _)| pending_invitations(id),
+    );
 
     // What the last action did, for the status region.
     let notice = RwSignal::new(None);
@@ -51,10 +41,17 @@ pub fn UsersPage() -> impl IntoView {
             notice.set(Some(format!("Invitation to {email} deleted")));
         }
     });
-    let workspace_name = ctx.workspace.name.clone();
     Effect::new(move |_| {
         if let Some(Ok(name)) = remove.value().get() {
-            notice.set(Some(format!("{name} was removed from {workspace_name}")));
+            let workspace = ws
+                .context
+                .get_untracked()
+                .and_then(Result::ok)
+                .map(|c| c.workspace.name);
+            notice.set(Some(format!(
+                "{name} was removed from {}",
+                workspace.unwrap_or_default()
+            )));
         }
     });
     let row_error = Signal::derive(move || {
@@ -66,45 +63,46 @@ pub fn UsersPage() -> impl IntoView {
     });
 
     let invite_errors = form_errors(invite.value());
-    let pending_view = {
-        let id = workspace_id.clone();
-        move || {
-            let id = id.clone();
-            Suspend::new(async move {
-                match pending.await {
-                    Ok(Some(list)) => view! { <PendingTable list workspace_id=id delete/> }.into_any(),
-                    Ok(None) => ().into_any(),
-                    Err(e) => view! { <p class="text-red-700">{e.to_string()}</p> }.into_any(),
-                }
-            })
-        }
-    };
-    let members_view = {
-        let id = workspace_id.clone();
-        move || {
-            let id = id.clone();
-            Suspend::new(async move {
-                match members.await {
-                    Ok(list) => view! { <MembersTable list workspace_id=id remove/> }.into_any(),
-                    Err(e) => view! { <p class="text-red-700">{e.to_string()}</p> }.into_any(),
-                }
-            })
-        }
-    };
     view! {
         <Title text=page_title("Users", Signal::derive(move || !invite_errors.get().is_empty()))/>
         <div class="space-y-8">
-            <div>
-                <h1 class="text-2xl font-semibold">"Users"</h1>
-                <p class="mt-1 text-sm text-zinc-600">{format!("People who can see and review {}'s boards.", ctx.workspace.name)}</p>
-            </div>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    ws.context.await.ok().map(|ctx| view! {
+                        <div>
+                            <h1 class="text-2xl font-semibold">"Users"</h1>
+                            <p class="mt-1 text-sm text-zinc-600">{format!("People who can see and review {}'s boards.", ctx.workspace.name)}</p>
+                        </div>
+                    })
+                })}
+            </Suspense>
             <PageNotice notice/>
             {move || row_error.get().map(|e| view! {
                 <p role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-800">{e}</p>
             })}
-            {ctx.can_manage().then(|| view! { <InviteForm action=invite workspace_id=workspace_id.clone()/> })}
-            <Transition fallback=|| view! { <p class="text-zinc-600">"Loading invitations…"</p> }>{pending_view}</Transition>
-            <Transition fallback=|| view! { <p class="text-zinc-600">"Loading members…"</p> }>{members_view}</Transition>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    ws.context.await.ok().filter(|c| c.can_manage()).map(|ctx| view! {
+                        <InviteForm action=invite workspace_id=ctx.workspace.id/>
+                    })
+                })}
+            </Suspense>
+            <Transition fallback=|| view! { <p class="text-zinc-600">"Loading invitations…"</p> }>
+                {move || Suspend::new(async move {
+                    match pending.await {
+                        Ok(list) => view! { <PendingTable list workspace_id=ws.id.get_untracked() delete/> }.into_any(),
+                        Err(_) => ().into_any(),
+                    }
+                })}
+            </Transition>
+            <Transition fallback=|| view! { <p class="text-zinc-600">"Loading members…"</p> }>
+                {move || Suspend::new(async move {
+                    match members.await {
+                        Ok(list) => view! { <MembersTable list workspace_id=ws.id.get_untracked() remove/> }.into_any(),
+                        Err(_) => ().into_any(),
+                    }
+                })}
+            </Transition>
         </div>
     }
 }

@@ -1,34 +1,36 @@
 use crate::components::{
     AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, TopBar, aria_invalid, field_error, form_errors,
 };
+use crate::error::AppError;
 use crate::pages::page_title;
+use crate::workspaces::WorkspaceContext;
 use crate::workspaces::api::{CreateWorkspace, get_workspace_context};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::use_params_map;
 
-/// The frame of every workspace page. Loads who is looking and where, provides
-/// it as context to the page inside, and draws the top bar.
+/// The current workspace, for every page inside it: its id at once, the rest
+/// (who is looking, what they may do) when it has loaded.
+#[derive(Clone, Copy)]
+pub struct CurrentWorkspace {
+    pub id: Memo<String>,
+    pub context: Resource<Result<WorkspaceContext, AppError>>,
+}
+
+/// The frame of every workspace page. The page inside is created once, here,
+/// outside any suspense, so that it and its resources live as long as the route.
 #[component]
 pub fn WorkspaceLayout() -> impl IntoView {
     let params = use_params_map();
-    let context = Resource::new(
-        move || params.read().get("wid").unwrap_or_default(),
-        get_workspace_context,
-    );
+    let id = Memo::new(move |_| params.read().get("wid").unwrap_or_default());
+    let context = Resource::new(move || id.get(), get_workspace_context);
+    provide_context(CurrentWorkspace { id, context });
     view! {
-        <Suspense fallback=|| view! { <p class="p-8 text-zinc-600">"Loading…"</p> }>
+        <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match context.await {
-                    Ok(ctx) => {
-                        provide_context(ctx.clone());
-                        view! {
-                            <TopBar ctx/>
-                            <main class="mx-auto max-w-6xl px-4 py-8"><Outlet/></main>
-                        }
-                            .into_any()
-                    }
+                    Ok(ctx) => view! { <TopBar ctx/> }.into_any(),
                     Err(e) => view! {
                         <Title text="Workspace not available · Boardroom"/>
                         <AuthCard>
@@ -41,6 +43,7 @@ pub fn WorkspaceLayout() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <main class="mx-auto max-w-6xl px-4 py-8"><Outlet/></main>
     }
 }
 

@@ -42,6 +42,11 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(same_origin_only))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(log_request))
+        // No request may hold a visitor (or a worker) forever.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
         .with_state(state)
 }
 

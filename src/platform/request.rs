@@ -13,7 +13,8 @@ pub const SESSION_COOKIE: &str = "boardroom_session";
 
 pub fn state() -> AppResult<AppState> {
     use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the server function context");
+        // Seen when a page's client hangs up mid-render and its owner is dropped.
+        tracing::warn!("no app state in the server function's context (request abandoned?)");
         AppError::Internal
     })
 }
@@ -51,6 +52,15 @@ pub async fn current_user() -> AppResult<Option<User>> {
 /// The signed-in user, or `Unauthenticated`.
 pub async fn require_user() -> AppResult<User> {
     current_user().await?.ok_or(AppError::Unauthenticated)
+}
+
+/// The signed-in caller's standing in `workspace_id`, with the shared state:
+/// where every workspace server function starts.
+pub async fn workspace_access(workspace_id: &str) -> AppResult<(AppState, crate::workspaces::service::Access)> {
+    let user = require_user().await?;
+    let state = state()?;
+    let access = crate::workspaces::service::access(&state.db, &user, workspace_id).await?;
+    Ok((state, access))
 }
 
 /// The caller's address, for rate limits.

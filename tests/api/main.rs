@@ -8,6 +8,7 @@ mod smtp;
 mod accounts;
 mod invitations;
 mod members;
+mod pages;
 mod security;
 
 /// Writes each test once and runs it on both databases.

@@ -1,0 +1,32 @@
+use crate::harness::{Backend, TestApp};
+use crate::on_both_databases;
+
+on_both_databases!(pages_render_whole_under_concurrent_requests,);
+
+/// Many browsers on the Users page at once, each reusing its connection: every
+/// answer is the whole page. (A page's reactive values once outlived their
+/// request under this load and the connection was dropped.)
+async fn pages_render_whole_under_concurrent_requests(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    ada.invite(&ws, "jon@example.com, kim@example.com").await.ok();
+
+    let mut clients = Vec::new();
+    for _ in 0..16 {
+        let http = ada.http.clone();
+        let url = format!("{}/w/{ws}/users", app.address);
+        clients.push(tokio::spawn(async move {
+            for _ in 0..15 {
+                let res = http.get(&url).send().await.expect("the connection holds");
+                assert_eq!(res.status(), 200);
+                let body = res.text().await.expect("the whole body arrives");
+                assert!(body.contains("kim@example.com") && body.contains("Active users") && body.contains("</html>"));
+            }
+        }));
+    }
+    for c in clients {
+        c.await.unwrap();
+    }
+    app.stop().await;
+}
