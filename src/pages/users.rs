@@ -83,7 +83,7 @@ pub fn UsersPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     ws.context.await.ok().filter(|c| c.can_manage()).map(|ctx| view! {
-                        <InviteForm action=invite workspace_id=ctx.workspace.id/>
+                        <InviteForm action=invite workspace_id=ctx.workspace.id lifetime=ctx.invitation_lifetime/>
                     })
                 })}
             </Suspense>
@@ -108,7 +108,7 @@ pub fn UsersPage() -> impl IntoView {
 }
 
 #[component]
-fn InviteForm(action: ServerAction<InviteUser>, workspace_id: String) -> impl IntoView {
+fn InviteForm(action: ServerAction<InviteUser>, workspace_id: String, lifetime: String) -> impl IntoView {
     let errors = form_errors(action.value());
     let emails_error = field_error(errors, "emails");
     // What is in the field: kept on failure, emptied on success but for the
@@ -139,7 +139,7 @@ fn InviteForm(action: ServerAction<InviteUser>, workspace_id: String) -> impl In
     view! {
         <section aria-labelledby="invite-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
             <h2 id="invite-title" class="text-lg font-semibold">"Invite people"</h2>
-            <p class="mt-1 text-sm text-zinc-600">"They get an email with a link to join. Invitations expire after 7 days."</p>
+            <p class="mt-1 text-sm text-zinc-600">{format!("They get an email with a link to join. Links expire after {lifetime}.")}</p>
             <div class="mt-4 space-y-4">
                 <ErrorSummary form="invite" errors/>
                 <Show when=move || !partial.get().is_empty()>

@@ -17,9 +17,14 @@ use std::time::Instant;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
+    // Runs once per request: each page render and server-function call gets
+    // the shared state and a fresh cache.
     let context = {
         let state = state.clone();
-        move || provide_context(state.clone())
+        move || {
+            provide_context(state.clone());
+            provide_context(super::request::RequestCache::default());
+        }
     };
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))

@@ -40,13 +40,24 @@ pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
     cookie(headers, SESSION_COOKIE)
 }
 
+/// What one request has already looked up, so that a page whose server
+/// functions each ask "who is this?" asks the database once.
+#[derive(Clone, Default)]
+pub struct RequestCache {
+    user: std::sync::Arc<tokio::sync::OnceCell<Option<User>>>,
+}
+
 /// The signed-in user, if any.
 pub async fn current_user() -> AppResult<Option<User>> {
     let Some(token) = parts().and_then(|p| session_token(&p.headers)) else {
         return Ok(None);
     };
     let state = state()?;
-    accounts::user_for_session(&state.db, &token).await
+    let lookup = || accounts::user_for_session(&state.db, &token);
+    match use_context::<RequestCache>() {
+        Some(cache) => cache.user.get_or_try_init(lookup).await.cloned(),
+        None => lookup().await,
+    }
 }
 
 /// The signed-in user, or `Unauthenticated`.

@@ -12,7 +12,7 @@ use crate::platform::request;
 pub async fn get_workspace_context(workspace_id: String) -> Result<WorkspaceContext, AppError> {
     let user = request::require_user().await?;
     let state = request::state()?;
-    super::service::context(&state.db, &user, &workspace_id).await
+    super::service::context(&state.db, &state.config, &user, &workspace_id).await
 }
 
 /// Creates a workspace owned by the caller and opens it.

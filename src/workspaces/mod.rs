@@ -21,6 +21,8 @@ pub struct WorkspaceContext {
     pub user: CurrentUser,
     pub workspace: WorkspaceSummary,
     pub workspaces: Vec<WorkspaceSummary>,
+    /// How long invitation links live, in words ("7 days").
+    pub invitation_lifetime: String,
 }
 
 impl WorkspaceContext {

@@ -5,6 +5,7 @@ use super::{WorkspaceContext, WorkspaceSummary};
 use crate::accounts::service::User;
 use crate::domain::Title;
 use crate::error::{AppError, AppResult};
+use crate::platform::config::Config;
 use crate::platform::db::{self, Db, Tx, now_ms};
 use sqlx::Row;
 
@@ -125,9 +126,10 @@ pub async fn home_path(db: &Db, user_id: &str) -> AppResult<String> {
     })
 }
 
-pub async fn context(db: &Db, user: &User, workspace_id: &str) -> AppResult<WorkspaceContext> {
+pub async fn context(db: &Db, config: &Config, user: &User, workspace_id: &str) -> AppResult<WorkspaceContext> {
     let access = access(db, user, workspace_id).await?;
     Ok(WorkspaceContext {
+        invitation_lifetime: in_words(config.invitation_ttl),
         user: user.clone().into(),
         workspace: WorkspaceSummary {
             id: access.workspace_id,
@@ -158,4 +160,31 @@ pub async fn record(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// A lifetime as people say it: "7 days", "48 hours", "30 minutes".
+pub fn in_words(d: std::time::Duration) -> String {
+    let secs = d.as_secs();
+    let (n, unit) = if secs.is_multiple_of(86_400) {
+        (secs / 86_400, "day")
+    } else if secs.is_multiple_of(3_600) {
+        (secs / 3_600, "hour")
+    } else if secs.is_multiple_of(60) {
+        (secs / 60, "minute")
+    } else {
+        (secs, "second")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    #[test]
+    fn lifetimes_read_as_words() {
+        assert_eq!(super::in_words(Duration::from_secs(7 * 86_400)), "7 days");
+        assert_eq!(super::in_words(Duration::from_secs(3_600)), "1 hour");
+        assert_eq!(super::in_words(Duration::from_secs(90 * 60)), "90 minutes");
+    }
 }

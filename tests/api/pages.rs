@@ -1,7 +1,10 @@
 use crate::harness::{Backend, TestApp};
 use crate::on_both_databases;
 
-on_both_databases!(pages_render_whole_under_concurrent_requests,);
+on_both_databases!(
+    pages_render_whole_under_concurrent_requests,
+    the_invite_form_states_the_configured_lifetime,
+);
 
 /// Many browsers on the Users page at once, each reusing its connection: every
 /// answer is the whole page. (A page's reactive values once outlived their
@@ -28,5 +31,19 @@ async fn pages_render_whole_under_concurrent_requests(backend: Backend) {
     for c in clients {
         c.await.unwrap();
     }
+    app.stop().await;
+}
+
+async fn the_invite_form_states_the_configured_lifetime(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("INVITATION_TTL", "36h")]).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let page = ada.get(&format!("/w/{ws}/users")).await.text().await.unwrap();
+    assert!(page.contains("Links expire after 36 hours."), "{page}");
+    ada.invite(&ws, "jon@example.com").await.ok();
+    let pending = ada.pending(&ws).await.ok();
+    let hours = (pending[0].expires_at_iso.clone(), pending[0].sent_at_iso.clone());
+    let parse = |s: &str| time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap();
+    assert_eq!((parse(&hours.0) - parse(&hours.1)).whole_hours(), 36);
     app.stop().await;
 }
