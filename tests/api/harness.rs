@@ -228,6 +228,19 @@ impl Person {
         }
     }
 
+    /// Posts `form` the way a browser does before the page's WASM has loaded:
+    /// a plain HTML form submitted from the page at `referer`.
+    pub async fn post_plain_form(&self, endpoint: &str, referer: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(format!("{}/api/{endpoint}", self.address))
+            .header("Accept", "text/html")
+            .header("Referer", referer)
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http.get(format!("{}{path}", self.address)).send().await.unwrap()
     }

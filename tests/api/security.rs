@@ -168,14 +168,12 @@ async fn plain_form_posts_return_to_their_page_with_a_notice_shown_once(backend:
     let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
     let users = format!("{}/w/{ws}/users", app.address);
     let plain = ada
-        .http
-        .post(format!("{}/api/invite_user", app.address))
-        .header("Accept", "text/html")
-        .header("Referer", &users)
-        .form(&[("workspace_id", ws.as_str()), ("emails", "kim@example.com")])
-        .send()
-        .await
-        .unwrap();
+        .post_plain_form(
+            "invite_user",
+            &users,
+            &[("workspace_id", &ws), ("emails", "kim@example.com")],
+        )
+        .await;
     assert_eq!(plain.status(), 302);
     assert_eq!(
         plain.headers()["location"].to_str().unwrap().trim_end_matches('?'),
@@ -197,14 +195,12 @@ async fn plain_form_posts_return_to_their_page_with_a_notice_shown_once(backend:
 
     // A plain post that fails comes back to the page, which shows why.
     let failed = ada
-        .http
-        .post(format!("{}/api/invite_user", app.address))
-        .header("Accept", "text/html")
-        .header("Referer", &users)
-        .form(&[("workspace_id", ws.as_str()), ("emails", "ada@example.com")])
-        .send()
-        .await
-        .unwrap();
+        .post_plain_form(
+            "invite_user",
+            &users,
+            &[("workspace_id", &ws), ("emails", "ada@example.com")],
+        )
+        .await;
     assert_eq!(failed.status(), 302);
     let back = failed.headers()["location"].to_str().unwrap().to_string();
     let page = ada.http.get(back).send().await.unwrap().text().await.unwrap();
