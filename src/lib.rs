@@ -16,6 +16,7 @@ pub mod error;
 pub mod invitations;
 pub mod members;
 pub mod pages;
+pub mod roles;
 pub mod workspaces;
 
 #[cfg(feature = "ssr")]

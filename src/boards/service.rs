@@ -5,12 +5,14 @@ use crate::domain::Title;
 use crate::error::{AppError, AppResult};
 use crate::platform::db::{self, Db, now_ms};
 use crate::platform::when;
+use crate::roles::{Permission, Resource};
 use crate::workspaces::service::{Access, record};
 use sqlx::Row;
 
 pub const MAX_CONTENT: usize = 20_000;
 
 pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Board>> {
+    access.authorize(Permission::Read, Resource::Data, "see boards")?;
     let rows = sqlx::query(
         "SELECT b.id, b.name, b.content, b.created_at, u.name AS author FROM boards b LEFT JOIN users u ON u.id = b.created_by \
          WHERE b.workspace_id = $1 ORDER BY b.created_at DESC",
@@ -33,7 +35,7 @@ pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Board>> {
 }
 
 pub async fn create(db: &Db, access: &Access, name: &str, content: &str) -> AppResult<String> {
-    access.require_manager("create boards")?;
+    access.authorize(Permission::Write, Resource::Data, "create boards")?;
     let name = Title::parse(name, "board name").map_err(|m| AppError::field("name", m))?;
     if content.chars().count() > MAX_CONTENT {
         return Err(AppError::field(

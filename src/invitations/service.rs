@@ -10,6 +10,7 @@ use crate::platform::config::Config;
 use crate::platform::crypto;
 use crate::platform::db::{self, Db, Tx, now_ms};
 use crate::platform::when;
+use crate::roles::{Permission, Resource};
 use crate::workspaces::service::{Access, record};
 use sqlx::Row;
 
@@ -35,7 +36,7 @@ enum Sent {
 /// Each address succeeds or fails on its own; the report says which did what.
 /// When none succeeds, the whole call fails with one message per address.
 pub async fn invite(db: &Db, config: &Config, access: &Access, raw: &str) -> AppResult<InviteReport> {
-    access.require_manager("invite people")?;
+    access.authorize(Permission::Write, Resource::UserManagement, "invite people")?;
     let addresses = split_email_list(raw);
     if addresses.is_empty() {
         return Err(AppError::field("emails", "Enter an email address"));
@@ -181,7 +182,7 @@ async fn invite_one(db: &Db, config: &Config, access: &Access, email: &EmailAddr
 
 /// The workspace's open invitations, newest first; expired ones included.
 pub async fn pending(db: &Db, access: &Access) -> AppResult<Vec<PendingInvitation>> {
-    access.require_manager("see pending invitations")?;
+    access.authorize(Permission::Read, Resource::UserManagement, "see pending invitations")?;
     let now = now_ms();
     let rows = sqlx::query(
         "SELECT i.id, i.email, i.created_at, i.expires_at, i.send_email, u.name AS inviter, \
@@ -221,7 +222,7 @@ pub async fn pending(db: &Db, access: &Access) -> AppResult<Vec<PendingInvitatio
 
 /// Withdraws a pending invitation: its link stops working and unsent email is dropped.
 pub async fn revoke(db: &Db, access: &Access, invitation_id: &str) -> AppResult<String> {
-    access.require_manager("withdraw invitations")?;
+    access.authorize(Permission::Write, Resource::UserManagement, "withdraw invitations")?;
     let mut tx = db.begin().await?;
     let row = sqlx::query(
         "UPDATE invitations SET status = 'revoked', token_hash = NULL, closed_at = $1 \

@@ -4,10 +4,15 @@ use super::Member;
 use crate::error::{AppError, AppResult};
 use crate::platform::db::Db;
 use crate::platform::when;
+use crate::roles::{Permission, Resource};
 use crate::workspaces::service::{Access, record};
 use sqlx::Row;
 
 pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Member>> {
+    access.authorize(Permission::Read, Resource::UserManagement, "see members")?;
+    let may_remove = access
+        .grants
+        .allows(crate::roles::Grant::new(Permission::Write, Resource::UserManagement));
     let rows = sqlx::query(
         "SELECT u.id, u.name, u.email, m.is_owner, m.joined_at FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.workspace_id = $1 ORDER BY m.is_owner DESC, u.name, u.email",
@@ -26,7 +31,7 @@ pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Member>> {
             let joined: i64 = r.try_get("joined_at")?;
             let is_you = user_id == access.user.id;
             Ok(Member {
-                removable: access.is_owner && !is_you && !(is_owner && owners <= 1),
+                removable: may_remove && !is_you && !(is_owner && owners <= 1),
                 user_id,
                 name: r.try_get("name")?,
                 email: r.try_get("email")?,
@@ -42,7 +47,7 @@ pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Member>> {
 
 /// Removes a member. The last owner cannot be removed. Returns the member's name.
 pub async fn remove(db: &Db, access: &Access, user_id: &str) -> AppResult<String> {
-    access.require_manager("remove members")?;
+    access.authorize(Permission::Write, Resource::UserManagement, "remove members")?;
     let mut tx = db.begin().await?;
     // The delete comes first so that SQLite takes its write lock before the
     // owner count is read; the count then sees the workspace as it will be.

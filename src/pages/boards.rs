@@ -5,6 +5,7 @@ use crate::components::{
 };
 use crate::pages::page_title;
 use crate::pages::workspace::CurrentWorkspace;
+use crate::roles::{self, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -42,7 +43,7 @@ pub fn BoardsPage() -> impl IntoView {
                             <h1 class="text-2xl font-semibold">"Boards"</h1>
                             <p class="mt-1 text-sm text-zinc-600">{format!("What {} is working on.", ctx.workspace.name)}</p>
                         </div>
-                        {ctx.can_manage().then(|| view! { <NewBoardForm action=create workspace_id=ctx.workspace.id.clone()/> })}
+                        {ctx.can(Permission::Write, roles::Resource::Data).then(|| view! { <NewBoardForm action=create workspace_id=ctx.workspace.id.clone()/> })}
                     })
                 })}
             </Suspense>

@@ -8,6 +8,7 @@ use crate::members::Member;
 use crate::members::api::{RemoveMember, list_members};
 use crate::pages::page_title;
 use crate::pages::workspace::CurrentWorkspace;
+use crate::roles::{self, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -82,7 +83,7 @@ pub fn UsersPage() -> impl IntoView {
             })}
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    ws.context.await.ok().filter(|c| c.can_manage()).map(|ctx| view! {
+                    ws.context.await.ok().filter(|c| c.can(Permission::Write, roles::Resource::UserManagement)).map(|ctx| view! {
                         <InviteForm action=invite workspace_id=ctx.workspace.id lifetime=ctx.invitation_lifetime/>
                     })
                 })}

@@ -5,6 +5,7 @@ pub mod api;
 pub mod service;
 
 use crate::accounts::CurrentUser;
+use crate::roles::{Grant, Grants, Permission, Resource};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -23,11 +24,13 @@ pub struct WorkspaceContext {
     pub workspaces: Vec<WorkspaceSummary>,
     /// How long invitation links live, in words ("7 days").
     pub invitation_lifetime: String,
+    /// What the viewer may do here; the server checks again on every call.
+    pub grants: Grants,
 }
 
 impl WorkspaceContext {
-    /// Until roles arrive, owners manage people and boards; every member views.
-    pub fn can_manage(&self) -> bool {
-        self.workspace.is_owner
+    /// Whether the viewer holds `permission` on `resource`, to show or hide a control.
+    pub fn can(&self, permission: Permission, resource: Resource) -> bool {
+        self.grants.allows(Grant::new(permission, resource))
     }
 }

@@ -7,6 +7,7 @@ use crate::domain::Title;
 use crate::error::{AppError, AppResult};
 use crate::platform::config::Config;
 use crate::platform::db::{self, Db, Tx, now_ms};
+use crate::roles::{Grant, Grants, Permission, Resource};
 use sqlx::Row;
 
 /// A member's standing in one workspace.
@@ -16,16 +17,19 @@ pub struct Access {
     pub workspace_name: String,
     pub user: User,
     pub is_owner: bool,
+    pub grants: Grants,
 }
 
 impl Access {
-    /// Refuses unless the member may manage people and boards; `doing` completes
-    /// "Only workspace owners can …".
-    pub fn require_manager(&self, doing: &str) -> AppResult<()> {
-        if self.is_owner {
+    /// The one check every action makes: refuses unless the member holds
+    /// `permission` on `resource`, naming what is missing. `doing` completes
+    /// "You need … to …".
+    pub fn authorize(&self, permission: Permission, resource: Resource, doing: &str) -> AppResult<()> {
+        let grant = Grant::new(permission, resource);
+        if self.grants.allows(grant) {
             Ok(())
         } else {
-            Err(AppError::Forbidden(format!("Only workspace owners can {doing}")))
+            Err(AppError::Forbidden(format!("You need {grant} to {doing}")))
         }
     }
 }
@@ -42,11 +46,13 @@ pub async fn access(db: &Db, user: &User, workspace_id: &str) -> AppResult<Acces
     .fetch_optional(db)
     .await?;
     let row = row.ok_or_else(not_found)?;
+    let is_owner = row.try_get::<i64, _>("is_owner")? == 1;
     Ok(Access {
         workspace_id: workspace_id.to_string(),
         workspace_name: row.try_get("name")?,
         user: user.clone(),
-        is_owner: row.try_get::<i64, _>("is_owner")? == 1,
+        is_owner,
+        grants: crate::roles::service::grants_for(db, workspace_id, &user.id, is_owner).await?,
     })
 }
 
@@ -88,6 +94,7 @@ pub async fn create(tx: &mut Tx<'_>, owner: &User, name: &Title) -> AppResult<Wo
     .bind(now)
     .execute(&mut **tx)
     .await?;
+    crate::roles::service::create_defaults(tx, &id).await?;
     record(tx, &id, Some(&owner.id), "workspace.create", name.as_str()).await?;
     Ok(WorkspaceSummary {
         id,
@@ -137,6 +144,7 @@ pub async fn context(db: &Db, config: &Config, user: &User, workspace_id: &str) 
             is_owner: access.is_owner,
         },
         workspaces: list_for_user(db, &user.id).await?,
+        grants: access.grants,
     })
 }
 

@@ -6,6 +6,8 @@ on_both_databases!(
     removing_a_member_ends_their_access,
     the_last_owner_cannot_be_removed,
     members_view_but_do_not_manage,
+    a_new_workspace_grants_everyone_business_read,
+    a_member_without_grants_sees_nothing,
 );
 
 /// An owner and an accepted member, "jon@example.com".
@@ -89,9 +91,15 @@ async fn members_view_but_do_not_manage(backend: Backend) {
         .ok();
     assert_eq!(boards[0].name, "Q3 revenue");
 
+    // Through `everyone` they hold business_read: READ on all four resources.
+    assert_eq!(jon.pending(&ws).await.ok().len(), 0);
+    let refused_invite = jon.invite(&ws, "kim@example.com").await;
+    assert_eq!(refused_invite.status, 403);
+    assert_eq!(
+        refused_invite.err().to_string(),
+        "You need WRITE on USER_MANAGEMENT to invite people"
+    );
     for refused in [
-        jon.invite(&ws, "kim@example.com").await.status,
-        jon.pending(&ws).await.status,
         jon.call::<String>(
             "create_board",
             &[("workspace_id", &ws), ("name", "Mine"), ("content", "")],
@@ -107,6 +115,62 @@ async fn members_view_but_do_not_manage(backend: Backend) {
     ] {
         assert_eq!(refused, 403);
     }
+    assert!(jon.members(&ws).await.ok().iter().all(|m| !m.removable));
     let _ = owner;
+    app.stop().await;
+}
+
+async fn a_new_workspace_grants_everyone_business_read(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ws = app.person().sign_up("Ada", "ada@example.com", "Acme").await;
+    use sqlx::Row;
+    let rows = sqlx::query("SELECT permission, resource, target FROM roles WHERE workspace_id = $1 AND name = 'business_read' ORDER BY resource")
+        .bind(&ws)
+        .fetch_all(&app.db)
+        .await
+        .unwrap();
+    let grants: Vec<(String, String, String)> = rows
+        .iter()
+        .map(|r| (r.get("permission"), r.get("resource"), r.get("target")))
+        .collect();
+    assert_eq!(
+        grants,
+        ["BUSINESS_INFO", "DATA", "DATA_EXECUTION", "USER_MANAGEMENT"]
+            .map(|res| ("READ".to_string(), res.to_string(), "GROUP".to_string()))
+            .to_vec()
+    );
+    let held = app
+        .count(
+            "SELECT COUNT(*) FROM group_roles gr JOIN groups g ON g.id = gr.group_id \
+             WHERE g.workspace_id = $1 AND g.name = 'everyone' AND g.builtin = 1 AND gr.role_name = 'business_read'",
+            &ws,
+        )
+        .await;
+    assert_eq!(held, 1);
+    app.stop().await;
+}
+
+async fn a_member_without_grants_sees_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (owner, jon, ws) = workspace_with_member(&app).await;
+    // The owner empties what `everyone` holds.
+    sqlx::query("DELETE FROM group_roles WHERE group_id IN (SELECT id FROM groups WHERE workspace_id = $1)")
+        .bind(&ws)
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let boards = jon
+        .call::<Vec<boardroom::boards::Board>>("list_boards", &[("workspace_id", &ws)])
+        .await;
+    assert_eq!(boards.status, 403);
+    assert_eq!(boards.err().to_string(), "You need READ on DATA to see boards");
+    assert_eq!(jon.members(&ws).await.status, 403);
+    assert_eq!(jon.pending(&ws).await.status, 403);
+    // Owners hold every grant whatever `everyone` holds.
+    owner.members(&ws).await.ok();
+    owner
+        .call::<Vec<boardroom::boards::Board>>("list_boards", &[("workspace_id", &ws)])
+        .await
+        .ok();
     app.stop().await;
 }

@@ -1,0 +1,7 @@
+//! Roles and grants: what each member may do in a workspace.
+
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use model::{Grant, Grants, Permission, Resource, Target};

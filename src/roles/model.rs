@@ -1,0 +1,160 @@
+//! The seed's role model: a grant is a permission on a resource; a role is a
+//! name standing for one or more grants, given to members (target USER) or to
+//! groups (target GROUP).
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use std::fmt;
+
+macro_rules! spelled_enum {
+    ($(#[$meta:meta])* $name:ident, $what:literal, { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The seed's spelling, e.g. `DATA_EXECUTION`.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// Parses the seed's spelling (any case, surrounding blanks ignored).
+            pub fn parse(raw: &str) -> Result<Self, String> {
+                let upper = raw.trim().to_ascii_uppercase();
+                match upper.as_str() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(format!(
+                        concat!("Choose a ", $what, ": {} (not \u{201c}{}\u{201d})"),
+                        [$($text),+].join(", "),
+                        raw.trim()
+                    )),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+spelled_enum!(
+    /// READ sees; WRITE changes (and implies READ).
+    Permission, "permission", { Read => "READ", Write => "WRITE" }
+);
+spelled_enum!(
+    /// What a grant is about.
+    Resource, "resource", {
+        Data => "DATA",
+        DataExecution => "DATA_EXECUTION",
+        UserManagement => "USER_MANAGEMENT",
+        BusinessInfo => "BUSINESS_INFO",
+    }
+);
+spelled_enum!(
+    /// Who a role is given to: members directly, or groups.
+    Target, "target", { User => "USER", Group => "GROUP" }
+);
+
+/// One permission on one resource, e.g. WRITE on DATA.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Grant {
+    pub permission: Permission,
+    pub resource: Resource,
+}
+
+impl Grant {
+    pub const fn new(permission: Permission, resource: Resource) -> Self {
+        Grant { permission, resource }
+    }
+
+    /// Every grant there is, READ before WRITE.
+    pub fn all() -> impl Iterator<Item = Grant> {
+        Permission::ALL
+            .iter()
+            .flat_map(|p| Resource::ALL.iter().map(move |r| Grant::new(*p, *r)))
+    }
+}
+
+impl fmt::Display for Grant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} on {}", self.permission, self.resource)
+    }
+}
+
+/// What a member holds, all roles and groups taken together.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grants {
+    held: BTreeSet<Grant>,
+    /// Owners hold every grant.
+    owner: bool,
+}
+
+impl Grants {
+    pub fn owner() -> Self {
+        Grants {
+            held: BTreeSet::new(),
+            owner: true,
+        }
+    }
+
+    pub fn from_grants(grants: impl IntoIterator<Item = Grant>) -> Self {
+        Grants {
+            held: grants.into_iter().collect(),
+            owner: false,
+        }
+    }
+
+    /// Whether `wanted` is held; WRITE implies READ.
+    pub fn allows(&self, wanted: Grant) -> bool {
+        self.owner
+            || self.held.contains(&wanted)
+            || (wanted.permission == Permission::Read
+                && self.held.contains(&Grant::new(Permission::Write, wanted.resource)))
+    }
+
+    pub fn is_owner(&self) -> bool {
+        self.owner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_seeds_spellings_parse_and_others_list_the_choices() {
+        assert_eq!(Resource::parse("data_execution").unwrap(), Resource::DataExecution);
+        assert_eq!(Permission::parse(" WRITE ").unwrap(), Permission::Write);
+        let e = Resource::parse("DATUM").unwrap_err();
+        assert_eq!(
+            e,
+            "Choose a resource: DATA, DATA_EXECUTION, USER_MANAGEMENT, BUSINESS_INFO (not \u{201c}DATUM\u{201d})"
+        );
+        assert!(
+            Target::parse("TEAM")
+                .unwrap_err()
+                .starts_with("Choose a target: USER, GROUP")
+        );
+    }
+
+    #[test]
+    fn write_implies_read_but_not_the_other_way() {
+        let g = Grants::from_grants([Grant::new(Permission::Write, Resource::Data)]);
+        assert!(g.allows(Grant::new(Permission::Read, Resource::Data)));
+        assert!(g.allows(Grant::new(Permission::Write, Resource::Data)));
+        assert!(!g.allows(Grant::new(Permission::Read, Resource::UserManagement)));
+        let r = Grants::from_grants([Grant::new(Permission::Read, Resource::Data)]);
+        assert!(!r.allows(Grant::new(Permission::Write, Resource::Data)));
+    }
+
+    #[test]
+    fn owners_hold_everything() {
+        assert!(Grant::all().all(|g| Grants::owner().allows(g)));
+        assert_eq!(Grant::all().count(), 8);
+    }
+}
