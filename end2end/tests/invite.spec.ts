@@ -47,7 +47,7 @@ test('an owner invites by email and the invitee joins through the link', async (
   await invitedPage.getByRole('button', { name: 'Create account and join' }).click();
   await expect(invitedPage).toHaveURL(/\/boards\?joined=1$/);
   await expect(invitedPage.getByRole('heading', { name: 'Boards' })).toBeVisible();
-  await expect(invitedPage.getByRole('status')).toHaveText(`You've joined ${workspace}.`);
+  await expect(invitedPage.getByTestId('page-notice')).toHaveText(`You've joined ${workspace}.`);
 
   // The link was single use.
   const again = await invitedContext.newPage();
@@ -93,12 +93,12 @@ test.describe('before the WASM loads', () => {
 
     await page.getByLabel('Email addresses').fill(invitee);
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${invitee}`);
+    await expect(page.getByTestId('page-notice')).toHaveText(`Invitation sent to ${invitee}`);
     await expect(page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(invitee) })).toBeVisible();
     await emailFor(request, invitee);
 
     await page.getByRole('button', { name: `Delete invitation for ${invitee}` }).click();
-    await expect(page.getByRole('status')).toHaveText(`Invitation to ${invitee} deleted`);
+    await expect(page.getByTestId('page-notice')).toHaveText(`Invitation to ${invitee} deleted`);
     await expect(page.getByText('No pending invitations.')).toBeVisible();
   });
 });

@@ -69,13 +69,6 @@ pub async fn sign_out(next: Option<String>) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The message a plain (pre-hydration) form post left for the page it returns
-/// to, shown once.
-#[server(endpoint = "take_notice")]
-pub async fn take_notice() -> Result<Option<String>, AppError> {
-    Ok(request::take_notice())
-}
-
 /// Whether `path` stays on this site (no scheme, no `//host`), so that a crafted
 /// `next` cannot send someone elsewhere after signing in.
 pub fn is_local_path(path: &str) -> bool {

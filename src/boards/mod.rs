@@ -14,3 +14,12 @@ pub struct Board {
     pub created_by: Option<String>,
     pub created_at: String,
 }
+
+/// Everything the Boards page shows, loaded in one call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardsPageData {
+    pub context: crate::workspaces::WorkspaceContext,
+    pub boards: Vec<Board>,
+    /// What a plain form post left to say, shown once.
+    pub notice: Option<String>,
+}

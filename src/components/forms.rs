@@ -109,28 +109,6 @@ pub fn ErrorSummary(form: &'static str, #[prop(into)] errors: Signal<Vec<FieldEr
     }
 }
 
-/// The page's status region: what the latest action did (`notice`), or else the
-/// message a plain form post left for this page, or else `otherwise` (which may
-/// read resources: it is read inside the region's own suspense).
-#[component]
-pub fn PageNotice(
-    notice: RwSignal<Option<String>>,
-    #[prop(optional, into)] otherwise: Signal<Option<String>>,
-) -> impl IntoView {
-    let flash = Resource::new(|| (), |_| crate::accounts::api::take_notice());
-    let message = Signal::derive(move || {
-        notice
-            .get()
-            .or_else(|| flash.get().and_then(Result::ok).flatten())
-            .or_else(|| otherwise.get())
-    });
-    view! {
-        <Transition fallback=|| ()>
-            <StatusMessage message/>
-        </Transition>
-    }
-}
-
 /// A live region present from the first render, so that screen readers announce
 /// the message when it arrives.
 #[component]

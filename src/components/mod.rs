@@ -5,7 +5,7 @@ mod forms;
 mod icons;
 mod shell;
 
-pub use forms::{ErrorSummary, Field, FormProblem, PageNotice, StatusMessage, aria_invalid, field_error, form_errors};
+pub use forms::{ErrorSummary, Field, FormProblem, StatusMessage, aria_invalid, field_error, form_errors};
 pub use icons::{AccountIcon, Logo};
 pub use shell::{AuthCard, TopBar};
 

@@ -19,3 +19,16 @@ pub struct Member {
     /// The viewer may remove this member (never themselves, never the last owner).
     pub removable: bool,
 }
+
+/// Everything the Users page shows, loaded in one call (one resource, read in
+/// one place: Leptos can stall a server render when one resource is read in
+/// several suspense boundaries).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersPageData {
+    pub context: crate::workspaces::WorkspaceContext,
+    pub members: Vec<Member>,
+    /// `None` for members who may not see invitations.
+    pub pending: Option<Vec<crate::invitations::PendingInvitation>>,
+    /// What a plain form post left to say, shown once.
+    pub notice: Option<String>,
+}

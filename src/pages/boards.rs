@@ -1,7 +1,7 @@
-use crate::boards::Board;
-use crate::boards::api::{CreateBoard, list_boards};
+use crate::boards::api::{CreateBoard, boards_page};
+use crate::boards::{Board, BoardsPageData};
 use crate::components::{
-    ErrorSummary, Field, INPUT, PRIMARY_BUTTON, PageNotice, aria_invalid, field_error, form_errors,
+    ErrorSummary, Field, INPUT, PRIMARY_BUTTON, StatusMessage, aria_invalid, field_error, form_errors,
 };
 use crate::pages::page_title;
 use crate::pages::workspace::CurrentWorkspace;
@@ -14,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 pub fn BoardsPage() -> impl IntoView {
     let ws = expect_context::<CurrentWorkspace>();
     let create = ServerAction::<CreateBoard>::new();
-    let boards = Resource::new(move || (ws.id.get(), create.version().get()), |(id, _)| list_boards(id));
+    let page = Resource::new(move || (ws.id.get(), create.version().get()), |(id, _)| boards_page(id));
     let notice = RwSignal::new(None);
     Effect::new(move |_| {
         if let Some(Ok(name)) = create.value().get() {
@@ -22,48 +22,45 @@ pub fn BoardsPage() -> impl IntoView {
         }
     });
     let joined = use_query_map().read_untracked().get("joined").is_some();
-    let welcome = Signal::derive(move || {
-        joined
-            .then(|| {
-                ws.context
-                    .get()
-                    .and_then(Result::ok)
-                    .map(|c| format!("You've joined {}.", c.workspace.name))
-            })
-            .flatten()
-    });
     let errors = form_errors(create.value());
     view! {
         <Title text=page_title("Boards", Signal::derive(move || !errors.get().is_empty()))/>
         <div class="space-y-8">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    ws.context.await.ok().map(|ctx| view! {
-                        <div>
-                            <h1 class="text-2xl font-semibold">"Boards"</h1>
-                            <p class="mt-1 text-sm text-zinc-600">{format!("What {} is working on.", ctx.workspace.name)}</p>
-                        </div>
-                        {ctx.can(Permission::Write, roles::Resource::Data).then(|| view! { <NewBoardForm action=create workspace_id=ctx.workspace.id.clone()/> })}
-                    })
-                })}
-            </Suspense>
-            <PageNotice notice otherwise=welcome/>
+            <StatusMessage message=notice/>
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading boards…"</p> }>
                 {move || Suspend::new(async move {
-                    match boards.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-8 text-center text-zinc-600">"No boards yet."</p>
-                        }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="grid gap-4 sm:grid-cols-2" aria-label="Boards">
-                                {list.into_iter().map(|b| view! { <BoardCard board=b/> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(_) => ().into_any(),
-                    }
+                    page.await.ok().map(|data| view! { <Boards data joined create/> })
                 })}
             </Transition>
         </div>
+    }
+}
+
+#[component]
+fn Boards(data: BoardsPageData, joined: bool, create: ServerAction<CreateBoard>) -> impl IntoView {
+    let ctx = data.context;
+    let said = data
+        .notice
+        .or_else(|| joined.then(|| format!("You've joined {}.", ctx.workspace.name)));
+    let list = if data.boards.is_empty() {
+        view! { <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-8 text-center text-zinc-600">"No boards yet."</p> }
+            .into_any()
+    } else {
+        view! {
+            <ul class="grid gap-4 sm:grid-cols-2" aria-label="Boards">
+                {data.boards.into_iter().map(|b| view! { <BoardCard board=b/> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    view! {
+        <div>
+            <h1 class="text-2xl font-semibold">"Boards"</h1>
+            <p class="mt-1 text-sm text-zinc-600">{format!("What {} is working on.", ctx.workspace.name)}</p>
+        </div>
+        {said.map(|m| view! { <p class="rounded-md border border-green-300 bg-green-50 px-4 py-3 text-sm font-medium text-green-900" data-testid="page-notice">{m}</p> })}
+        {ctx.can(Permission::Write, roles::Resource::Data).then(|| view! { <NewBoardForm action=create workspace_id=ctx.workspace.id.clone()/> })}
+        {list}
     }
 }
 

@@ -1,11 +1,12 @@
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, PageNotice, aria_invalid, field_error, form_errors,
+    DANGER_BUTTON, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, StatusMessage, aria_invalid, field_error, form_errors,
 };
 use crate::error::{AppError, FieldError};
-use crate::invitations::api::{DeleteInvitation, InviteUser, pending_invitations};
+use crate::invitations::api::{DeleteInvitation, InviteUser};
 use crate::invitations::{Delivery, InviteReport, PendingInvitation};
 use crate::members::Member;
-use crate::members::api::{RemoveMember, list_members};
+use crate::members::UsersPageData;
+use crate::members::api::{RemoveMember, users_page};
 use crate::pages::page_title;
 use crate::pages::workspace::CurrentWorkspace;
 use crate::roles::{self, Permission};
@@ -19,21 +20,34 @@ pub fn UsersPage() -> impl IntoView {
     let invite = ServerAction::<InviteUser>::new();
     let delete = ServerAction::<DeleteInvitation>::new();
     let remove = ServerAction::<RemoveMember>::new();
-
-    let members = Resource::new(
-        move || (ws.id.get(), remove.version().get()),
-        |(id, _)| list_members(id),
+    let page = Resource::new(
+        move || {
+            (
+                ws.id.get(),
+                invite.version().get(),
+                delete.version().get(),
+                remove.version().get(),
+            )
+        },
+        |(id, ..)| users_page(id),
     );
-    // Refused (and so not shown) for members who may not manage people.
-    let pending = Resource::new(
-        move || (ws.id.get(), invite.version().get(), delete.version().get()),
-        |(id, _, _)| pending_invitations(id),
-    );
 
+    // What is in the email field: kept on failure, emptied on success but for
+    // the addresses that could not be invited. It lives here, above the
+    // reloading list, so that a reload never loses it.
+    let typed = RwSignal::new(String::new());
     // What the last action did, for the status region.
     let notice = RwSignal::new(None);
     Effect::new(move |_| {
         if let Some(Ok(report)) = invite.value().get() {
+            typed.set(
+                report
+                    .failed
+                    .iter()
+                    .map(|f| f.email.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
             notice.set(Some(report.summary()));
         }
     });
@@ -44,15 +58,7 @@ pub fn UsersPage() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Ok(name)) = remove.value().get() {
-            let workspace = ws
-                .context
-                .get_untracked()
-                .and_then(Result::ok)
-                .map(|c| c.workspace.name);
-            notice.set(Some(format!(
-                "{name} was removed from {}",
-                workspace.unwrap_or_default()
-            )));
+            notice.set(Some(format!("{name} was removed from the workspace")));
         }
     });
     let row_error = Signal::derive(move || {
@@ -67,41 +73,13 @@ pub fn UsersPage() -> impl IntoView {
     view! {
         <Title text=page_title("Users", Signal::derive(move || !invite_errors.get().is_empty()))/>
         <div class="space-y-8">
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    ws.context.await.ok().map(|ctx| view! {
-                        <div>
-                            <h1 class="text-2xl font-semibold">"Users"</h1>
-                            <p class="mt-1 text-sm text-zinc-600">{format!("People who can see and review {}'s boards.", ctx.workspace.name)}</p>
-                        </div>
-                    })
-                })}
-            </Suspense>
-            <PageNotice notice/>
+            <StatusMessage message=notice/>
             {move || row_error.get().map(|e| view! {
                 <p role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-800">{e}</p>
             })}
-            <Suspense fallback=|| ()>
+            <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    ws.context.await.ok().filter(|c| c.can(Permission::Write, roles::Resource::UserManagement)).map(|ctx| view! {
-                        <InviteForm action=invite workspace_id=ctx.workspace.id lifetime=ctx.invitation_lifetime/>
-                    })
-                })}
-            </Suspense>
-            <Transition fallback=|| view! { <p class="text-zinc-600">"Loading invitations…"</p> }>
-                {move || Suspend::new(async move {
-                    match pending.await {
-                        Ok(list) => view! { <PendingTable list workspace_id=ws.id.get_untracked() delete/> }.into_any(),
-                        Err(_) => ().into_any(),
-                    }
-                })}
-            </Transition>
-            <Transition fallback=|| view! { <p class="text-zinc-600">"Loading members…"</p> }>
-                {move || Suspend::new(async move {
-                    match members.await {
-                        Ok(list) => view! { <MembersTable list workspace_id=ws.id.get_untracked() remove/> }.into_any(),
-                        Err(_) => ().into_any(),
-                    }
+                    page.await.ok().map(|data| view! { <Users data invite delete remove typed/> })
                 })}
             </Transition>
         </div>
@@ -109,24 +87,38 @@ pub fn UsersPage() -> impl IntoView {
 }
 
 #[component]
-fn InviteForm(action: ServerAction<InviteUser>, workspace_id: String, lifetime: String) -> impl IntoView {
+fn Users(
+    data: UsersPageData,
+    invite: ServerAction<InviteUser>,
+    delete: ServerAction<DeleteInvitation>,
+    remove: ServerAction<RemoveMember>,
+    typed: RwSignal<String>,
+) -> impl IntoView {
+    let ctx = data.context;
+    let id = ctx.workspace.id.clone();
+    view! {
+        <div>
+            <h1 class="text-2xl font-semibold">"Users"</h1>
+            <p class="mt-1 text-sm text-zinc-600">{format!("People who can see and review {}'s boards.", ctx.workspace.name)}</p>
+        </div>
+        {data.notice.map(|m| view! { <p class="rounded-md border border-green-300 bg-green-50 px-4 py-3 text-sm font-medium text-green-900" data-testid="page-notice">{m}</p> })}
+        {ctx.can(Permission::Write, roles::Resource::UserManagement).then(|| view! {
+            <InviteForm action=invite workspace_id=id.clone() lifetime=ctx.invitation_lifetime.clone() typed/>
+        })}
+        {data.pending.map(|list| view! { <PendingTable list workspace_id=id.clone() delete/> })}
+        <MembersTable list=data.members workspace_id=id remove/>
+    }
+}
+
+#[component]
+fn InviteForm(
+    action: ServerAction<InviteUser>,
+    workspace_id: String,
+    lifetime: String,
+    typed: RwSignal<String>,
+) -> impl IntoView {
     let errors = form_errors(action.value());
     let emails_error = field_error(errors, "emails");
-    // What is in the field: kept on failure, emptied on success but for the
-    // addresses that could not be invited.
-    let typed = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        if let Some(Ok(report)) = action.value().get() {
-            typed.set(
-                report
-                    .failed
-                    .iter()
-                    .map(|f| f.email.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            );
-        }
-    });
     let partial: Signal<Vec<FieldError>> = Signal::derive(move || match action.value().get() {
         Some(Ok(InviteReport { failed, .. })) => failed
             .into_iter()

@@ -1,21 +1,20 @@
 use crate::components::{
     AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, TopBar, aria_invalid, field_error, form_errors,
 };
-use crate::error::AppError;
 use crate::pages::page_title;
-use crate::workspaces::WorkspaceContext;
 use crate::workspaces::api::{CreateWorkspace, get_workspace_context};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::use_params_map;
 
-/// The current workspace, for every page inside it: its id at once, the rest
-/// (who is looking, what they may do) when it has loaded.
+/// The current workspace's id, for every page inside it. Each page loads what
+/// it shows (the workspace context included) in one resource of its own:
+/// Leptos can stall a server render when one resource is read in several
+/// suspense boundaries, so the layout's resource stays the layout's.
 #[derive(Clone, Copy)]
 pub struct CurrentWorkspace {
     pub id: Memo<String>,
-    pub context: Resource<Result<WorkspaceContext, AppError>>,
 }
 
 /// The frame of every workspace page. The page inside is created once, here,
@@ -25,7 +24,7 @@ pub fn WorkspaceLayout() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("wid").unwrap_or_default());
     let context = Resource::new(move || id.get(), get_workspace_context);
-    provide_context(CurrentWorkspace { id, context });
+    provide_context(CurrentWorkspace { id });
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

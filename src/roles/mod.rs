@@ -4,4 +4,6 @@ pub mod model;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use model::{Grant, Grants, Permission, Resource, Target};
+pub mod api;
+
+pub use model::{Grant, Grants, Permission, Resource, RoleRow, Target};

@@ -158,3 +158,13 @@ mod tests {
         assert_eq!(Grant::all().count(), 8);
     }
 }
+
+/// One row of a role: one grant, given to members or to groups.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleRow {
+    pub id: String,
+    pub name: String,
+    pub permission: Permission,
+    pub resource: Resource,
+    pub target: Target,
+}

@@ -91,3 +91,177 @@ fn internal(message: String) -> crate::error::AppError {
     tracing::error!(%message, "unreadable role row");
     crate::error::AppError::Internal
 }
+
+/// A role name: what the seed's `role_name` takes.
+pub fn parse_name(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err("Enter a role name".into());
+    }
+    if name.chars().count() > 64 {
+        return Err("A role name must be 64 characters or fewer".into());
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
+    {
+        return Err("A role name may hold letters, digits, spaces, dots, dashes and underscores".into());
+    }
+    Ok(name.to_string())
+}
+
+/// Adds one grant to role `name` (creating the role), after checking that the
+/// caller manages people and holds the grant they are handing out.
+pub async fn create_role(
+    db: &Db,
+    access: &crate::workspaces::service::Access,
+    name: &str,
+    permission: &str,
+    resource: &str,
+    target: &str,
+) -> AppResult<super::RoleRow> {
+    use crate::error::{AppError, FieldError};
+    access.authorize(Permission::Write, Resource::UserManagement, "create roles")?;
+    let parsed = (
+        parse_name(name),
+        Permission::parse(permission),
+        Resource::parse(resource),
+        Target::parse(target),
+    );
+    let (name, permission, resource, target) = match parsed {
+        (Ok(n), Ok(p), Ok(r), Ok(t)) => (n, p, r, t),
+        (n, p, r, t) => {
+            let errors = [
+                ("role_name", n.err()),
+                ("permission", p.err()),
+                ("resource", r.err()),
+                ("target", t.err()),
+            ]
+            .into_iter()
+            .filter_map(|(field, e)| {
+                e.map(|message| FieldError {
+                    field: field.into(),
+                    message,
+                })
+            })
+            .collect();
+            return Err(AppError::Invalid(errors));
+        }
+    };
+    let grant = Grant::new(permission, resource);
+    if !access.grants.allows(grant) {
+        return Err(AppError::Forbidden(format!(
+            "You can't create a role with {grant}: you don't hold it yourself"
+        )));
+    }
+    let row = super::RoleRow {
+        id: db::new_id(),
+        name,
+        permission,
+        resource,
+        target,
+    };
+    let inserted = sqlx::query(
+        "INSERT INTO roles (id, workspace_id, name, permission, resource, target, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&row.id)
+    .bind(&access.workspace_id)
+    .bind(&row.name)
+    .bind(permission.as_str())
+    .bind(resource.as_str())
+    .bind(target.as_str())
+    .bind(now_ms())
+    .execute(db)
+    .await;
+    match inserted {
+        Ok(_) => Ok(row),
+        Err(e) if db::is_unique_violation(&e) => Err(AppError::Conflict(format!(
+            "The role {} already has {grant} for {target}",
+            row.name
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every role row of the workspace, by name.
+pub async fn list_roles(db: &Db, access: &crate::workspaces::service::Access) -> AppResult<Vec<super::RoleRow>> {
+    access.authorize(Permission::Read, Resource::UserManagement, "see roles")?;
+    let rows = sqlx::query(
+        "SELECT id, name, permission, resource, target FROM roles WHERE workspace_id = $1 ORDER BY name, target, resource, permission",
+    )
+    .bind(&access.workspace_id)
+    .fetch_all(db)
+    .await?;
+    let mut roles = Vec::with_capacity(rows.len());
+    for r in rows {
+        roles.push(super::RoleRow {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            permission: Permission::parse(&r.try_get::<String, _>("permission")?).map_err(internal)?,
+            resource: Resource::parse(&r.try_get::<String, _>("resource")?).map_err(internal)?,
+            target: Target::parse(&r.try_get::<String, _>("target")?).map_err(internal)?,
+        });
+    }
+    Ok(roles)
+}
+
+/// Deletes role `name` (all its rows). A role still held by someone is not
+/// deleted: the refusal says where it is used, so it can be taken away first.
+pub async fn delete_role(db: &Db, access: &crate::workspaces::service::Access, name: &str) -> AppResult<()> {
+    use crate::error::AppError;
+    access.authorize(Permission::Write, Resource::UserManagement, "delete roles")?;
+    let count = |sql: &'static str| async move {
+        let n: i64 = sqlx::query(sql)
+            .bind(&access.workspace_id)
+            .bind(name)
+            .fetch_one(db)
+            .await?
+            .try_get("n")?;
+        Ok::<i64, AppError>(n)
+    };
+    let members = count("SELECT COUNT(*) AS n FROM member_roles WHERE workspace_id = $1 AND role_name = $2").await?;
+    let groups: Vec<String> = sqlx::query(
+        "SELECT g.name FROM group_roles gr JOIN groups g ON g.id = gr.group_id WHERE g.workspace_id = $1 AND gr.role_name = $2 ORDER BY g.name",
+    )
+    .bind(&access.workspace_id)
+    .bind(name)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| r.try_get("name"))
+    .collect::<Result<_, _>>()?;
+    let invitations = count(
+        "SELECT COUNT(*) AS n FROM invitation_roles ir JOIN invitations i ON i.id = ir.invitation_id \
+         WHERE i.workspace_id = $1 AND ir.role_name = $2 AND i.status = 'pending'",
+    )
+    .await?;
+    let mut places = Vec::new();
+    if members > 0 {
+        places.push(format!("{members} member{}", if members == 1 { "" } else { "s" }));
+    }
+    for g in &groups {
+        places.push(format!("the group {g}"));
+    }
+    if invitations > 0 {
+        places.push(format!(
+            "{invitations} pending invitation{}",
+            if invitations == 1 { "" } else { "s" }
+        ));
+    }
+    if !places.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "The role {name} is held by {}. Take it away there first",
+            places.join(", ")
+        )));
+    }
+    let deleted = sqlx::query("DELETE FROM roles WHERE workspace_id = $1 AND name = $2")
+        .bind(&access.workspace_id)
+        .bind(name)
+        .execute(db)
+        .await?
+        .rows_affected();
+    if deleted == 0 {
+        return Err(AppError::NotFound(format!("There is no role named {name}")));
+    }
+    Ok(())
+}

@@ -134,17 +134,21 @@ pub async fn home_path(db: &Db, user_id: &str) -> AppResult<String> {
 }
 
 pub async fn context(db: &Db, config: &Config, user: &User, workspace_id: &str) -> AppResult<WorkspaceContext> {
-    let access = access(db, user, workspace_id).await?;
+    context_for(db, config, &access(db, user, workspace_id).await?).await
+}
+
+/// The frame of a workspace page for a member whose access is already known.
+pub async fn context_for(db: &Db, config: &Config, access: &Access) -> AppResult<WorkspaceContext> {
     Ok(WorkspaceContext {
         invitation_lifetime: in_words(config.invitation_ttl),
-        user: user.clone().into(),
+        user: access.user.clone().into(),
         workspace: WorkspaceSummary {
-            id: access.workspace_id,
-            name: access.workspace_name,
+            id: access.workspace_id.clone(),
+            name: access.workspace_name.clone(),
             is_owner: access.is_owner,
         },
-        workspaces: list_for_user(db, &user.id).await?,
-        grants: access.grants,
+        workspaces: list_for_user(db, &access.user.id).await?,
+        grants: access.grants.clone(),
     })
 }
 

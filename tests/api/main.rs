@@ -9,6 +9,7 @@ mod accounts;
 mod invitations;
 mod members;
 mod pages;
+mod roles;
 mod security;
 
 /// Writes each test once and runs it on both databases.
