@@ -137,6 +137,18 @@ impl TestApp {
         }
     }
 
+    /// Ada owns "Acme"; Jon ("jon@example.com") joined it through an invitation
+    /// and holds only what `everyone` grants. Returns (Ada, Jon, workspace id).
+    pub async fn workspace_with_member(&self) -> (Person, Person, String) {
+        let owner = self.person();
+        let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+        owner.invite(&ws, "jon@example.com").await.ok();
+        let token = self.smtp.wait_for("jon@example.com", 1).await.invite_token();
+        let jon = self.person();
+        jon.accept_new(&token, "Jon", "winter is here").await.ok();
+        (owner, jon, ws)
+    }
+
     /// Moves an invitation's expiry into the past.
     pub async fn expire_invitations_for(&self, email: &str) {
         sqlx::query("UPDATE invitations SET expires_at = 1 WHERE email = $1")

@@ -10,20 +10,9 @@ on_both_databases!(
     a_member_without_grants_sees_nothing,
 );
 
-/// An owner and an accepted member, "jon@example.com".
-async fn workspace_with_member(app: &TestApp) -> (crate::harness::Person, crate::harness::Person, String) {
-    let owner = app.person();
-    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
-    owner.invite(&ws, "jon@example.com").await.ok();
-    let token = app.smtp.wait_for("jon@example.com", 1).await.invite_token();
-    let jon = app.person();
-    jon.accept_new(&token, "Jon", "winter is here").await.ok();
-    (owner, jon, ws)
-}
-
 async fn removing_a_member_ends_their_access(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (owner, jon, ws) = workspace_with_member(&app).await;
+    let (owner, jon, ws) = app.workspace_with_member().await;
     let jon_id = owner
         .members(&ws)
         .await
@@ -76,7 +65,7 @@ async fn the_last_owner_cannot_be_removed(backend: Backend) {
 
 async fn members_view_but_do_not_manage(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (owner, jon, ws) = workspace_with_member(&app).await;
+    let (owner, jon, ws) = app.workspace_with_member().await;
     assert_eq!(jon.members(&ws).await.ok().len(), 2);
     owner
         .call::<String>(
@@ -152,7 +141,7 @@ async fn a_new_workspace_grants_everyone_business_read(backend: Backend) {
 
 async fn a_member_without_grants_sees_nothing(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (owner, jon, ws) = workspace_with_member(&app).await;
+    let (owner, jon, ws) = app.workspace_with_member().await;
     // The owner empties what `everyone` holds.
     sqlx::query("DELETE FROM group_roles WHERE group_id IN (SELECT id FROM groups WHERE workspace_id = $1)")
         .bind(&ws)

@@ -92,20 +92,9 @@ async fn bad_role_values_list_the_allowed_ones(backend: Backend) {
     app.stop().await;
 }
 
-/// A member, "jon@example.com", holding only what `everyone` grants.
-async fn with_member(app: &TestApp) -> (Person, Person, String) {
-    let owner = app.person();
-    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
-    owner.invite(&ws, "jon@example.com").await.ok();
-    let token = app.smtp.wait_for("jon@example.com", 1).await.invite_token();
-    let jon = app.person();
-    jon.accept_new(&token, "Jon", "winter is here").await.ok();
-    (owner, jon, ws)
-}
-
 async fn members_without_user_management_write_cannot_create_roles(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (_owner, jon, ws) = with_member(&app).await;
+    let (_owner, jon, ws) = app.workspace_with_member().await;
     let refused = create_role(&jon, &ws, "mine", "READ", "DATA", "USER").await;
     assert_eq!(refused.status, 403);
     assert_eq!(
@@ -121,7 +110,7 @@ async fn members_without_user_management_write_cannot_create_roles(backend: Back
 
 async fn nobody_hands_out_a_grant_they_do_not_hold(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (owner, jon, ws) = with_member(&app).await;
+    let (owner, jon, ws) = app.workspace_with_member().await;
     // Jon is given user management, and only that, directly.
     create_role(&owner, &ws, "people", "WRITE", "USER_MANAGEMENT", "USER")
         .await
