@@ -4,6 +4,7 @@ use crate::on_both_databases;
 on_both_databases!(
     pages_render_whole_under_concurrent_requests,
     the_invite_form_states_the_configured_lifetime,
+    pages_load_the_assets_cargo_leptos_builds,
 );
 
 /// Many browsers on the Users page at once, each reusing its connection: every
@@ -45,5 +46,17 @@ async fn the_invite_form_states_the_configured_lifetime(backend: Backend) {
     let hours = (pending[0].expires_at_iso.clone(), pending[0].sent_at_iso.clone());
     let parse = |s: &str| time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap();
     assert_eq!((parse(&hours.0) - parse(&hours.1)).whole_hours(), 36);
+    app.stop().await;
+}
+
+/// Whatever built the binary, pages ask for the files cargo-leptos writes to
+/// target/site/pkg (boardroom.js, boardroom.wasm, boardroom.css).
+async fn pages_load_the_assets_cargo_leptos_builds(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let page = app.person().get("/signin").await.text().await.unwrap();
+    for asset in ["/pkg/boardroom.js", "/pkg/boardroom.wasm", "/pkg/boardroom.css"] {
+        assert!(page.contains(asset), "{asset} missing from {page}");
+    }
+    assert!(!page.contains("boardroom_bg.wasm"));
     app.stop().await;
 }
