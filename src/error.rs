@@ -58,18 +58,6 @@ impl AppError {
         }
     }
 
-    /// Every message for `field`, in order.
-    pub fn messages_for(&self, field: &str) -> Vec<String> {
-        match self {
-            AppError::Invalid(errors) => errors
-                .iter()
-                .filter(|e| e.field == field)
-                .map(|e| e.message.clone())
-                .collect(),
-            _ => Vec::new(),
-        }
-    }
-
     /// Every field error, or the whole error as one line with no field.
     pub fn field_errors(&self) -> Vec<FieldError> {
         match self {

@@ -116,10 +116,6 @@ impl Grants {
             || (wanted.permission == Permission::Read
                 && self.held.contains(&Grant::new(Permission::Write, wanted.resource)))
     }
-
-    pub fn is_owner(&self) -> bool {
-        self.owner
-    }
 }
 
 #[cfg(test)]

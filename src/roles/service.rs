@@ -75,18 +75,6 @@ pub async fn grants_for(db: &Db, workspace_id: &str, user_id: &str, is_owner: bo
     Ok(Grants::from_grants(grants))
 }
 
-/// The target of every row of role `name`, if the role exists.
-pub async fn role_targets(db: &Db, workspace_id: &str, name: &str) -> AppResult<Vec<Target>> {
-    let rows = sqlx::query("SELECT DISTINCT target FROM roles WHERE workspace_id = $1 AND name = $2")
-        .bind(workspace_id)
-        .bind(name)
-        .fetch_all(db)
-        .await?;
-    rows.iter()
-        .map(|r| Target::parse(&r.try_get::<String, _>("target")?).map_err(internal))
-        .collect()
-}
-
 fn internal(message: String) -> crate::error::AppError {
     tracing::error!(%message, "unreadable role row");
     crate::error::AppError::Internal
