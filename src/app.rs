@@ -2,9 +2,12 @@
 
 use crate::pages::accept::AcceptInvitationPage;
 use crate::pages::auth::{SignInPage, SignUpPage};
-use crate::pages::boards::BoardsPage;
+use crate::pages::boards::{BoardPage, BoardsPage};
+use crate::pages::groups::GroupsPage;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
+use crate::pages::roles::RolesPage;
+use crate::pages::settings::SettingsPage;
 use crate::pages::users::UsersPage;
 use crate::pages::workspace::{NewWorkspacePage, WorkspaceLayout};
 use leptos::prelude::*;
@@ -50,7 +53,11 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/w/:wid") view=WorkspaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=BoardsPage ssr=SsrMode::Async/>
                     <Route path=path!("boards") view=BoardsPage ssr=SsrMode::Async/>
+                    <Route path=path!("boards/:bid") view=BoardPage ssr=SsrMode::Async/>
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("roles") view=RolesPage ssr=SsrMode::Async/>
+                    <Route path=path!("groups") view=GroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

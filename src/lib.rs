@@ -13,6 +13,7 @@ pub mod boards;
 pub mod components;
 pub mod domain;
 pub mod error;
+pub mod groups;
 pub mod invitations;
 pub mod members;
 pub mod pages;

@@ -20,7 +20,7 @@ test('an owner invites by email and the invitee joins through the link', async (
   await page.evaluate(() => ((window as any).__stillHere = true));
 
   await page.getByLabel('Email addresses').fill(invitee);
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${invitee}`);
   const pending = page.getByTestId('pending-invitations');
   await expect(pending.getByRole('row', { name: new RegExp(invitee) })).toBeVisible();
@@ -67,7 +67,7 @@ test('a bad address gets a specific message and keeps what was typed', async ({ 
   await page.goto(page.url().replace(/\/boards$/, '/users'));
   await hydrated(page);
   await page.getByLabel('Email addresses').fill('jon@');
-  await page.getByRole('button', { name: 'Send' }).click();
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
   const summary = page.getByRole('alert').filter({ hasText: 'There is a problem' });
   await expect(summary).toBeVisible();
   await expect(summary).toBeFocused();
@@ -88,11 +88,11 @@ test.describe('before the WASM loads', () => {
     await page.goto(users);
 
     await page.getByLabel('Email addresses').fill('not an email');
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await expect(page.getByText('There is a problem')).toBeVisible();
 
     await page.getByLabel('Email addresses').fill(invitee);
-    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
     await expect(page.getByTestId('page-notice')).toHaveText(`Invitation sent to ${invitee}`);
     await expect(page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(invitee) })).toBeVisible();
     await emailFor(request, invitee);

@@ -135,3 +135,62 @@ pub fn aria_invalid(error: Signal<Option<String>>) -> impl Fn() -> &'static str 
         if error.get().is_some() { "true" } else { "false" }
     }
 }
+
+/// What the page's actions last said: a confirmation for the status region,
+/// or a failure of a row action for an alert. Each finished action replaces
+/// what the one before said.
+#[derive(Clone, Copy)]
+pub struct Feedback {
+    pub notice: RwSignal<Option<String>>,
+    pub error: RwSignal<Option<String>>,
+}
+
+impl Feedback {
+    pub fn new() -> Self {
+        Feedback {
+            notice: RwSignal::new(None),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Reports a finished action: `say(value)` on success; on failure its
+    /// message, unless `form_shows_errors` (its form has an error summary).
+    pub fn watch<T, S>(self, value: S, form_shows_errors: bool, say: impl Fn(T) -> String + Send + Sync + 'static)
+    where
+        T: Send + Sync + 'static,
+        S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    {
+        Effect::new(move |_| match value.get() {
+            Some(Ok(v)) => {
+                self.error.set(None);
+                self.notice.set(Some(say(v)));
+            }
+            Some(Err(e)) => {
+                self.notice.set(None);
+                self.error.set((!form_shows_errors).then(|| e.to_string()));
+            }
+            None => {}
+        });
+    }
+}
+
+impl Default for Feedback {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The status region and the alert for a page's `Feedback`.
+#[component]
+pub fn FeedbackView(feedback: Feedback) -> impl IntoView {
+    view! {
+        <StatusMessage message=feedback.notice/>
+        {move || {
+            feedback.error.get().map(|e| {
+                view! {
+                    <p role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-800">{e}</p>
+                }
+            })
+        }}
+    }
+}

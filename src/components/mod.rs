@@ -3,10 +3,14 @@
 
 mod forms;
 mod icons;
+mod page;
 mod shell;
 
-pub use forms::{ErrorSummary, Field, FormProblem, StatusMessage, aria_invalid, field_error, form_errors};
+pub use forms::{
+    ErrorSummary, Feedback, FeedbackView, Field, FormProblem, StatusMessage, aria_invalid, field_error, form_errors,
+};
 pub use icons::{AccountIcon, Logo};
+pub use page::{Chips, PageError, PageNotice, PeopleTabs, RolePicker};
 pub use shell::{AuthCard, TopBar};
 
 /// Classes for the one primary button style.

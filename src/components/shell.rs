@@ -33,6 +33,7 @@ pub fn TopBar(ctx: WorkspaceContext) -> impl IntoView {
                 <nav aria-label="Workspace" class="flex gap-1 text-sm">
                     <A href=format!("{base}/boards") attr:class="rounded-md px-3 py-1.5 text-zinc-700 hover:bg-zinc-100 aria-[current=page]:bg-zinc-100 aria-[current=page]:font-semibold">"Boards"</A>
                     <A href=format!("{base}/users") attr:class="rounded-md px-3 py-1.5 text-zinc-700 hover:bg-zinc-100 aria-[current=page]:bg-zinc-100 aria-[current=page]:font-semibold">"Users"</A>
+                    <A href=format!("{base}/settings") attr:class="rounded-md px-3 py-1.5 text-zinc-700 hover:bg-zinc-100 aria-[current=page]:bg-zinc-100 aria-[current=page]:font-semibold">"Settings"</A>
                 </nav>
                 <details node_ref=menu class="relative ml-auto">
                     <summary
@@ -49,6 +50,7 @@ pub fn TopBar(ctx: WorkspaceContext) -> impl IntoView {
                         </div>
                         <a href=format!("{base}/users") class=item on:click=close>"Users"</a>
                         <a href=format!("{base}/boards") class=item on:click=close>"Boards"</a>
+                        <a href=format!("{base}/settings") class=item on:click=close>"Settings"</a>
                         <div class="border-t border-zinc-100 py-1">
                             <p class="px-4 pt-1 text-xs font-medium uppercase tracking-wide text-zinc-500">"Workspaces"</p>
                             {others

@@ -8,12 +8,17 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::platform::{ratelimit::Limit, request};
 
-/// Invites one or more people (`emails` separated by commas, spaces or newlines).
+/// Invites one or more people (`emails` separated by commas, spaces or
+/// newlines), each to be given `roles` when they accept.
 #[server(endpoint = "invite_user")]
-pub async fn invite_user(workspace_id: String, emails: String) -> Result<InviteReport, AppError> {
+pub async fn invite_user(
+    workspace_id: String,
+    emails: String,
+    #[server(default)] roles: Vec<String>,
+) -> Result<InviteReport, AppError> {
     let (state, access) = request::workspace_access(&workspace_id).await?;
     request::rate_limit(&state, &format!("invite:{}", access.user.id), Limit::INVITE)?;
-    let report = super::service::invite(&state.db, &state.config, &access, &emails).await?;
+    let report = super::service::invite(&state.db, &state.config, &access, &emails, &roles).await?;
     state.mailer.wake();
     request::notice_for_plain_form(&report.summary());
     Ok(report)
@@ -32,6 +37,30 @@ pub async fn delete_invitation(workspace_id: String, invitation_id: String) -> R
     let (state, access) = request::workspace_access(&workspace_id).await?;
     let email = super::service::revoke(&state.db, &access, &invitation_id).await?;
     request::notice_for_plain_form(&format!("Invitation to {email} deleted"));
+    Ok(email)
+}
+
+/// Renews an invitation and sends its email again with a new link.
+#[server(endpoint = "resend_invitation")]
+pub async fn resend_invitation(workspace_id: String, invitation_id: String) -> Result<String, AppError> {
+    let (state, access) = request::workspace_access(&workspace_id).await?;
+    request::rate_limit(&state, &format!("invite:{}", access.user.id), Limit::INVITE)?;
+    let email = super::service::resend(&state.db, &state.config, &access, &invitation_id).await?;
+    state.mailer.wake();
+    request::notice_for_plain_form(&format!("Invitation to {email} sent again"));
+    Ok(email)
+}
+
+/// Changes what a pending invitation grants when accepted.
+#[server(endpoint = "set_invitation_roles")]
+pub async fn set_invitation_roles(
+    workspace_id: String,
+    invitation_id: String,
+    #[server(default)] roles: Vec<String>,
+) -> Result<String, AppError> {
+    let (state, access) = request::workspace_access(&workspace_id).await?;
+    let email = crate::roles::service::set_invitation_roles(&state.db, &access, &invitation_id, &roles).await?;
+    request::notice_for_plain_form(&format!("Roles for {email}'s invitation saved"));
     Ok(email)
 }
 

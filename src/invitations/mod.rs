@@ -31,6 +31,8 @@ pub struct PendingInvitation {
     pub expires_at_iso: String,
     pub expired: bool,
     pub delivery: Delivery,
+    /// What accepting grants (USER-target role names).
+    pub roles: Vec<String>,
 }
 
 /// An address that could not be invited, and why (a whole sentence naming it).

@@ -10,7 +10,8 @@ use crate::platform::config::Config;
 use crate::platform::crypto;
 use crate::platform::db::{self, Db, Tx, now_ms};
 use crate::platform::when;
-use crate::roles::{Permission, Resource};
+use crate::roles::service as roles;
+use crate::roles::{Permission, Resource, Target};
 use crate::workspaces::service::{Access, record};
 use sqlx::Row;
 
@@ -35,8 +36,12 @@ enum Sent {
 /// Invites every address in `raw` (separated by commas, spaces or newlines).
 /// Each address succeeds or fails on its own; the report says which did what.
 /// When none succeeds, the whole call fails with one message per address.
-pub async fn invite(db: &Db, config: &Config, access: &Access, raw: &str) -> AppResult<InviteReport> {
+/// Each invitation grants `roles` (USER-target role names) when accepted;
+/// renewing an invitation gives it these roles in place of its old ones.
+pub async fn invite(db: &Db, config: &Config, access: &Access, raw: &str, roles: &[String]) -> AppResult<InviteReport> {
     access.authorize(Permission::Write, Resource::UserManagement, "invite people")?;
+    let roles = roles::clean_names(roles);
+    roles::check_assignable(db, access, &roles, &roles, Target::User, "roles").await?;
     let addresses = split_email_list(raw);
     if addresses.is_empty() {
         return Err(AppError::field("emails", "Enter an email address"));
@@ -63,7 +68,7 @@ pub async fn invite(db: &Db, config: &Config, access: &Access, raw: &str) -> App
                 continue;
             }
         };
-        match invite_one(db, config, access, &email).await {
+        match invite_one(db, config, access, &email, &roles).await {
             Ok(Sent::New) => report.sent.push(email.to_string()),
             Ok(Sent::Renewed) => report.resent.push(email.to_string()),
             Err(AppError::Conflict(reason)) => report.failed.push(FailedAddress {
@@ -90,7 +95,13 @@ pub async fn invite(db: &Db, config: &Config, access: &Access, raw: &str) -> App
 }
 
 /// One address, in one transaction with its email.
-async fn invite_one(db: &Db, config: &Config, access: &Access, email: &EmailAddress) -> AppResult<Sent> {
+async fn invite_one(
+    db: &Db,
+    config: &Config,
+    access: &Access,
+    email: &EmailAddress,
+    roles: &[String],
+) -> AppResult<Sent> {
     let now = now_ms();
     let expires = now + config.invitation_ttl.as_millis() as i64;
     let mut tx = db.begin().await?;
@@ -162,6 +173,7 @@ async fn invite_one(db: &Db, config: &Config, access: &Access, email: &EmailAddr
         }
     };
 
+    roles::replace_invitation_roles(&mut tx, &invitation_id, roles).await?;
     outbox::enqueue_invitation(&mut tx, &invitation_id, email.as_str()).await?;
     let action = if renewed {
         "invitation.resend"
@@ -193,6 +205,13 @@ pub async fn pending(db: &Db, access: &Access) -> AppResult<Vec<PendingInvitatio
     .bind(&access.workspace_id)
     .fetch_all(db)
     .await?;
+    let mut roles = roles::names_by(
+        db,
+        "SELECT ir.invitation_id AS owner_id, ir.role_name AS name FROM invitation_roles ir \
+           JOIN invitations i ON i.id = ir.invitation_id WHERE i.workspace_id = $1 AND i.status = 'pending' ORDER BY ir.role_name",
+        &access.workspace_id,
+    )
+    .await?;
     rows.iter()
         .map(|r| {
             let created: i64 = r.try_get("created_at")?;
@@ -204,8 +223,10 @@ pub async fn pending(db: &Db, access: &Access) -> AppResult<Vec<PendingInvitatio
                 (_, 0) => Delivery::NotRequested,
                 _ => Delivery::Queued,
             };
+            let id: String = r.try_get("id")?;
             Ok(PendingInvitation {
-                id: r.try_get("id")?,
+                roles: roles.remove(&id).unwrap_or_default(),
+                id,
                 email: r.try_get("email")?,
                 invited_by: r.try_get("inviter")?,
                 sent_at: when::display(created),
@@ -243,6 +264,41 @@ pub async fn revoke(db: &Db, access: &Access, invitation_id: &str) -> AppResult<
         &access.workspace_id,
         Some(&access.user.id),
         "invitation.revoke",
+        &email,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(email)
+}
+
+/// Renews a pending (or expired) invitation and sends its email again, with a
+/// new link; its roles stay. Returns its email.
+pub async fn resend(db: &Db, config: &Config, access: &Access, invitation_id: &str) -> AppResult<String> {
+    access.authorize(Permission::Write, Resource::UserManagement, "resend invitations")?;
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let row = sqlx::query(
+        "UPDATE invitations SET token_hash = NULL, created_at = $1, expires_at = $2, invited_by = $3, send_email = 1 \
+         WHERE id = $4 AND workspace_id = $5 AND status = 'pending' RETURNING email",
+    )
+    .bind(now)
+    .bind(now + config.invitation_ttl.as_millis() as i64)
+    .bind(&access.user.id)
+    .bind(invitation_id)
+    .bind(&access.workspace_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Err(AppError::NotFound("That invitation is no longer pending".into()));
+    };
+    let email: String = row.try_get("email")?;
+    outbox::cancel_for_invitation(&mut tx, invitation_id).await?;
+    outbox::enqueue_invitation(&mut tx, invitation_id, &email).await?;
+    record(
+        &mut tx,
+        &access.workspace_id,
+        Some(&access.user.id),
+        "invitation.resend",
         &email,
     )
     .await?;
@@ -443,6 +499,7 @@ async fn join(tx: &mut Tx<'_>, open: &Open, user: &User) -> AppResult<()> {
     .bind(now)
     .execute(&mut **tx)
     .await?;
+    roles::grant_invitation_roles(tx, &open.workspace_id, &open.id, &user.id).await?;
     outbox::cancel_for_invitation(tx, &open.id).await?;
     record(tx, &open.workspace_id, Some(&user.id), "invitation.accept", &open.email).await?;
     Ok(())

@@ -18,6 +18,10 @@ pub struct Member {
     pub is_you: bool,
     /// The viewer may remove this member (never themselves, never the last owner).
     pub removable: bool,
+    /// Roles given to this member directly (target USER).
+    pub roles: Vec<String>,
+    /// Groups this member is in, besides `everyone`.
+    pub groups: Vec<String>,
 }
 
 /// Everything the Users page shows, loaded in one call (one resource, read in
@@ -29,6 +33,8 @@ pub struct UsersPageData {
     pub members: Vec<Member>,
     /// `None` for members who may not see invitations.
     pub pending: Option<Vec<crate::invitations::PendingInvitation>>,
+    /// Roles that can be given to people (target USER), for the pickers.
+    pub user_roles: Vec<String>,
     /// What a plain form post left to say, shown once.
     pub notice: Option<String>,
 }

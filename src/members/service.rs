@@ -2,7 +2,7 @@
 
 use super::Member;
 use crate::error::{AppError, AppResult};
-use crate::platform::db::Db;
+use crate::platform::db::{Db, Tx};
 use crate::platform::when;
 use crate::roles::{Permission, Resource};
 use crate::workspaces::service::{Access, record};
@@ -20,6 +20,19 @@ pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Member>> {
     .bind(&access.workspace_id)
     .fetch_all(db)
     .await?;
+    let mut roles = crate::roles::service::names_by(
+        db,
+        "SELECT user_id AS owner_id, role_name AS name FROM member_roles WHERE workspace_id = $1 ORDER BY role_name",
+        &access.workspace_id,
+    )
+    .await?;
+    let mut groups = crate::roles::service::names_by(
+        db,
+        "SELECT gm.user_id AS owner_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
+         WHERE g.workspace_id = $1 ORDER BY g.name_key",
+        &access.workspace_id,
+    )
+    .await?;
     let owners = rows
         .iter()
         .filter(|r| r.try_get::<i64, _>("is_owner").unwrap_or(0) == 1)
@@ -32,6 +45,8 @@ pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Member>> {
             let is_you = user_id == access.user.id;
             Ok(Member {
                 removable: may_remove && !is_you && !(is_owner && owners <= 1),
+                roles: roles.remove(&user_id).unwrap_or_default(),
+                groups: groups.remove(&user_id).unwrap_or_default(),
                 user_id,
                 name: r.try_get("name")?,
                 email: r.try_get("email")?,
@@ -80,6 +95,7 @@ pub async fn remove(db: &Db, access: &Access, user_id: &str) -> AppResult<String
             )));
         }
     }
+    forget(&mut tx, &access.workspace_id, user_id).await?;
     record(
         &mut tx,
         &access.workspace_id,
@@ -90,4 +106,142 @@ pub async fn remove(db: &Db, access: &Access, user_id: &str) -> AppResult<String
     .await?;
     tx.commit().await?;
     Ok(name)
+}
+
+/// Drops what a departing member held in the workspace: roles and groups.
+async fn forget(tx: &mut Tx<'_>, workspace_id: &str, user_id: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM member_roles WHERE workspace_id = $1 AND user_id = $2")
+        .bind(workspace_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "DELETE FROM group_members WHERE user_id = $2 AND group_id IN (SELECT id FROM groups WHERE workspace_id = $1)",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn owner_count(tx: &mut Tx<'_>, workspace_id: &str) -> AppResult<i64> {
+    Ok(
+        sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1 AND is_owner = 1")
+            .bind(workspace_id)
+            .fetch_one(&mut **tx)
+            .await?
+            .try_get("n")?,
+    )
+}
+
+fn require_owner(access: &Access, doing: &str) -> AppResult<()> {
+    if access.is_owner {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(format!(
+            "Only owners of {} can {doing}",
+            access.workspace_name
+        )))
+    }
+}
+
+/// Makes member `user_id` an owner too. Only owners can. Returns their name.
+pub async fn grant_ownership(db: &Db, access: &Access, user_id: &str) -> AppResult<String> {
+    require_owner(access, "make someone an owner")?;
+    let mut tx = db.begin().await?;
+    let row = sqlx::query(
+        "UPDATE memberships SET is_owner = 1 WHERE workspace_id = $1 AND user_id = $2 \
+         RETURNING (SELECT name FROM users WHERE id = $2) AS name, (SELECT email FROM users WHERE id = $2) AS email",
+    )
+    .bind(&access.workspace_id)
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(not_a_member)?;
+    let email: String = row.try_get("email")?;
+    record(
+        &mut tx,
+        &access.workspace_id,
+        Some(&access.user.id),
+        "owner.grant",
+        &email,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(row.try_get("name")?)
+}
+
+/// Takes ownership from `user_id` (the caller's own: giving it up). Only owners
+/// can, and the last owner stays one. Returns the member's name.
+pub async fn revoke_ownership(db: &Db, access: &Access, user_id: &str) -> AppResult<String> {
+    require_owner(access, "change who owns it")?;
+    let mut tx = db.begin().await?;
+    // The update comes first so that SQLite takes its write lock before the
+    // owners are counted.
+    let row = sqlx::query(
+        "UPDATE memberships SET is_owner = 0 WHERE workspace_id = $1 AND user_id = $2 \
+         RETURNING (SELECT name FROM users WHERE id = $2) AS name, (SELECT email FROM users WHERE id = $2) AS email",
+    )
+    .bind(&access.workspace_id)
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(not_a_member)?;
+    let name: String = row.try_get("name")?;
+    if owner_count(&mut tx, &access.workspace_id).await? == 0 {
+        tx.rollback().await?;
+        let who = if user_id == access.user.id {
+            "You are".to_string()
+        } else {
+            format!("{name} is")
+        };
+        return Err(AppError::Conflict(format!(
+            "{who} the only owner of {}. Make someone else an owner first",
+            access.workspace_name
+        )));
+    }
+    let email: String = row.try_get("email")?;
+    record(
+        &mut tx,
+        &access.workspace_id,
+        Some(&access.user.id),
+        "owner.revoke",
+        &email,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(name)
+}
+
+/// The caller leaves the workspace. Anyone can, except its last owner.
+pub async fn leave(db: &Db, access: &Access) -> AppResult<()> {
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+        .bind(&access.workspace_id)
+        .bind(&access.user.id)
+        .execute(&mut *tx)
+        .await?;
+    if access.is_owner && owner_count(&mut tx, &access.workspace_id).await? == 0 {
+        tx.rollback().await?;
+        return Err(AppError::Conflict(format!(
+            "You are the only owner of {}. Make someone else an owner before you leave",
+            access.workspace_name
+        )));
+    }
+    forget(&mut tx, &access.workspace_id, &access.user.id).await?;
+    record(
+        &mut tx,
+        &access.workspace_id,
+        Some(&access.user.id),
+        "member.leave",
+        &access.user.email,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn not_a_member() -> AppError {
+    AppError::NotFound("That person is not a member of this workspace".into())
 }

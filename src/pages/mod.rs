@@ -3,8 +3,11 @@
 pub mod accept;
 pub mod auth;
 pub mod boards;
+pub mod groups;
 pub mod home;
 pub mod not_found;
+pub mod roles;
+pub mod settings;
 pub mod users;
 pub mod workspace;
 

@@ -1,85 +1,117 @@
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, StatusMessage, aria_invalid, field_error, form_errors,
+    Chips, DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
+    PeopleTabs, RolePicker, SECONDARY_BUTTON, aria_invalid, field_error, form_errors,
 };
-use crate::error::{AppError, FieldError};
-use crate::invitations::api::{DeleteInvitation, InviteUser};
+use crate::error::FieldError;
+use crate::invitations::api::{DeleteInvitation, InviteUser, ResendInvitation, SetInvitationRoles};
 use crate::invitations::{Delivery, InviteReport, PendingInvitation};
-use crate::members::Member;
-use crate::members::UsersPageData;
-use crate::members::api::{RemoveMember, users_page};
+use crate::members::api::{GrantOwnership, RemoveMember, RevokeOwnership, SetMemberRoles, users_page};
+use crate::members::{Member, UsersPageData};
 use crate::pages::page_title;
 use crate::pages::workspace::CurrentWorkspace;
 use crate::roles::{self, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// Every action the Users page can take; the lists reload after each.
+#[derive(Clone, Copy)]
+struct Actions {
+    invite: ServerAction<InviteUser>,
+    delete: ServerAction<DeleteInvitation>,
+    resend: ServerAction<ResendInvitation>,
+    invitation_roles: ServerAction<SetInvitationRoles>,
+    remove: ServerAction<RemoveMember>,
+    member_roles: ServerAction<SetMemberRoles>,
+    grant_owner: ServerAction<GrantOwnership>,
+    revoke_owner: ServerAction<RevokeOwnership>,
+}
+
+impl Actions {
+    fn new() -> Self {
+        Actions {
+            invite: ServerAction::new(),
+            delete: ServerAction::new(),
+            resend: ServerAction::new(),
+            invitation_roles: ServerAction::new(),
+            remove: ServerAction::new(),
+            member_roles: ServerAction::new(),
+            grant_owner: ServerAction::new(),
+            revoke_owner: ServerAction::new(),
+        }
+    }
+
+    fn version(&self) -> usize {
+        self.invite.version().get()
+            + self.delete.version().get()
+            + self.resend.version().get()
+            + self.invitation_roles.version().get()
+            + self.remove.version().get()
+            + self.member_roles.version().get()
+            + self.grant_owner.version().get()
+            + self.revoke_owner.version().get()
+    }
+}
+
 /// The seed's page: invite people, see who is pending and who is in.
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let ws = expect_context::<CurrentWorkspace>();
-    let invite = ServerAction::<InviteUser>::new();
-    let delete = ServerAction::<DeleteInvitation>::new();
-    let remove = ServerAction::<RemoveMember>::new();
-    let page = Resource::new(
-        move || {
-            (
-                ws.id.get(),
-                invite.version().get(),
-                delete.version().get(),
-                remove.version().get(),
-            )
-        },
-        |(id, ..)| users_page(id),
-    );
+    let actions = Actions::new();
+    let page = Resource::new(move || (ws.id.get(), actions.version()), |(id, _)| users_page(id));
 
     // What is in the email field: kept on failure, emptied on success but for
     // the addresses that could not be invited. It lives here, above the
     // reloading list, so that a reload never loses it.
     let typed = RwSignal::new(String::new());
-    // What the last action did, for the status region.
-    let notice = RwSignal::new(None);
-    Effect::new(move |_| {
-        if let Some(Ok(report)) = invite.value().get() {
-            typed.set(
-                report
-                    .failed
-                    .iter()
-                    .map(|f| f.email.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            );
-            notice.set(Some(report.summary()));
+    let chosen = RwSignal::new(Vec::<String>::new());
+    let feedback = Feedback::new();
+    feedback.watch(actions.invite.value(), true, move |report: InviteReport| {
+        typed.set(
+            report
+                .failed
+                .iter()
+                .map(|f| f.email.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        if report.failed.is_empty() {
+            chosen.set(Vec::new());
         }
+        report.summary()
     });
-    Effect::new(move |_| {
-        if let Some(Ok(email)) = delete.value().get() {
-            notice.set(Some(format!("Invitation to {email} deleted")));
-        }
+    feedback.watch(actions.delete.value(), false, |email| {
+        format!("Invitation to {email} deleted")
     });
-    Effect::new(move |_| {
-        if let Some(Ok(name)) = remove.value().get() {
-            notice.set(Some(format!("{name} was removed from the workspace")));
-        }
+    feedback.watch(actions.resend.value(), false, |email| {
+        format!("Invitation to {email} sent again")
     });
-    let row_error = Signal::derive(move || {
-        [delete.value().get(), remove.value().get()]
-            .into_iter()
-            .flatten()
-            .find_map(|r: Result<String, AppError>| r.err())
-            .map(|e| e.to_string())
+    feedback.watch(actions.invitation_roles.value(), false, |email| {
+        format!("Roles for {email}'s invitation saved")
+    });
+    feedback.watch(actions.remove.value(), false, |name| {
+        format!("{name} was removed from the workspace")
+    });
+    feedback.watch(actions.member_roles.value(), false, |name| {
+        format!("Roles for {name} saved")
+    });
+    feedback.watch(actions.grant_owner.value(), false, |name| {
+        format!("{name} is now an owner")
+    });
+    feedback.watch(actions.revoke_owner.value(), false, |name| {
+        format!("{name} is no longer an owner")
     });
 
-    let invite_errors = form_errors(invite.value());
+    let invite_errors = form_errors(actions.invite.value());
     view! {
         <Title text=page_title("Users", Signal::derive(move || !invite_errors.get().is_empty()))/>
         <div class="space-y-8">
-            <StatusMessage message=notice/>
-            {move || row_error.get().map(|e| view! {
-                <p role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-800">{e}</p>
-            })}
+            <FeedbackView feedback/>
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    page.await.ok().map(|data| view! { <Users data invite delete remove typed/> })
+                    match page.await {
+                        Ok(data) => view! { <Users data actions typed chosen/> }.into_any(),
+                        Err(error) => view! { <PageError error/> }.into_any(),
+                    }
                 })}
             </Transition>
         </div>
@@ -89,25 +121,49 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn Users(
     data: UsersPageData,
-    invite: ServerAction<InviteUser>,
-    delete: ServerAction<DeleteInvitation>,
-    remove: ServerAction<RemoveMember>,
+    actions: Actions,
     typed: RwSignal<String>,
+    chosen: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     let ctx = data.context;
     let id = ctx.workspace.id.clone();
+    let manage = ctx.can(Permission::Write, roles::Resource::UserManagement);
+    let rows = RowContext {
+        workspace_id: id.clone(),
+        manage,
+        viewer_is_owner: ctx.workspace.is_owner,
+        several_owners: data.members.iter().filter(|m| m.is_owner).count() > 1,
+        user_roles: data.user_roles.clone(),
+        actions,
+    };
     view! {
-        <div>
-            <h1 class="text-2xl font-semibold">"Users"</h1>
-            <p class="mt-1 text-sm text-zinc-600">{format!("People who can see and review {}'s boards.", ctx.workspace.name)}</p>
+        <div class="space-y-4">
+            <div>
+                <h1 class="text-2xl font-semibold">"Users"</h1>
+                <p class="mt-1 text-sm text-zinc-600">{format!("People who can see and review {}'s boards.", ctx.workspace.name)}</p>
+            </div>
+            <PeopleTabs workspace_id=id.clone() current="Users"/>
         </div>
-        {data.notice.map(|m| view! { <p class="rounded-md border border-green-300 bg-green-50 px-4 py-3 text-sm font-medium text-green-900" data-testid="page-notice">{m}</p> })}
-        {ctx.can(Permission::Write, roles::Resource::UserManagement).then(|| view! {
-            <InviteForm action=invite workspace_id=id.clone() lifetime=ctx.invitation_lifetime.clone() typed/>
+        <PageNotice notice=data.notice/>
+        {manage.then_some(view! {
+            <InviteForm action=actions.invite workspace_id=id.clone() lifetime=ctx.invitation_lifetime.clone() user_roles=data.user_roles typed chosen/>
         })}
-        {data.pending.map(|list| view! { <PendingTable list workspace_id=id.clone() delete/> })}
-        <MembersTable list=data.members workspace_id=id remove/>
+        {data.pending.map(|list| view! { <PendingTable list rows=rows.clone()/> })}
+        <MembersTable list=data.members rows/>
     }
+}
+
+/// What every row needs to draw its controls.
+#[derive(Clone)]
+struct RowContext {
+    workspace_id: String,
+    /// The viewer holds WRITE on USER_MANAGEMENT.
+    manage: bool,
+    viewer_is_owner: bool,
+    /// Ownership can be taken away only while someone else keeps it.
+    several_owners: bool,
+    user_roles: Vec<String>,
+    actions: Actions,
 }
 
 #[component]
@@ -115,7 +171,9 @@ fn InviteForm(
     action: ServerAction<InviteUser>,
     workspace_id: String,
     lifetime: String,
+    user_roles: Vec<String>,
     typed: RwSignal<String>,
+    chosen: RwSignal<Vec<String>>,
 ) -> impl IntoView {
     let errors = form_errors(action.value());
     let emails_error = field_error(errors, "emails");
@@ -132,7 +190,7 @@ fn InviteForm(
     view! {
         <section aria-labelledby="invite-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
             <h2 id="invite-title" class="text-lg font-semibold">"Invite people"</h2>
-            <p class="mt-1 text-sm text-zinc-600">{format!("They get an email with a link to join. Links expire after {lifetime}.")}</p>
+            <p class="mt-1 text-sm text-zinc-600">{format!("They get an email with a link to join. Links expire after {lifetime}. Everyone also gets what the group everyone holds.")}</p>
             <div class="mt-4 space-y-4">
                 <ErrorSummary form="invite" errors/>
                 <Show when=move || !partial.get().is_empty()>
@@ -144,29 +202,32 @@ fn InviteForm(
                         <ul class="mt-1 list-disc pl-5">{move || partial.get().into_iter().map(|e| view! { <li>{e.message}</li> }).collect_view()}</ul>
                     </div>
                 </Show>
-                <ActionForm action attr:novalidate=true attr:class="flex flex-col gap-3 sm:flex-row sm:items-end">
+                <ActionForm action attr:novalidate=true attr:class="space-y-4">
                     <input type="hidden" name="workspace_id" value=workspace_id/>
-                    <div class="flex-1">
-                        <Field id="invite-emails" label="Email addresses" hint="Separate several addresses with commas." error=emails_error>
-                            <input
-                                id="invite-emails"
-                                name="emails"
-                                type="email"
-                                multiple=true
-                                autocomplete="email"
-                                spellcheck="false"
-                                placeholder="name@example.com"
-                                class=INPUT
-                                aria-invalid=aria_invalid(emails_error)
-                                aria-describedby="invite-emails-hint invite-emails-error"
-                                prop:value=typed
-                                on:input=move |ev| typed.set(event_target_value(&ev))
-                            />
-                        </Field>
+                    <div class="flex flex-col gap-3 sm:flex-row sm:items-end">
+                        <div class="flex-1">
+                            <Field id="invite-emails" label="Email addresses" hint="Separate several addresses with commas." error=emails_error>
+                                <input
+                                    id="invite-emails"
+                                    name="emails"
+                                    type="email"
+                                    multiple=true
+                                    autocomplete="email"
+                                    spellcheck="false"
+                                    placeholder="name@example.com"
+                                    class=INPUT
+                                    aria-invalid=aria_invalid(emails_error)
+                                    aria-describedby="invite-emails-hint invite-emails-error"
+                                    prop:value=typed
+                                    on:input=move |ev| typed.set(event_target_value(&ev))
+                                />
+                            </Field>
+                        </div>
+                        <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>
+                            {move || if action.pending().get() { "Sending…" } else { "Send" }}
+                        </button>
                     </div>
-                    <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>
-                        {move || if action.pending().get() { "Sending…" } else { "Send" }}
-                    </button>
+                    <RolePicker id="invite-roles".to_string() choices=user_roles chosen=chosen.get_untracked() legend="Roles" selected=chosen/>
                 </ActionForm>
             </div>
         </section>
@@ -174,11 +235,7 @@ fn InviteForm(
 }
 
 #[component]
-fn PendingTable(
-    list: Vec<PendingInvitation>,
-    workspace_id: String,
-    delete: ServerAction<DeleteInvitation>,
-) -> impl IntoView {
+fn PendingTable(list: Vec<PendingInvitation>, rows: RowContext) -> impl IntoView {
     let count = list.len();
     view! {
         <section aria-labelledby="pending-title" class="space-y-3">
@@ -195,6 +252,7 @@ fn PendingTable(
                             <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
                                 <tr>
                                     <th scope="col" class="px-4 py-3">"Email"</th>
+                                    <th scope="col" class="px-4 py-3">"Roles"</th>
                                     <th scope="col" class="px-4 py-3">"Invited by"</th>
                                     <th scope="col" class="px-4 py-3">"Sent"</th>
                                     <th scope="col" class="px-4 py-3">"Expires"</th>
@@ -203,7 +261,7 @@ fn PendingTable(
                                 </tr>
                             </thead>
                             <tbody class="divide-y divide-zinc-100">
-                                {list.into_iter().map(|inv| view! { <PendingRow inv workspace_id=workspace_id.clone() delete/> }).collect_view()}
+                                {list.into_iter().map(|inv| view! { <PendingRow inv rows=rows.clone()/> }).collect_view()}
                             </tbody>
                         </table>
                     </div>
@@ -214,33 +272,80 @@ fn PendingTable(
 }
 
 #[component]
-fn PendingRow(inv: PendingInvitation, workspace_id: String, delete: ServerAction<DeleteInvitation>) -> impl IntoView {
+fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
     let (status, tone) = match (inv.expired, inv.delivery) {
         (true, _) => ("Expired", "bg-zinc-100 text-zinc-700"),
         (false, Delivery::Failed) => ("Not delivered", "bg-red-100 text-red-800"),
         (false, Delivery::Queued) => ("Sending", "bg-sky-100 text-sky-800"),
         (false, _) => ("Pending", "bg-amber-100 text-amber-800"),
     };
+    let RowContext {
+        workspace_id,
+        manage,
+        user_roles,
+        actions,
+        ..
+    } = rows;
+    let email = inv.email.clone();
+    let iid = inv.id.clone();
     view! {
-        <tr>
+        <tr class="align-top">
             <td class="px-4 py-3 font-medium text-zinc-900">{inv.email.clone()}</td>
+            <td class="px-4 py-3 text-zinc-700">
+                <Chips items=inv.roles.clone() empty="—"/>
+                { let (ws, iid, email) = (workspace_id.clone(), iid.clone(), email.clone()); manage.then_some(view! {
+                    <ChangeRoles label=format!("Change roles of the invitation for {email}")>
+                        <ActionForm action=actions.invitation_roles attr:class="space-y-3">
+                            <input type="hidden" name="workspace_id" value=ws.clone()/>
+                            <input type="hidden" name="invitation_id" value=iid.clone()/>
+                            <RolePicker id=format!("inv-{iid}") choices=user_roles chosen=inv.roles.clone() legend="Roles"/>
+                            <button type="submit" class=SECONDARY_BUTTON>"Save roles"</button>
+                        </ActionForm>
+                    </ChangeRoles>
+                })}
+            </td>
             <td class="px-4 py-3 text-zinc-700">{inv.invited_by}</td>
             <td class="px-4 py-3 text-zinc-700"><time datetime=inv.sent_at_iso>{inv.sent_at}</time></td>
             <td class="px-4 py-3 text-zinc-700"><time datetime=inv.expires_at_iso>{inv.expires_at}</time></td>
             <td class="px-4 py-3"><span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {tone}")>{status}</span></td>
-            <td class="px-4 py-3 text-right">
-                <ActionForm action=delete>
-                    <input type="hidden" name="workspace_id" value=workspace_id/>
-                    <input type="hidden" name="invitation_id" value=inv.id/>
-                    <button type="submit" class=DANGER_BUTTON aria-label=format!("Delete invitation for {}", inv.email)>"Delete"</button>
-                </ActionForm>
+            <td class="px-4 py-3">
+                {manage.then(|| {
+                    let resend = format!("Resend invitation to {email}");
+                    let delete = format!("Delete invitation for {email}");
+                    let (ws2, iid2) = (workspace_id.clone(), iid.clone());
+                    view! {
+                        <div class="flex justify-end gap-2">
+                            <ActionForm action=actions.resend>
+                                <input type="hidden" name="workspace_id" value=workspace_id/>
+                                <input type="hidden" name="invitation_id" value=iid/>
+                                <button type="submit" class=SECONDARY_BUTTON aria-label=resend>"Resend"</button>
+                            </ActionForm>
+                            <ActionForm action=actions.delete>
+                                <input type="hidden" name="workspace_id" value=ws2/>
+                                <input type="hidden" name="invitation_id" value=iid2/>
+                                <button type="submit" class=DANGER_BUTTON aria-label=delete>"Delete"</button>
+                            </ActionForm>
+                        </div>
+                    }
+                })}
             </td>
         </tr>
     }
 }
 
+/// A "Change roles" disclosure around its form.
 #[component]
-fn MembersTable(list: Vec<Member>, workspace_id: String, remove: ServerAction<RemoveMember>) -> impl IntoView {
+fn ChangeRoles(label: String, children: Children) -> impl IntoView {
+    view! {
+        <details class="mt-2">
+            <summary class="cursor-pointer text-xs font-medium text-indigo-700 underline" aria-label=label>"Change roles"</summary>
+            <div class="mt-2 rounded-md border border-zinc-200 bg-zinc-50 p-3">{children()}</div>
+        </details>
+    }
+}
+
+#[component]
+fn MembersTable(list: Vec<Member>, rows: RowContext) -> impl IntoView {
     let count = list.len();
     view! {
         <section aria-labelledby="members-title" class="space-y-3">
@@ -254,13 +359,13 @@ fn MembersTable(list: Vec<Member>, workspace_id: String, remove: ServerAction<Re
                         <tr>
                             <th scope="col" class="px-4 py-3">"Name"</th>
                             <th scope="col" class="px-4 py-3">"Email"</th>
-                            <th scope="col" class="px-4 py-3">"Role"</th>
+                            <th scope="col" class="px-4 py-3">"Roles"</th>
                             <th scope="col" class="px-4 py-3">"Joined"</th>
                             <th scope="col" class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
                         </tr>
                     </thead>
                     <tbody class="divide-y divide-zinc-100">
-                        {list.into_iter().map(|m| view! { <MemberRow m workspace_id=workspace_id.clone() remove/> }).collect_view()}
+                        {list.into_iter().map(|m| view! { <MemberRow m rows=rows.clone()/> }).collect_view()}
                     </tbody>
                 </table>
             </div>
@@ -269,25 +374,71 @@ fn MembersTable(list: Vec<Member>, workspace_id: String, remove: ServerAction<Re
 }
 
 #[component]
-fn MemberRow(m: Member, workspace_id: String, remove: ServerAction<RemoveMember>) -> impl IntoView {
-    let label = format!("Remove {} from the workspace", m.name);
+fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
+    let RowContext {
+        workspace_id,
+        manage,
+        viewer_is_owner,
+        several_owners,
+        user_roles,
+        actions,
+    } = rows;
+    let mut labels = Vec::new();
+    if m.is_owner {
+        labels.push("Owner".to_string());
+    }
+    labels.extend(m.roles.iter().cloned());
+    labels.extend(m.groups.iter().map(|g| format!("group: {g}")));
+    let name = m.name.clone();
+    let uid = m.user_id.clone();
+    let mname = m.name.clone();
     view! {
-        <tr>
+        <tr class="align-top">
             <td class="px-4 py-3 font-medium text-zinc-900">
                 {m.name.clone()}
-                {m.is_you.then(|| view! { <span class="ml-1 font-normal text-zinc-500">"(you)"</span> })}
+                {m.is_you.then_some(view! { <span class="ml-1 font-normal text-zinc-500">"(you)"</span> })}
             </td>
             <td class="px-4 py-3 text-zinc-700">{m.email}</td>
-            <td class="px-4 py-3 text-zinc-700">{if m.is_owner { "Owner" } else { "Member" }}</td>
-            <td class="px-4 py-3 text-zinc-700"><time datetime=m.joined_at_iso>{m.joined_at}</time></td>
-            <td class="px-4 py-3 text-right">
-                {m.removable.then(|| view! {
-                    <ActionForm action=remove>
-                        <input type="hidden" name="workspace_id" value=workspace_id.clone()/>
-                        <input type="hidden" name="user_id" value=m.user_id.clone()/>
-                        <button type="submit" class=DANGER_BUTTON aria-label=label.clone()>"Remove"</button>
-                    </ActionForm>
+            <td class="px-4 py-3 text-zinc-700">
+                <Chips items=labels empty="Member"/>
+                { let (ws, uid) = (workspace_id.clone(), uid.clone()); manage.then_some(view! {
+                    <ChangeRoles label=format!("Change roles of {name}")>
+                        <ActionForm action=actions.member_roles attr:class="space-y-3">
+                            <input type="hidden" name="workspace_id" value=ws.clone()/>
+                            <input type="hidden" name="user_id" value=uid.clone()/>
+                            <RolePicker id=format!("member-{}", m.user_id) choices=user_roles chosen=m.roles.clone() legend="Roles"/>
+                            <button type="submit" class=SECONDARY_BUTTON>"Save roles"</button>
+                        </ActionForm>
+                    </ChangeRoles>
                 })}
+            </td>
+            <td class="px-4 py-3 text-zinc-700"><time datetime=m.joined_at_iso>{m.joined_at}</time></td>
+            <td class="px-4 py-3">
+                <div class="flex justify-end gap-2">
+                    { let (ws, uid, mname) = (workspace_id.clone(), uid.clone(), mname.clone()); (viewer_is_owner && !m.is_owner).then_some(view! {
+                        <ActionForm action=actions.grant_owner>
+                            <input type="hidden" name="workspace_id" value=ws.clone()/>
+                            <input type="hidden" name="user_id" value=uid.clone()/>
+                            <button type="submit" class=SECONDARY_BUTTON aria-label=format!("Make {mname} an owner")>"Make owner"</button>
+                        </ActionForm>
+                    })}
+                    { let (ws, uid, mname) = (workspace_id.clone(), uid.clone(), mname.clone()); (viewer_is_owner && m.is_owner && several_owners).then_some(view! {
+                        <ActionForm action=actions.revoke_owner>
+                            <input type="hidden" name="workspace_id" value=ws.clone()/>
+                            <input type="hidden" name="user_id" value=uid.clone()/>
+                            <button type="submit" class=SECONDARY_BUTTON aria-label=if m.is_you { "Give up ownership".to_string() } else { format!("Remove {mname} as owner") }>
+                                {if m.is_you { "Give up ownership" } else { "Remove as owner" }}
+                            </button>
+                        </ActionForm>
+                    })}
+                    { let (ws, uid, mname) = (workspace_id.clone(), uid.clone(), mname.clone()); m.removable.then_some(view! {
+                        <ActionForm action=actions.remove>
+                            <input type="hidden" name="workspace_id" value=ws.clone()/>
+                            <input type="hidden" name="user_id" value=uid.clone()/>
+                            <button type="submit" class=DANGER_BUTTON aria-label=format!("Remove {mname} from the workspace")>"Remove"</button>
+                        </ActionForm>
+                    })}
+                </div>
             </td>
         </tr>
     }

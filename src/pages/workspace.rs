@@ -1,5 +1,5 @@
 use crate::components::{
-    AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, TopBar, aria_invalid, field_error, form_errors,
+    AuthCard, ErrorSummary, Field, INPUT, Logo, PRIMARY_BUTTON, TopBar, aria_invalid, field_error, form_errors,
 };
 use crate::pages::page_title;
 use crate::workspaces::api::{CreateWorkspace, get_workspace_context};
@@ -30,13 +30,15 @@ pub fn WorkspaceLayout() -> impl IntoView {
             {move || Suspend::new(async move {
                 match context.await {
                     Ok(ctx) => view! { <TopBar ctx/> }.into_any(),
-                    Err(e) => view! {
+                    // The page below says why (and sets the response's status).
+                    Err(_) => view! {
                         <Title text="Workspace not available · Boardroom"/>
-                        <AuthCard>
-                            <h1 class="text-xl font-semibold">"This workspace is not available"</h1>
-                            <p class="mt-2 text-zinc-700">{e.to_string()}"."</p>
-                            <p class="mt-6"><a class="font-medium text-indigo-700 underline" href="/">"Go to your workspaces"</a></p>
-                        </AuthCard>
+                        <header class="border-b border-zinc-200 bg-white">
+                            <div class="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4">
+                                <a href="/" class="shrink-0"><Logo/></a>
+                                <a class="ml-auto text-sm font-medium text-indigo-700 underline" href="/">"Go to your workspaces"</a>
+                            </div>
+                        </header>
                     }
                         .into_any(),
                 }

@@ -1,6 +1,6 @@
 //! Server functions for roles; the seed's `create_role` and its companions.
 
-use super::RoleRow;
+use super::{RoleRow, RolesPageData};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -18,7 +18,12 @@ pub async fn create_role(
     target: String,
 ) -> Result<RoleRow, AppError> {
     let (state, access) = request::workspace_access(&workspace_id).await?;
-    super::service::create_role(&state.db, &access, &role_name, &permission, &resource, &target).await
+    let row = super::service::create_role(&state.db, &access, &role_name, &permission, &resource, &target).await?;
+    request::notice_for_plain_form(&format!(
+        "The role {} now grants {} on {} to {}",
+        row.name, row.permission, row.resource, row.target
+    ));
+    Ok(row)
 }
 
 #[server(endpoint = "list_roles")]
@@ -31,5 +36,19 @@ pub async fn list_roles(workspace_id: String) -> Result<Vec<RoleRow>, AppError> 
 pub async fn delete_role(workspace_id: String, role_name: String) -> Result<String, AppError> {
     let (state, access) = request::workspace_access(&workspace_id).await?;
     super::service::delete_role(&state.db, &access, &role_name).await?;
+    request::notice_for_plain_form(&format!("The role {role_name} was deleted"));
     Ok(role_name)
+}
+
+/// The Roles page in one call.
+#[server(endpoint = "roles_page")]
+pub async fn roles_page(workspace_id: String) -> Result<RolesPageData, AppError> {
+    let (state, access) = request::workspace_access(&workspace_id).await?;
+    let context = crate::workspaces::service::context_for(&state.db, &state.config, &access).await?;
+    let roles = super::service::list_roles(&state.db, &access).await?;
+    Ok(RolesPageData {
+        context,
+        roles,
+        notice: request::take_notice(),
+    })
 }

@@ -253,3 +253,245 @@ pub async fn delete_role(db: &Db, access: &crate::workspaces::service::Access, n
     }
     Ok(())
 }
+
+/// Role names as a form or a script sent them: trimmed, blanks dropped, each once.
+pub fn clean_names(raw: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for name in raw.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
+    names
+}
+
+/// The grants role `name` carries when given to `target`.
+async fn grants_of(db: &Db, workspace_id: &str, name: &str) -> AppResult<Vec<(Grant, Target)>> {
+    let rows = sqlx::query("SELECT permission, resource, target FROM roles WHERE workspace_id = $1 AND name = $2")
+        .bind(workspace_id)
+        .bind(name)
+        .fetch_all(db)
+        .await?;
+    let mut grants = Vec::with_capacity(rows.len());
+    for r in rows {
+        let permission = Permission::parse(&r.try_get::<String, _>("permission")?).map_err(internal)?;
+        let resource = Resource::parse(&r.try_get::<String, _>("resource")?).map_err(internal)?;
+        let target = Target::parse(&r.try_get::<String, _>("target")?).map_err(internal)?;
+        grants.push((Grant::new(permission, resource), target));
+    }
+    Ok(grants)
+}
+
+/// Checks that roles `names` exist and may be given to `target` (USER roles go
+/// to members, GROUP roles to groups). Those in `added` must also carry only
+/// grants the caller holds: nobody hands out more than they have. Messages
+/// belong to form field `field`.
+pub async fn check_assignable(
+    db: &Db,
+    access: &crate::workspaces::service::Access,
+    names: &[String],
+    added: &[String],
+    target: Target,
+    field: &str,
+) -> AppResult<()> {
+    use crate::error::{AppError, FieldError};
+    let mut problems = Vec::new();
+    for name in names {
+        let grants = grants_of(db, &access.workspace_id, name).await?;
+        let message = if grants.is_empty() {
+            Some(format!("There is no role named {name}"))
+        } else if !grants.iter().any(|(_, t)| *t == target) {
+            Some(match target {
+                Target::User => format!(
+                    "The role {name} is for groups (target GROUP), so it can't be given to a person. Give it to a group instead"
+                ),
+                Target::Group => format!(
+                    "The role {name} is for people (target USER), so it can't be given to a group. Give it to members instead"
+                ),
+            })
+        } else {
+            None
+        };
+        if let Some(message) = message {
+            problems.push(FieldError {
+                field: field.into(),
+                message,
+            });
+            continue;
+        }
+        if added.contains(name)
+            && let Some((missing, _)) = grants.iter().find(|(g, t)| *t == target && !access.grants.allows(*g))
+        {
+            return Err(AppError::Forbidden(format!(
+                "You can't give the role {name}: it grants {missing}, which you don't hold yourself"
+            )));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(problems))
+    }
+}
+
+/// The names of the roles that can be given to `target`, for pickers.
+pub async fn names_for(db: &Db, workspace_id: &str, target: Target) -> AppResult<Vec<String>> {
+    sqlx::query("SELECT DISTINCT name FROM roles WHERE workspace_id = $1 AND target = $2 ORDER BY name")
+        .bind(workspace_id)
+        .bind(target.as_str())
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| r.try_get("name").map_err(Into::into))
+        .collect()
+}
+
+/// Replaces the roles held directly by member `user_id`. Returns their name.
+pub async fn set_member_roles(
+    db: &Db,
+    access: &crate::workspaces::service::Access,
+    user_id: &str,
+    roles: &[String],
+) -> AppResult<String> {
+    use crate::error::AppError;
+    access.authorize(Permission::Write, Resource::UserManagement, "change roles")?;
+    let member = sqlx::query(
+        "SELECT u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND m.user_id = $2",
+    )
+    .bind(&access.workspace_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(|| AppError::NotFound("That person is not a member of this workspace".into()))?;
+    let roles = clean_names(roles);
+    let held: Vec<String> = sqlx::query("SELECT role_name FROM member_roles WHERE workspace_id = $1 AND user_id = $2")
+        .bind(&access.workspace_id)
+        .bind(user_id)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| r.try_get("role_name"))
+        .collect::<Result<_, _>>()?;
+    let added: Vec<String> = roles.iter().filter(|r| !held.contains(r)).cloned().collect();
+    check_assignable(db, access, &roles, &added, Target::User, "roles").await?;
+    let email: String = member.try_get("email")?;
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM member_roles WHERE workspace_id = $1 AND user_id = $2")
+        .bind(&access.workspace_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    for role in &roles {
+        sqlx::query("INSERT INTO member_roles (workspace_id, user_id, role_name) VALUES ($1, $2, $3)")
+            .bind(&access.workspace_id)
+            .bind(user_id)
+            .bind(role)
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::workspaces::service::record(
+        &mut tx,
+        &access.workspace_id,
+        Some(&access.user.id),
+        "member.roles",
+        &format!("{email}: {}", roles.join(", ")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(member.try_get("name")?)
+}
+
+/// Replaces the roles a pending invitation will grant. Returns its email.
+pub async fn set_invitation_roles(
+    db: &Db,
+    access: &crate::workspaces::service::Access,
+    invitation_id: &str,
+    roles: &[String],
+) -> AppResult<String> {
+    use crate::error::AppError;
+    access.authorize(Permission::Write, Resource::UserManagement, "change roles")?;
+    let email: String =
+        sqlx::query("SELECT email FROM invitations WHERE id = $1 AND workspace_id = $2 AND status = 'pending'")
+            .bind(invitation_id)
+            .bind(&access.workspace_id)
+            .fetch_optional(db)
+            .await?
+            .ok_or_else(|| AppError::NotFound("That invitation is no longer pending".into()))?
+            .try_get("email")?;
+    let roles = clean_names(roles);
+    let held = invitation_role_names(db, invitation_id).await?;
+    let added: Vec<String> = roles.iter().filter(|r| !held.contains(r)).cloned().collect();
+    check_assignable(db, access, &roles, &added, Target::User, "roles").await?;
+    let mut tx = db.begin().await?;
+    replace_invitation_roles(&mut tx, invitation_id, &roles).await?;
+    crate::workspaces::service::record(
+        &mut tx,
+        &access.workspace_id,
+        Some(&access.user.id),
+        "invitation.roles",
+        &format!("{email}: {}", roles.join(", ")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(email)
+}
+
+async fn invitation_role_names(db: &Db, invitation_id: &str) -> AppResult<Vec<String>> {
+    sqlx::query("SELECT role_name FROM invitation_roles WHERE invitation_id = $1 ORDER BY role_name")
+        .bind(invitation_id)
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| r.try_get("role_name").map_err(Into::into))
+        .collect()
+}
+
+/// Sets what an invitation grants when it is accepted, inside `tx`.
+pub async fn replace_invitation_roles(tx: &mut Tx<'_>, invitation_id: &str, roles: &[String]) -> AppResult<()> {
+    sqlx::query("DELETE FROM invitation_roles WHERE invitation_id = $1")
+        .bind(invitation_id)
+        .execute(&mut **tx)
+        .await?;
+    for role in roles {
+        sqlx::query("INSERT INTO invitation_roles (invitation_id, role_name) VALUES ($1, $2)")
+            .bind(invitation_id)
+            .bind(role)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Gives a new member the roles their invitation carries, as they are now, inside `tx`.
+pub async fn grant_invitation_roles(
+    tx: &mut Tx<'_>,
+    workspace_id: &str,
+    invitation_id: &str,
+    user_id: &str,
+) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO member_roles (workspace_id, user_id, role_name) \
+         SELECT $1, $2, ir.role_name FROM invitation_roles ir WHERE ir.invitation_id = $3 \
+           AND EXISTS (SELECT 1 FROM roles r WHERE r.workspace_id = $1 AND r.name = ir.role_name AND r.target = 'USER') \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .bind(invitation_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The role names on each of `ids` (members by user id, or invitations by id).
+pub async fn names_by(
+    db: &Db,
+    sql: &'static str,
+    workspace_id: &str,
+) -> AppResult<std::collections::HashMap<String, Vec<String>>> {
+    let mut by: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    for r in sqlx::query(sql).bind(workspace_id).fetch_all(db).await? {
+        by.entry(r.try_get("owner_id")?).or_default().push(r.try_get("name")?);
+    }
+    Ok(by)
+}

@@ -1,6 +1,6 @@
 //! Server functions for workspaces.
 
-use super::WorkspaceContext;
+use super::{SettingsPageData, WorkspaceContext};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -38,4 +38,30 @@ pub async fn home_path() -> Result<Option<String>, AppError> {
     };
     let state = request::state()?;
     Ok(Some(super::service::home_path(&state.db, &user.id).await?))
+}
+
+/// Renames the workspace.
+#[server(endpoint = "rename_workspace")]
+pub async fn rename_workspace(workspace_id: String, workspace: String) -> Result<String, AppError> {
+    let (state, access) = request::workspace_access(&workspace_id).await?;
+    let name = super::service::rename(&state.db, &access, &workspace).await?;
+    request::notice_for_plain_form(&format!("Workspace renamed to {name}"));
+    Ok(name)
+}
+
+/// The Settings page in one call.
+#[server(endpoint = "settings_page")]
+pub async fn settings_page(workspace_id: String) -> Result<SettingsPageData, AppError> {
+    let (state, access) = request::workspace_access(&workspace_id).await?;
+    let context = super::service::context_for(&state.db, &state.config, &access).await?;
+    let info = match super::service::info(&state.db, &access).await {
+        Ok(info) => Some(info),
+        Err(AppError::Forbidden(_)) => None,
+        Err(e) => return Err(e),
+    };
+    Ok(SettingsPageData {
+        context,
+        info,
+        notice: request::take_notice(),
+    })
 }

@@ -34,3 +34,22 @@ impl WorkspaceContext {
         self.grants.allows(Grant::new(permission, resource))
     }
 }
+
+/// What BUSINESS_INFO covers: the workspace's name and settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceInfo {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub owners: Vec<String>,
+    pub members: i64,
+}
+
+/// Everything the Settings page shows, loaded in one call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsPageData {
+    pub context: WorkspaceContext,
+    /// `None` for members without READ on BUSINESS_INFO (they can still leave).
+    pub info: Option<WorkspaceInfo>,
+    pub notice: Option<String>,
+}

@@ -1,7 +1,7 @@
 //! Creating workspaces and checking membership. Every server function that
 //! touches a workspace goes through `access`.
 
-use super::{WorkspaceContext, WorkspaceSummary};
+use super::{WorkspaceContext, WorkspaceInfo, WorkspaceSummary};
 use crate::accounts::service::User;
 use crate::domain::Title;
 use crate::error::{AppError, AppResult};
@@ -75,15 +75,7 @@ pub async fn create(tx: &mut Tx<'_>, owner: &User, name: &Title) -> AppResult<Wo
             .await;
     match inserted {
         Ok(_) => {}
-        Err(e) if db::is_unique_violation(&e) => {
-            return Err(AppError::field(
-                "workspace",
-                format!(
-                    "A workspace named \u{201c}{}\u{201d} already exists. Choose another name",
-                    name.as_str()
-                ),
-            ));
-        }
+        Err(e) if db::is_unique_violation(&e) => return Err(name_taken(name)),
         Err(e) => return Err(e.into()),
     }
     sqlx::query(
@@ -101,6 +93,73 @@ pub async fn create(tx: &mut Tx<'_>, owner: &User, name: &Title) -> AppResult<Wo
         name: name.as_str().to_string(),
         is_owner: true,
     })
+}
+
+/// The workspace's name and settings (READ on BUSINESS_INFO).
+pub async fn info(db: &Db, access: &Access) -> AppResult<WorkspaceInfo> {
+    access.authorize(Permission::Read, Resource::BusinessInfo, "see the workspace's settings")?;
+    let row = sqlx::query(
+        "SELECT w.created_at, (SELECT COUNT(*) FROM memberships m WHERE m.workspace_id = w.id) AS members \
+         FROM workspaces w WHERE w.id = $1",
+    )
+    .bind(&access.workspace_id)
+    .fetch_one(db)
+    .await?;
+    let owners = sqlx::query(
+        "SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.workspace_id = $1 AND m.is_owner = 1 ORDER BY u.name",
+    )
+    .bind(&access.workspace_id)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| r.try_get("name"))
+    .collect::<Result<_, _>>()?;
+    Ok(WorkspaceInfo {
+        id: access.workspace_id.clone(),
+        name: access.workspace_name.clone(),
+        created_at: crate::platform::when::display(row.try_get("created_at")?),
+        owners,
+        members: row.try_get("members")?,
+    })
+}
+
+/// Renames the workspace (WRITE on BUSINESS_INFO). Returns the new name.
+pub async fn rename(db: &Db, access: &Access, name: &str) -> AppResult<String> {
+    access.authorize(Permission::Write, Resource::BusinessInfo, "rename the workspace")?;
+    let name = Title::parse(name, "workspace name").map_err(|m| AppError::field("workspace", m))?;
+    let mut tx = db.begin().await?;
+    let updated = sqlx::query("UPDATE workspaces SET name = $1, name_key = $2 WHERE id = $3")
+        .bind(name.as_str())
+        .bind(name.as_str().to_lowercase())
+        .bind(&access.workspace_id)
+        .execute(&mut *tx)
+        .await;
+    match updated {
+        Ok(_) => {}
+        Err(e) if db::is_unique_violation(&e) => return Err(name_taken(&name)),
+        Err(e) => return Err(e.into()),
+    }
+    record(
+        &mut tx,
+        &access.workspace_id,
+        Some(&access.user.id),
+        "workspace.rename",
+        &format!("{} \u{2192} {}", access.workspace_name, name.as_str()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(name.as_str().to_string())
+}
+
+fn name_taken(name: &Title) -> AppError {
+    AppError::field(
+        "workspace",
+        format!(
+            "A workspace named \u{201c}{}\u{201d} already exists. Choose another name",
+            name.as_str()
+        ),
+    )
 }
 
 /// The workspaces `user_id` belongs to, by name.

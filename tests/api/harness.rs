@@ -158,6 +158,70 @@ impl TestApp {
             .unwrap();
     }
 
+    /// An account made directly in the database (it has no usable password).
+    /// Returns its user id.
+    pub async fn new_user(&self, name: &str, email: &str) -> String {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, 'none', 1)")
+            .bind(&id)
+            .bind(email)
+            .bind(name)
+            .execute(&self.db)
+            .await
+            .unwrap();
+        id
+    }
+
+    /// Makes `user_id` a member of `ws` (an owner with `owner`), directly in the database.
+    pub async fn add_membership(&self, ws: &str, user_id: &str, owner: bool) {
+        sqlx::query("INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at) VALUES ($1, $2, $3, NULL, 1)")
+            .bind(ws)
+            .bind(user_id)
+            .bind(i64::from(owner))
+            .execute(&self.db)
+            .await
+            .unwrap();
+    }
+
+    /// A browser signed in as `user_id` through a session made in the database.
+    pub async fn signed_in_as(&self, user_id: &str) -> Person {
+        let token = boardroom::accounts::service::create_session(&self.db, user_id)
+            .await
+            .unwrap();
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+        jar.add_cookie_str(
+            &format!("boardroom_session={token}; Path=/"),
+            &self.address.parse().unwrap(),
+        );
+        Person {
+            address: self.address.clone(),
+            http: reqwest::Client::builder()
+                .cookie_provider(jar)
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(std::time::Duration::from_secs(30))
+                .build()
+                .unwrap(),
+        }
+    }
+
+    /// A member of `ws` holding exactly the USER roles `roles` (besides what
+    /// `everyone` holds), arranged in the database and signed in.
+    pub async fn member_holding(&self, ws: &str, email: &str, roles: &[&str]) -> (String, Person) {
+        let id = self.new_user(email, email).await;
+        self.add_membership(ws, &id, false).await;
+        for role in roles {
+            sqlx::query("INSERT INTO member_roles (workspace_id, user_id, role_name) VALUES ($1, $2, $3)")
+                .bind(ws)
+                .bind(&id)
+                .bind(*role)
+                .execute(&self.db)
+                .await
+                .unwrap();
+        }
+        let person = self.signed_in_as(&id).await;
+        (id, person)
+    }
+
     pub async fn count(&self, sql: &str, arg: &str) -> i64 {
         use sqlx::Row;
         sqlx::query(sql)

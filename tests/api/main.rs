@@ -6,6 +6,9 @@ mod harness;
 mod smtp;
 
 mod accounts;
+mod authorization;
+mod boards;
+mod groups;
 mod invitations;
 mod members;
 mod pages;

@@ -8,6 +8,7 @@ on_both_databases!(
     members_view_but_do_not_manage,
     a_new_workspace_grants_everyone_business_read,
     a_member_without_grants_sees_nothing,
+    ownership_is_handed_over_and_the_last_owner_stays,
 );
 
 async fn removing_a_member_ends_their_access(backend: Backend) {
@@ -161,5 +162,86 @@ async fn a_member_without_grants_sees_nothing(backend: Backend) {
         .call::<Vec<boardroom::boards::Board>>("list_boards", &[("workspace_id", &ws)])
         .await
         .ok();
+    app.stop().await;
+}
+
+async fn ownership_is_handed_over_and_the_last_owner_stays(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (ada, jon, ws) = app.workspace_with_member().await;
+    let ws = ws.as_str();
+    let id_of = |email: &'static str| {
+        let ada = &ada;
+        async move {
+            ada.members(ws)
+                .await
+                .ok()
+                .into_iter()
+                .find(|m| m.email == email)
+                .unwrap()
+                .user_id
+        }
+    };
+    let ada_id = id_of("ada@example.com").await;
+    let jon_id = id_of("jon@example.com").await;
+
+    // The only owner can neither give ownership up nor leave.
+    let give_up = ada
+        .call::<String>("revoke_ownership", &[("workspace_id", ws), ("user_id", &ada_id)])
+        .await;
+    assert_eq!(give_up.status, 409);
+    assert_eq!(
+        give_up.err().to_string(),
+        "You are the only owner of Acme. Make someone else an owner first"
+    );
+    let leave = ada.call::<()>("leave_workspace", &[("workspace_id", ws)]).await;
+    assert_eq!(leave.status, 409);
+    assert_eq!(
+        leave.err().to_string(),
+        "You are the only owner of Acme. Make someone else an owner before you leave"
+    );
+    // Members can't hand out ownership.
+    let refused = jon
+        .call::<String>("grant_ownership", &[("workspace_id", ws), ("user_id", &jon_id)])
+        .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(
+        refused.err().to_string(),
+        "Only owners of Acme can make someone an owner"
+    );
+
+    // Ada hands Acme to Jon and gives up her own ownership.
+    assert_eq!(
+        ada.call::<String>("grant_ownership", &[("workspace_id", ws), ("user_id", &jon_id)])
+            .await
+            .ok(),
+        "Jon"
+    );
+    assert_eq!(
+        ada.call::<String>("revoke_ownership", &[("workspace_id", ws), ("user_id", &ada_id)])
+            .await
+            .ok(),
+        "Ada"
+    );
+    let members = jon.members(ws).await.ok();
+    let owners: Vec<&str> = members.iter().filter(|m| m.is_owner).map(|m| m.name.as_str()).collect();
+    assert_eq!(owners, ["Jon"]);
+    // Ada is a member now: she can't take ownership back, and can't demote Jon.
+    assert_eq!(
+        ada.call::<String>("revoke_ownership", &[("workspace_id", ws), ("user_id", &jon_id)])
+            .await
+            .status,
+        403
+    );
+    let last = jon
+        .call::<String>("remove_member", &[("workspace_id", ws), ("user_id", &jon_id)])
+        .await;
+    assert_eq!(last.status, 409);
+
+    // Any member can leave; Ada goes to where she starts now.
+    let left = ada.call::<()>("leave_workspace", &[("workspace_id", ws)]).await;
+    assert_eq!(left.redirect.as_deref(), Some("/workspaces/new"));
+    left.ok();
+    assert_eq!(ada.members(ws).await.status, 404);
+    assert_eq!(jon.members(ws).await.ok().len(), 1);
     app.stop().await;
 }

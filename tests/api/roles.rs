@@ -1,6 +1,7 @@
 use crate::harness::{Backend, Person, TestApp};
 use crate::on_both_databases;
 use boardroom::error::AppError;
+use boardroom::members::Member;
 use boardroom::roles::{Permission, Resource, RoleRow, Target};
 
 on_both_databases!(
@@ -9,6 +10,10 @@ on_both_databases!(
     members_without_user_management_write_cannot_create_roles,
     nobody_hands_out_a_grant_they_do_not_hold,
     roles_in_use_are_not_deleted,
+    roles_chosen_at_invite_are_what_accepting_grants,
+    roles_go_only_where_their_target_allows,
+    nobody_grants_more_than_they_hold_by_any_route,
+    only_owners_change_what_everyone_holds,
 );
 
 async fn create_role(
@@ -168,5 +173,373 @@ async fn roles_in_use_are_not_deleted(backend: Backend) {
             .await,
         4
     );
+    app.stop().await;
+}
+
+async fn member(owner: &Person, ws: &str, email: &str) -> Member {
+    owner
+        .members(ws)
+        .await
+        .ok()
+        .into_iter()
+        .find(|m| m.email == email)
+        .unwrap()
+}
+
+async fn roles_chosen_at_invite_are_what_accepting_grants(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    create_role(&owner, &ws, "test_role", "WRITE", "DATA", "USER")
+        .await
+        .ok();
+    create_role(&owner, &ws, "auditor", "READ", "BUSINESS_INFO", "USER")
+        .await
+        .ok();
+
+    // A plain HTML form posts the checkboxes as roles[0], roles[1], …
+    let posted = owner
+        .post_plain_form(
+            "invite_user",
+            &format!("{}/w/{ws}/users", owner.address),
+            &[
+                ("workspace_id", ws.as_str()),
+                ("emails", "jon@example.com"),
+                ("roles[0]", "test_role"),
+                ("roles[1]", "auditor"),
+            ],
+        )
+        .await;
+    assert!(posted.status().is_redirection(), "{}", posted.status());
+    owner.invite(&ws, "sam@example.com").await.ok();
+    let pending = owner.pending(&ws).await.ok();
+    let jon_inv = pending.iter().find(|i| i.email == "jon@example.com").unwrap();
+    assert_eq!(jon_inv.roles, ["auditor", "test_role"]);
+    assert!(
+        pending
+            .iter()
+            .find(|i| i.email == "sam@example.com")
+            .unwrap()
+            .roles
+            .is_empty()
+    );
+
+    // Changed while pending: accepting grants the roles as they are then.
+    owner
+        .call::<String>(
+            "set_invitation_roles",
+            &[
+                ("workspace_id", ws.as_str()),
+                ("invitation_id", &jon_inv.id),
+                ("roles[0]", "test_role"),
+            ],
+        )
+        .await
+        .ok();
+    let jon = app.person();
+    let token = app.smtp.wait_for("jon@example.com", 1).await.invite_token();
+    jon.accept_new(&token, "Jon", "winter is here").await.ok();
+    let sam = app.person();
+    let token = app.smtp.wait_for("sam@example.com", 1).await.invite_token();
+    sam.accept_new(&token, "Sam", "winter is here").await.ok();
+
+    assert_eq!(member(&owner, &ws, "jon@example.com").await.roles, ["test_role"]);
+    assert!(member(&owner, &ws, "sam@example.com").await.roles.is_empty());
+    let board = [("workspace_id", ws.as_str()), ("name", "Q3 plan"), ("content", "")];
+    assert_eq!(jon.call::<String>("create_board", &board).await.ok(), "Q3 plan");
+    // Sam holds only what everyone holds: he sees boards but can't create one.
+    assert_eq!(
+        sam.call::<Vec<boardroom::boards::Board>>("list_boards", &[("workspace_id", &ws)])
+            .await
+            .ok()
+            .len(),
+        1
+    );
+    let refused = sam.call::<String>("create_board", &board).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.err().to_string(), "You need WRITE on DATA to create boards");
+
+    // Roles change after joining too.
+    let sam_id = member(&owner, &ws, "sam@example.com").await.user_id;
+    let saved = owner
+        .call::<String>(
+            "set_member_roles",
+            &[
+                ("workspace_id", ws.as_str()),
+                ("user_id", &sam_id),
+                ("roles[0]", "test_role"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.ok(), "Sam");
+    assert_eq!(
+        sam.call::<String>(
+            "create_board",
+            &[("workspace_id", ws.as_str()), ("name", "Mine"), ("content", "")]
+        )
+        .await
+        .status,
+        200
+    );
+    owner
+        .call::<String>(
+            "set_member_roles",
+            &[("workspace_id", ws.as_str()), ("user_id", &sam_id)],
+        )
+        .await
+        .ok();
+    assert_eq!(sam.call::<String>("create_board", &board).await.status, 403);
+    app.stop().await;
+}
+
+async fn roles_go_only_where_their_target_allows(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (owner, _jon, ws) = app.workspace_with_member().await;
+    create_role(&owner, &ws, "test_role", "WRITE", "DATA", "USER")
+        .await
+        .ok();
+    let jon_id = member(&owner, &ws, "jon@example.com").await.user_id;
+
+    let to_person = owner
+        .call::<String>(
+            "set_member_roles",
+            &[
+                ("workspace_id", ws.as_str()),
+                ("user_id", &jon_id),
+                ("roles[0]", "business_read"),
+                ("roles[1]", "nope"),
+            ],
+        )
+        .await;
+    assert_eq!(to_person.status, 422);
+    let AppError::Invalid(errors) = to_person.err() else {
+        panic!()
+    };
+    let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "The role business_read is for groups (target GROUP), so it can't be given to a person. Give it to a group instead",
+            "There is no role named nope",
+        ]
+    );
+    let invite = owner
+        .call::<serde_json::Value>(
+            "invite_user",
+            &[
+                ("workspace_id", ws.as_str()),
+                ("emails", "kim@example.com"),
+                ("roles[0]", "business_read"),
+            ],
+        )
+        .await;
+    assert_eq!(invite.status, 422);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM invitations WHERE email = $1", "kim@example.com")
+            .await,
+        0
+    );
+
+    let group = owner
+        .call::<boardroom::groups::Group>("create_group", &[("workspace_id", ws.as_str()), ("name", "Editors")])
+        .await
+        .ok();
+    let to_group = owner
+        .call::<String>(
+            "grant_group_role",
+            &[
+                ("workspace_id", ws.as_str()),
+                ("group_id", &group.id),
+                ("role_name", "test_role"),
+            ],
+        )
+        .await;
+    assert_eq!(to_group.status, 422);
+    assert_eq!(
+        to_group.err().to_string(),
+        "The role test_role is for people (target USER), so it can't be given to a group. Give it to members instead"
+    );
+    assert!(member(&owner, &ws, "jon@example.com").await.roles.is_empty());
+    app.stop().await;
+}
+
+async fn nobody_grants_more_than_they_hold_by_any_route(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (owner, jon, ws) = app.workspace_with_member().await;
+    let ws = ws.as_str();
+    create_role(&owner, ws, "people", "WRITE", "USER_MANAGEMENT", "USER")
+        .await
+        .ok();
+    create_role(&owner, ws, "test_role", "WRITE", "DATA", "USER").await.ok();
+    create_role(&owner, ws, "data_writers", "WRITE", "DATA", "GROUP")
+        .await
+        .ok();
+    let jon_id = member(&owner, ws, "jon@example.com").await.user_id;
+    owner
+        .call::<String>(
+            "set_member_roles",
+            &[("workspace_id", ws), ("user_id", &jon_id), ("roles[0]", "people")],
+        )
+        .await
+        .ok();
+    let editors = owner
+        .call::<boardroom::groups::Group>("create_group", &[("workspace_id", ws), ("name", "Editors")])
+        .await
+        .ok();
+    owner
+        .call::<String>(
+            "grant_group_role",
+            &[
+                ("workspace_id", ws),
+                ("group_id", &editors.id),
+                ("role_name", "data_writers"),
+            ],
+        )
+        .await
+        .ok();
+    owner.invite(ws, "kim@example.com").await.ok();
+    let kim_invitation = owner.pending(ws).await.ok()[0].id.clone();
+    let (sam_id, _sam) = app.member_holding(ws, "sam@example.com", &[]).await;
+    let empty = jon
+        .call::<boardroom::groups::Group>("create_group", &[("workspace_id", ws), ("name", "Empty")])
+        .await
+        .ok();
+
+    let says = "You can't give the role test_role: it grants WRITE on DATA, which you don't hold yourself";
+    type Form<'a> = Vec<(&'a str, &'a str)>;
+    let attempts: Vec<(&str, Form, &str)> = vec![
+        (
+            "invite_user",
+            vec![("emails", "lee@example.com"), ("roles[0]", "test_role")],
+            says,
+        ),
+        (
+            "set_member_roles",
+            vec![("user_id", &sam_id), ("roles[0]", "test_role")],
+            says,
+        ),
+        (
+            "set_member_roles",
+            vec![("user_id", &jon_id), ("roles[0]", "people"), ("roles[1]", "test_role")],
+            says,
+        ),
+        (
+            "set_invitation_roles",
+            vec![("invitation_id", &kim_invitation), ("roles[0]", "test_role")],
+            says,
+        ),
+        (
+            "add_group_member",
+            vec![("group_id", &editors.id), ("user_id", &jon_id)],
+            "You can't add people to Editors: it grants WRITE on DATA, which you don't hold yourself",
+        ),
+        (
+            "grant_group_role",
+            vec![("group_id", &empty.id), ("role_name", "data_writers")],
+            "You can't give the role data_writers: it grants WRITE on DATA, which you don't hold yourself",
+        ),
+        (
+            "create_role",
+            vec![
+                ("role_name", "mine"),
+                ("permission", "WRITE"),
+                ("resource", "DATA"),
+                ("target", "USER"),
+            ],
+            "You can't create a role with WRITE on DATA: you don't hold it yourself",
+        ),
+    ];
+    for (endpoint, extra, message) in attempts {
+        let mut form = vec![("workspace_id", ws)];
+        form.extend(extra);
+        let refused = jon.call::<serde_json::Value>(endpoint, &form).await;
+        assert_eq!(refused.status, 403, "{endpoint}");
+        assert_eq!(refused.err().to_string(), message, "{endpoint}");
+    }
+    // Nothing changed, and what Jon holds he may hand on.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM invitations WHERE email = $1", "lee@example.com")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM member_roles WHERE role_name = $1", "test_role")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM group_members WHERE group_id = $1", &editors.id)
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM group_roles WHERE group_id = $1", &empty.id)
+            .await,
+        0
+    );
+    jon.call::<String>(
+        "set_member_roles",
+        &[("workspace_id", ws), ("user_id", &sam_id), ("roles[0]", "people")],
+    )
+    .await
+    .ok();
+    app.stop().await;
+}
+
+async fn only_owners_change_what_everyone_holds(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (owner, jon, ws) = app.workspace_with_member().await;
+    let ws = ws.as_str();
+    create_role(&owner, ws, "people", "WRITE", "USER_MANAGEMENT", "USER")
+        .await
+        .ok();
+    let jon_id = member(&owner, ws, "jon@example.com").await.user_id;
+    owner
+        .call::<String>(
+            "set_member_roles",
+            &[("workspace_id", ws), ("user_id", &jon_id), ("roles[0]", "people")],
+        )
+        .await
+        .ok();
+    let everyone = owner
+        .call::<Vec<boardroom::groups::Group>>("list_groups", &[("workspace_id", ws)])
+        .await
+        .ok()
+        .into_iter()
+        .find(|g| g.builtin)
+        .unwrap();
+    assert_eq!(
+        (everyone.name.as_str(), everyone.roles.as_slice()),
+        ("everyone", &["business_read".to_string()][..])
+    );
+    let take = [
+        ("workspace_id", ws),
+        ("group_id", &everyone.id),
+        ("role_name", "business_read"),
+    ];
+    let refused = jon.call::<String>("revoke_group_role", &take).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(
+        refused.err().to_string(),
+        "Only owners can change what the group everyone holds"
+    );
+    for (endpoint, extra) in [
+        ("rename_group", ("name", "all")),
+        ("delete_group", ("name", "")),
+        ("add_group_member", ("user_id", jon_id.as_str())),
+    ] {
+        let answer = owner
+            .call::<serde_json::Value>(endpoint, &[("workspace_id", ws), ("group_id", &everyone.id), extra])
+            .await;
+        assert_eq!(answer.status, 409, "{endpoint}");
+    }
+    owner.call::<String>("revoke_group_role", &take).await.ok();
+    // Jon now holds only his own role: people, but no boards.
+    let boards = jon
+        .call::<serde_json::Value>("list_boards", &[("workspace_id", ws)])
+        .await;
+    assert_eq!(boards.status, 403);
+    assert_eq!(boards.err().to_string(), "You need READ on DATA to see boards");
+    jon.members(ws).await.ok();
     app.stop().await;
 }

@@ -1,0 +1,266 @@
+use crate::components::{
+    DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
+    PeopleTabs, SECONDARY_BUTTON, aria_invalid, field_error, form_errors,
+};
+use crate::groups::api::{
+    AddGroupMember, CreateGroup, DeleteGroup, GrantGroupRole, RemoveGroupMember, RenameGroup, RevokeGroupRole,
+    groups_page,
+};
+use crate::groups::{Group, GroupMember, GroupsPageData};
+use crate::pages::page_title;
+use crate::pages::workspace::CurrentWorkspace;
+use crate::roles::{self, Permission};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[derive(Clone, Copy)]
+struct Actions {
+    create: ServerAction<CreateGroup>,
+    rename: ServerAction<RenameGroup>,
+    delete: ServerAction<DeleteGroup>,
+    add_member: ServerAction<AddGroupMember>,
+    remove_member: ServerAction<RemoveGroupMember>,
+    grant_role: ServerAction<GrantGroupRole>,
+    revoke_role: ServerAction<RevokeGroupRole>,
+}
+
+impl Actions {
+    fn version(&self) -> usize {
+        self.create.version().get()
+            + self.rename.version().get()
+            + self.delete.version().get()
+            + self.add_member.version().get()
+            + self.remove_member.version().get()
+            + self.grant_role.version().get()
+            + self.revoke_role.version().get()
+    }
+}
+
+/// Groups: sets of members that receive roles together.
+#[component]
+pub fn GroupsPage() -> impl IntoView {
+    let ws = expect_context::<CurrentWorkspace>();
+    let actions = Actions {
+        create: ServerAction::new(),
+        rename: ServerAction::new(),
+        delete: ServerAction::new(),
+        add_member: ServerAction::new(),
+        remove_member: ServerAction::new(),
+        grant_role: ServerAction::new(),
+        revoke_role: ServerAction::new(),
+    };
+    let page = Resource::new(move || (ws.id.get(), actions.version()), |(id, _)| groups_page(id));
+    let feedback = Feedback::new();
+    feedback.watch(actions.create.value(), true, |g: Group| {
+        format!("Group {} created", g.name)
+    });
+    feedback.watch(actions.rename.value(), false, |name| format!("Group renamed to {name}"));
+    feedback.watch(actions.delete.value(), false, |name| format!("Group {name} deleted"));
+    for said in [
+        actions.add_member.value(),
+        actions.remove_member.value(),
+        actions.grant_role.value(),
+        actions.revoke_role.value(),
+    ] {
+        feedback.watch(said, false, |s| s);
+    }
+    let errors = form_errors(actions.create.value());
+    view! {
+        <Title text=page_title("Groups", Signal::derive(move || !errors.get().is_empty()))/>
+        <div class="space-y-8">
+            <FeedbackView feedback/>
+            <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(data) => view! { <Groups data actions/> }.into_any(),
+                        Err(error) => view! { <PageError error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn Groups(data: GroupsPageData, actions: Actions) -> impl IntoView {
+    let ctx = data.context;
+    let id = ctx.workspace.id.clone();
+    let manage = ctx.can(Permission::Write, roles::Resource::UserManagement);
+    let owner = ctx.workspace.is_owner;
+    view! {
+        <div class="space-y-4">
+            <div>
+                <h1 class="text-2xl font-semibold">"Groups"</h1>
+                <p class="mt-1 text-sm text-zinc-600">"Members of a group hold the group's roles (roles given to GROUP). Everyone is in the group everyone."</p>
+            </div>
+            <PeopleTabs workspace_id=id.clone() current="Groups"/>
+        </div>
+        <PageNotice notice=data.notice/>
+        {manage.then_some(view! { <NewGroupForm action=actions.create workspace_id=id.clone()/> })}
+        <div class="grid gap-4 lg:grid-cols-2">
+            {data.groups.into_iter().map(|group| {
+                let card = CardContext {
+                    workspace_id: id.clone(),
+                    manage,
+                    edit_roles: manage && (!group.builtin || owner),
+                    people: data.people.clone(),
+                    group_roles: data.group_roles.clone(),
+                    actions,
+                };
+                view! { <GroupCard group card/> }
+            }).collect_view()}
+        </div>
+    }
+}
+
+#[derive(Clone)]
+struct CardContext {
+    workspace_id: String,
+    manage: bool,
+    /// Roles of `everyone` are changed by owners only.
+    edit_roles: bool,
+    people: Vec<GroupMember>,
+    group_roles: Vec<String>,
+    actions: Actions,
+}
+
+#[component]
+fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
+    let CardContext {
+        workspace_id: ws,
+        manage,
+        edit_roles,
+        people,
+        group_roles,
+        actions,
+    } = card;
+    let gid = group.id.clone();
+    let gname = group.name.clone();
+    let addable: Vec<GroupMember> = people
+        .into_iter()
+        .filter(|p| !group.members.iter().any(|m| m.user_id == p.user_id))
+        .collect();
+    let grantable: Vec<String> = group_roles.into_iter().filter(|r| !group.roles.contains(r)).collect();
+    let select = "rounded-md border-0 px-2 py-1.5 text-sm text-zinc-900 shadow-sm ring-1 ring-inset ring-zinc-300";
+    view! {
+        <section class="space-y-4 rounded-lg border border-zinc-200 bg-white p-5 shadow-sm" aria-label=format!("Group {}", group.name)>
+            <div class="flex items-start justify-between gap-3">
+                <h2 class="text-lg font-semibold">
+                    {group.name.clone()}
+                    {group.builtin.then_some(view! { <span class="ml-2 rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-medium text-zinc-600">"built in"</span> })}
+                </h2>
+                { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); (manage && !group.builtin).then_some(view! {
+                    <ActionForm action=actions.delete>
+                        <input type="hidden" name="workspace_id" value=ws.clone()/>
+                        <input type="hidden" name="group_id" value=gid.clone()/>
+                        <button type="submit" class=DANGER_BUTTON aria-label=format!("Delete group {gname}")>"Delete"</button>
+                    </ActionForm>
+                })}
+            </div>
+            { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); (manage && !group.builtin).then_some(view! {
+                <ActionForm action=actions.rename attr:class="flex gap-2">
+                    <input type="hidden" name="workspace_id" value=ws.clone()/>
+                    <input type="hidden" name="group_id" value=gid.clone()/>
+                    <label class="sr-only" for=format!("rename-{gid}")>{format!("New name for {gname}")}</label>
+                    <input id=format!("rename-{gid}") name="name" type="text" value=gname.clone() class=INPUT/>
+                    <button type="submit" class=SECONDARY_BUTTON>"Rename"</button>
+                </ActionForm>
+            })}
+            <div>
+                <h3 class="text-sm font-semibold text-zinc-900">"Roles"</h3>
+                {if group.roles.is_empty() {
+                    view! { <p class="mt-1 text-sm text-zinc-600">"No roles: being in this group grants nothing."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="mt-2 flex flex-wrap gap-2">
+                            {group.roles.clone().into_iter().map(|r| { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); view! {
+                                <li class="flex items-center gap-1 rounded-full bg-indigo-50 py-0.5 pl-2 pr-1 text-xs font-medium text-indigo-800 ring-1 ring-inset ring-indigo-200">
+                                    {r.clone()}
+                                    { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); edit_roles.then_some(view! {
+                                        <ActionForm action=actions.revoke_role>
+                                            <input type="hidden" name="workspace_id" value=ws.clone()/>
+                                            <input type="hidden" name="group_id" value=gid.clone()/>
+                                            <input type="hidden" name="role_name" value=r.clone()/>
+                                            <button type="submit" class="rounded-full px-1 hover:bg-indigo-100" aria-label=format!("Take {r} away from {gname}")>"×"</button>
+                                        </ActionForm>
+                                    })}
+                                </li>
+                            }}).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); (edit_roles && !grantable.is_empty()).then_some(view! {
+                    <ActionForm action=actions.grant_role attr:class="mt-3 flex gap-2">
+                        <input type="hidden" name="workspace_id" value=ws.clone()/>
+                        <input type="hidden" name="group_id" value=gid.clone()/>
+                        <label class="sr-only" for=format!("role-for-{gid}")>{format!("Role to give {gname}")}</label>
+                        <select id=format!("role-for-{gid}") name="role_name" class=select>
+                            {grantable.into_iter().map(|r| view! { <option value=r.clone()>{r.clone()}</option> }).collect_view()}
+                        </select>
+                        <button type="submit" class=SECONDARY_BUTTON>"Give role"</button>
+                    </ActionForm>
+                })}
+            </div>
+            <div>
+                <h3 class="text-sm font-semibold text-zinc-900">"Members"</h3>
+                {if group.builtin {
+                    view! { <p class="mt-1 text-sm text-zinc-600">"Every member of the workspace."</p> }.into_any()
+                } else if group.members.is_empty() {
+                    view! { <p class="mt-1 text-sm text-zinc-600">"Nobody yet."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="mt-2 divide-y divide-zinc-100 text-sm">
+                            {group.members.clone().into_iter().map(|m| { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); view! {
+                                <li class="flex items-center justify-between py-1.5">
+                                    <span>{m.name.clone()}" "<span class="text-zinc-500">{m.email.clone()}</span></span>
+                                    { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); manage.then_some(view! {
+                                        <ActionForm action=actions.remove_member>
+                                            <input type="hidden" name="workspace_id" value=ws.clone()/>
+                                            <input type="hidden" name="group_id" value=gid.clone()/>
+                                            <input type="hidden" name="user_id" value=m.user_id.clone()/>
+                                            <button type="submit" class="text-xs font-medium text-red-700 underline" aria-label=format!("Remove {} from {gname}", m.name)>"Remove"</button>
+                                        </ActionForm>
+                                    })}
+                                </li>
+                            }}).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+                { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); (manage && !group.builtin && !addable.is_empty()).then_some(view! {
+                    <ActionForm action=actions.add_member attr:class="mt-3 flex gap-2">
+                        <input type="hidden" name="workspace_id" value=ws.clone()/>
+                        <input type="hidden" name="group_id" value=gid.clone()/>
+                        <label class="sr-only" for=format!("member-for-{gid}")>{format!("Person to add to {gname}")}</label>
+                        <select id=format!("member-for-{gid}") name="user_id" class=select>
+                            {addable.into_iter().map(|p| view! { <option value=p.user_id>{format!("{} ({})", p.name, p.email)}</option> }).collect_view()}
+                        </select>
+                        <button type="submit" class=SECONDARY_BUTTON>"Add"</button>
+                    </ActionForm>
+                })}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn NewGroupForm(action: ServerAction<CreateGroup>, workspace_id: String) -> impl IntoView {
+    let errors = form_errors(action.value());
+    let name_error = field_error(errors, "name");
+    view! {
+        <section aria-labelledby="group-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
+            <h2 id="group-title" class="text-lg font-semibold">"Create a group"</h2>
+            <div class="mt-4 space-y-4">
+                <ErrorSummary form="group" errors/>
+                <ActionForm action attr:novalidate=true attr:class="flex flex-col gap-3 sm:flex-row sm:items-end">
+                    <input type="hidden" name="workspace_id" value=workspace_id/>
+                    <div class="flex-1">
+                        <Field id="group-name" label="Group name" error=name_error>
+                            <input id="group-name" name="name" type="text" class=INPUT aria-invalid=aria_invalid(name_error)/>
+                        </Field>
+                    </div>
+                    <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>"Create group"</button>
+                </ActionForm>
+            </div>
+        </section>
+    }
+}

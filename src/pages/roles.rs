@@ -1,0 +1,169 @@
+use crate::components::{
+    Chips, DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
+    PeopleTabs, aria_invalid, field_error, form_errors,
+};
+use crate::pages::page_title;
+use crate::pages::workspace::CurrentWorkspace;
+use crate::roles::api::{CreateRole, DeleteRole, roles_page};
+use crate::roles::{self, Permission, RoleRow, RolesPageData, Target};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The workspace's roles: what each name grants, and to whom it can be given.
+#[component]
+pub fn RolesPage() -> impl IntoView {
+    let ws = expect_context::<CurrentWorkspace>();
+    let create = ServerAction::<CreateRole>::new();
+    let delete = ServerAction::<DeleteRole>::new();
+    let page = Resource::new(
+        move || (ws.id.get(), create.version().get() + delete.version().get()),
+        |(id, _)| roles_page(id),
+    );
+    let feedback = Feedback::new();
+    feedback.watch(create.value(), true, |row: RoleRow| {
+        format!(
+            "The role {} now grants {} on {} to {}",
+            row.name, row.permission, row.resource, row.target
+        )
+    });
+    feedback.watch(delete.value(), false, |name| format!("The role {name} was deleted"));
+    let errors = form_errors(create.value());
+    view! {
+        <Title text=page_title("Roles", Signal::derive(move || !errors.get().is_empty()))/>
+        <div class="space-y-8">
+            <FeedbackView feedback/>
+            <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(data) => view! { <Roles data create delete/> }.into_any(),
+                        Err(error) => view! { <PageError error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// One role name and all its grants.
+struct RoleGroup {
+    name: String,
+    grants: Vec<String>,
+    targets: Vec<String>,
+}
+
+fn by_name(rows: Vec<RoleRow>) -> Vec<RoleGroup> {
+    let mut out: Vec<RoleGroup> = Vec::new();
+    for r in rows {
+        let grant = format!("{} on {}", r.permission, r.resource);
+        let target = r.target.to_string();
+        match out.iter_mut().find(|g| g.name == r.name) {
+            Some(g) => {
+                g.grants.push(grant);
+                if !g.targets.contains(&target) {
+                    g.targets.push(target);
+                }
+            }
+            None => out.push(RoleGroup {
+                name: r.name,
+                grants: vec![grant],
+                targets: vec![target],
+            }),
+        }
+    }
+    out
+}
+
+#[component]
+fn Roles(data: RolesPageData, create: ServerAction<CreateRole>, delete: ServerAction<DeleteRole>) -> impl IntoView {
+    let ctx = data.context;
+    let id = ctx.workspace.id.clone();
+    let manage = ctx.can(Permission::Write, roles::Resource::UserManagement);
+    let groups = by_name(data.roles);
+    view! {
+        <div class="space-y-4">
+            <div>
+                <h1 class="text-2xl font-semibold">"Roles"</h1>
+                <p class="mt-1 text-sm text-zinc-600">"A role is a name for one or more grants. Roles for USER are given to people; roles for GROUP are given to groups."</p>
+            </div>
+            <PeopleTabs workspace_id=id.clone() current="Roles"/>
+        </div>
+        <PageNotice notice=data.notice/>
+        {manage.then(|| view! { <NewRoleForm action=create workspace_id=id.clone()/> })}
+        <div class="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
+            <table class="min-w-full divide-y divide-zinc-200 text-sm" data-testid="roles">
+                <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
+                    <tr>
+                        <th scope="col" class="px-4 py-3">"Role"</th>
+                        <th scope="col" class="px-4 py-3">"Grants"</th>
+                        <th scope="col" class="px-4 py-3">"Given to"</th>
+                        <th scope="col" class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody class="divide-y divide-zinc-100">
+                    {groups.into_iter().map(|g| { let id = id.clone(); view! {
+                        <tr class="align-top">
+                            <td class="px-4 py-3 font-medium text-zinc-900">{g.name.clone()}</td>
+                            <td class="px-4 py-3"><Chips items=g.grants/></td>
+                            <td class="px-4 py-3 text-zinc-700">{g.targets.join(", ")}</td>
+                            <td class="px-4 py-3 text-right">
+                                {manage.then_some(view! {
+                                    <ActionForm action=delete>
+                                        <input type="hidden" name="workspace_id" value=id.clone()/>
+                                        <input type="hidden" name="role_name" value=g.name.clone()/>
+                                        <button type="submit" class=DANGER_BUTTON aria-label=format!("Delete role {}", g.name)>"Delete"</button>
+                                    </ActionForm>
+                                })}
+                            </td>
+                        </tr>
+                    }}).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+fn options(values: &[&'static str]) -> impl IntoView + use<> {
+    values
+        .iter()
+        .map(|v| view! { <option value=*v>{*v}</option> })
+        .collect_view()
+}
+
+#[component]
+fn NewRoleForm(action: ServerAction<CreateRole>, workspace_id: String) -> impl IntoView {
+    let errors = form_errors(action.value());
+    let name_error = field_error(errors, "role_name");
+    let select = "block w-full rounded-md border-0 px-3 py-2 text-zinc-900 shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-600";
+    let permissions: Vec<&str> = Permission::ALL.iter().map(|p| p.as_str()).collect();
+    let resources: Vec<&str> = roles::Resource::ALL.iter().map(|r| r.as_str()).collect();
+    let targets: Vec<&str> = Target::ALL.iter().map(|t| t.as_str()).collect();
+    view! {
+        <section aria-labelledby="role-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
+            <h2 id="role-title" class="text-lg font-semibold">"Create a role"</h2>
+            <p class="mt-1 text-sm text-zinc-600">"Using an existing name adds a grant to that role. You can only grant what you hold yourself."</p>
+            <div class="mt-4 space-y-4">
+                <ErrorSummary form="role" errors/>
+                <ActionForm action attr:novalidate=true attr:class="grid gap-4 sm:grid-cols-5 sm:items-end">
+                    <input type="hidden" name="workspace_id" value=workspace_id/>
+                    <div class="sm:col-span-2">
+                        <Field id="role-role_name" label="Role name" error=name_error>
+                            <input id="role-role_name" name="role_name" type="text" class=INPUT placeholder="test_role" aria-invalid=aria_invalid(name_error)/>
+                        </Field>
+                    </div>
+                    <Field id="role-permission" label="Permission">
+                        <select id="role-permission" name="permission" class=select>{options(&permissions)}</select>
+                    </Field>
+                    <Field id="role-resource" label="Resource">
+                        <select id="role-resource" name="resource" class=select>{options(&resources)}</select>
+                    </Field>
+                    <Field id="role-target" label="Given to">
+                        <select id="role-target" name="target" class=select>{options(&targets)}</select>
+                    </Field>
+                    <div class="sm:col-span-5">
+                        <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>"Create role"</button>
+                    </div>
+                </ActionForm>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,102 @@
+use crate::components::{
+    DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
+    aria_invalid, field_error, form_errors,
+};
+use crate::members::api::LeaveWorkspace;
+use crate::pages::page_title;
+use crate::pages::workspace::CurrentWorkspace;
+use crate::roles::{self, Permission};
+use crate::workspaces::SettingsPageData;
+use crate::workspaces::api::{RenameWorkspace, settings_page};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The workspace's name and settings (BUSINESS_INFO), and leaving it.
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let ws = expect_context::<CurrentWorkspace>();
+    let rename = ServerAction::<RenameWorkspace>::new();
+    let leave = ServerAction::<LeaveWorkspace>::new();
+    let page = Resource::new(
+        move || (ws.id.get(), rename.version().get()),
+        |(id, _)| settings_page(id),
+    );
+    let feedback = Feedback::new();
+    feedback.watch(rename.value(), true, |name| format!("Workspace renamed to {name}"));
+    feedback.watch(leave.value(), false, |()| "You left the workspace".to_string());
+    let errors = form_errors(rename.value());
+    view! {
+        <Title text=page_title("Settings", Signal::derive(move || !errors.get().is_empty()))/>
+        <div class="space-y-8">
+            <FeedbackView feedback/>
+            <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(data) => view! { <Settings data rename leave/> }.into_any(),
+                        Err(error) => view! { <PageError error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn Settings(
+    data: SettingsPageData,
+    rename: ServerAction<RenameWorkspace>,
+    leave: ServerAction<LeaveWorkspace>,
+) -> impl IntoView {
+    let ctx = data.context;
+    let id = ctx.workspace.id.clone();
+    let errors = form_errors(rename.value());
+    let name_error = field_error(errors, "workspace");
+    let can_rename = ctx.can(Permission::Write, roles::Resource::BusinessInfo);
+    let row = "flex justify-between gap-4 py-2";
+    view! {
+        <div>
+            <h1 class="text-2xl font-semibold">"Settings"</h1>
+            <p class="mt-1 text-sm text-zinc-600">{format!("About {}.", ctx.workspace.name)}</p>
+        </div>
+        <PageNotice notice=data.notice/>
+        {match data.info {
+            Some(info) => view! {
+                <section aria-labelledby="about-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
+                    <h2 id="about-title" class="text-lg font-semibold">"Workspace"</h2>
+                    <dl class="mt-3 divide-y divide-zinc-100 text-sm">
+                        <div class=row><dt class="text-zinc-600">"Name"</dt><dd class="font-medium">{info.name.clone()}</dd></div>
+                        <div class=row><dt class="text-zinc-600">"ID (for the API)"</dt><dd class="font-mono text-xs">{info.id.clone()}</dd></div>
+                        <div class=row><dt class="text-zinc-600">"Created"</dt><dd>{info.created_at}</dd></div>
+                        <div class=row><dt class="text-zinc-600">"Owners"</dt><dd>{info.owners.join(", ")}</dd></div>
+                        <div class=row><dt class="text-zinc-600">"Members"</dt><dd>{info.members}</dd></div>
+                    </dl>
+                    { let id = id.clone(); can_rename.then_some(view! {
+                        <div class="mt-6 space-y-4">
+                            <ErrorSummary form="settings" errors/>
+                            <ActionForm action=rename attr:novalidate=true attr:class="flex flex-col gap-3 sm:flex-row sm:items-end">
+                                <input type="hidden" name="workspace_id" value=id.clone()/>
+                                <div class="flex-1">
+                                    <Field id="settings-workspace" label="Rename workspace" hint="Scripts can find a workspace by its name, so renaming changes how they address it." error=name_error>
+                                        <input id="settings-workspace" name="workspace" type="text" value=info.name class=INPUT aria-invalid=aria_invalid(name_error)/>
+                                    </Field>
+                                </div>
+                                <button type="submit" class=PRIMARY_BUTTON disabled=move || rename.pending().get()>"Rename"</button>
+                            </ActionForm>
+                        </div>
+                    })}
+                </section>
+            }.into_any(),
+            None => view! {
+                <p class="rounded-lg border border-zinc-200 bg-white p-6 text-sm text-zinc-700 shadow-sm">"You need READ on BUSINESS_INFO to see this workspace's settings."</p>
+            }.into_any(),
+        }}
+        <section aria-labelledby="leave-title" class="rounded-lg border border-red-200 bg-white p-6 shadow-sm">
+            <h2 id="leave-title" class="text-lg font-semibold">"Leave workspace"</h2>
+            <p class="mt-1 text-sm text-zinc-600">{format!("You will lose access to {} until someone invites you again. The last owner can't leave.", ctx.workspace.name)}</p>
+            <ActionForm action=leave attr:class="mt-4">
+                <input type="hidden" name="workspace_id" value=id/>
+                <button type="submit" class=DANGER_BUTTON>{format!("Leave {}", ctx.workspace.name)}</button>
+            </ActionForm>
+        </section>
+    }
+}

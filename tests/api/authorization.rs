@@ -1,0 +1,495 @@
+//! Who may call what: every registered server function and every workspace
+//! page, for every kind of caller, with the answer each must get. A server
+//! function with no row in `TABLE` fails the test, so none can be added
+//! without deciding who may call it.
+
+use crate::harness::{Backend, Person, TestApp};
+use crate::on_both_databases;
+use boardroom::roles::{Grant, Permission, Resource};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+on_both_databases!(every_server_function_and_page_answers_each_caller_as_the_table_says);
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Need {
+    /// Open to anyone; these change the browser's session, so they are called
+    /// once, from a fresh browser.
+    Anyone,
+    /// Only a valid invitation link opens these; called once with an unusable one.
+    Token,
+    SignedIn,
+    /// Any member of the workspace.
+    Member,
+    Grant(Permission, Resource),
+    Owner,
+}
+
+use Need::*;
+use Permission::{Read, Write};
+use Resource::{BusinessInfo, Data, DataExecution, UserManagement};
+
+const fn g(p: Permission, r: Resource) -> Need {
+    Need::Grant(p, r)
+}
+
+/// Every server function and what it needs. `leave_workspace` is last: it
+/// takes each caller out of the workspace.
+const TABLE: &[(&str, Need)] = &[
+    ("sign_up", Anyone),
+    ("sign_in", Anyone),
+    ("sign_out", Anyone),
+    ("get_current_user", Anyone),
+    ("home_path", Anyone),
+    ("get_invitation_preview", Token),
+    ("accept_invitation", Token),
+    ("accept_invitation_new_account", Token),
+    ("accept_invitation_sign_in", Token),
+    ("create_workspace", SignedIn),
+    ("get_workspace_context", Member),
+    ("settings_page", Member),
+    ("rename_workspace", g(Write, BusinessInfo)),
+    ("list_members", g(Read, UserManagement)),
+    ("users_page", g(Read, UserManagement)),
+    ("pending_invitations", g(Read, UserManagement)),
+    ("invite_user", g(Write, UserManagement)),
+    ("resend_invitation", g(Write, UserManagement)),
+    ("set_invitation_roles", g(Write, UserManagement)),
+    ("delete_invitation", g(Write, UserManagement)),
+    ("set_member_roles", g(Write, UserManagement)),
+    ("remove_member", g(Write, UserManagement)),
+    ("grant_ownership", Owner),
+    ("revoke_ownership", Owner),
+    ("list_roles", g(Read, UserManagement)),
+    ("roles_page", g(Read, UserManagement)),
+    ("create_role", g(Write, UserManagement)),
+    ("delete_role", g(Write, UserManagement)),
+    ("list_groups", g(Read, UserManagement)),
+    ("groups_page", g(Read, UserManagement)),
+    ("create_group", g(Write, UserManagement)),
+    ("rename_group", g(Write, UserManagement)),
+    ("delete_group", g(Write, UserManagement)),
+    ("add_group_member", g(Write, UserManagement)),
+    ("remove_group_member", g(Write, UserManagement)),
+    ("grant_group_role", g(Write, UserManagement)),
+    ("revoke_group_role", g(Write, UserManagement)),
+    ("list_boards", g(Read, Data)),
+    ("boards_page", g(Read, Data)),
+    ("get_board", g(Read, Data)),
+    ("board_page", g(Read, Data)),
+    ("create_board", g(Write, Data)),
+    ("update_board", g(Write, Data)),
+    ("delete_board", g(Write, Data)),
+    ("run_board", g(Write, DataExecution)),
+    ("leave_workspace", Member),
+];
+
+/// The workspace pages and the grant each needs (`None`: any member).
+const PAGES: &[(&str, Option<(Permission, Resource)>)] = &[
+    ("boards", Some((Read, Data))),
+    ("boards/{board}", Some((Read, Data))),
+    ("users", Some((Read, UserManagement))),
+    ("roles", Some((Read, UserManagement))),
+    ("groups", Some((Read, UserManagement))),
+    ("settings", None),
+];
+
+#[derive(Clone, Copy, Debug)]
+enum Actor {
+    Owner,
+    /// A member whose only role carries this one grant (`everyone` emptied).
+    Holding(Grant),
+    /// A member with no role at all.
+    NoGrant,
+    /// The owner of another workspace.
+    Outsider,
+    SignedOut,
+}
+
+/// The status each caller must get.
+fn expected(need: Need, actor: Actor) -> u16 {
+    let member_may = |allowed: bool| if allowed { 200 } else { 403 };
+    match (need, actor) {
+        (Anyone, _) => 200,
+        (Token, _) => 404,
+        (_, Actor::SignedOut) => 401,
+        (SignedIn, _) => 200,
+        (_, Actor::Outsider) => 404,
+        (_, Actor::Owner) => 200,
+        (Member, _) => 200,
+        (Owner, _) => 403,
+        (Grant(p, r), Actor::Holding(held)) => {
+            member_may(boardroom::roles::Grants::from_grants([held]).allows(Grant::new(p, r)))
+        }
+        (Grant(..), Actor::NoGrant) => 403,
+    }
+}
+
+struct World {
+    app: TestApp,
+    n: AtomicUsize,
+}
+
+impl World {
+    fn next(&self) -> usize {
+        self.n.fetch_add(1, Ordering::Relaxed)
+    }
+
+    async fn board(&self, by: &Person, ws: &str) -> String {
+        let name = format!("Board {}", self.next());
+        by.call::<String>(
+            "create_board",
+            &[("workspace_id", ws), ("name", &name), ("content", "Q3")],
+        )
+        .await
+        .ok();
+        let boards = by
+            .call::<Vec<boardroom::boards::Board>>("list_boards", &[("workspace_id", ws)])
+            .await
+            .ok();
+        boards.into_iter().find(|b| b.name == name).unwrap().id
+    }
+
+    async fn invitation(&self, by: &Person, ws: &str) -> String {
+        let email = format!("invitee{}@example.com", self.next());
+        by.invite(ws, &email).await.ok();
+        by.pending(ws)
+            .await
+            .ok()
+            .into_iter()
+            .find(|i| i.email == email)
+            .unwrap()
+            .id
+    }
+
+    async fn member(&self, ws: &str, owner: bool) -> String {
+        let n = self.next();
+        let id = self
+            .app
+            .new_user(&format!("Member {n}"), &format!("member{n}@example.com"))
+            .await;
+        self.app.add_membership(ws, &id, owner).await;
+        id
+    }
+
+    async fn group(&self, by: &Person, ws: &str) -> String {
+        let name = format!("group {}", self.next());
+        by.call::<boardroom::groups::Group>("create_group", &[("workspace_id", ws), ("name", &name)])
+            .await
+            .ok()
+            .id
+    }
+
+    /// Arguments for calling `endpoint` on workspace `ws`, with whatever it
+    /// acts on made fresh in `ws` by `by` (one of its owners).
+    async fn args(&self, endpoint: &str, ws: &str, by: &Person) -> Vec<(String, String)> {
+        let n = self.next();
+        let ws_only = vec![("workspace_id".to_string(), ws.to_string())];
+        let with = |extra: &[(&str, String)]| {
+            let mut v = ws_only.clone();
+            v.extend(extra.iter().map(|(k, val)| (k.to_string(), val.clone())));
+            v
+        };
+        match endpoint {
+            "get_workspace_context"
+            | "settings_page"
+            | "list_members"
+            | "users_page"
+            | "pending_invitations"
+            | "list_roles"
+            | "roles_page"
+            | "list_groups"
+            | "groups_page"
+            | "list_boards"
+            | "boards_page"
+            | "leave_workspace" => ws_only,
+            "create_workspace" => vec![("workspace".into(), format!("Workspace {n}"))],
+            "rename_workspace" => with(&[("workspace", format!("Renamed {n}"))]),
+            "invite_user" => with(&[("emails", format!("new{n}@example.com"))]),
+            "resend_invitation" | "delete_invitation" => with(&[("invitation_id", self.invitation(by, ws).await)]),
+            "set_invitation_roles" => with(&[("invitation_id", self.invitation(by, ws).await)]),
+            "set_member_roles" | "remove_member" | "grant_ownership" => {
+                with(&[("user_id", self.member(ws, false).await)])
+            }
+            "revoke_ownership" => with(&[("user_id", self.member(ws, true).await)]),
+            "create_role" => with(&[
+                ("role_name", format!("role{n}")),
+                ("permission", "READ".into()),
+                ("resource", "USER_MANAGEMENT".into()),
+                ("target", "USER".into()),
+            ]),
+            "delete_role" => {
+                let name = format!("unused{n}");
+                by.call::<boardroom::roles::RoleRow>(
+                    "create_role",
+                    &[
+                        ("workspace_id", ws),
+                        ("role_name", &name),
+                        ("permission", "READ"),
+                        ("resource", "DATA"),
+                        ("target", "USER"),
+                    ],
+                )
+                .await
+                .ok();
+                with(&[("role_name", name)])
+            }
+            "create_group" => with(&[("name", format!("new group {n}"))]),
+            "rename_group" => with(&[("group_id", self.group(by, ws).await), ("name", format!("renamed {n}"))]),
+            "delete_group" => with(&[("group_id", self.group(by, ws).await)]),
+            "add_group_member" => with(&[
+                ("group_id", self.group(by, ws).await),
+                ("user_id", self.member(ws, false).await),
+            ]),
+            "remove_group_member" => {
+                let group = self.group(by, ws).await;
+                let user = self.member(ws, false).await;
+                by.call::<String>(
+                    "add_group_member",
+                    &[("workspace_id", ws), ("group_id", &group), ("user_id", &user)],
+                )
+                .await
+                .ok();
+                with(&[("group_id", group), ("user_id", user)])
+            }
+            "grant_group_role" => with(&[
+                ("group_id", self.group(by, ws).await),
+                ("role_name", "see_people".into()),
+            ]),
+            "revoke_group_role" => {
+                let group = self.group(by, ws).await;
+                by.call::<String>(
+                    "grant_group_role",
+                    &[("workspace_id", ws), ("group_id", &group), ("role_name", "see_people")],
+                )
+                .await
+                .ok();
+                with(&[("group_id", group), ("role_name", "see_people".into())])
+            }
+            "get_board" | "board_page" | "delete_board" | "run_board" => {
+                with(&[("board_id", self.board(by, ws).await)])
+            }
+            "update_board" => with(&[
+                ("board_id", self.board(by, ws).await),
+                ("name", format!("Edited {n}")),
+                ("content", "Q4".into()),
+            ]),
+            "create_board" => with(&[("name", format!("New {n}")), ("content", "Q1".into())]),
+            other => panic!("no arguments for {other}"),
+        }
+    }
+}
+
+/// Calls once, from a fresh browser, what needs no workspace: open pages and
+/// links that only a valid token opens.
+async fn once(w: &World, endpoint: &str, need: Need) -> (u16, u16) {
+    let fresh = w.app.person();
+    let token = "A".repeat(43);
+    let (form, want): (Vec<(&str, String)>, u16) = match endpoint {
+        "sign_up" => (
+            vec![
+                ("name", "Newcomer".into()),
+                ("email", "newcomer@example.com".into()),
+                ("password", "correct horse".into()),
+                ("workspace", "Newcomer's".into()),
+            ],
+            200,
+        ),
+        "sign_in" => (
+            vec![
+                ("email", "ada@example.com".into()),
+                ("password", "correct horse".into()),
+            ],
+            200,
+        ),
+        "sign_out" | "get_current_user" | "home_path" => (vec![], 200),
+        "get_invitation_preview" | "accept_invitation_new_account" | "accept_invitation_sign_in" => (
+            vec![
+                ("token", token),
+                ("name", "Someone".into()),
+                ("password", "correct horse".into()),
+            ],
+            404,
+        ),
+        // Signing in comes before the token.
+        "accept_invitation" => (vec![("token", token)], 401),
+        other => panic!("no arguments for {other}"),
+    };
+    assert!(matches!(need, Anyone | Token));
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let status = fresh.call::<serde_json::Value>(endpoint, &form).await.status;
+    (status, want)
+}
+
+async fn every_server_function_and_page_answers_each_caller_as_the_table_says(backend: Backend) {
+    // No server function without a row.
+    let registered: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_string())
+        .collect();
+    let missing: Vec<&String> = registered
+        .iter()
+        .filter(|p| !TABLE.iter().any(|(e, _)| e == p))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "server functions with no row in the table: {missing:?}"
+    );
+    let stale: Vec<&str> = TABLE
+        .iter()
+        .map(|(e, _)| *e)
+        .filter(|e| !registered.iter().any(|p| p == e))
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "rows for server functions that don't exist: {stale:?}"
+    );
+
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    let outsider = app.person();
+    let ws_b = outsider.sign_up("Bea", "bea@example.com", "Bravo").await;
+    let w = World {
+        app,
+        n: AtomicUsize::new(0),
+    };
+
+    // `everyone` holds nothing here, so each member holds exactly their role.
+    let groups = owner
+        .call::<Vec<boardroom::groups::Group>>("list_groups", &[("workspace_id", &ws)])
+        .await
+        .ok();
+    let everyone = groups.iter().find(|g| g.builtin).unwrap().id.clone();
+    owner
+        .call::<String>(
+            "revoke_group_role",
+            &[
+                ("workspace_id", &ws),
+                ("group_id", &everyone),
+                ("role_name", "business_read"),
+            ],
+        )
+        .await
+        .ok();
+    for (space, by) in [(&ws, &owner), (&ws_b, &outsider)] {
+        by.call::<boardroom::roles::RoleRow>(
+            "create_role",
+            &[
+                ("workspace_id", space),
+                ("role_name", "see_people"),
+                ("permission", "READ"),
+                ("resource", "USER_MANAGEMENT"),
+                ("target", "GROUP"),
+            ],
+        )
+        .await
+        .ok();
+    }
+
+    // A second owner, so that the first can leave at the end.
+    w.member(&ws, true).await;
+
+    let mut actors: Vec<(Actor, Person)> = Vec::new();
+    for grant in Grant::all() {
+        let role = format!("only_{}_{}", grant.permission, grant.resource).to_lowercase();
+        owner
+            .call::<boardroom::roles::RoleRow>(
+                "create_role",
+                &[
+                    ("workspace_id", &ws),
+                    ("role_name", &role),
+                    ("permission", grant.permission.as_str()),
+                    ("resource", grant.resource.as_str()),
+                    ("target", "USER"),
+                ],
+            )
+            .await
+            .ok();
+        let (_, person) = w
+            .app
+            .member_holding(&ws, &format!("{role}@example.com"), &[&role])
+            .await;
+        actors.push((Actor::Holding(grant), person));
+    }
+    actors.push((
+        Actor::NoGrant,
+        w.app.member_holding(&ws, "nothing@example.com", &[]).await.1,
+    ));
+    actors.push((Actor::Outsider, outsider));
+    actors.push((Actor::SignedOut, w.app.person()));
+    actors.push((Actor::Owner, owner));
+    let owner_of_a = || &actors.iter().find(|(a, _)| matches!(a, Actor::Owner)).unwrap().1;
+    let owner_of_b = || &actors.iter().find(|(a, _)| matches!(a, Actor::Outsider)).unwrap().1;
+
+    let mut wrong = Vec::new();
+    let mut cells = 0;
+
+    // Pages first (nobody has left yet).
+    let board = w.board(owner_of_a(), &ws).await;
+    for (page, need) in PAGES {
+        let path = format!("/w/{ws}/{}", page.replace("{board}", &board));
+        for (actor, person) in &actors {
+            let need = match need {
+                Some((p, r)) => Grant(*p, *r),
+                None => Member,
+            };
+            let want = match expected(need, *actor) {
+                401 => 303, // a page sends the browser to sign in
+                other => other,
+            };
+            let got = person.get(&path).await.status().as_u16();
+            cells += 1;
+            if got != want {
+                wrong.push(format!("GET {path} as {actor:?}: got {got}, want {want}"));
+            }
+        }
+    }
+
+    for (endpoint, need) in TABLE {
+        if matches!(need, Anyone | Token) {
+            let (got, want) = once(&w, endpoint, *need).await;
+            cells += 1;
+            if got != want {
+                wrong.push(format!("{endpoint} from a fresh browser: got {got}, want {want}"));
+            }
+            continue;
+        }
+        for (actor, person) in &actors {
+            let args = w.args(endpoint, &ws, owner_of_a()).await;
+            let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let answer = person.call::<serde_json::Value>(endpoint, &form).await;
+            let want = expected(*need, *actor);
+            cells += 1;
+            if answer.status != want {
+                let said = answer.result.err().map(|e| e.to_string()).unwrap_or_default();
+                wrong.push(format!(
+                    "{endpoint} as {actor:?}: got {} ({said}), want {want}",
+                    answer.status
+                ));
+            }
+        }
+        // Ids of workspace B, sent by A's owner under A's id, reach nothing.
+        let args = w.args(endpoint, &ws_b, owner_of_b()).await;
+        let names_an_object = |k: &str| {
+            matches!(k, "invitation_id" | "user_id" | "group_id" | "board_id")
+                || (k == "role_name" && *endpoint != "create_role")
+        };
+        if args.iter().any(|(k, _)| names_an_object(k)) {
+            let form: Vec<(&str, &str)> = args
+                .iter()
+                .map(|(k, v)| (k.as_str(), if k == "workspace_id" { ws.as_str() } else { v.as_str() }))
+                .collect();
+            let got = owner_of_a().call::<serde_json::Value>(endpoint, &form).await.status;
+            cells += 1;
+            if got != 404 {
+                wrong.push(format!("{endpoint} by A's owner with B's ids: got {got}, want 404"));
+            }
+        }
+    }
+    assert!(cells > 500, "only {cells} cells were checked");
+    assert!(
+        wrong.is_empty(),
+        "{} of {cells} cells are wrong:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
