@@ -194,3 +194,19 @@ pub fn FeedbackView(feedback: Feedback) -> impl IntoView {
         }}
     }
 }
+
+/// A form to pass as `ActionForm`'s `node_ref`: emptied each time its action
+/// succeeds, so the next entry starts blank.
+pub fn cleared_on_success<T, S>(value: S) -> NodeRef<html::Form>
+where
+    T: Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    let form = NodeRef::<html::Form>::new();
+    Effect::new(move |_| {
+        if let (Some(Ok(_)), Some(f)) = (value.get(), form.get_untracked()) {
+            f.reset();
+        }
+    });
+    form
+}

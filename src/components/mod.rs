@@ -7,7 +7,8 @@ mod page;
 mod shell;
 
 pub use forms::{
-    ErrorSummary, Feedback, FeedbackView, Field, FormProblem, StatusMessage, aria_invalid, field_error, form_errors,
+    ErrorSummary, Feedback, FeedbackView, Field, FormProblem, StatusMessage, aria_invalid, cleared_on_success,
+    field_error, form_errors,
 };
 pub use icons::{AccountIcon, Logo};
 pub use page::{Chips, PageError, PageNotice, PeopleTabs, RolePicker};

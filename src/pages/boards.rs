@@ -2,7 +2,7 @@ use crate::boards::api::{CreateBoard, DeleteBoard, RunBoard, UpdateBoard, board_
 use crate::boards::{Board, BoardPageData, BoardsPageData};
 use crate::components::{
     DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
-    StatusMessage, aria_invalid, field_error, form_errors,
+    StatusMessage, aria_invalid, cleared_on_success, field_error, form_errors,
 };
 use crate::pages::page_title;
 use crate::pages::workspace::CurrentWorkspace;
@@ -73,12 +73,13 @@ fn NewBoardForm(action: ServerAction<CreateBoard>, workspace_id: String) -> impl
     let errors = form_errors(action.value());
     let name_error = field_error(errors, "name");
     let content_error = field_error(errors, "content");
+    let form = cleared_on_success(action.value());
     view! {
         <section aria-labelledby="new-board-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
             <h2 id="new-board-title" class="text-lg font-semibold">"New board"</h2>
             <div class="mt-4 space-y-4">
                 <ErrorSummary form="board" errors/>
-                <ActionForm action attr:novalidate=true attr:class="space-y-4">
+                <ActionForm action node_ref=form attr:novalidate=true attr:class="space-y-4">
                     <input type="hidden" name="workspace_id" value=workspace_id/>
                     <Field id="board-name" label="Name" error=name_error>
                         <input id="board-name" name="name" type="text" class=INPUT aria-invalid=aria_invalid(name_error)/>

@@ -1,6 +1,6 @@
 use crate::components::{
     DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
-    PeopleTabs, SECONDARY_BUTTON, aria_invalid, field_error, form_errors,
+    PeopleTabs, SECONDARY_BUTTON, aria_invalid, cleared_on_success, field_error, form_errors,
 };
 use crate::groups::api::{
     AddGroupMember, CreateGroup, DeleteGroup, GrantGroupRole, RemoveGroupMember, RenameGroup, RevokeGroupRole,
@@ -246,12 +246,13 @@ fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
 fn NewGroupForm(action: ServerAction<CreateGroup>, workspace_id: String) -> impl IntoView {
     let errors = form_errors(action.value());
     let name_error = field_error(errors, "name");
+    let form = cleared_on_success(action.value());
     view! {
         <section aria-labelledby="group-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
             <h2 id="group-title" class="text-lg font-semibold">"Create a group"</h2>
             <div class="mt-4 space-y-4">
                 <ErrorSummary form="group" errors/>
-                <ActionForm action attr:novalidate=true attr:class="flex flex-col gap-3 sm:flex-row sm:items-end">
+                <ActionForm action node_ref=form attr:novalidate=true attr:class="flex flex-col gap-3 sm:flex-row sm:items-end">
                     <input type="hidden" name="workspace_id" value=workspace_id/>
                     <div class="flex-1">
                         <Field id="group-name" label="Group name" error=name_error>
