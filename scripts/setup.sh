@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and running Boardroom needs, skipping what is already there.
 #   scripts/setup.sh          toolchain, cargo-leptos, wasm-bindgen CLI, npm packages
-#   scripts/setup.sh --test   the above plus Chromium (apt) and the end-to-end npm packages
+#   scripts/setup.sh --test   the above plus Chromium (apt), the end-to-end npm packages and pytest
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +40,11 @@ if [ "${1:-}" = "--test" ]; then
     log "Installing Chromium"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+  if [ ! -x target/pyenv/bin/pytest ]; then
+    log "Installing pytest for the Python SDK's tests"
+    python3 -m venv target/pyenv
+    target/pyenv/bin/pip install --quiet --disable-pip-version-check "pytest>=7,<9"
   fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     log "Installing end-to-end npm packages (Playwright, maildev)"

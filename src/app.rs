@@ -8,6 +8,7 @@ use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::roles::RolesPage;
 use crate::pages::settings::SettingsPage;
+use crate::pages::tokens::TokensPage;
 use crate::pages::users::UsersPage;
 use crate::pages::workspace::{NewWorkspacePage, WorkspaceLayout};
 use leptos::prelude::*;
@@ -49,6 +50,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async/>
                 <Route path=path!("/workspaces/new") view=NewWorkspacePage ssr=SsrMode::Async/>
+                <Route path=path!("/account/tokens") view=TokensPage ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=AcceptInvitationPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/w/:wid") view=WorkspaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=BoardsPage ssr=SsrMode::Async/>

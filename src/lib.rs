@@ -18,12 +18,17 @@ pub mod invitations;
 pub mod members;
 pub mod pages;
 pub mod roles;
+pub mod tokens;
 pub mod workspaces;
 
+#[cfg(feature = "ssr")]
+pub mod admin;
 #[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod platform;
+#[cfg(feature = "ssr")]
+pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
 

@@ -16,6 +16,10 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("admin") {
+        std::process::exit(admin(&config, &args[1..]).await);
+    }
     let listener = match tokio::net::TcpListener::bind(config.listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -26,5 +30,34 @@ async fn main() {
     if let Err(e) = boardroom::server::serve(config, listener, boardroom::server::shutdown_signal()).await {
         eprintln!("boardroom: {e}");
         std::process::exit(1);
+    }
+}
+
+/// `boardroom admin …`: see `boardroom::admin::USAGE`.
+async fn admin(config: &Config, args: &[String]) -> i32 {
+    let db = match boardroom::platform::db::connect(config.database_url.expose()).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("boardroom: DATABASE_URL: cannot open the database ({e})");
+            return 2;
+        }
+    };
+    let read_password = || {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .ok()
+            .filter(|n| *n > 0)
+            .map(|_| line)
+    };
+    match boardroom::admin::run(&db, args, read_password).await {
+        Ok(out) => {
+            print!("{out}");
+            0
+        }
+        Err(message) => {
+            eprintln!("boardroom admin: {message}");
+            1
+        }
     }
 }

@@ -51,6 +51,7 @@ pub fn TopBar(ctx: WorkspaceContext) -> impl IntoView {
                         <a href=format!("{base}/users") class=item on:click=close>"Users"</a>
                         <a href=format!("{base}/boards") class=item on:click=close>"Boards"</a>
                         <a href=format!("{base}/settings") class=item on:click=close>"Settings"</a>
+                        <a href="/account/tokens" class=item on:click=close>"API tokens"</a>
                         <div class="border-t border-zinc-100 py-1">
                             <p class="px-4 pt-1 text-xs font-medium uppercase tracking-wide text-zinc-500">"Workspaces"</p>
                             {others

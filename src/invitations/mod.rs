@@ -40,6 +40,8 @@ pub struct PendingInvitation {
 pub struct FailedAddress {
     pub email: String,
     pub reason: String,
+    /// For code: `invalid_email`, `already_member` or `conflict`.
+    pub code: String,
 }
 
 /// What one press of Send did, address by address.

@@ -39,6 +39,33 @@ enum Sent {
 /// Each invitation grants `roles` (USER-target role names) when accepted;
 /// renewing an invitation gives it these roles in place of its old ones.
 pub async fn invite(db: &Db, config: &Config, access: &Access, raw: &str, roles: &[String]) -> AppResult<InviteReport> {
+    let report = invite_with(db, config, access, raw, roles, true).await?;
+    if report.sent.is_empty() && report.resent.is_empty() {
+        return Err(AppError::Invalid(
+            report
+                .failed
+                .into_iter()
+                .map(|f| crate::error::FieldError {
+                    field: "emails".into(),
+                    message: f.reason,
+                })
+                .collect(),
+        ));
+    }
+    Ok(report)
+}
+
+/// `invite`, choosing whether the email goes out (without it the invitation
+/// waits for its link to be handed over by other means: `mint_link`), and
+/// answering with the report even when no address could be invited.
+pub async fn invite_with(
+    db: &Db,
+    config: &Config,
+    access: &Access,
+    raw: &str,
+    roles: &[String],
+    send_email: bool,
+) -> AppResult<InviteReport> {
     access.authorize(Permission::Write, Resource::UserManagement, "invite people")?;
     let roles = roles::clean_names(roles);
     roles::check_assignable(db, access, &roles, &roles, Target::User, "roles").await?;
@@ -64,44 +91,35 @@ pub async fn invite(db: &Db, config: &Config, access: &Access, raw: &str, roles:
                 report.failed.push(FailedAddress {
                     email: raw_address,
                     reason,
+                    code: "invalid_email".into(),
                 });
                 continue;
             }
         };
-        match invite_one(db, config, access, &email, &roles).await {
+        match invite_one(db, config, access, &email, &roles, send_email).await? {
             Ok(Sent::New) => report.sent.push(email.to_string()),
             Ok(Sent::Renewed) => report.resent.push(email.to_string()),
-            Err(AppError::Conflict(reason)) => report.failed.push(FailedAddress {
+            Err((code, reason)) => report.failed.push(FailedAddress {
                 email: email.to_string(),
                 reason,
+                code: code.into(),
             }),
-            Err(other) => return Err(other),
         }
     }
 
-    if report.sent.is_empty() && report.resent.is_empty() {
-        return Err(AppError::Invalid(
-            report
-                .failed
-                .into_iter()
-                .map(|f| crate::error::FieldError {
-                    field: "emails".into(),
-                    message: f.reason,
-                })
-                .collect(),
-        ));
-    }
     Ok(report)
 }
 
-/// One address, in one transaction with its email.
+/// One address, in one transaction with its email. The inner error is a
+/// refusal of this address alone: (code, message).
 async fn invite_one(
     db: &Db,
     config: &Config,
     access: &Access,
     email: &EmailAddress,
     roles: &[String],
-) -> AppResult<Sent> {
+    send_email: bool,
+) -> AppResult<Result<Sent, (&'static str, String)>> {
     let now = now_ms();
     let expires = now + config.invitation_ttl.as_millis() as i64;
     let mut tx = db.begin().await?;
@@ -109,7 +127,7 @@ async fn invite_one(
     // Writing first takes SQLite's write lock at once, so concurrent invites wait
     // for each other instead of failing on a stale read.
     let renewed = sqlx::query(
-        "UPDATE invitations SET token_hash = NULL, created_at = $1, expires_at = $2, invited_by = $3 \
+        "UPDATE invitations SET token_hash = NULL, created_at = $1, expires_at = $2, invited_by = $3, send_email = $6 \
          WHERE workspace_id = $4 AND email = $5 AND status = 'pending'",
     )
     .bind(now)
@@ -117,6 +135,7 @@ async fn invite_one(
     .bind(&access.user.id)
     .bind(&access.workspace_id)
     .bind(email.as_str())
+    .bind(i64::from(send_email))
     .execute(&mut *tx)
     .await?
     .rows_affected()
@@ -132,9 +151,9 @@ async fn invite_one(
     .is_some();
     if is_member {
         tx.rollback().await?;
-        return Err(AppError::Conflict(format!(
-            "{email} is already a member of {}",
-            access.workspace_name
+        return Ok(Err((
+            "already_member",
+            format!("{email} is already a member of {}", access.workspace_name),
         )));
     }
 
@@ -152,7 +171,7 @@ async fn invite_one(
         let id = db::new_id();
         let inserted = sqlx::query(
             "INSERT INTO invitations (id, workspace_id, email, invited_by, token_hash, status, send_email, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, NULL, 'pending', 1, $5, $6)",
+             VALUES ($1, $2, $3, $4, NULL, 'pending', $7, $5, $6)",
         )
         .bind(&id)
         .bind(&access.workspace_id)
@@ -160,13 +179,15 @@ async fn invite_one(
         .bind(&access.user.id)
         .bind(now)
         .bind(expires)
+        .bind(i64::from(send_email))
         .execute(&mut *tx)
         .await;
         match inserted {
             Ok(_) => id,
             Err(e) if db::is_unique_violation(&e) => {
-                return Err(AppError::Conflict(format!(
-                    "{email} was invited by someone else a moment ago"
+                return Ok(Err((
+                    "conflict",
+                    format!("{email} was invited by someone else a moment ago"),
                 )));
             }
             Err(e) => return Err(e.into()),
@@ -174,7 +195,9 @@ async fn invite_one(
     };
 
     roles::replace_invitation_roles(&mut tx, &invitation_id, roles).await?;
-    outbox::enqueue_invitation(&mut tx, &invitation_id, email.as_str()).await?;
+    if send_email {
+        outbox::enqueue_invitation(&mut tx, &invitation_id, email.as_str()).await?;
+    }
     let action = if renewed {
         "invitation.resend"
     } else {
@@ -189,7 +212,7 @@ async fn invite_one(
     )
     .await?;
     tx.commit().await?;
-    Ok(if renewed { Sent::Renewed } else { Sent::New })
+    Ok(Ok(if renewed { Sent::Renewed } else { Sent::New }))
 }
 
 /// The workspace's open invitations, newest first; expired ones included.

@@ -8,6 +8,7 @@ pub mod home;
 pub mod not_found;
 pub mod roles;
 pub mod settings;
+pub mod tokens;
 pub mod users;
 pub mod workspace;
 

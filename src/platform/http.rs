@@ -28,6 +28,7 @@ pub fn router(state: AppState) -> Router {
     };
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .nest("/api/v1", crate::rest::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -81,7 +82,7 @@ async fn log_request(req: Request, next: Next) -> Response {
 /// Server functions answer every error with 500; this gives each its honest
 /// status (422, 401, 403, 404, 409, 429) from the one mapping in `AppError`.
 async fn error_status(req: Request, next: Next) -> Response {
-    let is_api = req.uri().path().starts_with("/api/");
+    let is_api = req.uri().path().starts_with("/api/") && !req.uri().path().starts_with("/api/v1/");
     let res = next.run(req).await;
     if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return res;
@@ -134,7 +135,8 @@ async fn same_origin_only(req: Request, next: Next) -> Response {
 /// Workspace pages need a signed-in person: the others go to sign in and come back.
 async fn require_session_for_workspace_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let guarded = req.method() == Method::GET && (path.starts_with("/w/") || path.starts_with("/workspaces/"));
+    let guarded = req.method() == Method::GET
+        && (path.starts_with("/w/") || path.starts_with("/workspaces/") || path.starts_with("/account/"));
     if guarded {
         let user = match session_token(req.headers()) {
             Some(token) => crate::accounts::service::user_for_session(&state.db, &token)

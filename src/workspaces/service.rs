@@ -62,6 +62,7 @@ fn not_found() -> AppError {
 
 /// Creates a workspace owned by `owner`, inside `tx`.
 pub async fn create(tx: &mut Tx<'_>, owner: &User, name: &Title) -> AppResult<WorkspaceSummary> {
+    check_not_an_id(name)?;
     let id = db::new_id();
     let now = now_ms();
     let inserted =
@@ -128,6 +129,7 @@ pub async fn info(db: &Db, access: &Access) -> AppResult<WorkspaceInfo> {
 pub async fn rename(db: &Db, access: &Access, name: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::BusinessInfo, "rename the workspace")?;
     let name = Title::parse(name, "workspace name").map_err(|m| AppError::field("workspace", m))?;
+    check_not_an_id(&name)?;
     let mut tx = db.begin().await?;
     let updated = sqlx::query("UPDATE workspaces SET name = $1, name_key = $2 WHERE id = $3")
         .bind(name.as_str())
@@ -150,6 +152,32 @@ pub async fn rename(db: &Db, access: &Access, name: &str) -> AppResult<String> {
     .await?;
     tx.commit().await?;
     Ok(name.as_str().to_string())
+}
+
+/// Workspaces are addressed by id or by name, so no name may look like an id.
+fn check_not_an_id(name: &Title) -> AppResult<()> {
+    if uuid::Uuid::parse_str(name.as_str()).is_ok() {
+        return Err(AppError::field(
+            "workspace",
+            "A workspace name can't have the form of a workspace id. Choose another name",
+        ));
+    }
+    Ok(())
+}
+
+/// The caller's access to the workspace `key` names: its id, or its name (any
+/// case). Either way, one the caller is not in is "not found".
+pub async fn resolve(db: &Db, user: &User, key: &str) -> AppResult<Access> {
+    if uuid::Uuid::parse_str(key).is_ok() {
+        return access(db, user, key).await;
+    }
+    let id: String = sqlx::query("SELECT id FROM workspaces WHERE name_key = $1")
+        .bind(key.trim().to_lowercase())
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(not_found)?
+        .try_get("id")?;
+    access(db, user, &id).await
 }
 
 fn name_taken(name: &Title) -> AppError {

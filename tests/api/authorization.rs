@@ -45,6 +45,9 @@ const TABLE: &[(&str, Need)] = &[
     ("accept_invitation_new_account", Token),
     ("accept_invitation_sign_in", Token),
     ("create_workspace", SignedIn),
+    ("tokens_page", SignedIn),
+    ("create_api_token", SignedIn),
+    ("revoke_api_token", SignedIn),
     ("get_workspace_context", Member),
     ("settings_page", Member),
     ("rename_workspace", g(Write, BusinessInfo)),
@@ -83,14 +86,15 @@ const TABLE: &[(&str, Need)] = &[
     ("leave_workspace", Member),
 ];
 
-/// The workspace pages and the grant each needs (`None`: any member).
-const PAGES: &[(&str, Option<(Permission, Resource)>)] = &[
-    ("boards", Some((Read, Data))),
-    ("boards/{board}", Some((Read, Data))),
-    ("users", Some((Read, UserManagement))),
-    ("roles", Some((Read, UserManagement))),
-    ("groups", Some((Read, UserManagement))),
-    ("settings", None),
+/// The pages behind sign-in and what each needs.
+const PAGES: &[(&str, Need)] = &[
+    ("/w/{ws}/boards", g(Read, Data)),
+    ("/w/{ws}/boards/{board}", g(Read, Data)),
+    ("/w/{ws}/users", g(Read, UserManagement)),
+    ("/w/{ws}/roles", g(Read, UserManagement)),
+    ("/w/{ws}/groups", g(Read, UserManagement)),
+    ("/w/{ws}/settings", Member),
+    ("/account/tokens", SignedIn),
 ];
 
 #[derive(Clone, Copy, Debug)]
@@ -181,7 +185,7 @@ impl World {
 
     /// Arguments for calling `endpoint` on workspace `ws`, with whatever it
     /// acts on made fresh in `ws` by `by` (one of its owners).
-    async fn args(&self, endpoint: &str, ws: &str, by: &Person) -> Vec<(String, String)> {
+    async fn args(&self, endpoint: &str, ws: &str, by: &Person, actor: &Person) -> Vec<(String, String)> {
         let n = self.next();
         let ws_only = vec![("workspace_id".to_string(), ws.to_string())];
         let with = |extra: &[(&str, String)]| {
@@ -203,6 +207,16 @@ impl World {
             | "boards_page"
             | "leave_workspace" => ws_only,
             "create_workspace" => vec![("workspace".into(), format!("Workspace {n}"))],
+            "tokens_page" => vec![],
+            "create_api_token" => vec![("name".into(), format!("token {n}"))],
+            // One of the caller's own tokens (a signed-out caller has none).
+            "revoke_api_token" => {
+                let made = actor
+                    .call::<boardroom::tokens::NewToken>("create_api_token", &[("name", "to revoke")])
+                    .await;
+                let id = made.result.map(|t| t.token.id).unwrap_or_else(|_| "none".into());
+                vec![("token_id".into(), id)]
+            }
             "rename_workspace" => with(&[("workspace", format!("Renamed {n}"))]),
             "invite_user" => with(&[("emails", format!("new{n}@example.com"))]),
             "resend_invitation" | "delete_invitation" => with(&[("invitation_id", self.invitation(by, ws).await)]),
@@ -426,13 +440,9 @@ async fn every_server_function_and_page_answers_each_caller_as_the_table_says(ba
     // Pages first (nobody has left yet).
     let board = w.board(owner_of_a(), &ws).await;
     for (page, need) in PAGES {
-        let path = format!("/w/{ws}/{}", page.replace("{board}", &board));
+        let path = page.replace("{ws}", &ws).replace("{board}", &board);
         for (actor, person) in &actors {
-            let need = match need {
-                Some((p, r)) => Grant(*p, *r),
-                None => Member,
-            };
-            let want = match expected(need, *actor) {
+            let want = match expected(*need, *actor) {
                 401 => 303, // a page sends the browser to sign in
                 other => other,
             };
@@ -454,7 +464,7 @@ async fn every_server_function_and_page_answers_each_caller_as_the_table_says(ba
             continue;
         }
         for (actor, person) in &actors {
-            let args = w.args(endpoint, &ws, owner_of_a()).await;
+            let args = w.args(endpoint, &ws, owner_of_a(), person).await;
             let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let answer = person.call::<serde_json::Value>(endpoint, &form).await;
             let want = expected(*need, *actor);
@@ -468,7 +478,7 @@ async fn every_server_function_and_page_answers_each_caller_as_the_table_says(ba
             }
         }
         // Ids of workspace B, sent by A's owner under A's id, reach nothing.
-        let args = w.args(endpoint, &ws_b, owner_of_b()).await;
+        let args = w.args(endpoint, &ws_b, owner_of_b(), owner_of_a()).await;
         let names_an_object = |k: &str| {
             matches!(k, "invitation_id" | "user_id" | "group_id" | "board_id")
                 || (k == "role_name" && *endpoint != "create_role")

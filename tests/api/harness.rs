@@ -21,6 +21,8 @@ pub fn postgres_admin_url() -> String {
 
 pub struct TestApp {
     pub address: String,
+    /// Where the app keeps its data, for commands run beside it.
+    pub database_url: String,
     pub smtp: SmtpServer,
     /// A pool of its own on the app's database, for arranging and checking.
     pub db: sqlx::AnyPool,
@@ -91,6 +93,7 @@ impl TestApp {
 
         let app = TestApp {
             address,
+            database_url: database_url.clone(),
             smtp,
             db: wait_for_database(&database_url).await,
             shutdown: Some(tx),

@@ -1,0 +1,170 @@
+"""A client for Boardroom's REST API (``/api/v1``), standard library only.
+
+    client = Client("http://127.0.0.1:3000", token="brd_...")
+    rol1 = client.workspaces.create_role(uuid=ws, role_name="test_role",
+                                         permission="WRITE", resource="DATA", target="USER")
+    client.workspaces.invite_user(email="jon@gmail.com", uuid=ws, roles=[rol1])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from typing import Any, Iterator, Optional
+
+__all__ = ["Client", "BoardroomError"]
+
+
+class BoardroomError(Exception):
+    """What the API refused, and why: its HTTP status, code, message and field."""
+
+    def __init__(self, status: Optional[int], code: str, message: str, field: Optional[str] = None):
+        super().__init__(f"{code}: {message}")
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+
+
+class Client:
+    """One Boardroom server and the API token to act with.
+
+    ``base_url`` and ``token`` default to the ``BOARDROOM_URL`` and
+    ``BOARDROOM_TOKEN`` environment variables.
+    """
+
+    def __init__(self, base_url: Optional[str] = None, token: Optional[str] = None, timeout: float = 30.0):
+        base_url = base_url or os.environ.get("BOARDROOM_URL")
+        token = token or os.environ.get("BOARDROOM_TOKEN")
+        if not base_url:
+            raise ValueError("Give the server's address, or set BOARDROOM_URL")
+        if not token:
+            raise ValueError("Give an API token, or set BOARDROOM_TOKEN")
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self.timeout = timeout
+        self.workspaces = Workspaces(self)
+
+    def request(self, method: str, path: str, body: Any = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base_url + "/api/v1" + path, data=data, method=method)
+        req.add_header("Authorization", f"Bearer {self._token}")
+        req.add_header("Accept", "application/json")
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as res:
+                raw = res.read()
+                return json.loads(raw) if raw else None
+        except urllib.error.HTTPError as e:
+            raw = e.read()
+            try:
+                err = json.loads(raw)["error"]
+            except (ValueError, KeyError, TypeError):
+                raise BoardroomError(e.code, "http_error", raw.decode(errors="replace") or str(e)) from None
+            raise BoardroomError(e.code, err.get("code", "error"), err.get("message", ""), err.get("field")) from None
+
+    def pages(self, path: str, limit: int = 200) -> Iterator[Any]:
+        """Every item of a list, page after page."""
+        token = None
+        while True:
+            query = {"limit": limit}
+            if token:
+                query["next_token"] = token
+            page = self.request("GET", f"{path}?{urllib.parse.urlencode(query)}")
+            yield from page["items"]
+            token = page.get("next_token")
+            if not token:
+                return
+
+
+def _seg(value: str) -> str:
+    return urllib.parse.quote(str(value), safe="")
+
+
+def _role_names(roles: Any) -> list:
+    names = []
+    for r in roles or []:
+        if isinstance(r, str):
+            names.append(r)
+        elif isinstance(r, dict) and ("name" in r or "role_name" in r):
+            names.append(r.get("name") or r.get("role_name"))
+        else:
+            raise ValueError(f"A role is its name or the object create_role returned, not {r!r}")
+    return names
+
+
+class Workspaces:
+    """The seed's ``client.workspaces`` calls, and the rest of the API."""
+
+    def __init__(self, client: Client):
+        self._c = client
+
+    def _ws(self, uuid: Optional[str], name: Optional[str]) -> str:
+        if not uuid and not name:
+            raise ValueError("Name the workspace: uuid=..., name=..., or both")
+        if uuid and name:
+            found = self._c.request("GET", f"/workspaces/{_seg(uuid)}")
+            if found["name"].lower() != name.lower():
+                raise BoardroomError(
+                    None,
+                    "workspace_mismatch",
+                    f"The workspace {uuid} is named {found['name']!r}, not {name!r}",
+                    "name",
+                )
+        return f"/workspaces/{_seg(uuid or name)}"
+
+    # Workspaces
+    def list(self) -> list:
+        return list(self._c.pages("/workspaces"))
+
+    def create(self, name: str) -> dict:
+        return self._c.request("POST", "/workspaces", {"name": name})
+
+    def get(self, uuid: Optional[str] = None, name: Optional[str] = None) -> dict:
+        return self._c.request("GET", self._ws(uuid, name))
+
+    # Roles
+    def create_role(self, uuid=None, name=None, *, role_name: str, permission: str, resource: str, target: str) -> dict:
+        body = {"role_name": role_name, "permission": permission, "resource": resource, "target": target}
+        return self._c.request("POST", self._ws(uuid, name) + "/roles", body)
+
+    def get_roles(self, uuid=None, name=None) -> list:
+        return list(self._c.pages(self._ws(uuid, name) + "/roles"))
+
+    def get_role(self, uuid=None, name=None, *, role_name: str) -> dict:
+        return self._c.request("GET", self._ws(uuid, name) + f"/roles/{_seg(role_name)}")
+
+    def delete_role(self, uuid=None, name=None, *, role_name: str) -> None:
+        self._c.request("DELETE", self._ws(uuid, name) + f"/roles/{_seg(role_name)}")
+
+    # Invitations
+    def invite_user(self, email: str, uuid=None, name=None, roles=None, send_email: bool = True) -> dict:
+        body = {"email": email, "roles": _role_names(roles), "send_email": send_email}
+        return self._c.request("POST", self._ws(uuid, name) + "/invitations", body)
+
+    def get_pending_invitations(self, uuid=None, name=None) -> list:
+        return list(self._c.pages(self._ws(uuid, name) + "/invitations"))
+
+    def delete_pending_invitation(self, email: str, uuid=None, name=None) -> None:
+        self._c.request("DELETE", self._ws(uuid, name) + f"/invitations/{_seg(email)}")
+
+    def resend_invitation(self, email: str, uuid=None, name=None) -> dict:
+        return self._c.request("POST", self._ws(uuid, name) + f"/invitations/{_seg(email)}/resend")
+
+    # Members
+    def get_all_workspace_users(self, uuid=None, name=None) -> list:
+        return list(self._c.pages(self._ws(uuid, name) + "/users"))
+
+    def get_user(self, email: str, uuid=None, name=None) -> dict:
+        return self._c.request("GET", self._ws(uuid, name) + f"/users/{_seg(email)}")
+
+    def change_user_roles(self, email: str, roles, uuid=None, name=None) -> dict:
+        body = {"roles": _role_names(roles)}
+        return self._c.request("PUT", self._ws(uuid, name) + f"/users/{_seg(email)}/roles", body)
+
+    def remove_user_from_workspace(self, email: str, uuid=None, name=None) -> None:
+        self._c.request("DELETE", self._ws(uuid, name) + f"/users/{_seg(email)}")

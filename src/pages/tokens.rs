@@ -1,0 +1,125 @@
+use crate::components::{
+    DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, Logo, PRIMARY_BUTTON, PageError, PageNotice,
+    aria_invalid, cleared_on_success, field_error, form_errors,
+};
+use crate::pages::page_title;
+use crate::tokens::api::{CreateApiToken, RevokeApiToken, tokens_page};
+use crate::tokens::{NewToken, TokensPageData};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// A person's API tokens: create (shown once), see when each was last used, revoke.
+#[component]
+pub fn TokensPage() -> impl IntoView {
+    let create = ServerAction::<CreateApiToken>::new();
+    let revoke = ServerAction::<RevokeApiToken>::new();
+    let page = Resource::new(
+        move || create.version().get() + revoke.version().get(),
+        |_| tokens_page(),
+    );
+    let feedback = Feedback::new();
+    feedback.watch(create.value(), true, |t: NewToken| {
+        format!("Token \u{201c}{}\u{201d} created", t.token.name)
+    });
+    feedback.watch(revoke.value(), false, |name| {
+        format!("Token \u{201c}{name}\u{201d} revoked")
+    });
+    let errors = form_errors(create.value());
+    let fresh = Signal::derive(move || match create.value().get() {
+        Some(Ok(t)) => Some(t.secret),
+        _ => None,
+    });
+    view! {
+        <Title text=page_title("API tokens", Signal::derive(move || !errors.get().is_empty()))/>
+        <header class="border-b border-zinc-200 bg-white">
+            <div class="mx-auto flex h-14 max-w-4xl items-center gap-6 px-4">
+                <a href="/" class="shrink-0"><Logo/></a>
+            </div>
+        </header>
+        <main class="mx-auto max-w-4xl space-y-8 px-4 py-8">
+            <FeedbackView feedback/>
+            {move || fresh.get().map(|secret| view! {
+                <section class="rounded-lg border border-amber-300 bg-amber-50 p-5" aria-labelledby="secret-title">
+                    <h2 id="secret-title" class="font-semibold text-amber-900">"Copy your new token now"</h2>
+                    <p class="mt-1 text-sm text-amber-900">"It won't be shown again. Scripts send it as "<code>"Authorization: Bearer …"</code>"."</p>
+                    <label for="new-token" class="sr-only">"New token"</label>
+                    <input id="new-token" readonly=true value=secret class=format!("{INPUT} mt-3 font-mono text-sm") data-testid="new-token"/>
+                </section>
+            })}
+            <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(data) => view! { <Tokens data create revoke/> }.into_any(),
+                        Err(error) => view! { <PageError error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn Tokens(
+    data: TokensPageData,
+    create: ServerAction<CreateApiToken>,
+    revoke: ServerAction<RevokeApiToken>,
+) -> impl IntoView {
+    let errors = form_errors(create.value());
+    let name_error = field_error(errors, "name");
+    let form = cleared_on_success(create.value());
+    view! {
+        <div>
+            <p class="text-sm"><a class="text-indigo-700 underline" href=data.home>"← Back to Boardroom"</a></p>
+            <h1 class="mt-2 text-2xl font-semibold">"API tokens"</h1>
+            <p class="mt-1 text-sm text-zinc-600">{format!("Tokens let scripts, the SDKs and the command line act as {} ({}), with your grants in each workspace and nothing more.", data.user.name, data.user.email)}</p>
+        </div>
+        <PageNotice notice=data.notice/>
+        <section aria-labelledby="token-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
+            <h2 id="token-title" class="text-lg font-semibold">"New token"</h2>
+            <div class="mt-4 space-y-4">
+                <ErrorSummary form="token" errors/>
+                <ActionForm action=create node_ref=form attr:novalidate=true attr:class="flex flex-col gap-3 sm:flex-row sm:items-end">
+                    <div class="flex-1">
+                        <Field id="token-name" label="Name" hint="What it is for, e.g. \u{201c}CI invites\u{201d}." error=name_error>
+                            <input id="token-name" name="name" type="text" class=INPUT aria-invalid=aria_invalid(name_error)/>
+                        </Field>
+                    </div>
+                    <button type="submit" class=PRIMARY_BUTTON disabled=move || create.pending().get()>"Create token"</button>
+                </ActionForm>
+            </div>
+        </section>
+        {if data.tokens.is_empty() {
+            view! { <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600">"No tokens yet."</p> }.into_any()
+        } else {
+            view! {
+                <div class="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
+                    <table class="min-w-full divide-y divide-zinc-200 text-sm" data-testid="tokens">
+                        <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
+                            <tr>
+                                <th scope="col" class="px-4 py-3">"Name"</th>
+                                <th scope="col" class="px-4 py-3">"Created"</th>
+                                <th scope="col" class="px-4 py-3">"Last used"</th>
+                                <th scope="col" class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
+                            </tr>
+                        </thead>
+                        <tbody class="divide-y divide-zinc-100">
+                            {data.tokens.into_iter().map(|t| view! {
+                                <tr>
+                                    <td class="px-4 py-3 font-medium text-zinc-900">{t.name.clone()}</td>
+                                    <td class="px-4 py-3 text-zinc-700">{t.created_at}</td>
+                                    <td class="px-4 py-3 text-zinc-700">{t.last_used_at.unwrap_or_else(|| "Never".into())}</td>
+                                    <td class="px-4 py-3 text-right">
+                                        <ActionForm action=revoke>
+                                            <input type="hidden" name="token_id" value=t.id/>
+                                            <button type="submit" class=DANGER_BUTTON aria-label=format!("Revoke token {}", t.name)>"Revoke"</button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+    }
+}

@@ -1,0 +1,572 @@
+//! Each route: who is calling, which workspace, then the same service the
+//! pages use.
+
+use super::page::PageQuery;
+use super::{ApiError, Page};
+use crate::accounts::service::User;
+use crate::groups::Group;
+use crate::invitations::PendingInvitation;
+use crate::members::Member;
+use crate::platform::ratelimit::Limit;
+use crate::platform::state::AppState;
+use crate::roles::RoleRow;
+use crate::workspaces::WorkspaceSummary;
+use crate::workspaces::service::Access;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, extract::ConnectInfo};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+
+type Answer<T> = Result<T, ApiError>;
+
+/// The person whose API token came with the request.
+pub struct Caller(pub User);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let presented = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let Some(secret) = presented else {
+            return Err(crate::error::AppError::Unauthenticated.into());
+        };
+        if let Some(user) = crate::tokens::service::user_for_token(&state.db, secret).await? {
+            return Ok(Caller(user));
+        }
+        // Guessing tokens is slowed down per address.
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default();
+        if !state.limiter.check(&format!("api_token:{ip}"), Limit::SIGN_IN) {
+            return Err(crate::error::AppError::RateLimited.into());
+        }
+        Err(ApiError::new(
+            401,
+            "invalid_token",
+            "This API token is not valid: it may have been revoked or mistyped",
+        ))
+    }
+}
+
+/// A JSON body whose problems are answered in the API's error shape.
+pub struct Body<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Body(v)),
+            Err(rejection) => Err(ApiError::new(400, "bad_request", rejection.body_text())),
+        }
+    }
+}
+
+async fn workspace(state: &AppState, caller: &User, key: &str) -> Answer<Access> {
+    Ok(crate::workspaces::service::resolve(&state.db, caller, key).await?)
+}
+
+fn created<T: Serialize>(value: T) -> Response {
+    (StatusCode::CREATED, Json(value)).into_response()
+}
+
+// Workspaces ---------------------------------------------------------------
+
+pub async fn list_workspaces(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Query(q): Query<PageQuery>,
+) -> Answer<Json<Page<WorkspaceSummary>>> {
+    let all = crate::workspaces::service::list_for_user(&state.db, &caller.id).await?;
+    Ok(Json(Page::of(all, &q)?))
+}
+
+#[derive(Deserialize)]
+pub struct NewWorkspace {
+    name: String,
+}
+
+pub async fn create_workspace(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Body(body): Body<NewWorkspace>,
+) -> Answer<Response> {
+    let name = crate::domain::Title::parse(&body.name, "workspace name")
+        .map_err(|m| ApiError::from(crate::error::AppError::field("name", m)))?;
+    let mut tx = state.db.begin().await?;
+    let made = crate::workspaces::service::create(&mut tx, &caller, &name)
+        .await
+        .map_err(|e| ApiError::from(e).renamed_field("workspace", "name"))?;
+    tx.commit().await?;
+    Ok(created(made))
+}
+
+pub async fn get_workspace(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(ws): Path<String>,
+) -> Answer<Json<WorkspaceSummary>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    Ok(Json(WorkspaceSummary {
+        id: access.workspace_id,
+        name: access.workspace_name,
+        is_owner: access.is_owner,
+    }))
+}
+
+// Roles --------------------------------------------------------------------
+
+/// A role: its name and every grant it carries.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Role {
+    pub name: String,
+    pub grants: Vec<RoleRow>,
+}
+
+fn by_name(rows: Vec<RoleRow>) -> Vec<Role> {
+    let mut roles: Vec<Role> = Vec::new();
+    for row in rows {
+        match roles.iter_mut().find(|r| r.name == row.name) {
+            Some(r) => r.grants.push(row),
+            None => roles.push(Role {
+                name: row.name.clone(),
+                grants: vec![row],
+            }),
+        }
+    }
+    roles
+}
+
+/// The role `key` names: a role name, or the id of one of its grants.
+async fn find_role(state: &AppState, access: &Access, key: &str) -> Answer<Role> {
+    let rows = crate::roles::service::list_roles(&state.db, access).await?;
+    let name = rows
+        .iter()
+        .find(|r| r.id == key)
+        .map(|r| r.name.clone())
+        .unwrap_or_else(|| key.to_string());
+    by_name(rows)
+        .into_iter()
+        .find(|r| r.name == name)
+        .ok_or_else(|| ApiError::new(404, "not_found", format!("There is no role named {key}")))
+}
+
+pub async fn list_roles(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(ws): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Answer<Json<Page<Role>>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    let rows = crate::roles::service::list_roles(&state.db, &access).await?;
+    Ok(Json(Page::of(by_name(rows), &q)?))
+}
+
+#[derive(Deserialize)]
+pub struct NewRole {
+    role_name: String,
+    permission: String,
+    resource: String,
+    target: String,
+}
+
+pub async fn create_role(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(ws): Path<String>,
+    Body(b): Body<NewRole>,
+) -> Answer<Response> {
+    let access = workspace(&state, &caller, &ws).await?;
+    let row =
+        crate::roles::service::create_role(&state.db, &access, &b.role_name, &b.permission, &b.resource, &b.target)
+            .await?;
+    Ok(created(row))
+}
+
+pub async fn get_role(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, role)): Path<(String, String)>,
+) -> Answer<Json<Role>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    Ok(Json(find_role(&state, &access, &role).await?))
+}
+
+pub async fn delete_role(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, role)): Path<(String, String)>,
+) -> Answer<StatusCode> {
+    let access = workspace(&state, &caller, &ws).await?;
+    access.authorize(
+        crate::roles::Permission::Write,
+        crate::roles::Resource::UserManagement,
+        "delete roles",
+    )?;
+    let name = find_role(&state, &access, &role).await?.name;
+    crate::roles::service::delete_role(&state.db, &access, &name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// Invitations --------------------------------------------------------------
+
+/// A role as a script names it: its name, or the object `create_role` returned.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum RoleRef {
+    Name(String),
+    Object {
+        #[serde(alias = "role_name")]
+        name: String,
+    },
+}
+
+fn role_names(refs: Vec<RoleRef>) -> Vec<String> {
+    refs.into_iter()
+        .map(|r| match r {
+            RoleRef::Name(n) | RoleRef::Object { name: n } => n,
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+pub struct NewInvitation {
+    email: String,
+    #[serde(default)]
+    roles: Vec<RoleRef>,
+    #[serde(default = "yes")]
+    send_email: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct InvitationCreated {
+    /// `sent` for a new invitation, `renewed` when one was pending already.
+    pub status: String,
+    pub invitation: PendingInvitation,
+    /// With `send_email: false`, the link to hand over; shown this once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accept_url: Option<String>,
+}
+
+async fn find_invitation(state: &AppState, access: &Access, key: &str) -> Answer<PendingInvitation> {
+    let wanted = key.trim().to_lowercase();
+    crate::invitations::service::pending(&state.db, access)
+        .await?
+        .into_iter()
+        .find(|i| i.id == key || i.email == wanted)
+        .ok_or_else(|| ApiError::new(404, "not_found", format!("There is no pending invitation for {key}")))
+}
+
+pub async fn create_invitation(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(ws): Path<String>,
+    Body(b): Body<NewInvitation>,
+) -> Answer<Response> {
+    let access = workspace(&state, &caller, &ws).await?;
+    if !state.limiter.check(&format!("invite:{}", caller.id), Limit::INVITE) {
+        return Err(crate::error::AppError::RateLimited.into());
+    }
+    if crate::domain::split_email_list(&b.email).len() != 1 {
+        return Err(ApiError::new(422, "invalid_email", "Send one email address per invitation").on_field("email"));
+    }
+    let report = crate::invitations::service::invite_with(
+        &state.db,
+        &state.config,
+        &access,
+        &b.email,
+        &role_names(b.roles),
+        b.send_email,
+    )
+    .await
+    .map_err(|e| {
+        let mut e = ApiError::from(e).renamed_field("emails", "email");
+        if e.code == "invalid" && e.field.as_deref() == Some("email") {
+            e.code = "invalid_email".into();
+        }
+        e
+    })?;
+    if let Some(failed) = report.failed.first() {
+        let status = if failed.code == "invalid_email" { 422 } else { 409 };
+        return Err(ApiError::new(status, &failed.code, failed.reason.clone()).on_field("email"));
+    }
+    let status = if report.sent.is_empty() { "renewed" } else { "sent" };
+    let email = report
+        .sent
+        .first()
+        .or(report.resent.first())
+        .cloned()
+        .unwrap_or_default();
+    let invitation = find_invitation(&state, &access, &email).await?;
+    let accept_url = if b.send_email {
+        state.mailer.wake();
+        None
+    } else {
+        crate::invitations::service::mint_link(&state.db, &state.config, &invitation.id)
+            .await?
+            .map(|m| m.url)
+    };
+    Ok(created(InvitationCreated {
+        status: status.into(),
+        invitation,
+        accept_url,
+    }))
+}
+
+pub async fn list_invitations(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(ws): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Answer<Json<Page<PendingInvitation>>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    let all = crate::invitations::service::pending(&state.db, &access).await?;
+    Ok(Json(Page::of(all, &q)?))
+}
+
+pub async fn delete_invitation(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, key)): Path<(String, String)>,
+) -> Answer<StatusCode> {
+    let access = workspace(&state, &caller, &ws).await?;
+    access.authorize(
+        crate::roles::Permission::Write,
+        crate::roles::Resource::UserManagement,
+        "withdraw invitations",
+    )?;
+    let invitation = find_invitation(&state, &access, &key).await?;
+    crate::invitations::service::revoke(&state.db, &access, &invitation.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn resend_invitation(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, key)): Path<(String, String)>,
+) -> Answer<Json<PendingInvitation>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    access.authorize(
+        crate::roles::Permission::Write,
+        crate::roles::Resource::UserManagement,
+        "resend invitations",
+    )?;
+    let invitation = find_invitation(&state, &access, &key).await?;
+    crate::invitations::service::resend(&state.db, &state.config, &access, &invitation.id).await?;
+    state.mailer.wake();
+    Ok(Json(find_invitation(&state, &access, &invitation.id).await?))
+}
+
+#[derive(Deserialize)]
+pub struct RolesBody {
+    roles: Vec<RoleRef>,
+}
+
+pub async fn set_invitation_roles(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, key)): Path<(String, String)>,
+    Body(b): Body<RolesBody>,
+) -> Answer<Json<PendingInvitation>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    let invitation = find_invitation(&state, &access, &key).await?;
+    crate::roles::service::set_invitation_roles(&state.db, &access, &invitation.id, &role_names(b.roles)).await?;
+    Ok(Json(find_invitation(&state, &access, &invitation.id).await?))
+}
+
+// Users --------------------------------------------------------------------
+
+async fn find_member(state: &AppState, access: &Access, key: &str) -> Answer<Member> {
+    let wanted = key.trim().to_lowercase();
+    crate::members::service::list(&state.db, access)
+        .await?
+        .into_iter()
+        .find(|m| m.user_id == key || m.email == wanted)
+        .ok_or_else(|| ApiError::new(404, "not_found", format!("{key} is not a member of this workspace")))
+}
+
+pub async fn list_users(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(ws): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Answer<Json<Page<Member>>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    let all = crate::members::service::list(&state.db, &access).await?;
+    Ok(Json(Page::of(all, &q)?))
+}
+
+pub async fn get_user(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, key)): Path<(String, String)>,
+) -> Answer<Json<Member>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    Ok(Json(find_member(&state, &access, &key).await?))
+}
+
+pub async fn remove_user(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, key)): Path<(String, String)>,
+) -> Answer<StatusCode> {
+    let access = workspace(&state, &caller, &ws).await?;
+    access.authorize(
+        crate::roles::Permission::Write,
+        crate::roles::Resource::UserManagement,
+        "remove members",
+    )?;
+    let member = find_member(&state, &access, &key).await?;
+    if member.user_id == caller.id {
+        return Err(ApiError::new(
+            409,
+            "conflict",
+            "To leave a workspace yourself, use its Settings page",
+        ));
+    }
+    crate::members::service::remove(&state.db, &access, &member.user_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn set_user_roles(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, key)): Path<(String, String)>,
+    Body(b): Body<RolesBody>,
+) -> Answer<Json<Member>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    let member = find_member(&state, &access, &key).await?;
+    crate::roles::service::set_member_roles(&state.db, &access, &member.user_id, &role_names(b.roles)).await?;
+    Ok(Json(find_member(&state, &access, &member.user_id).await?))
+}
+
+// Groups -------------------------------------------------------------------
+
+async fn find_group(state: &AppState, access: &Access, key: &str) -> Answer<Group> {
+    let wanted = key.trim().to_lowercase();
+    crate::groups::service::list(&state.db, access)
+        .await?
+        .into_iter()
+        .find(|g| g.id == key || g.name.to_lowercase() == wanted)
+        .ok_or_else(|| ApiError::new(404, "not_found", format!("There is no group {key}")))
+}
+
+pub async fn list_groups(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(ws): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Answer<Json<Page<Group>>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    let all = crate::groups::service::list(&state.db, &access).await?;
+    Ok(Json(Page::of(all, &q)?))
+}
+
+#[derive(Deserialize)]
+pub struct GroupName {
+    name: String,
+}
+
+pub async fn create_group(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(ws): Path<String>,
+    Body(b): Body<GroupName>,
+) -> Answer<Response> {
+    let access = workspace(&state, &caller, &ws).await?;
+    Ok(created(
+        crate::groups::service::create(&state.db, &access, &b.name).await?,
+    ))
+}
+
+pub async fn get_group(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, key)): Path<(String, String)>,
+) -> Answer<Json<Group>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    Ok(Json(find_group(&state, &access, &key).await?))
+}
+
+pub async fn rename_group(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, key)): Path<(String, String)>,
+    Body(b): Body<GroupName>,
+) -> Answer<Json<Group>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    let group = find_group(&state, &access, &key).await?;
+    crate::groups::service::rename(&state.db, &access, &group.id, &b.name).await?;
+    Ok(Json(find_group(&state, &access, &group.id).await?))
+}
+
+pub async fn delete_group(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, key)): Path<(String, String)>,
+) -> Answer<StatusCode> {
+    let access = workspace(&state, &caller, &ws).await?;
+    let group = find_group(&state, &access, &key).await?;
+    crate::groups::service::delete(&state.db, &access, &group.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn add_group_member(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, key, user)): Path<(String, String, String)>,
+) -> Answer<Json<Group>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    let group = find_group(&state, &access, &key).await?;
+    let member = find_member(&state, &access, &user).await?;
+    crate::groups::service::add_member(&state.db, &access, &group.id, &member.user_id).await?;
+    Ok(Json(find_group(&state, &access, &group.id).await?))
+}
+
+pub async fn remove_group_member(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, key, user)): Path<(String, String, String)>,
+) -> Answer<Json<Group>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    let group = find_group(&state, &access, &key).await?;
+    let member = find_member(&state, &access, &user).await?;
+    crate::groups::service::remove_member(&state.db, &access, &group.id, &member.user_id).await?;
+    Ok(Json(find_group(&state, &access, &group.id).await?))
+}
+
+pub async fn grant_group_role(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, key, role)): Path<(String, String, String)>,
+) -> Answer<Json<Group>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    let group = find_group(&state, &access, &key).await?;
+    crate::groups::service::grant_role(&state.db, &access, &group.id, &role).await?;
+    Ok(Json(find_group(&state, &access, &group.id).await?))
+}
+
+pub async fn revoke_group_role(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path((ws, key, role)): Path<(String, String, String)>,
+) -> Answer<Json<Group>> {
+    let access = workspace(&state, &caller, &ws).await?;
+    let group = find_group(&state, &access, &key).await?;
+    crate::groups::service::revoke_role(&state.db, &access, &group.id, &role).await?;
+    Ok(Json(find_group(&state, &access, &group.id).await?))
+}

@@ -1,0 +1,91 @@
+//! Lists come in pages: `limit` (1 to 200, default 50) items, and a
+//! `next_token` to pass back for the next page while there is one.
+
+use super::ApiError;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_LIMIT: usize = 50;
+pub const MAX_LIMIT: usize = 200;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    pub limit: Option<usize>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_token: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// The page `query` asks for out of `all`, in their order.
+    pub fn of(all: Vec<T>, query: &PageQuery) -> Result<Page<T>, ApiError> {
+        let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
+        if !(1..=MAX_LIMIT).contains(&limit) {
+            return Err(
+                ApiError::new(400, "bad_request", format!("limit must be between 1 and {MAX_LIMIT}")).on_field("limit"),
+            );
+        }
+        let start = match &query.next_token {
+            None => 0,
+            Some(t) => decode(t).ok_or_else(|| {
+                ApiError::new(400, "bad_request", "next_token is not one this API gave out").on_field("next_token")
+            })?,
+        };
+        let total = all.len();
+        let items: Vec<T> = all.into_iter().skip(start).take(limit).collect();
+        let end = start + items.len();
+        Ok(Page {
+            items,
+            next_token: (end < total).then(|| URL_SAFE_NO_PAD.encode(format!("o{end}"))),
+        })
+    }
+}
+
+fn decode(token: &str) -> Option<usize> {
+    let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
+    std::str::from_utf8(&bytes).ok()?.strip_prefix('o')?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_walk_the_whole_list_once() {
+        let mut query = PageQuery {
+            limit: Some(2),
+            next_token: None,
+        };
+        let mut seen = Vec::new();
+        loop {
+            let page = Page::of((1..=5).collect::<Vec<_>>(), &query).unwrap();
+            seen.extend(page.items);
+            match page.next_token {
+                Some(t) => query.next_token = Some(t),
+                None => break,
+            }
+        }
+        assert_eq!(seen, [1, 2, 3, 4, 5]);
+        query.next_token = Some("garbage".into());
+        assert_eq!(Page::of(vec![1], &query).unwrap_err().status, 400);
+        query.limit = Some(0);
+        assert_eq!(
+            Page::of(
+                vec![1],
+                &PageQuery {
+                    limit: Some(0),
+                    next_token: None
+                }
+            )
+            .unwrap_err()
+            .field
+            .as_deref(),
+            Some("limit")
+        );
+    }
+}

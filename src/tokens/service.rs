@@ -1,0 +1,115 @@
+//! Creating, listing and revoking API tokens, and finding who presents one.
+
+use super::ApiToken;
+use crate::accounts::service::User;
+use crate::domain::Title;
+use crate::error::{AppError, AppResult};
+use crate::platform::crypto;
+use crate::platform::db::{self, Db, now_ms};
+use crate::platform::when;
+use sqlx::Row;
+
+/// Every token starts so, which makes one easy to recognise in a leaked file.
+pub const PREFIX: &str = "brd_";
+
+/// The most tokens one person may hold.
+pub const MAX_TOKENS: i64 = 50;
+
+fn token(r: &sqlx::any::AnyRow) -> Result<ApiToken, sqlx::Error> {
+    Ok(ApiToken {
+        id: r.try_get("id")?,
+        name: r.try_get("name")?,
+        created_at: when::display(r.try_get("created_at")?),
+        last_used_at: r.try_get::<Option<i64>, _>("last_used_at")?.map(when::display),
+    })
+}
+
+/// Creates a token named `name` for `user_id`. Returns it with its secret.
+pub async fn create(db: &Db, user_id: &str, name: &str) -> AppResult<(ApiToken, String)> {
+    let name = Title::parse(name, "token name").map_err(|m| AppError::field("name", m))?;
+    let held: i64 = sqlx::query("SELECT COUNT(*) AS n FROM api_tokens WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(db)
+        .await?
+        .try_get("n")?;
+    if held >= MAX_TOKENS {
+        return Err(AppError::Conflict(format!(
+            "You already have {MAX_TOKENS} tokens. Revoke one you no longer use first"
+        )));
+    }
+    let secret = format!("{PREFIX}{}", crypto::new_token());
+    let id = db::new_id();
+    let now = now_ms();
+    sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&id)
+        .bind(user_id)
+        .bind(name.as_str())
+        .bind(crypto::token_hash(&secret))
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok((
+        ApiToken {
+            id,
+            name: name.as_str().to_string(),
+            created_at: when::display(now),
+            last_used_at: None,
+        },
+        secret,
+    ))
+}
+
+pub async fn list(db: &Db, user_id: &str) -> AppResult<Vec<ApiToken>> {
+    sqlx::query(
+        "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, name",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| token(r).map_err(Into::into))
+    .collect()
+}
+
+/// Revokes one of `user_id`'s tokens: it stops working at once. Returns its name.
+pub async fn revoke(db: &Db, user_id: &str, token_id: &str) -> AppResult<String> {
+    let row = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2 RETURNING name")
+        .bind(token_id)
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("You have no such token".into()))?;
+    Ok(row.try_get("name")?)
+}
+
+/// The person a presented token belongs to, noting when it was last used.
+pub async fn user_for_token(db: &Db, secret: &str) -> AppResult<Option<User>> {
+    let Some(raw) = secret.strip_prefix(PREFIX) else {
+        return Ok(None);
+    };
+    if !crypto::plausible_token(raw) {
+        return Ok(None);
+    }
+    let hash = crypto::token_hash(secret);
+    let row = sqlx::query(
+        "SELECT t.id AS token_id, t.token_hash, u.id, u.email, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = $1",
+    )
+    .bind(&hash)
+    .fetch_optional(db)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    if !crypto::token_matches(secret, &row.try_get::<String, _>("token_hash")?) {
+        return Ok(None);
+    }
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(row.try_get::<String, _>("token_id")?)
+        .execute(db)
+        .await?;
+    Ok(Some(User {
+        id: row.try_get("id")?,
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+    }))
+}

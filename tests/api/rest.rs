@@ -1,0 +1,476 @@
+//! The REST API under /api/v1, driven with API tokens as scripts drive it.
+
+use crate::harness::{Backend, Person, TestApp};
+use crate::on_both_databases;
+use boardroom::tokens::NewToken;
+use serde_json::{Value, json};
+
+on_both_databases!(
+    the_seed_calls_work_over_rest,
+    errors_have_one_shape_and_honest_statuses,
+    a_token_acts_with_its_owners_grants_and_stops_when_revoked,
+    lists_come_in_pages,
+    an_invitation_without_email_hands_back_its_link,
+    groups_are_managed_over_rest,
+    the_admin_command_makes_an_account_and_a_token,
+);
+
+/// A script holding an API token.
+pub struct Script {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Reply {
+    /// The error code, for failures.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+impl Script {
+    pub fn new(app: &TestApp, token: &str) -> Script {
+        Script {
+            base: format!("{}/api/v1", app.address),
+            token: token.to_string(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Reply {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let text = res.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {text}"))
+        };
+        Reply { status, body }
+    }
+
+    pub async fn get(&self, path: &str) -> Reply {
+        self.send(reqwest::Method::GET, path, None).await
+    }
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+    pub async fn put(&self, path: &str, body: Value) -> Reply {
+        self.send(reqwest::Method::PUT, path, Some(body)).await
+    }
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.send(reqwest::Method::DELETE, path, None).await
+    }
+}
+
+/// Creates an API token the way the account menu does.
+pub async fn token_for(person: &Person) -> String {
+    person
+        .call::<NewToken>("create_api_token", &[("name", "script")])
+        .await
+        .ok()
+        .secret
+}
+
+async fn the_seed_calls_work_over_rest(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let api = Script::new(&app, &token_for(&ada).await);
+
+    // create_role(uuid=…, role_name="test_role", permission="WRITE", resource="DATA", target="USER")
+    let rol1 = api
+        .post(
+            &format!("/workspaces/{ws}/roles"),
+            json!({"role_name": "test_role", "permission": "WRITE", "resource": "DATA", "target": "USER"}),
+        )
+        .await;
+    assert_eq!(rol1.status, 201, "{}", rol1.body);
+    assert_eq!(rol1.body["name"], "test_role");
+    assert_eq!(rol1.body["permission"], "WRITE");
+
+    // invite_user(email=…, name=…, roles=[rol1]): the workspace by name, the role as returned.
+    let invited = api
+        .post(
+            "/workspaces/acme/invitations",
+            json!({"email": "Jon@Example.com", "roles": [rol1.body]}),
+        )
+        .await;
+    assert_eq!(invited.status, 201, "{}", invited.body);
+    assert_eq!(invited.body["status"], "sent");
+    assert_eq!(invited.body["invitation"]["roles"], json!(["test_role"]));
+    assert!(invited.body.get("accept_url").is_none());
+    app.smtp.wait_for("jon@example.com", 1).await;
+
+    // get_pending_invitations
+    let pending = api.get(&format!("/workspaces/{ws}/invitations")).await;
+    assert_eq!(pending.body["items"][0]["email"], "jon@example.com");
+    // delete_pending_invitation(email=…)
+    assert_eq!(
+        api.delete(&format!("/workspaces/{ws}/invitations/jon@example.com"))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        api.get(&format!("/workspaces/{ws}/invitations")).await.body["items"],
+        json!([])
+    );
+
+    // Invited again, Jon joins with the role.
+    api.post(
+        &format!("/workspaces/{ws}/invitations"),
+        json!({"email": "jon@example.com", "roles": ["test_role"]}),
+    )
+    .await;
+    let token = app.smtp.wait_for("jon@example.com", 2).await.invite_token();
+    app.person().accept_new(&token, "Jon", "winter is here").await.ok();
+
+    // get_all_workspace_users
+    let users = api.get(&format!("/workspaces/{ws}/users")).await;
+    let emails: Vec<&str> = users.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails, ["ada@example.com", "jon@example.com"]);
+    let jon = api.get(&format!("/workspaces/{ws}/users/jon@example.com")).await;
+    assert_eq!(jon.body["roles"], json!(["test_role"]));
+    let changed = api
+        .put(
+            &format!("/workspaces/{ws}/users/jon@example.com/roles"),
+            json!({"roles": []}),
+        )
+        .await;
+    assert_eq!(changed.body["roles"], json!([]));
+
+    // remove_user_from_workspace(email=…)
+    assert_eq!(
+        api.delete(&format!("/workspaces/{ws}/users/jon@example.com"))
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        api.get(&format!("/workspaces/{ws}/users/jon@example.com")).await.status,
+        404
+    );
+
+    // The role, by name and by the id create_role returned; then deleted.
+    let by_id = api
+        .get(&format!("/workspaces/{ws}/roles/{}", rol1.body["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(by_id.body["name"], "test_role");
+    assert_eq!(
+        api.delete(&format!("/workspaces/{ws}/roles/test_role")).await.status,
+        204
+    );
+    assert_eq!(api.get(&format!("/workspaces/{ws}/roles/test_role")).await.status, 404);
+
+    // Workspaces: list, create, get by name or id.
+    let made = api.post("/workspaces", json!({"name": "Beta"})).await;
+    assert_eq!(made.status, 201);
+    let beta = made.body["id"].as_str().unwrap();
+    assert_eq!(api.get("/workspaces/BETA").await.body["id"], beta);
+    assert_eq!(api.get(&format!("/workspaces/{beta}")).await.body["name"], "Beta");
+    assert_eq!(api.get("/workspaces").await.body["items"].as_array().unwrap().len(), 2);
+    app.stop().await;
+}
+
+async fn errors_have_one_shape_and_honest_statuses(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (ada, jon, ws) = app.workspace_with_member().await;
+    let api = Script::new(&app, &token_for(&ada).await);
+    let invitations = format!("/workspaces/{ws}/invitations");
+
+    let anonymous = reqwest::get(format!("{}/api/v1/workspaces", app.address))
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let body: Value = anonymous.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "unauthenticated");
+    let forged = Script::new(&app, "brd_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    let r = forged.get("/workspaces").await;
+    assert_eq!((r.status, r.code()), (401, "invalid_token"));
+
+    let r = api.get("/workspaces/nowhere/users").await;
+    assert_eq!((r.status, r.code()), (404, "not_found"));
+    let r = api.post(&invitations, json!({"email": "jon@example.com"})).await;
+    assert_eq!((r.status, r.code()), (409, "already_member"));
+    assert_eq!(r.body["error"]["field"], "email");
+    assert_eq!(
+        r.body["error"]["message"],
+        "jon@example.com is already a member of Acme"
+    );
+    let r = api.post(&invitations, json!({"email": "jon@"})).await;
+    assert_eq!(
+        (r.status, r.code(), r.body["error"]["field"].as_str()),
+        (422, "invalid_email", Some("email"))
+    );
+    let r = api.post(&invitations, json!({"address": "kim@example.com"})).await;
+    assert_eq!((r.status, r.code()), (400, "bad_request"));
+    let r = api
+        .post(
+            &invitations,
+            json!({"email": "kim@example.com", "roles": ["no_such_role"]}),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.code(), r.body["error"]["field"].as_str()),
+        (422, "invalid", Some("roles"))
+    );
+    assert_eq!(r.body["error"]["message"], "There is no role named no_such_role");
+    let r = api
+        .post(
+            &format!("/workspaces/{ws}/roles"),
+            json!({"role_name": "x", "permission": "WRITE", "resource": "DATUM", "target": "USER"}),
+        )
+        .await;
+    assert_eq!((r.status, r.body["error"]["field"].as_str()), (422, Some("resource")));
+    let r = api.get(&format!("/workspaces/{ws}/users?limit=0")).await;
+    assert_eq!((r.status, r.code()), (400, "bad_request"));
+    let r = api.get("/nothing/here").await;
+    assert_eq!((r.status, r.code()), (404, "not_found"));
+
+    // Jon holds only what everyone holds: reading is fine, inviting is not.
+    let jons = Script::new(&app, &token_for(&jon).await);
+    assert_eq!(jons.get(&invitations).await.status, 200);
+    let r = jons.post(&invitations, json!({"email": "kim@example.com"})).await;
+    assert_eq!((r.status, r.code()), (403, "forbidden"));
+    assert_eq!(
+        r.body["error"]["message"],
+        "You need WRITE on USER_MANAGEMENT to invite people"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM invitations WHERE email = $1", "kim@example.com")
+            .await,
+        0
+    );
+    app.stop().await;
+}
+
+async fn a_token_acts_with_its_owners_grants_and_stops_when_revoked(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let acme = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let bea = app.person();
+    let bravo = bea.sign_up("Bea", "bea@example.com", "Bravo").await;
+    let created = ada.call::<NewToken>("create_api_token", &[("name", "ci")]).await.ok();
+    assert!(created.secret.starts_with("brd_"));
+    // Only its hash is kept.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM api_tokens WHERE token_hash = $1", &created.secret)
+            .await,
+        0
+    );
+    let api = Script::new(&app, &created.secret);
+
+    // Never another workspace, whether named by id or by name.
+    for key in [bravo.as_str(), "bravo", "Bravo"] {
+        let r = api
+            .post(
+                &format!("/workspaces/{key}/invitations"),
+                json!({"email": "x@example.com"}),
+            )
+            .await;
+        assert_eq!((r.status, r.code()), (404, "not_found"), "{key}");
+    }
+    assert_eq!(api.get(&format!("/workspaces/{acme}/users")).await.status, 200);
+
+    let page = ada
+        .call::<boardroom::tokens::TokensPageData>("tokens_page", &[])
+        .await
+        .ok();
+    assert_eq!(page.tokens.len(), 1);
+    assert!(page.tokens[0].last_used_at.is_some(), "last use is recorded");
+    let revoked = ada
+        .call::<String>("revoke_api_token", &[("token_id", &created.token.id)])
+        .await;
+    assert_eq!(revoked.ok(), "ci");
+    let r = api.get(&format!("/workspaces/{acme}/users")).await;
+    assert_eq!((r.status, r.code()), (401, "invalid_token"));
+    // Nobody revokes another person's token.
+    let beas = bea.call::<NewToken>("create_api_token", &[("name", "mine")]).await.ok();
+    let r = ada
+        .call::<String>("revoke_api_token", &[("token_id", &beas.token.id)])
+        .await;
+    assert_eq!(r.status, 404);
+    assert_eq!(Script::new(&app, &beas.secret).get("/workspaces").await.status, 200);
+    app.stop().await;
+}
+
+async fn lists_come_in_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let api = Script::new(&app, &token_for(&ada).await);
+    for n in 0..5 {
+        api.post(
+            &format!("/workspaces/{ws}/invitations"),
+            json!({"email": format!("p{n}@example.com"), "send_email": false}),
+        )
+        .await;
+    }
+    let mut seen = Vec::new();
+    let mut path = format!("/workspaces/{ws}/invitations?limit=2");
+    loop {
+        let page = api.get(&path).await;
+        assert!(page.body["items"].as_array().unwrap().len() <= 2);
+        seen.extend(
+            page.body["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["email"].as_str().unwrap().to_string()),
+        );
+        match page.body["next_token"].as_str() {
+            Some(t) => path = format!("/workspaces/{ws}/invitations?limit=2&next_token={t}"),
+            None => break,
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "p0@example.com",
+            "p1@example.com",
+            "p2@example.com",
+            "p3@example.com",
+            "p4@example.com"
+        ]
+    );
+    app.stop().await;
+}
+
+async fn an_invitation_without_email_hands_back_its_link(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let api = Script::new(&app, &token_for(&ada).await);
+    let r = api
+        .post(
+            &format!("/workspaces/{ws}/invitations"),
+            json!({"email": "kim@example.com", "send_email": false}),
+        )
+        .await;
+    assert_eq!(r.status, 201);
+    assert_eq!(r.body["invitation"]["delivery"], "NotRequested");
+    let url = r.body["accept_url"].as_str().expect("the link comes back").to_string();
+    let token = url.rsplit('/').next().unwrap();
+    app.person().accept_new(token, "Kim", "winter is here").await.ok();
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM emails WHERE recipient = $1", "kim@example.com")
+            .await,
+        0
+    );
+    assert_eq!(
+        api.get(&format!("/workspaces/{ws}/users/kim@example.com")).await.status,
+        200
+    );
+    app.stop().await;
+}
+
+async fn groups_are_managed_over_rest(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (ada, _jon, ws) = app.workspace_with_member().await;
+    let api = Script::new(&app, &token_for(&ada).await);
+    let base = format!("/workspaces/{ws}/groups");
+    api.post(
+        &format!("/workspaces/{ws}/roles"),
+        json!({"role_name": "writers", "permission": "WRITE", "resource": "DATA", "target": "GROUP"}),
+    )
+    .await;
+    assert_eq!(api.post(&base, json!({"name": "Editors"})).await.status, 201);
+    let g = api
+        .put(&format!("{base}/editors/members/jon@example.com"), json!({}))
+        .await;
+    assert_eq!(g.body["members"][0]["email"], "jon@example.com", "{}", g.body);
+    let g = api.put(&format!("{base}/Editors/roles/writers"), json!({})).await;
+    assert_eq!(g.body["roles"], json!(["writers"]));
+    let g = api
+        .send(
+            reqwest::Method::PATCH,
+            &format!("{base}/editors"),
+            Some(json!({"name": "Writers"})),
+        )
+        .await;
+    assert_eq!(g.body["name"], "Writers");
+    let r = api.delete(&format!("{base}/everyone")).await;
+    assert_eq!((r.status, r.code()), (409, "conflict"));
+    assert_eq!(
+        api.delete(&format!("{base}/writers/roles/writers")).await.body["roles"],
+        json!([])
+    );
+    assert_eq!(
+        api.delete(&format!("{base}/writers/members/jon@example.com"))
+            .await
+            .body["members"],
+        json!([])
+    );
+    assert_eq!(api.delete(&format!("{base}/writers")).await.status, 204);
+    assert_eq!(api.get(&base).await.body["items"].as_array().unwrap().len(), 1);
+    app.stop().await;
+}
+
+async fn the_admin_command_makes_an_account_and_a_token(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let url: String = app.database_url.clone();
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_boardroom"))
+            .arg("admin")
+            .args(args)
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "error")
+            .output()
+            .unwrap()
+    };
+    let out = run(&[
+        "create-user",
+        "--email",
+        "ops@example.com",
+        "--name",
+        "Ops",
+        "--workspace",
+        "Ops Space",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let token = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("API token: "))
+        .expect(&stdout)
+        .to_string();
+    assert!(!stdout.to_lowercase().contains("password"));
+    let api = Script::new(&app, &token);
+    assert_eq!(api.get("/workspaces/ops%20space").await.body["is_owner"], true);
+
+    let out = run(&["create-token", "--email", "ops@example.com", "--token-name", "second"]);
+    assert!(out.status.success());
+    let again = String::from_utf8(out.stdout).unwrap();
+    let second = again.rsplit(' ').next().unwrap().trim();
+    assert_eq!(Script::new(&app, second).get("/workspaces").await.status, 200);
+
+    let out = run(&["create-token", "--email", "nobody@example.com"]);
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "boardroom admin: There is no account for nobody@example.com"
+    );
+    let out = run(&["create-user", "--email", "ops@example.com", "--name", "Ops"]);
+    assert!(!out.status.success());
+    app.stop().await;
+}
