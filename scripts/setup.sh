@@ -35,6 +35,13 @@ if [ ! -x node_modules/.bin/tailwindcss ] || [ package-lock.json -nt node_module
   npm ci --no-audit --no-fund
 fi
 
+# The API reference page's Swagger UI, served from the site's assets.
+if [ ! -f public/vendor/swagger-ui/swagger-ui-bundle.js ] || [ package-lock.json -nt public/vendor/swagger-ui/swagger-ui-bundle.js ]; then
+  mkdir -p public/vendor/swagger-ui
+  cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css \
+     node_modules/swagger-ui-dist/LICENSE public/vendor/swagger-ui/
+fi
+
 if [ "${1:-}" = "--test" ]; then
   if ! command -v chromium >/dev/null; then
     log "Installing Chromium"
@@ -44,7 +51,7 @@ if [ "${1:-}" = "--test" ]; then
   if [ ! -x target/pyenv/bin/pytest ]; then
     log "Installing pytest for the Python SDK's tests"
     python3 -m venv target/pyenv
-    target/pyenv/bin/pip install --quiet --disable-pip-version-check "pytest>=7,<9"
+    target/pyenv/bin/pip install --quiet --disable-pip-version-check "pytest>=7,<9" "openapi-spec-validator>=0.7,<0.8"
   fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     log "Installing end-to-end npm packages (Playwright, maildev)"

@@ -40,12 +40,12 @@ step "Building the app"
 cargo leptos build
 
 export BOARDROOM_BIN="$CARGO_TARGET_DIR/debug/boardroom"
+export LEPTOS_SITE_ROOT="$PWD/target/site"
 
 step "Python SDK against a running server (pytest)"
 (cd sdk/python && ../../target/pyenv/bin/python -m pytest -q tests)
 
 step "End-to-end tests in headless Chromium, mail through maildev"
-export LEPTOS_SITE_ROOT="$PWD/target/site"
 E2E_DATA_DIR="$(mktemp -d)"
 export E2E_DATA_DIR
 trap 'rm -rf "$E2E_DATA_DIR"' EXIT

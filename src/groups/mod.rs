@@ -8,6 +8,7 @@ pub mod service;
 use serde::{Deserialize, Serialize};
 
 /// A member as a group lists them.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupMember {
     pub user_id: String,
@@ -15,6 +16,7 @@ pub struct GroupMember {
     pub email: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Group {
     pub id: String,

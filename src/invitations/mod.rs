@@ -8,6 +8,7 @@ pub mod service;
 use serde::{Deserialize, Serialize};
 
 /// What became of the invitation's email.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Delivery {
     /// Waiting for the delivery worker (or being retried).
@@ -20,6 +21,7 @@ pub enum Delivery {
 }
 
 /// A row of the pending list.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingInvitation {
     pub id: String,

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ApiError {
     #[serde(skip)]
     pub status: u16,
@@ -81,14 +81,42 @@ impl From<sqlx::Error> for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct Envelope<'a> {
-    error: &'a ApiError,
+/// Every refusal's body.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ApiError,
+}
+
+/// The refusals any route can answer with.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum Refusals {
+    /// The request could not be read (bad JSON, a bad `limit` or `next_token`).
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// No API token, or one that is not valid (`unauthenticated`, `invalid_token`).
+    #[response(status = 401)]
+    Unauthenticated(ErrorBody),
+    /// The token's owner lacks the grant; the message names it.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// No such workspace (or not one the token's owner is in), or no such item in it.
+    #[response(status = 404)]
+    NotFound(ErrorBody),
+    /// It clashes with what is there (`already_member`, `conflict`).
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+    /// A value is not acceptable; `field` names it (`invalid`, `invalid_email`).
+    #[response(status = 422)]
+    Invalid(ErrorBody),
+    /// Too many attempts; wait a minute.
+    #[response(status = 429)]
+    RateLimited(ErrorBody),
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(Envelope { error: &self })).into_response()
+        (status, Json(ErrorBody { error: self })).into_response()
     }
 }

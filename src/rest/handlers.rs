@@ -82,6 +82,7 @@ fn created<T: Serialize>(value: T) -> Response {
 
 // Workspaces ---------------------------------------------------------------
 
+#[utoipa::path(get, path = "/workspaces", tag = "Workspaces", summary = "The workspaces the token's owner belongs to", params(PageQuery), responses((status = 200, body = Page<WorkspaceSummary>), super::Refusals))]
 pub async fn list_workspaces(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -91,11 +92,12 @@ pub async fn list_workspaces(
     Ok(Json(Page::of(all, &q)?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewWorkspace {
     name: String,
 }
 
+#[utoipa::path(post, path = "/workspaces", tag = "Workspaces", summary = "Creates a workspace the token's owner owns", request_body = NewWorkspace, responses((status = 201, body = WorkspaceSummary), super::Refusals))]
 pub async fn create_workspace(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -111,6 +113,7 @@ pub async fn create_workspace(
     Ok(created(made))
 }
 
+#[utoipa::path(get, path = "/workspaces/{ws}", tag = "Workspaces", summary = "One workspace, by id or by name", params(("ws" = String, Path, description = "The workspace: its id, or its name")), responses((status = 200, body = WorkspaceSummary), super::Refusals))]
 pub async fn get_workspace(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -127,7 +130,7 @@ pub async fn get_workspace(
 // Roles --------------------------------------------------------------------
 
 /// A role: its name and every grant it carries.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Role {
     pub name: String,
     pub grants: Vec<RoleRow>,
@@ -161,6 +164,7 @@ async fn find_role(state: &AppState, access: &Access, key: &str) -> Answer<Role>
         .ok_or_else(|| ApiError::new(404, "not_found", format!("There is no role named {key}")))
 }
 
+#[utoipa::path(get, path = "/workspaces/{ws}/roles", tag = "Roles", summary = "The workspace's roles, each with its grants", params(("ws" = String, Path, description = "The workspace: its id, or its name"), PageQuery), responses((status = 200, body = Page<Role>), super::Refusals))]
 pub async fn list_roles(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -172,7 +176,7 @@ pub async fn list_roles(
     Ok(Json(Page::of(by_name(rows), &q)?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewRole {
     role_name: String,
     permission: String,
@@ -180,6 +184,7 @@ pub struct NewRole {
     target: String,
 }
 
+#[utoipa::path(post, path = "/workspaces/{ws}/roles", tag = "Roles", summary = "The seed's create_role: adds a grant to a role, creating it", params(("ws" = String, Path, description = "The workspace: its id, or its name")), request_body = NewRole, responses((status = 201, body = RoleRow), super::Refusals))]
 pub async fn create_role(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -193,6 +198,7 @@ pub async fn create_role(
     Ok(created(row))
 }
 
+#[utoipa::path(get, path = "/workspaces/{ws}/roles/{role}", tag = "Roles", summary = "One role, by name or by the id of one of its grants", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("role" = String, Path, description = "A role name, or a grant id create_role returned")), responses((status = 200, body = Role), super::Refusals))]
 pub async fn get_role(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -202,6 +208,7 @@ pub async fn get_role(
     Ok(Json(find_role(&state, &access, &role).await?))
 }
 
+#[utoipa::path(delete, path = "/workspaces/{ws}/roles/{role}", tag = "Roles", summary = "Deletes a role no one holds", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("role" = String, Path, description = "A role name, or a grant id create_role returned")), responses((status = 204, description = "Done"), super::Refusals))]
 pub async fn delete_role(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -221,7 +228,7 @@ pub async fn delete_role(
 // Invitations --------------------------------------------------------------
 
 /// A role as a script names it: its name, or the object `create_role` returned.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(untagged)]
 pub enum RoleRef {
     Name(String),
@@ -239,7 +246,7 @@ fn role_names(refs: Vec<RoleRef>) -> Vec<String> {
         .collect()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewInvitation {
     email: String,
     #[serde(default)]
@@ -252,7 +259,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 pub struct InvitationCreated {
     /// `sent` for a new invitation, `renewed` when one was pending already.
     pub status: String,
@@ -271,6 +278,7 @@ async fn find_invitation(state: &AppState, access: &Access, key: &str) -> Answer
         .ok_or_else(|| ApiError::new(404, "not_found", format!("There is no pending invitation for {key}")))
 }
 
+#[utoipa::path(post, path = "/workspaces/{ws}/invitations", tag = "Invitations", summary = "The seed's invite_user: invites one person, renewing a pending invitation", params(("ws" = String, Path, description = "The workspace: its id, or its name")), request_body = NewInvitation, responses((status = 201, body = InvitationCreated), super::Refusals))]
 pub async fn create_invitation(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -327,6 +335,7 @@ pub async fn create_invitation(
     }))
 }
 
+#[utoipa::path(get, path = "/workspaces/{ws}/invitations", tag = "Invitations", summary = "The seed's get_pending_invitations", params(("ws" = String, Path, description = "The workspace: its id, or its name"), PageQuery), responses((status = 200, body = Page<PendingInvitation>), super::Refusals))]
 pub async fn list_invitations(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -338,6 +347,7 @@ pub async fn list_invitations(
     Ok(Json(Page::of(all, &q)?))
 }
 
+#[utoipa::path(delete, path = "/workspaces/{ws}/invitations/{invitation}", tag = "Invitations", summary = "The seed's delete_pending_invitation", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("invitation" = String, Path, description = "The invitation's id, or the invited email")), responses((status = 204, description = "Done"), super::Refusals))]
 pub async fn delete_invitation(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -354,6 +364,7 @@ pub async fn delete_invitation(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(post, path = "/workspaces/{ws}/invitations/{invitation}/resend", tag = "Invitations", summary = "Renews an invitation and sends its email again", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("invitation" = String, Path, description = "The invitation's id, or the invited email")), responses((status = 200, body = PendingInvitation), super::Refusals))]
 pub async fn resend_invitation(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -371,11 +382,12 @@ pub async fn resend_invitation(
     Ok(Json(find_invitation(&state, &access, &invitation.id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct RolesBody {
     roles: Vec<RoleRef>,
 }
 
+#[utoipa::path(put, path = "/workspaces/{ws}/invitations/{invitation}/roles", tag = "Invitations", summary = "Changes what accepting the invitation grants", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("invitation" = String, Path, description = "The invitation's id, or the invited email")), request_body = RolesBody, responses((status = 200, body = PendingInvitation), super::Refusals))]
 pub async fn set_invitation_roles(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -399,6 +411,7 @@ async fn find_member(state: &AppState, access: &Access, key: &str) -> Answer<Mem
         .ok_or_else(|| ApiError::new(404, "not_found", format!("{key} is not a member of this workspace")))
 }
 
+#[utoipa::path(get, path = "/workspaces/{ws}/users", tag = "Users", summary = "The seed's get_all_workspace_users", params(("ws" = String, Path, description = "The workspace: its id, or its name"), PageQuery), responses((status = 200, body = Page<Member>), super::Refusals))]
 pub async fn list_users(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -410,6 +423,7 @@ pub async fn list_users(
     Ok(Json(Page::of(all, &q)?))
 }
 
+#[utoipa::path(get, path = "/workspaces/{ws}/users/{user}", tag = "Users", summary = "One member, by user id or email", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("user" = String, Path, description = "The member's user id, or email")), responses((status = 200, body = Member), super::Refusals))]
 pub async fn get_user(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -419,6 +433,7 @@ pub async fn get_user(
     Ok(Json(find_member(&state, &access, &key).await?))
 }
 
+#[utoipa::path(delete, path = "/workspaces/{ws}/users/{user}", tag = "Users", summary = "The seed's remove_user_from_workspace", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("user" = String, Path, description = "The member's user id, or email")), responses((status = 204, description = "Done"), super::Refusals))]
 pub async fn remove_user(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -442,6 +457,7 @@ pub async fn remove_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(put, path = "/workspaces/{ws}/users/{user}/roles", tag = "Users", summary = "Replaces the roles a member holds directly", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("user" = String, Path, description = "The member's user id, or email")), request_body = RolesBody, responses((status = 200, body = Member), super::Refusals))]
 pub async fn set_user_roles(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -465,6 +481,7 @@ async fn find_group(state: &AppState, access: &Access, key: &str) -> Answer<Grou
         .ok_or_else(|| ApiError::new(404, "not_found", format!("There is no group {key}")))
 }
 
+#[utoipa::path(get, path = "/workspaces/{ws}/groups", tag = "Groups", summary = "The workspace's groups", params(("ws" = String, Path, description = "The workspace: its id, or its name"), PageQuery), responses((status = 200, body = Page<Group>), super::Refusals))]
 pub async fn list_groups(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -476,11 +493,12 @@ pub async fn list_groups(
     Ok(Json(Page::of(all, &q)?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct GroupName {
     name: String,
 }
 
+#[utoipa::path(post, path = "/workspaces/{ws}/groups", tag = "Groups", summary = "Creates a group", params(("ws" = String, Path, description = "The workspace: its id, or its name")), request_body = GroupName, responses((status = 201, body = Group), super::Refusals))]
 pub async fn create_group(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -493,6 +511,7 @@ pub async fn create_group(
     ))
 }
 
+#[utoipa::path(get, path = "/workspaces/{ws}/groups/{group}", tag = "Groups", summary = "One group, by id or name", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name")), responses((status = 200, body = Group), super::Refusals))]
 pub async fn get_group(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -502,6 +521,7 @@ pub async fn get_group(
     Ok(Json(find_group(&state, &access, &key).await?))
 }
 
+#[utoipa::path(patch, path = "/workspaces/{ws}/groups/{group}", tag = "Groups", summary = "Renames a group", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name")), request_body = GroupName, responses((status = 200, body = Group), super::Refusals))]
 pub async fn rename_group(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -514,6 +534,7 @@ pub async fn rename_group(
     Ok(Json(find_group(&state, &access, &group.id).await?))
 }
 
+#[utoipa::path(delete, path = "/workspaces/{ws}/groups/{group}", tag = "Groups", summary = "Deletes a group", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name")), responses((status = 204, description = "Done"), super::Refusals))]
 pub async fn delete_group(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -525,6 +546,7 @@ pub async fn delete_group(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(put, path = "/workspaces/{ws}/groups/{group}/members/{user}", tag = "Groups", summary = "Adds a member to a group", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name"), ("user" = String, Path, description = "The member's user id, or email")), responses((status = 200, body = Group), super::Refusals))]
 pub async fn add_group_member(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -537,6 +559,7 @@ pub async fn add_group_member(
     Ok(Json(find_group(&state, &access, &group.id).await?))
 }
 
+#[utoipa::path(delete, path = "/workspaces/{ws}/groups/{group}/members/{user}", tag = "Groups", summary = "Takes a member out of a group", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name"), ("user" = String, Path, description = "The member's user id, or email")), responses((status = 200, body = Group), super::Refusals))]
 pub async fn remove_group_member(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -549,6 +572,7 @@ pub async fn remove_group_member(
     Ok(Json(find_group(&state, &access, &group.id).await?))
 }
 
+#[utoipa::path(put, path = "/workspaces/{ws}/groups/{group}/roles/{role}", tag = "Groups", summary = "Gives a group a GROUP role", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name"), ("role" = String, Path, description = "The role's name")), responses((status = 200, body = Group), super::Refusals))]
 pub async fn grant_group_role(
     State(state): State<AppState>,
     Caller(caller): Caller,
@@ -560,6 +584,7 @@ pub async fn grant_group_role(
     Ok(Json(find_group(&state, &access, &group.id).await?))
 }
 
+#[utoipa::path(delete, path = "/workspaces/{ws}/groups/{group}/roles/{role}", tag = "Groups", summary = "Takes a role away from a group", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name"), ("role" = String, Path, description = "The role's name")), responses((status = 200, body = Group), super::Refusals))]
 pub async fn revoke_group_role(
     State(state): State<AppState>,
     Caller(caller): Caller,

@@ -1,56 +1,88 @@
 //! The REST API under `/api/v1`: JSON over the same services the pages use,
 //! for scripts, the SDKs and the command line. Callers present an API token
 //! (`Authorization: Bearer …`) and act with its owner's grants.
+//!
+//! Each route is registered once, with its OpenAPI description, so the
+//! document at `/api/v1/openapi.json` lists exactly the routes served.
 
+mod docs;
 mod error;
 mod handlers;
 mod page;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorBody, Refusals};
 pub use page::Page;
 
 use crate::platform::state::AppState;
 use axum::Router;
-use axum::routing::{get, post, put};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Boardroom API",
+        description = "Invite people into workspaces, give them roles, and manage members and groups. \
+                       Authenticate with an API token from the account menu: `Authorization: Bearer <token>`. \
+                       A workspace is addressed by its id or by its name.",
+        version = "1"
+    ),
+    servers((url = "/api/v1")),
+    components(schemas(ErrorBody, ApiError, crate::error::FieldError)),
+    security(("token" = [])),
+    modifiers(&Token),
+    tags(
+        (name = "Workspaces"), (name = "Roles"), (name = "Invitations"), (name = "Users"), (name = "Groups")
+    )
+)]
+struct ApiDoc;
+
+struct Token;
+
+impl utoipa::Modify for Token {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API's routes and their OpenAPI document, from one registration.
+pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    use handlers::*;
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(list_workspaces, create_workspace))
+        .routes(routes!(get_workspace))
+        .routes(routes!(list_roles, create_role))
+        .routes(routes!(get_role, delete_role))
+        .routes(routes!(list_invitations, create_invitation))
+        .routes(routes!(delete_invitation))
+        .routes(routes!(resend_invitation))
+        .routes(routes!(set_invitation_roles))
+        .routes(routes!(list_users))
+        .routes(routes!(get_user, remove_user))
+        .routes(routes!(set_user_roles))
+        .routes(routes!(list_groups, create_group))
+        .routes(routes!(get_group, rename_group, delete_group))
+        .routes(routes!(add_group_member, remove_group_member))
+        .routes(routes!(grant_group_role, revoke_group_role))
+        .split_for_parts()
+}
 
 pub fn router() -> Router<AppState> {
-    use handlers::*;
-    Router::new()
-        .route("/workspaces", get(list_workspaces).post(create_workspace))
-        .route("/workspaces/{ws}", get(get_workspace))
-        .route("/workspaces/{ws}/roles", get(list_roles).post(create_role))
-        .route("/workspaces/{ws}/roles/{role}", get(get_role).delete(delete_role))
-        .route(
-            "/workspaces/{ws}/invitations",
-            get(list_invitations).post(create_invitation),
-        )
-        .route(
-            "/workspaces/{ws}/invitations/{invitation}",
-            axum::routing::delete(delete_invitation),
-        )
-        .route(
-            "/workspaces/{ws}/invitations/{invitation}/resend",
-            post(resend_invitation),
-        )
-        .route(
-            "/workspaces/{ws}/invitations/{invitation}/roles",
-            put(set_invitation_roles),
-        )
-        .route("/workspaces/{ws}/users", get(list_users))
-        .route("/workspaces/{ws}/users/{user}", get(get_user).delete(remove_user))
-        .route("/workspaces/{ws}/users/{user}/roles", put(set_user_roles))
-        .route("/workspaces/{ws}/groups", get(list_groups).post(create_group))
-        .route(
-            "/workspaces/{ws}/groups/{group}",
-            get(get_group).patch(rename_group).delete(delete_group),
-        )
-        .route(
-            "/workspaces/{ws}/groups/{group}/members/{user}",
-            put(add_group_member).delete(remove_group_member),
-        )
-        .route(
-            "/workspaces/{ws}/groups/{group}/roles/{role}",
-            put(grant_group_role).delete(revoke_group_role),
-        )
-        .fallback(|| async { ApiError::new(404, "not_found", "There is no such API route") })
+    let (api, document) = routes();
+    let document = std::sync::Arc::new(document);
+    api.route(
+        "/openapi.json",
+        axum::routing::get(move || {
+            let document = document.clone();
+            async move { axum::Json((*document).clone()) }
+        }),
+    )
+    .route("/docs", axum::routing::get(docs::page))
+    .fallback(|| async { ApiError::new(404, "not_found", "There is no such API route") })
 }

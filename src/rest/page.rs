@@ -9,15 +9,19 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_LIMIT: usize = 50;
 pub const MAX_LIMIT: usize = 200;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// How many items, 1 to 200 (50 if not given).
     pub limit: Option<usize>,
+    /// The `next_token` of the page before.
     pub next_token: Option<String>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// Pass back as `next_token` for the next page; absent on the last.
     pub next_token: Option<String>,
 }
 

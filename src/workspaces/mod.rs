@@ -8,6 +8,7 @@ use crate::accounts::CurrentUser;
 use crate::roles::{Grant, Grants, Permission, Resource};
 use serde::{Deserialize, Serialize};
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkspaceSummary {
     pub id: String,

@@ -13,6 +13,7 @@ on_both_databases!(
     an_invitation_without_email_hands_back_its_link,
     groups_are_managed_over_rest,
     the_admin_command_makes_an_account_and_a_token,
+    the_openapi_document_describes_every_route,
 );
 
 /// A script holding an API token.
@@ -472,5 +473,92 @@ async fn the_admin_command_makes_an_account_and_a_token(backend: Backend) {
     );
     let out = run(&["create-user", "--email", "ops@example.com", "--name", "Ops"]);
     assert!(!out.status.success());
+    app.stop().await;
+}
+
+/// Every operation the API serves; the tests above call each of them.
+const OPERATIONS: &[(&str, &str)] = &[
+    ("get", "/workspaces"),
+    ("post", "/workspaces"),
+    ("get", "/workspaces/{ws}"),
+    ("get", "/workspaces/{ws}/roles"),
+    ("post", "/workspaces/{ws}/roles"),
+    ("get", "/workspaces/{ws}/roles/{role}"),
+    ("delete", "/workspaces/{ws}/roles/{role}"),
+    ("get", "/workspaces/{ws}/invitations"),
+    ("post", "/workspaces/{ws}/invitations"),
+    ("delete", "/workspaces/{ws}/invitations/{invitation}"),
+    ("post", "/workspaces/{ws}/invitations/{invitation}/resend"),
+    ("put", "/workspaces/{ws}/invitations/{invitation}/roles"),
+    ("get", "/workspaces/{ws}/users"),
+    ("get", "/workspaces/{ws}/users/{user}"),
+    ("delete", "/workspaces/{ws}/users/{user}"),
+    ("put", "/workspaces/{ws}/users/{user}/roles"),
+    ("get", "/workspaces/{ws}/groups"),
+    ("post", "/workspaces/{ws}/groups"),
+    ("get", "/workspaces/{ws}/groups/{group}"),
+    ("patch", "/workspaces/{ws}/groups/{group}"),
+    ("delete", "/workspaces/{ws}/groups/{group}"),
+    ("put", "/workspaces/{ws}/groups/{group}/members/{user}"),
+    ("delete", "/workspaces/{ws}/groups/{group}/members/{user}"),
+    ("put", "/workspaces/{ws}/groups/{group}/roles/{role}"),
+    ("delete", "/workspaces/{ws}/groups/{group}/roles/{role}"),
+];
+
+async fn the_openapi_document_describes_every_route(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.address))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["servers"][0]["url"], "/api/v1");
+    let paths = doc["paths"].as_object().unwrap();
+    let mut documented = Vec::new();
+    for (path, item) in paths {
+        for method in ["get", "post", "put", "patch", "delete"] {
+            if let Some(op) = item.get(method) {
+                documented.push((method.to_string(), path.clone()));
+                assert!(
+                    op["responses"]["401"].is_object(),
+                    "{method} {path} documents its refusals"
+                );
+            }
+        }
+    }
+    for (method, path) in OPERATIONS {
+        assert!(
+            documented.iter().any(|(m, p)| m == method && p == path),
+            "{method} {path} is missing from the document"
+        );
+    }
+    assert_eq!(documented.len(), OPERATIONS.len(), "documented: {documented:?}");
+
+    // Every documented operation is served, and only with a token.
+    let http = reqwest::Client::new();
+    for (method, path) in &documented {
+        let concrete = path
+            .replace("{ws}", "acme")
+            .replace("{role}", "r")
+            .replace("{invitation}", "i")
+            .replace("{user}", "u")
+            .replace("{group}", "g");
+        let res = http
+            .request(
+                method.to_uppercase().parse().unwrap(),
+                format!("{}/api/v1{concrete}", app.address),
+            )
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 401, "{method} {path}");
+    }
+    let docs = reqwest::get(format!("{}/api/v1/docs", app.address)).await.unwrap();
+    assert_eq!(docs.status(), 200);
+    let html = docs.text().await.unwrap();
+    assert!(html.contains("/vendor/swagger-ui/swagger-ui-bundle.js") && html.contains("/api-docs.js"));
     app.stop().await;
 }

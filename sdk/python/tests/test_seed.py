@@ -92,3 +92,22 @@ def test_roles_are_given_by_name_or_as_returned(client, server):
     again = client.workspaces.invite_user(email="kim@example.com", uuid=ws, send_email=False)
     assert again["status"] == "renewed"
     client.workspaces.delete_pending_invitation(email="kim@example.com", uuid=ws)
+
+
+def test_the_openapi_document_is_valid_openapi_3_1(server):
+    import json
+    import os
+    import urllib.request
+
+    from openapi_spec_validator import validate
+
+    with urllib.request.urlopen(server["url"] + "/api/v1/openapi.json", timeout=30) as res:
+        document = json.load(res)
+    assert document["openapi"] == "3.1.0"
+    validate(document)  # raises on an invalid document
+    with urllib.request.urlopen(server["url"] + "/api/v1/docs", timeout=30) as res:
+        assert b"swagger-ui-bundle.js" in res.read()
+    if os.environ.get("LEPTOS_SITE_ROOT"):
+        # The page's assets come from the site, installed from the npm registry.
+        with urllib.request.urlopen(server["url"] + "/vendor/swagger-ui/swagger-ui-bundle.js", timeout=30) as res:
+            assert res.status == 200
