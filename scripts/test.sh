@@ -30,6 +30,9 @@ cargo fmt --all --check
 step "cargo clippy (server and tests)"
 cargo clippy --all-targets --features ssr -- -D warnings
 
+step "cargo clippy (Rust SDK and CLI)"
+cargo clippy -p boardroom-sdk --all-targets -- -D warnings
+
 step "cargo clippy (browser)"
 cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
 
@@ -41,6 +44,9 @@ cargo leptos build
 
 export BOARDROOM_BIN="$CARGO_TARGET_DIR/debug/boardroom"
 export LEPTOS_SITE_ROOT="$PWD/target/site"
+
+step "Rust SDK and CLI against a running server"
+cargo test -p boardroom-sdk
 
 step "Python SDK against a running server (pytest)"
 (cd sdk/python && ../../target/pyenv/bin/python -m pytest -q tests)

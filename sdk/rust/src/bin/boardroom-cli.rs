@@ -1,0 +1,341 @@
+//! `boardroom-cli`: Boardroom's REST API from a shell.
+//!
+//!     boardroom-cli invite jon@example.com --workspace acme --role test_role
+//!
+//! The server and token come from `--url`/`--token` or `BOARDROOM_URL`/`BOARDROOM_TOKEN`.
+
+use boardroom_sdk::{Client, Error, Workspace};
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "boardroom-cli",
+    version,
+    about = "Invite people and manage members of Boardroom workspaces"
+)]
+struct Cli {
+    /// The server, e.g. http://127.0.0.1:3000
+    #[arg(long, env = "BOARDROOM_URL", global = true, default_value = "")]
+    url: String,
+    /// An API token (account menu → API tokens)
+    #[arg(
+        long,
+        env = "BOARDROOM_TOKEN",
+        global = true,
+        hide_env_values = true,
+        default_value = ""
+    )]
+    token: String,
+    /// Print JSON instead of tables
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// The workspaces you belong to
+    Workspaces,
+    /// Invite people (addresses as arguments, or one per line in --file)
+    Invite {
+        emails: Vec<String>,
+        /// The workspace's id or name
+        #[arg(long, short)]
+        workspace: String,
+        /// A role to give (repeat for several)
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// A file with one address per line ('#' starts a comment)
+        #[arg(long)]
+        file: Option<std::path::PathBuf>,
+        /// Don't send the email; print each invitation's link instead
+        #[arg(long)]
+        no_email: bool,
+    },
+    /// Pending invitations
+    Pending {
+        #[arg(long, short)]
+        workspace: String,
+    },
+    /// Withdraw a pending invitation
+    DeletePending {
+        email: String,
+        #[arg(long, short)]
+        workspace: String,
+    },
+    /// Members of a workspace
+    Users {
+        #[arg(long, short)]
+        workspace: String,
+    },
+    /// Remove someone from a workspace
+    Remove {
+        email: String,
+        #[arg(long, short)]
+        workspace: String,
+    },
+    /// Roles of a workspace
+    Roles {
+        #[arg(long, short)]
+        workspace: String,
+    },
+    /// Add a grant to a role (creating it)
+    CreateRole {
+        name: String,
+        #[arg(long, short)]
+        workspace: String,
+        /// READ or WRITE
+        #[arg(long)]
+        permission: String,
+        /// DATA, DATA_EXECUTION, USER_MANAGEMENT or BUSINESS_INFO
+        #[arg(long)]
+        resource: String,
+        /// USER or GROUP
+        #[arg(long, default_value = "USER")]
+        target: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Prints rows as aligned columns under a header.
+fn table(header: &[&str], rows: Vec<Vec<String>>) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (i, cell) in row.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let padded: Vec<String> = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c:<w$}", w = widths[i]))
+            .collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(header.iter().map(|h| h.to_uppercase()).collect());
+    if rows.is_empty() {
+        println!("(none)");
+    }
+    for row in rows {
+        line(row);
+    }
+}
+
+fn json(value: &impl serde::Serialize) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, Error> {
+    let client = Client::new(&cli.url, &cli.token)?;
+    let as_json = cli.json;
+    match cli.command {
+        Command::Workspaces => {
+            let list = client.list_workspaces().await?;
+            if as_json {
+                json(&list);
+            } else {
+                table(
+                    &["name", "id", "owner"],
+                    list.into_iter()
+                        .map(|w| vec![w.name, w.id, if w.is_owner { "yes".into() } else { String::new() }])
+                        .collect(),
+                );
+            }
+        }
+        Command::Invite {
+            mut emails,
+            workspace,
+            roles,
+            file,
+            no_email,
+        } => {
+            if let Some(path) = file {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+                emails.extend(
+                    text.lines()
+                        .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+                        .filter(|l| !l.is_empty()),
+                );
+            }
+            if emails.is_empty() {
+                return Err(Error::Config("Give at least one email address, or --file".into()));
+            }
+            let ws = Workspace::name(workspace);
+            let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
+            let bar = indicatif::ProgressBar::new(emails.len() as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let mut results = Vec::new();
+            let mut failed = 0;
+            for email in &emails {
+                bar.set_message(email.clone());
+                let outcome = client.invite_user_with(&ws, email, &roles, !no_email).await;
+                bar.inc(1);
+                match outcome {
+                    Ok(made) => results.push(serde_json::json!({
+                        "email": made.invitation.email, "status": made.status, "accept_url": made.accept_url,
+                    })),
+                    Err(e @ Error::Api { .. }) => {
+                        failed += 1;
+                        results.push(serde_json::json!({
+                            "email": email, "status": "failed",
+                            "code": e.code().map(|c| c.to_string()), "message": e.to_string(),
+                        }));
+                    }
+                    Err(other) => {
+                        bar.abandon();
+                        return Err(other);
+                    }
+                }
+            }
+            bar.finish_and_clear();
+            if as_json {
+                json(&results);
+            } else {
+                table(
+                    &["email", "result"],
+                    results
+                        .iter()
+                        .map(|r| {
+                            let said = match r["status"].as_str() {
+                                Some("failed") => r["message"].as_str().unwrap_or("").to_string(),
+                                Some("renewed") => "renewed and sent again".to_string(),
+                                _ => match r["accept_url"].as_str() {
+                                    Some(url) => format!("invited: {url}"),
+                                    None => "invitation sent".to_string(),
+                                },
+                            };
+                            vec![r["email"].as_str().unwrap_or("").to_string(), said]
+                        })
+                        .collect(),
+                );
+            }
+            if failed > 0 {
+                return Ok(ExitCode::from(2));
+            }
+        }
+        Command::Pending { workspace } => {
+            let list = client.get_pending_invitations(&Workspace::name(workspace)).await?;
+            if as_json {
+                json(&list);
+            } else {
+                table(
+                    &["email", "roles", "invited by", "expires", "delivery"],
+                    list.into_iter()
+                        .map(|i| {
+                            vec![
+                                i.email,
+                                i.roles.join(", "),
+                                i.invited_by,
+                                if i.expired {
+                                    format!("expired {}", i.expires_at)
+                                } else {
+                                    i.expires_at
+                                },
+                                i.delivery,
+                            ]
+                        })
+                        .collect(),
+                );
+            }
+        }
+        Command::DeletePending { email, workspace } => {
+            client
+                .delete_pending_invitation(&Workspace::name(workspace), &email)
+                .await?;
+            if as_json {
+                json(&serde_json::json!({ "deleted": email }));
+            } else {
+                println!("Invitation to {email} deleted");
+            }
+        }
+        Command::Users { workspace } => {
+            let list = client.get_all_workspace_users(&Workspace::name(workspace)).await?;
+            if as_json {
+                json(&list);
+            } else {
+                table(
+                    &["name", "email", "roles", "joined"],
+                    list.into_iter()
+                        .map(|u| {
+                            let mut roles = u.roles;
+                            if u.is_owner {
+                                roles.insert(0, "owner".into());
+                            }
+                            vec![u.name, u.email, roles.join(", "), u.joined_at]
+                        })
+                        .collect(),
+                );
+            }
+        }
+        Command::Remove { email, workspace } => {
+            client
+                .remove_user_from_workspace(&Workspace::name(workspace), &email)
+                .await?;
+            if as_json {
+                json(&serde_json::json!({ "removed": email }));
+            } else {
+                println!("{email} was removed");
+            }
+        }
+        Command::Roles { workspace } => {
+            let list = client.get_roles(&Workspace::name(workspace)).await?;
+            if as_json {
+                json(&list);
+            } else {
+                table(
+                    &["role", "grants", "given to"],
+                    list.into_iter()
+                        .map(|r| {
+                            let grants: Vec<String> = r
+                                .grants
+                                .iter()
+                                .map(|g| format!("{} on {}", g.permission, g.resource))
+                                .collect();
+                            let mut targets: Vec<String> = r.grants.iter().map(|g| g.target.clone()).collect();
+                            targets.dedup();
+                            vec![r.name, grants.join(", "), targets.join(", ")]
+                        })
+                        .collect(),
+                );
+            }
+        }
+        Command::CreateRole {
+            name,
+            workspace,
+            permission,
+            resource,
+            target,
+        } => {
+            let made = client
+                .create_role(&Workspace::name(workspace), &name, &permission, &resource, &target)
+                .await?;
+            if as_json {
+                json(&made);
+            } else {
+                println!(
+                    "The role {} now grants {} on {} to {}",
+                    made.name, made.permission, made.resource, made.target
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,97 @@
+//! What the API answers with.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Page<T> {
+    pub items: Vec<T>,
+    pub next_token: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ErrorEnvelope {
+    pub error: ApiErrorBody,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ApiErrorBody {
+    pub code: String,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceInfo {
+    pub id: String,
+    pub name: String,
+    pub is_owner: bool,
+}
+
+/// One grant of a role, as `create_role` answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleGrant {
+    pub id: String,
+    pub name: String,
+    pub permission: String,
+    pub resource: String,
+    pub target: String,
+}
+
+/// A role and every grant it carries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub name: String,
+    pub grants: Vec<RoleGrant>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingInvitation {
+    pub id: String,
+    pub email: String,
+    pub invited_by: String,
+    pub sent_at: String,
+    pub sent_at_iso: String,
+    pub expires_at: String,
+    pub expires_at_iso: String,
+    pub expired: bool,
+    /// `Queued`, `Sent`, `Failed` or `NotRequested`.
+    pub delivery: String,
+    pub roles: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationCreated {
+    /// `sent`, or `renewed` when one was pending already.
+    pub status: String,
+    pub invitation: PendingInvitation,
+    /// With `send_email` off: the link to hand over.
+    pub accept_url: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub is_owner: bool,
+    pub joined_at: String,
+    pub joined_at_iso: String,
+    pub roles: Vec<String>,
+    pub groups: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupMember {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub builtin: bool,
+    pub members: Vec<GroupMember>,
+    pub roles: Vec<String>,
+}

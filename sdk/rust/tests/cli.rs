@@ -1,0 +1,145 @@
+//! `boardroom-cli` end to end against a real server.
+
+mod support;
+
+use std::process::Command;
+use support::Server;
+
+fn cli(server: &Server, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_boardroom-cli"))
+        .args(args)
+        .env("BOARDROOM_URL", &server.url)
+        .env("BOARDROOM_TOKEN", &server.token)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn invite_list_delete_and_remove_from_the_command_line() {
+    let server = Server::start().await;
+    let (ok, out, err) = cli(
+        &server,
+        &[
+            "create-role",
+            "test_role",
+            "-w",
+            "acme",
+            "--permission",
+            "WRITE",
+            "--resource",
+            "DATA",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "The role test_role now grants WRITE on DATA to USER");
+
+    let (ok, out, err) = cli(
+        &server,
+        &[
+            "invite",
+            "jon@example.com",
+            "--workspace",
+            "acme",
+            "--role",
+            "test_role",
+        ],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("jon@example.com") && out.contains("invitation sent"),
+        "{out}"
+    );
+
+    // Bulk from a file: one bad line fails on its own, and the exit code says so.
+    let list = std::env::temp_dir().join(format!("invitees-{}.txt", std::process::id()));
+    std::fs::write(&list, "# team\nkim@example.com\nlee@example.com\nnot-an-address\n").unwrap();
+    let (ok, out, _) = cli(
+        &server,
+        &["invite", "--file", list.to_str().unwrap(), "-w", "acme", "--json"],
+    );
+    std::fs::remove_file(&list).ok();
+    assert!(!ok);
+    let results: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let statuses: Vec<&str> = results
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["sent", "sent", "failed"]);
+    assert_eq!(results[2]["code"], "invalid_email");
+
+    let (ok, out, _) = cli(&server, &["pending", "-w", "acme"]);
+    assert!(ok);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(lines[0].starts_with("EMAIL") && lines[0].contains("ROLES"), "{out}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("jon@example.com") && l.contains("test_role")),
+        "{out}"
+    );
+    let (_, out, _) = cli(&server, &["pending", "-w", "acme", "--json"]);
+    let pending: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(pending.as_array().unwrap().len(), 3);
+
+    let (ok, out, _) = cli(&server, &["delete-pending", "kim@example.com", "-w", "acme"]);
+    assert!(ok);
+    assert_eq!(out.trim(), "Invitation to kim@example.com deleted");
+    let (ok, _, err) = cli(&server, &["delete-pending", "kim@example.com", "-w", "acme"]);
+    assert!(!ok);
+    assert_eq!(
+        err.trim(),
+        "error: There is no pending invitation for kim@example.com (404 not_found)"
+    );
+
+    // Lee joins; the owner lists and removes him.
+    let (_, out, _) = cli(
+        &server,
+        &["invite", "lee@example.com", "-w", "acme", "--no-email", "--json"],
+    );
+    let made: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(made[0]["status"], "renewed");
+    server.accept(made[0]["accept_url"].as_str().unwrap(), "Lee").await;
+    let (ok, out, _) = cli(&server, &["users", "-w", "acme"]);
+    assert!(ok);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("Lee") && l.contains("lee@example.com")),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.starts_with("Ada") && l.contains("owner")),
+        "{out}"
+    );
+    let (ok, out, _) = cli(&server, &["remove", "lee@example.com", "-w", "acme"]);
+    assert!(ok);
+    assert_eq!(out.trim(), "lee@example.com was removed");
+    let (_, out, _) = cli(&server, &["users", "-w", "acme", "--json"]);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&out)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // Without a token it says what to do.
+    let out = Command::new(env!("CARGO_BIN_EXE_boardroom-cli"))
+        .args(["users", "-w", "acme"])
+        .env("BOARDROOM_URL", &server.url)
+        .env_remove("BOARDROOM_TOKEN")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "error: Give an API token (BOARDROOM_TOKEN)"
+    );
+}

@@ -1,0 +1,200 @@
+//! The Rust SDK against a real server: every call, and each error code a
+//! well-formed call can meet.
+
+mod support;
+
+use boardroom_sdk::{Client, Error, ErrorCode, Workspace};
+use support::Server;
+
+fn code(e: Error) -> (u16, ErrorCode, Option<String>) {
+    match e {
+        Error::Api {
+            status, code, field, ..
+        } => (status, code, field),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn every_call_works_against_a_running_server() {
+    let server = Server::start().await;
+    let client = Client::new(&server.url, &server.token).unwrap();
+    let acme = Workspace::both(&server.workspace_id, "Acme");
+
+    // The seed's calls.
+    let rol1 = client
+        .create_role(&acme, "test_role", "WRITE", "DATA", "USER")
+        .await
+        .unwrap();
+    assert_eq!((rol1.permission.as_str(), rol1.resource.as_str()), ("WRITE", "DATA"));
+    let made = client.invite_user(&acme, "jon@gmail.com", &[&rol1.name]).await.unwrap();
+    assert_eq!(
+        (made.status.as_str(), made.invitation.roles.as_slice()),
+        ("sent", &["test_role".to_string()][..])
+    );
+    let pending = client.get_pending_invitations(&acme).await.unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(
+        client
+            .set_invitation_roles(&acme, "jon@gmail.com", &[])
+            .await
+            .unwrap()
+            .roles
+            .len(),
+        0
+    );
+    assert_eq!(
+        client.resend_invitation(&acme, "jon@gmail.com").await.unwrap().email,
+        "jon@gmail.com"
+    );
+    client.delete_pending_invitation(&acme, "jon@gmail.com").await.unwrap();
+    assert!(client.get_pending_invitations(&acme).await.unwrap().is_empty());
+
+    let made = client
+        .invite_user_with(&acme, "jon@gmail.com", &["test_role"], false)
+        .await
+        .unwrap();
+    server.accept(made.accept_url.as_deref().unwrap(), "Jon").await;
+    let users = client.get_all_workspace_users(&acme).await.unwrap();
+    assert_eq!(
+        users.iter().map(|u| u.email.as_str()).collect::<Vec<_>>(),
+        ["ada@example.com", "jon@gmail.com"]
+    );
+    assert_eq!(
+        client.get_user(&acme, "jon@gmail.com").await.unwrap().roles,
+        ["test_role"]
+    );
+    assert!(
+        client
+            .change_user_roles(&acme, "jon@gmail.com", &[])
+            .await
+            .unwrap()
+            .roles
+            .is_empty()
+    );
+
+    // Groups.
+    client
+        .create_role(&acme, "writers", "WRITE", "DATA", "GROUP")
+        .await
+        .unwrap();
+    client.create_group(&acme, "Editors").await.unwrap();
+    let g = client
+        .add_group_member(&acme, "Editors", "jon@gmail.com")
+        .await
+        .unwrap();
+    assert_eq!(g.members.len(), 1);
+    assert_eq!(
+        client
+            .grant_group_role(&acme, "Editors", "writers")
+            .await
+            .unwrap()
+            .roles,
+        ["writers"]
+    );
+    assert_eq!(
+        client.rename_group(&acme, "Editors", "Writers").await.unwrap().name,
+        "Writers"
+    );
+    assert_eq!(client.get_group(&acme, "writers").await.unwrap().name, "Writers");
+    assert!(
+        client
+            .revoke_group_role(&acme, "Writers", "writers")
+            .await
+            .unwrap()
+            .roles
+            .is_empty()
+    );
+    assert!(
+        client
+            .remove_group_member(&acme, "Writers", "jon@gmail.com")
+            .await
+            .unwrap()
+            .members
+            .is_empty()
+    );
+    client.delete_group(&acme, "Writers").await.unwrap();
+    assert_eq!(client.list_groups(&acme).await.unwrap().len(), 1);
+
+    client.remove_user_from_workspace(&acme, "jon@gmail.com").await.unwrap();
+    assert_eq!(client.get_all_workspace_users(&acme).await.unwrap().len(), 1);
+
+    // Roles and workspaces.
+    assert_eq!(client.get_role(&acme, &rol1.id).await.unwrap().name, "test_role");
+    assert!(
+        client
+            .get_roles(&acme)
+            .await
+            .unwrap()
+            .iter()
+            .any(|r| r.name == "business_read")
+    );
+    client.delete_role(&acme, "test_role").await.unwrap();
+    let beta = client.create_workspace("Beta").await.unwrap();
+    assert_eq!(
+        client.get_workspace(&Workspace::name("beta")).await.unwrap().id,
+        beta.id
+    );
+    assert_eq!(
+        client.get_workspace(&Workspace::uuid(&beta.id)).await.unwrap().name,
+        "Beta"
+    );
+    assert_eq!(client.list_workspaces().await.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn each_refusal_comes_back_typed() {
+    let server = Server::start().await;
+    let client = Client::new(&server.url, &server.token).unwrap();
+    let acme = Workspace::name("Acme");
+
+    let mismatch = client
+        .get_pending_invitations(&Workspace::both(&server.workspace_id, "Other"))
+        .await;
+    assert!(matches!(mismatch, Err(Error::WorkspaceMismatch { .. })));
+    assert_eq!(
+        code(client.get_workspace(&Workspace::name("nowhere")).await.unwrap_err()).1,
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        code(client.invite_user(&acme, "ada@example.com", &[]).await.unwrap_err()),
+        (409, ErrorCode::AlreadyMember, Some("email".into()))
+    );
+    assert_eq!(
+        code(client.invite_user(&acme, "ada@", &[]).await.unwrap_err()),
+        (422, ErrorCode::InvalidEmail, Some("email".into()))
+    );
+    assert_eq!(
+        code(
+            client
+                .create_role(&acme, "r", "WRITE", "DATUM", "USER")
+                .await
+                .unwrap_err()
+        ),
+        (422, ErrorCode::Invalid, Some("resource".into()))
+    );
+    assert_eq!(
+        code(client.delete_role(&acme, "business_read").await.unwrap_err()).1,
+        ErrorCode::Conflict
+    );
+    let stranger = Client::new(&server.url, &format!("brd_{}", "A".repeat(43))).unwrap();
+    assert_eq!(
+        code(stranger.list_workspaces().await.unwrap_err()).1,
+        ErrorCode::InvalidToken
+    );
+    assert!(matches!(Client::new(&server.url, " "), Err(Error::Config(_))));
+
+    // A member holding only what everyone holds may look but not invite.
+    let made = client
+        .invite_user_with(&acme, "jon@example.com", &[], false)
+        .await
+        .unwrap();
+    server.accept(made.accept_url.as_deref().unwrap(), "Jon").await;
+    let jon = Client::new(&server.url, &server.token_for("jon@example.com")).unwrap();
+    assert_eq!(jon.get_pending_invitations(&acme).await.unwrap().len(), 0);
+    let refused = jon.invite_user(&acme, "kim@example.com", &[]).await.unwrap_err();
+    assert_eq!(
+        refused.to_string(),
+        "You need WRITE on USER_MANAGEMENT to invite people (403 forbidden)"
+    );
+}

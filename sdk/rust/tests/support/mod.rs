@@ -1,0 +1,142 @@
+//! A real Boardroom server (the binary BOARDROOM_BIN names) on a fresh SQLite
+//! file and a free port, with an owner and an API token from `boardroom admin`.
+
+// Each test binary uses a part of it.
+#![allow(dead_code)]
+
+use std::process::{Child, Command, Stdio};
+
+pub struct Server {
+    pub url: String,
+    pub token: String,
+    pub workspace_id: String,
+    database_url: String,
+    binary: String,
+    child: Child,
+    _dir: TempDir,
+}
+
+pub struct TempDir(pub std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Server {
+    pub async fn start() -> Server {
+        let binary =
+            std::env::var("BOARDROOM_BIN").expect("set BOARDROOM_BIN to the server binary (scripts/test.sh does)");
+        let dir = std::env::temp_dir().join(format!("boardroom-sdk-{}-{}", std::process::id(), free_port()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let database_url = format!("sqlite://{}/boardroom.db", dir.display());
+        let port = free_port();
+        let url = format!("http://127.0.0.1:{port}");
+        let out = Command::new(&binary)
+            .args([
+                "admin",
+                "create-user",
+                "--email",
+                "ada@example.com",
+                "--name",
+                "Ada",
+                "--workspace",
+                "Acme",
+            ])
+            .env("DATABASE_URL", &database_url)
+            .env_remove("SMTP_URL")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let token = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("API token: "))
+            .unwrap()
+            .to_string();
+        let workspace_id = stdout
+            .lines()
+            .find(|l| l.starts_with("Created workspace"))
+            .and_then(|l| l.rsplit('(').next())
+            .unwrap()
+            .trim_end_matches(')')
+            .to_string();
+        let child = Command::new(&binary)
+            .env("DATABASE_URL", &database_url)
+            .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
+            .env("BASE_URL", &url)
+            .env("RUST_LOG", "warn")
+            .env_remove("SMTP_URL")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server {
+            url,
+            token,
+            workspace_id,
+            database_url,
+            binary,
+            child,
+            _dir: TempDir(dir),
+        };
+        for _ in 0..400 {
+            if let Ok(r) = reqwest::get(format!("{}/healthz", server.url)).await
+                && r.status().is_success()
+            {
+                return server;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("the server did not start");
+    }
+
+    /// A new API token for an existing account, from `boardroom admin`.
+    pub fn token_for(&self, email: &str) -> String {
+        let out = Command::new(&self.binary)
+            .args(["admin", "create-token", "--email", email])
+            .env("DATABASE_URL", &self.database_url)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .trim()
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
+    /// Joins through an invitation link with a new account, as the page's form does.
+    pub async fn accept(&self, accept_url: &str, name: &str) {
+        let token = accept_url.rsplit('/').next().unwrap();
+        let res = reqwest::Client::new()
+            .post(format!("{}/api/accept_invitation_new_account", self.url))
+            .form(&[("token", token), ("name", name), ("password", "winter is here")])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().is_success() || res.status().is_redirection(),
+            "{}",
+            res.status()
+        );
+    }
+}
