@@ -183,6 +183,12 @@ async fn each_refusal_comes_back_typed() {
         ErrorCode::InvalidToken
     );
     assert!(matches!(Client::new(&server.url, " "), Err(Error::Config(_))));
+    // Guessing tokens is slowed down.
+    let mut last = None;
+    for _ in 0..12 {
+        last = Some(code(stranger.list_workspaces().await.unwrap_err()));
+    }
+    assert_eq!(last.unwrap().1, ErrorCode::RateLimited);
 
     // A member holding only what everyone holds may look but not invite.
     let made = client

@@ -1,0 +1,35 @@
+import { test, expect } from '@playwright/test';
+import { hydrated, signUp, unique } from './support';
+
+test('a token made in the account menu works for scripts until it is revoked', async ({ page, request }) => {
+  const id = unique();
+  const workspace = `Tokens ${id}`;
+  await signUp(page, 'Ada Lovelace', `owner-${id}@example.com`, workspace);
+  await hydrated(page);
+  await page.getByLabel('Account menu').click();
+  await page.getByRole('link', { name: 'API tokens' }).click();
+  await expect(page.getByRole('heading', { name: 'API tokens' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Name').fill('CI invites');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByRole('status')).toHaveText('Token “CI invites” created');
+  const secret = await page.getByTestId('new-token').inputValue();
+  expect(secret).toMatch(/^brd_[A-Za-z0-9_-]{43}$/);
+
+  const auth = { Authorization: `Bearer ${secret}` };
+  const listed = await request.get('/api/v1/workspaces', { headers: auth });
+  expect(listed.status()).toBe(200);
+  expect((await listed.json()).items.map((w: { name: string }) => w.name)).toEqual([workspace]);
+
+  await page.reload();
+  await expect(page.getByTestId('tokens').getByRole('row', { name: /CI invites/ })).not.toContainText('Never');
+  await page.getByRole('button', { name: 'Revoke token CI invites' }).click();
+  await expect(page.getByRole('status')).toHaveText('Token “CI invites” revoked');
+  const refused = await request.get('/api/v1/workspaces', { headers: auth });
+  expect(refused.status()).toBe(401);
+  expect((await refused.json()).error.code).toBe('invalid_token');
+
+  // The API reference reads the live document.
+  await page.goto('/api/v1/docs');
+  await expect(page.getByText('Boardroom API')).toBeVisible();
+});
