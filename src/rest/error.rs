@@ -103,6 +103,9 @@ pub enum Refusals {
     /// No such workspace (or not one the token's owner is in), or no such item in it.
     #[response(status = 404)]
     NotFound(ErrorBody),
+    /// The invitation was accepted or withdrawn (`gone`).
+    #[response(status = 410)]
+    Gone(ErrorBody),
     /// It clashes with what is there (`already_member`, `conflict`).
     #[response(status = 409)]
     Conflict(ErrorBody),

@@ -269,13 +269,42 @@ pub struct InvitationCreated {
     pub accept_url: Option<String>,
 }
 
+/// The pending invitation `key` names (its id, or the invited email). One that
+/// was accepted or withdrawn is gone (410), and says which.
 async fn find_invitation(state: &AppState, access: &Access, key: &str) -> Answer<PendingInvitation> {
+    use sqlx::Row;
     let wanted = key.trim().to_lowercase();
-    crate::invitations::service::pending(&state.db, access)
+    if let Some(found) = crate::invitations::service::pending(&state.db, access)
         .await?
         .into_iter()
         .find(|i| i.id == key || i.email == wanted)
-        .ok_or_else(|| ApiError::new(404, "not_found", format!("There is no pending invitation for {key}")))
+    {
+        return Ok(found);
+    }
+    let closed = sqlx::query(
+        "SELECT email, status FROM invitations WHERE workspace_id = $1 AND (id = $2 OR email = $3) \
+         ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(&access.workspace_id)
+    .bind(key)
+    .bind(&wanted)
+    .fetch_optional(&state.db)
+    .await?;
+    Err(match closed {
+        Some(row) => {
+            let email: String = row.try_get("email")?;
+            let what = match row.try_get::<String, _>("status")?.as_str() {
+                "accepted" => "was accepted",
+                _ => "was withdrawn",
+            };
+            ApiError::new(
+                410,
+                "gone",
+                format!("The invitation to {email} {what}; it is no longer pending"),
+            )
+        }
+        None => ApiError::new(404, "not_found", format!("There is no pending invitation for {key}")),
+    })
 }
 
 #[utoipa::path(post, path = "/workspaces/{ws}/invitations", tag = "Invitations", summary = "The seed's invite_user: invites one person, renewing a pending invitation", params(("ws" = String, Path, description = "The workspace: its id, or its name")), request_body = NewInvitation, responses((status = 201, body = InvitationCreated), super::Refusals))]

@@ -159,6 +159,20 @@ async fn the_seed_calls_work_over_rest(backend: Backend) {
         .await;
     assert_eq!(changed.body["roles"], json!([]));
 
+    // An invitation that was accepted is gone, not missing.
+    let r = api
+        .delete(&format!("/workspaces/{ws}/invitations/jon@example.com"))
+        .await;
+    assert_eq!((r.status, r.code()), (410, "gone"));
+    assert_eq!(
+        r.body["error"]["message"],
+        "The invitation to jon@example.com was accepted; it is no longer pending"
+    );
+    let r = api
+        .delete(&format!("/workspaces/{ws}/invitations/nobody@example.com"))
+        .await;
+    assert_eq!((r.status, r.code()), (404, "not_found"));
+
     // remove_user_from_workspace(email=…)
     assert_eq!(
         api.delete(&format!("/workspaces/{ws}/users/jon@example.com"))

@@ -95,7 +95,7 @@ async fn invite_list_delete_and_remove_from_the_command_line() {
     assert!(!ok);
     assert_eq!(
         err.trim(),
-        "error: There is no pending invitation for kim@example.com (404 not_found)"
+        "error: The invitation to kim@example.com was withdrawn; it is no longer pending (410 gone)"
     );
 
     // Lee joins; the owner lists and removes him.

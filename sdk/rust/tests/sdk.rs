@@ -55,6 +55,11 @@ async fn every_call_works_against_a_running_server() {
         .await
         .unwrap();
     server.accept(made.accept_url.as_deref().unwrap(), "Jon").await;
+    let gone = client
+        .delete_pending_invitation(&acme, "jon@gmail.com")
+        .await
+        .unwrap_err();
+    assert_eq!(code(gone), (410, ErrorCode::Gone, None));
     let users = client.get_all_workspace_users(&acme).await.unwrap();
     assert_eq!(
         users.iter().map(|u| u.email.as_str()).collect::<Vec<_>>(),
