@@ -368,22 +368,7 @@ async fn every_server_function_and_page_answers_each_caller_as_the_table_says(ba
     };
 
     // `everyone` holds nothing here, so each member holds exactly their role.
-    let groups = owner
-        .call::<Vec<boardroom::groups::Group>>("list_groups", &[("workspace_id", &ws)])
-        .await
-        .ok();
-    let everyone = groups.iter().find(|g| g.builtin).unwrap().id.clone();
-    owner
-        .call::<String>(
-            "revoke_group_role",
-            &[
-                ("workspace_id", &ws),
-                ("group_id", &everyone),
-                ("role_name", "business_read"),
-            ],
-        )
-        .await
-        .ok();
+    owner.empty_everyone(&ws).await;
     for (space, by) in [(&ws, &owner), (&ws_b, &outsider)] {
         by.call::<boardroom::roles::RoleRow>(
             "create_role",

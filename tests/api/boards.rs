@@ -83,13 +83,7 @@ async fn boards_are_edited_deleted_and_run_as_grants_allow(backend: Backend) {
 
     // Without READ on DATA_EXECUTION, when a board last ran is not shown.
     let (_, kim) = app.member_holding(ws, "kim@example.com", &[]).await;
-    let everyone = owner
-        .call::<Vec<boardroom::groups::Group>>("list_groups", &[("workspace_id", ws)])
-        .await
-        .ok()
-        .into_iter()
-        .find(|g| g.builtin)
-        .unwrap();
+    let everyone = owner.everyone(ws).await;
     owner
         .call::<boardroom::roles::RoleRow>(
             "create_role",
@@ -155,24 +149,7 @@ async fn settings_follow_business_info(backend: Backend) {
             .ok(),
         "Acme Corp"
     );
-    let everyone = owner
-        .call::<Vec<boardroom::groups::Group>>("list_groups", &[("workspace_id", ws)])
-        .await
-        .ok()
-        .into_iter()
-        .find(|g| g.builtin)
-        .unwrap();
-    owner
-        .call::<String>(
-            "revoke_group_role",
-            &[
-                ("workspace_id", ws),
-                ("group_id", &everyone.id),
-                ("role_name", "business_read"),
-            ],
-        )
-        .await
-        .ok();
+    owner.empty_everyone(ws).await;
     let page = jon
         .call::<SettingsPageData>("settings_page", &[("workspace_id", ws)])
         .await

@@ -28,14 +28,7 @@ async fn a_groups_roles_reach_its_members_and_leave_with_them(backend: Backend) 
         .call::<Group>("create_group", &[("workspace_id", ws), ("name", "Editors")])
         .await
         .ok();
-    let jon_id = owner
-        .members(ws)
-        .await
-        .ok()
-        .into_iter()
-        .find(|m| m.email == "jon@example.com")
-        .unwrap()
-        .user_id;
+    let jon_id = owner.member(ws, "jon@example.com").await.user_id;
     let in_group = [("workspace_id", ws), ("group_id", &editors.id), ("user_id", &jon_id)];
     let board = [("workspace_id", ws), ("name", "Plan"), ("content", "")];
     assert_eq!(jon.call::<String>("create_board", &board).await.status, 403);

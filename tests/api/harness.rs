@@ -362,6 +362,41 @@ impl Person {
         self.call("list_members", &[("workspace_id", workspace)]).await
     }
 
+    /// The member of `workspace` with `email`, as the members list shows them.
+    pub async fn member(&self, workspace: &str, email: &str) -> boardroom::members::Member {
+        self.members(workspace)
+            .await
+            .ok()
+            .into_iter()
+            .find(|m| m.email == email)
+            .unwrap_or_else(|| panic!("{email} is not a member"))
+    }
+
+    /// The built-in group `everyone` of `workspace`.
+    pub async fn everyone(&self, workspace: &str) -> boardroom::groups::Group {
+        self.call::<Vec<boardroom::groups::Group>>("list_groups", &[("workspace_id", workspace)])
+            .await
+            .ok()
+            .into_iter()
+            .find(|g| g.builtin)
+            .expect("every workspace has the group everyone")
+    }
+
+    /// Takes `business_read` away from `everyone`, so members hold only their own roles.
+    pub async fn empty_everyone(&self, workspace: &str) {
+        let everyone = self.everyone(workspace).await;
+        self.call::<String>(
+            "revoke_group_role",
+            &[
+                ("workspace_id", workspace),
+                ("group_id", &everyone.id),
+                ("role_name", "business_read"),
+            ],
+        )
+        .await
+        .ok();
+    }
+
     pub async fn accept_new(&self, token: &str, name: &str, password: &str) -> Answer<()> {
         self.call(
             "accept_invitation_new_account",

@@ -14,14 +14,7 @@ on_both_databases!(
 async fn removing_a_member_ends_their_access(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (owner, jon, ws) = app.workspace_with_member().await;
-    let jon_id = owner
-        .members(&ws)
-        .await
-        .ok()
-        .into_iter()
-        .find(|m| m.email == "jon@example.com")
-        .unwrap()
-        .user_id;
+    let jon_id = owner.member(&ws, "jon@example.com").await.user_id;
 
     let removed = owner
         .call::<String>("remove_member", &[("workspace_id", &ws), ("user_id", &jon_id)])
@@ -169,20 +162,8 @@ async fn ownership_is_handed_over_and_the_last_owner_stays(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (ada, jon, ws) = app.workspace_with_member().await;
     let ws = ws.as_str();
-    let id_of = |email: &'static str| {
-        let ada = &ada;
-        async move {
-            ada.members(ws)
-                .await
-                .ok()
-                .into_iter()
-                .find(|m| m.email == email)
-                .unwrap()
-                .user_id
-        }
-    };
-    let ada_id = id_of("ada@example.com").await;
-    let jon_id = id_of("jon@example.com").await;
+    let ada_id = ada.member(ws, "ada@example.com").await.user_id;
+    let jon_id = ada.member(ws, "jon@example.com").await.user_id;
 
     // The only owner can neither give ownership up nor leave.
     let give_up = ada

@@ -1,7 +1,6 @@
 use crate::harness::{Backend, Person, TestApp};
 use crate::on_both_databases;
 use boardroom::error::AppError;
-use boardroom::members::Member;
 use boardroom::roles::{Permission, Resource, RoleRow, Target};
 
 on_both_databases!(
@@ -176,16 +175,6 @@ async fn roles_in_use_are_not_deleted(backend: Backend) {
     app.stop().await;
 }
 
-async fn member(owner: &Person, ws: &str, email: &str) -> Member {
-    owner
-        .members(ws)
-        .await
-        .ok()
-        .into_iter()
-        .find(|m| m.email == email)
-        .unwrap()
-}
-
 async fn roles_chosen_at_invite_are_what_accepting_grants(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.person();
@@ -243,8 +232,8 @@ async fn roles_chosen_at_invite_are_what_accepting_grants(backend: Backend) {
     let token = app.smtp.wait_for("sam@example.com", 1).await.invite_token();
     sam.accept_new(&token, "Sam", "winter is here").await.ok();
 
-    assert_eq!(member(&owner, &ws, "jon@example.com").await.roles, ["test_role"]);
-    assert!(member(&owner, &ws, "sam@example.com").await.roles.is_empty());
+    assert_eq!(owner.member(&ws, "jon@example.com").await.roles, ["test_role"]);
+    assert!(owner.member(&ws, "sam@example.com").await.roles.is_empty());
     let board = [("workspace_id", ws.as_str()), ("name", "Q3 plan"), ("content", "")];
     assert_eq!(jon.call::<String>("create_board", &board).await.ok(), "Q3 plan");
     // Sam holds only what everyone holds: he sees boards but can't create one.
@@ -260,7 +249,7 @@ async fn roles_chosen_at_invite_are_what_accepting_grants(backend: Backend) {
     assert_eq!(refused.err().to_string(), "You need WRITE on DATA to create boards");
 
     // Roles change after joining too.
-    let sam_id = member(&owner, &ws, "sam@example.com").await.user_id;
+    let sam_id = owner.member(&ws, "sam@example.com").await.user_id;
     let saved = owner
         .call::<String>(
             "set_member_roles",
@@ -298,7 +287,7 @@ async fn roles_go_only_where_their_target_allows(backend: Backend) {
     create_role(&owner, &ws, "test_role", "WRITE", "DATA", "USER")
         .await
         .ok();
-    let jon_id = member(&owner, &ws, "jon@example.com").await.user_id;
+    let jon_id = owner.member(&ws, "jon@example.com").await.user_id;
 
     let to_person = owner
         .call::<String>(
@@ -359,7 +348,7 @@ async fn roles_go_only_where_their_target_allows(backend: Backend) {
         to_group.err().to_string(),
         "The role test_role is for people (target USER), so it can't be given to a group. Give it to members instead"
     );
-    assert!(member(&owner, &ws, "jon@example.com").await.roles.is_empty());
+    assert!(owner.member(&ws, "jon@example.com").await.roles.is_empty());
     app.stop().await;
 }
 
@@ -374,7 +363,7 @@ async fn nobody_grants_more_than_they_hold_by_any_route(backend: Backend) {
     create_role(&owner, ws, "data_writers", "WRITE", "DATA", "GROUP")
         .await
         .ok();
-    let jon_id = member(&owner, ws, "jon@example.com").await.user_id;
+    let jon_id = owner.member(ws, "jon@example.com").await.user_id;
     owner
         .call::<String>(
             "set_member_roles",
@@ -493,7 +482,7 @@ async fn only_owners_change_what_everyone_holds(backend: Backend) {
     create_role(&owner, ws, "people", "WRITE", "USER_MANAGEMENT", "USER")
         .await
         .ok();
-    let jon_id = member(&owner, ws, "jon@example.com").await.user_id;
+    let jon_id = owner.member(ws, "jon@example.com").await.user_id;
     owner
         .call::<String>(
             "set_member_roles",
@@ -501,13 +490,7 @@ async fn only_owners_change_what_everyone_holds(backend: Backend) {
         )
         .await
         .ok();
-    let everyone = owner
-        .call::<Vec<boardroom::groups::Group>>("list_groups", &[("workspace_id", ws)])
-        .await
-        .ok()
-        .into_iter()
-        .find(|g| g.builtin)
-        .unwrap();
+    let everyone = owner.everyone(ws).await;
     assert_eq!(
         (everyone.name.as_str(), everyone.roles.as_slice()),
         ("everyone", &["business_read".to_string()][..])
