@@ -148,48 +148,39 @@ fn require_owner(access: &Access, doing: &str) -> AppResult<()> {
 
 /// Makes member `user_id` an owner too. Only owners can. Returns their name.
 pub async fn grant_ownership(db: &Db, access: &Access, user_id: &str) -> AppResult<String> {
-    require_owner(access, "make someone an owner")?;
-    let mut tx = db.begin().await?;
-    let row = sqlx::query(
-        "UPDATE memberships SET is_owner = 1 WHERE workspace_id = $1 AND user_id = $2 \
-         RETURNING (SELECT name FROM users WHERE id = $2) AS name, (SELECT email FROM users WHERE id = $2) AS email",
-    )
-    .bind(&access.workspace_id)
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(not_a_member)?;
-    let email: String = row.try_get("email")?;
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "owner.grant",
-        &email,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(row.try_get("name")?)
+    set_owner(db, access, user_id, true).await
 }
 
 /// Takes ownership from `user_id` (the caller's own: giving it up). Only owners
 /// can, and the last owner stays one. Returns the member's name.
 pub async fn revoke_ownership(db: &Db, access: &Access, user_id: &str) -> AppResult<String> {
-    require_owner(access, "change who owns it")?;
+    set_owner(db, access, user_id, false).await
+}
+
+async fn set_owner(db: &Db, access: &Access, user_id: &str, owner: bool) -> AppResult<String> {
+    require_owner(
+        access,
+        if owner {
+            "make someone an owner"
+        } else {
+            "change who owns it"
+        },
+    )?;
     let mut tx = db.begin().await?;
     // The update comes first so that SQLite takes its write lock before the
     // owners are counted.
     let row = sqlx::query(
-        "UPDATE memberships SET is_owner = 0 WHERE workspace_id = $1 AND user_id = $2 \
+        "UPDATE memberships SET is_owner = $3 WHERE workspace_id = $1 AND user_id = $2 \
          RETURNING (SELECT name FROM users WHERE id = $2) AS name, (SELECT email FROM users WHERE id = $2) AS email",
     )
     .bind(&access.workspace_id)
     .bind(user_id)
+    .bind(i64::from(owner))
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(not_a_member)?;
     let name: String = row.try_get("name")?;
-    if owner_count(&mut tx, &access.workspace_id).await? == 0 {
+    if !owner && owner_count(&mut tx, &access.workspace_id).await? == 0 {
         tx.rollback().await?;
         let who = if user_id == access.user.id {
             "You are".to_string()
@@ -202,14 +193,8 @@ pub async fn revoke_ownership(db: &Db, access: &Access, user_id: &str) -> AppRes
         )));
     }
     let email: String = row.try_get("email")?;
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "owner.revoke",
-        &email,
-    )
-    .await?;
+    let action = if owner { "owner.grant" } else { "owner.revoke" };
+    record(&mut tx, &access.workspace_id, Some(&access.user.id), action, &email).await?;
     tx.commit().await?;
     Ok(name)
 }
