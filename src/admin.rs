@@ -37,6 +37,7 @@ pub async fn run(db: &Db, args: &[String], stdin_password: impl FnOnce() -> Opti
             };
             let password =
                 NewPassword::parse(password.trim_end_matches(['\r', '\n'])).map_err(|m| format!("password: {m}"))?;
+            let password = accounts::HashedPassword::of(&password).await;
             let mut tx = db.begin().await.map_err(|e| e.to_string())?;
             let user = accounts::create_user(&mut tx, &name, &email, &password)
                 .await

@@ -29,13 +29,24 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
-    #[error("Too many attempts. Wait a minute and try again")]
-    RateLimited,
+    /// Too many attempts; `retry_after` says in how many seconds to try again.
+    #[error("{message}")]
+    RateLimited { message: String, retry_after: u64 },
     #[error("Something went wrong on our side. Try again in a moment")]
     Internal,
     /// The request could not be carried to the server function (network, encoding).
     #[error("The request could not be completed: {0}")]
     Transport(String),
+}
+
+/// A wait as people say it: "40 seconds", "1 minute", "12 minutes".
+pub fn in_a_while(secs: u64) -> String {
+    let (n, unit) = if secs < 90 {
+        (secs, "second")
+    } else {
+        (secs.div_ceil(60), "minute")
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
 fn first_message(errors: &[FieldError]) -> &str {
@@ -49,6 +60,15 @@ impl AppError {
             field: field.into(),
             message: message.into(),
         }])
+    }
+
+    /// Too many attempts of one kind: try again in `retry_after`.
+    pub fn rate_limited(retry_after: std::time::Duration) -> Self {
+        let secs = retry_after.as_secs_f64().ceil().max(1.0) as u64;
+        AppError::RateLimited {
+            message: format!("Too many attempts. Try again in {}", in_a_while(secs)),
+            retry_after: secs,
+        }
     }
 
     /// The message for `field`, if this error names it.
@@ -78,7 +98,7 @@ impl AppError {
             AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
-            AppError::RateLimited => 429,
+            AppError::RateLimited { .. } => 429,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }

@@ -35,7 +35,7 @@ async fn main() {
 
 /// `boardroom admin …`: see `boardroom::admin::USAGE`.
 async fn admin(config: &Config, args: &[String]) -> i32 {
-    let db = match boardroom::platform::db::connect(config.database_url.expose()).await {
+    let db = match boardroom::platform::db::connect(config.database_url.expose(), config.pool_size()).await {
         Ok(db) => db,
         Err(e) => {
             eprintln!("boardroom: DATABASE_URL: cannot open the database ({e})");

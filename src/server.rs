@@ -38,7 +38,7 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), String> {
-    let db = db::connect(config.database_url.expose())
+    let db = db::connect(config.database_url.expose(), config.pool_size())
         .await
         .map_err(|e| format!("DATABASE_URL: cannot open the database ({e})"))?;
     let local = listener.local_addr().map_err(|e| e.to_string())?;

@@ -102,3 +102,38 @@ test.describe('before the WASM loads', () => {
     await expect(page.getByText('No pending invitations.')).toBeVisible();
   });
 });
+
+test('what is typed before the page hydrates is kept, and Send sends it', async ({ page }) => {
+  const id = unique();
+  const invitee = `early-${id}@example.com`;
+  await signUp(page, 'Ada', `owner-${id}@example.com`, `Early ${id}`);
+  const base = page.url().replace(/\/boards$/, '');
+  await page.goto(`${base}/roles`);
+  await page.getByLabel('Role name').fill('viewer');
+  await page.getByLabel('Permission').selectOption('READ');
+  await page.getByLabel('Resource').selectOption('DATA');
+  await page.getByLabel('Given to').selectOption('USER');
+  await page.getByRole('button', { name: 'Create role' }).click();
+  await expect(page.getByTestId('roles').getByRole('row', { name: /viewer/ })).toBeVisible();
+
+  // The WASM is held back until the person has typed and ticked.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/pkg/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`${base}/users`);
+  await page.getByLabel('Email addresses').fill(invitee);
+  await page.getByRole('checkbox', { name: 'viewer' }).check();
+  await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(0);
+  release();
+  await hydrated(page);
+
+  await expect(page.getByLabel('Email addresses')).toHaveValue(invitee);
+  await expect(page.getByRole('checkbox', { name: 'viewer' })).toBeChecked();
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${invitee}`);
+  const row = page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(invitee) });
+  await expect(row).toContainText('viewer');
+});

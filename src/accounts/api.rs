@@ -29,6 +29,7 @@ pub async fn sign_up(name: String, email: String, password: String, workspace: S
     let workspace_name =
         crate::domain::Title::parse(&workspace_name, "workspace name").map_err(|m| AppError::field("workspace", m))?;
 
+    let password = service::HashedPassword::of(&password).await;
     let mut tx = state.db.begin().await?;
     let user = service::create_user(&mut tx, &name, &email, &password).await?;
     let workspace = workspaces::create(&mut tx, &user, &workspace_name).await?;

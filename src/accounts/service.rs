@@ -70,14 +70,25 @@ pub fn parse_new_account(
     }
 }
 
+/// A new account's password, hashed. Hashing is slow on purpose, so it is done
+/// before a transaction opens: no request holds a database connection while
+/// argon2 runs.
+pub struct HashedPassword(String);
+
+impl HashedPassword {
+    pub async fn of(password: &NewPassword) -> Self {
+        HashedPassword(password::hash(password.expose().to_string()).await)
+    }
+}
+
 /// Creates a user inside `tx`. A taken email is a field error.
 pub async fn create_user(
     tx: &mut Tx<'_>,
     name: &PersonName,
     email: &EmailAddress,
-    password: &NewPassword,
+    password: &HashedPassword,
 ) -> AppResult<User> {
-    let hash = password::hash(password.expose().to_string()).await;
+    let hash = &password.0;
     let user = User {
         id: db::new_id(),
         email: email.to_string(),
@@ -88,7 +99,7 @@ pub async fn create_user(
             .bind(&user.id)
             .bind(&user.email)
             .bind(&user.name)
-            .bind(&hash)
+            .bind(hash)
             .bind(now_ms())
             .execute(&mut **tx)
             .await;

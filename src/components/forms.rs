@@ -210,3 +210,38 @@ where
     });
     form
 }
+
+/// What was typed into input `id` before the page's WASM arrived: read once,
+/// when the page hydrates, to start the signal its value is bound to (which
+/// would otherwise replace it with the signal's empty start). Nothing on the
+/// server, or when the input is not on the page yet.
+pub fn typed_before_hydration(id: &str) -> String {
+    input_before_hydration(id).map(|i| i.0).unwrap_or_default()
+}
+
+/// The values of `RolePicker` `id`'s boxes (`{id}-0`, `{id}-1`, …) that were
+/// ticked before the page's WASM arrived (see `typed_before_hydration`).
+pub fn ticked_before_hydration(id: &str) -> Vec<String> {
+    (0..)
+        .map_while(|i| input_before_hydration(&format!("{id}-{i}")))
+        .filter(|(_, checked)| *checked)
+        .map(|(value, _)| value)
+        .collect()
+}
+
+/// The value and checkedness of input `id` in the page as the browser has it.
+fn input_before_hydration(id: &str) -> Option<(String, bool)> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        document()
+            .get_element_by_id(id)
+            .and_then(|el| el.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+            .map(|input| (input.value(), input.checked()))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        None
+    }
+}

@@ -8,7 +8,7 @@ mod shell;
 
 pub use forms::{
     ErrorSummary, Feedback, FeedbackView, Field, FormProblem, StatusMessage, aria_invalid, cleared_on_success,
-    field_error, form_errors,
+    field_error, form_errors, ticked_before_hydration, typed_before_hydration,
 };
 pub use icons::{AccountIcon, Logo};
 pub use page::{Chips, PageError, PageNotice, PeopleTabs, RolePicker};

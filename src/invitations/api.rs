@@ -17,7 +17,6 @@ pub async fn invite_user(
     #[server(default)] roles: Vec<String>,
 ) -> Result<InviteReport, AppError> {
     let (state, access) = request::workspace_access(&workspace_id).await?;
-    request::rate_limit(&state, &format!("invite:{}", access.user.id), Limit::INVITE)?;
     let report = super::service::invite(&state.db, &state.config, &access, &emails, &roles).await?;
     state.mailer.wake();
     request::notice_for_plain_form(&report.summary());
@@ -44,7 +43,6 @@ pub async fn delete_invitation(workspace_id: String, invitation_id: String) -> R
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(workspace_id: String, invitation_id: String) -> Result<String, AppError> {
     let (state, access) = request::workspace_access(&workspace_id).await?;
-    request::rate_limit(&state, &format!("invite:{}", access.user.id), Limit::INVITE)?;
     let email = super::service::resend(&state.db, &state.config, &access, &invitation_id).await?;
     state.mailer.wake();
     request::notice_for_plain_form(&format!("Invitation to {email} sent again"));

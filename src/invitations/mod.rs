@@ -42,8 +42,11 @@ pub struct PendingInvitation {
 pub struct FailedAddress {
     pub email: String,
     pub reason: String,
-    /// For code: `invalid_email`, `already_member` or `conflict`.
+    /// For code: `invalid_email`, `already_member`, `conflict` or `rate_limited`.
     pub code: String,
+    /// With `rate_limited`: seconds until it can be sent again.
+    #[serde(default)]
+    pub retry_after: Option<u64>,
 }
 
 /// What one press of Send did, address by address.

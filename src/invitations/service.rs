@@ -33,6 +33,98 @@ enum Sent {
     Renewed,
 }
 
+/// Why one address of a batch was not invited.
+#[derive(Clone)]
+struct Refusal {
+    code: &'static str,
+    reason: String,
+    retry_after: Option<u64>,
+}
+
+impl Refusal {
+    fn new(code: &'static str, reason: String) -> Self {
+        Refusal {
+            code,
+            reason,
+            retry_after: None,
+        }
+    }
+}
+
+const HOUR_MS: i64 = 3_600_000;
+/// What the audit trail calls an invitation email going out.
+const SENDING: [&str; 2] = ["invitation.create", "invitation.resend"];
+
+/// How many more invitations the caller may send now, within the hourly
+/// limits of the workspace and of each inviter. They are counted in the
+/// database (from the audit trail), so instances sharing one PostgreSQL share
+/// them. When none may go, the refusal says why and when to try again.
+async fn quota(db: &Db, config: &Config, access: &Access) -> AppResult<Result<usize, Refusal>> {
+    let now = now_ms();
+    let mut allowed = usize::MAX;
+    for (limit, actor) in [
+        (config.invitations_per_hour_per_workspace, None),
+        (config.invitations_per_hour_per_inviter, Some(access.user.id.as_str())),
+    ] {
+        if limit == 0 {
+            continue;
+        }
+        let times =
+            crate::workspaces::service::recent_times(db, &access.workspace_id, actor, SENDING, now - HOUR_MS, limit)
+                .await?;
+        let left = limit as usize - times.len().min(limit as usize);
+        if left == 0 {
+            // A slot frees when the oldest of the last `limit` leaves the hour.
+            let oldest = times.last().copied().unwrap_or(now);
+            let secs = ((oldest + HOUR_MS - now).max(1000) as u64).div_ceil(1000);
+            let who = match actor {
+                Some(_) => "You have".to_string(),
+                None => format!("{} has", access.workspace_name),
+            };
+            return Ok(Err(Refusal {
+                code: "rate_limited",
+                reason: format!(
+                    "{who} sent {limit} invitations in the last hour, the most {} may. Try again in {}",
+                    if actor.is_some() { "one person" } else { "a workspace" },
+                    crate::error::in_a_while(secs)
+                ),
+                retry_after: Some(secs),
+            }));
+        }
+        allowed = allowed.min(left);
+    }
+    Ok(Ok(allowed))
+}
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        match r.retry_after {
+            Some(retry_after) => AppError::RateLimited {
+                message: r.reason,
+                retry_after,
+            },
+            None => AppError::Conflict(r.reason),
+        }
+    }
+}
+
+/// An address gets at most one invitation email per `resend_interval`, however
+/// it is asked for (resend, or inviting it again), so that nobody can flood an
+/// inbox through the invite form or the API; an expired invitation can always
+/// be renewed. `sent_at` is when it was last sent.
+fn too_soon(config: &Config, email: &str, sent_at: i64, now: i64) -> Refusal {
+    let wait_ms = (sent_at + config.resend_interval.as_millis() as i64 - now).max(1000);
+    let secs = (wait_ms as u64).div_ceil(1000);
+    Refusal {
+        code: "rate_limited",
+        reason: format!(
+            "An invitation was sent to {email} moments ago. You can send it again in {}",
+            crate::error::in_a_while(secs)
+        ),
+        retry_after: Some(secs),
+    }
+}
+
 /// Invites every address in `raw` (separated by commas, spaces or newlines).
 /// Each address succeeds or fails on its own; the report says which did what.
 /// When none succeeds, the whole call fails with one message per address.
@@ -41,6 +133,18 @@ enum Sent {
 pub async fn invite(db: &Db, config: &Config, access: &Access, raw: &str, roles: &[String]) -> AppResult<InviteReport> {
     let report = invite_with(db, config, access, raw, roles, true).await?;
     if report.sent.is_empty() && report.resent.is_empty() {
+        // Nothing could go because of a limit: a 429 that says when to try again.
+        if let Some(wait) = report
+            .failed
+            .iter()
+            .map(|f| f.retry_after)
+            .collect::<Option<Vec<u64>>>()
+        {
+            return Err(AppError::RateLimited {
+                message: report.failed[0].reason.clone(),
+                retry_after: wait.into_iter().max().unwrap_or(1),
+            });
+        }
         return Err(AppError::Invalid(
             report
                 .failed
@@ -84,6 +188,7 @@ pub async fn invite_with(
     }
 
     let mut report = InviteReport::default();
+    let mut quota = quota(db, config, access).await?;
     for raw_address in addresses {
         let email = match EmailAddress::parse(&raw_address) {
             Ok(e) => e,
@@ -92,17 +197,38 @@ pub async fn invite_with(
                     email: raw_address,
                     reason,
                     code: "invalid_email".into(),
+                    retry_after: None,
                 });
                 continue;
             }
         };
-        match invite_one(db, config, access, &email, &roles, send_email).await? {
+        if matches!(quota, Ok(0)) {
+            // Used up by this batch: counted again, for the refusal's words and wait.
+            quota = self::quota(db, config, access).await?;
+        }
+        if let Err(refusal) = &quota {
+            report.failed.push(FailedAddress {
+                email: email.to_string(),
+                reason: refusal.reason.clone(),
+                code: refusal.code.into(),
+                retry_after: refusal.retry_after,
+            });
+            continue;
+        }
+        let outcome = invite_one(db, config, access, &email, &roles, send_email).await?;
+        if outcome.is_ok()
+            && let Ok(n) = &mut quota
+        {
+            *n = n.saturating_sub(1);
+        }
+        match outcome {
             Ok(Sent::New) => report.sent.push(email.to_string()),
             Ok(Sent::Renewed) => report.resent.push(email.to_string()),
-            Err((code, reason)) => report.failed.push(FailedAddress {
+            Err(refusal) => report.failed.push(FailedAddress {
                 email: email.to_string(),
-                reason,
-                code: code.into(),
+                reason: refusal.reason,
+                code: refusal.code.into(),
+                retry_after: refusal.retry_after,
             }),
         }
     }
@@ -111,7 +237,7 @@ pub async fn invite_with(
 }
 
 /// One address, in one transaction with its email. The inner error is a
-/// refusal of this address alone: (code, message).
+/// refusal of this address alone.
 async fn invite_one(
     db: &Db,
     config: &Config,
@@ -119,16 +245,17 @@ async fn invite_one(
     email: &EmailAddress,
     roles: &[String],
     send_email: bool,
-) -> AppResult<Result<Sent, (&'static str, String)>> {
+) -> AppResult<Result<Sent, Refusal>> {
     let now = now_ms();
     let expires = now + config.invitation_ttl.as_millis() as i64;
     let mut tx = db.begin().await?;
 
     // Writing first takes SQLite's write lock at once, so concurrent invites wait
-    // for each other instead of failing on a stale read.
+    // for each other instead of failing on a stale read. An address sent its
+    // invitation moments ago is not renewed (see `too_soon`).
     let renewed = sqlx::query(
         "UPDATE invitations SET token_hash = NULL, created_at = $1, expires_at = $2, invited_by = $3, send_email = $6 \
-         WHERE workspace_id = $4 AND email = $5 AND status = 'pending'",
+         WHERE workspace_id = $4 AND email = $5 AND status = 'pending' AND (created_at <= $7 OR expires_at <= $1)",
     )
     .bind(now)
     .bind(expires)
@@ -136,10 +263,25 @@ async fn invite_one(
     .bind(&access.workspace_id)
     .bind(email.as_str())
     .bind(i64::from(send_email))
+    .bind(now - config.resend_interval.as_millis() as i64)
     .execute(&mut *tx)
     .await?
     .rows_affected()
         == 1;
+    if !renewed {
+        let recent = sqlx::query(
+            "SELECT created_at FROM invitations WHERE workspace_id = $1 AND email = $2 AND status = 'pending'",
+        )
+        .bind(&access.workspace_id)
+        .bind(email.as_str())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(r) = recent {
+            tx.rollback().await?;
+            let wait = too_soon(config, email.as_str(), r.try_get("created_at")?, now);
+            return Ok(Err(wait));
+        }
+    }
 
     let is_member = sqlx::query(
         "SELECT 1 AS one FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND u.email = $2",
@@ -151,7 +293,7 @@ async fn invite_one(
     .is_some();
     if is_member {
         tx.rollback().await?;
-        return Ok(Err((
+        return Ok(Err(Refusal::new(
             "already_member",
             format!("{email} is already a member of {}", access.workspace_name),
         )));
@@ -185,7 +327,7 @@ async fn invite_one(
         match inserted {
             Ok(_) => id,
             Err(e) if db::is_unique_violation(&e) => {
-                return Ok(Err((
+                return Ok(Err(Refusal::new(
                     "conflict",
                     format!("{email} was invited by someone else a moment ago"),
                 )));
@@ -298,21 +440,36 @@ pub async fn revoke(db: &Db, access: &Access, invitation_id: &str) -> AppResult<
 /// new link; its roles stay. Returns its email.
 pub async fn resend(db: &Db, config: &Config, access: &Access, invitation_id: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::UserManagement, "resend invitations")?;
+    if let Err(refusal) = quota(db, config, access).await? {
+        return Err(refusal.into());
+    }
     let now = now_ms();
     let mut tx = db.begin().await?;
     let row = sqlx::query(
         "UPDATE invitations SET token_hash = NULL, created_at = $1, expires_at = $2, invited_by = $3, send_email = 1 \
-         WHERE id = $4 AND workspace_id = $5 AND status = 'pending' RETURNING email",
+         WHERE id = $4 AND workspace_id = $5 AND status = 'pending' AND (created_at <= $6 OR expires_at <= $1) \
+         RETURNING email",
     )
     .bind(now)
     .bind(now + config.invitation_ttl.as_millis() as i64)
     .bind(&access.user.id)
     .bind(invitation_id)
     .bind(&access.workspace_id)
+    .bind(now - config.resend_interval.as_millis() as i64)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else {
-        return Err(AppError::NotFound("That invitation is no longer pending".into()));
+        let pending = sqlx::query(
+            "SELECT email, created_at FROM invitations WHERE id = $1 AND workspace_id = $2 AND status = 'pending'",
+        )
+        .bind(invitation_id)
+        .bind(&access.workspace_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        return Err(match pending {
+            Some(r) => too_soon(config, &r.try_get::<String, _>("email")?, r.try_get("created_at")?, now).into(),
+            None => AppError::NotFound("That invitation is no longer pending".into()),
+        });
     };
     let email: String = row.try_get("email")?;
     outbox::cancel_for_invitation(&mut tx, invitation_id).await?;
@@ -337,6 +494,8 @@ pub struct InvitationMail {
     pub inviter_email: String,
     pub url: String,
     pub expires_on: String,
+    /// What accepting grants, by role name.
+    pub roles: Vec<String>,
 }
 
 /// Mints a new single-use token for a pending invitation (the previous link stops
@@ -369,6 +528,7 @@ pub async fn mint_link(db: &Db, config: &Config, invitation_id: &str) -> AppResu
         inviter_email: r.try_get("inviter_email")?,
         url: config.url_for(&format!("/invite/{token}")),
         expires_on: when::display(r.try_get("expires_at")?),
+        roles: roles::invitation_role_names(db, invitation_id).await?,
     }))
 }
 
@@ -446,6 +606,7 @@ pub async fn accept_as(db: &Db, token: &str, user: &User) -> AppResult<String> {
         )));
     }
     let mut tx = db.begin().await?;
+    claim(&mut tx, &open).await?;
     join(&mut tx, &open, user).await?;
     tx.commit().await?;
     Ok(open.workspace_id)
@@ -476,7 +637,13 @@ pub async fn accept_with_new_account(db: &Db, token: &str, name: &str, password:
             return Err(AppError::Invalid(errors));
         }
     };
+    // Hashed before the transaction opens, so no connection waits on argon2.
+    let password = accounts::HashedPassword::of(&password).await;
     let mut tx = db.begin().await?;
+    // The claim comes before the account: of many simultaneous sign-ups through
+    // one link, the losers are refused here with the one message for a used
+    // link, rather than tripping over the winner's new account.
+    claim(&mut tx, &open).await?;
     let user = accounts::create_user(&mut tx, &name, &email, &password).await?;
     join(&mut tx, &open, &user).await?;
     tx.commit().await?;
@@ -490,21 +657,22 @@ pub async fn accept_with_password(db: &Db, token: &str, password: &str) -> AppRe
         .await
         .map_err(|_| AppError::field("password", "The password is not right"))?;
     let mut tx = db.begin().await?;
+    claim(&mut tx, &open).await?;
     join(&mut tx, &open, &user).await?;
     tx.commit().await?;
     Ok((user, open.workspace_id))
 }
 
-/// Closes the invitation and adds the member, in the caller's transaction. The
-/// conditional update lets exactly one of two simultaneous accepts through.
-async fn join(tx: &mut Tx<'_>, open: &Open, user: &User) -> AppResult<()> {
+/// Closes the invitation, in the caller's transaction. The conditional update
+/// lets exactly one of many simultaneous accepts through: on PostgreSQL the
+/// others wait for the first to commit and then find it no longer pending.
+async fn claim(tx: &mut Tx<'_>, open: &Open) -> AppResult<()> {
     let now = now_ms();
     let claimed = sqlx::query(
-        "UPDATE invitations SET status = 'accepted', token_hash = NULL, closed_at = $1, accepted_by = $2 \
-         WHERE id = $3 AND status = 'pending' AND expires_at > $1",
+        "UPDATE invitations SET status = 'accepted', token_hash = NULL, closed_at = $1 \
+         WHERE id = $2 AND status = 'pending' AND expires_at > $1",
     )
     .bind(now)
-    .bind(&user.id)
     .bind(&open.id)
     .execute(&mut **tx)
     .await?
@@ -512,6 +680,17 @@ async fn join(tx: &mut Tx<'_>, open: &Open, user: &User) -> AppResult<()> {
     if claimed != 1 {
         return Err(invalid_link());
     }
+    Ok(())
+}
+
+/// Adds the member the claimed invitation was for, with its roles, in the
+/// caller's transaction.
+async fn join(tx: &mut Tx<'_>, open: &Open, user: &User) -> AppResult<()> {
+    sqlx::query("UPDATE invitations SET accepted_by = $1 WHERE id = $2")
+        .bind(&user.id)
+        .bind(&open.id)
+        .execute(&mut **tx)
+        .await?;
     sqlx::query(
         "INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at) VALUES ($1, $2, 0, $3, $4) \
          ON CONFLICT (workspace_id, user_id) DO NOTHING",
@@ -519,7 +698,7 @@ async fn join(tx: &mut Tx<'_>, open: &Open, user: &User) -> AppResult<()> {
     .bind(&open.workspace_id)
     .bind(&user.id)
     .bind(&open.invited_by)
-    .bind(now)
+    .bind(now_ms())
     .execute(&mut **tx)
     .await?;
     roles::grant_invitation_roles(tx, &open.workspace_id, &open.id, &user.id).await?;

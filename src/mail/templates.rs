@@ -9,9 +9,10 @@ pub fn invitation(m: &InvitationMail) -> OutgoingEmail {
         "{} invited you to join {} on Boardroom",
         m.inviter_name, m.workspace_name
     );
+    let roles = as_roles(&m.roles);
     let text = format!(
         "Join {ws}\n\n\
-         {inviter} ({inviter_email}) invited you to join {ws} on Boardroom.\n\n\
+         {inviter} ({inviter_email}) invited you to join {ws} on Boardroom{roles}.\n\n\
          Accept the invitation by opening this link:\n\n\
          {url}\n\n\
          This invitation expires on {expires}.\n\n\
@@ -20,6 +21,7 @@ pub fn invitation(m: &InvitationMail) -> OutgoingEmail {
         ws = m.workspace_name,
         inviter = m.inviter_name,
         inviter_email = m.inviter_email,
+        roles = roles,
         url = m.url,
         expires = m.expires_on,
         to = m.to,
@@ -32,18 +34,20 @@ pub fn invitation(m: &InvitationMail) -> OutgoingEmail {
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:520px;background:#ffffff;border-radius:8px;padding:32px">
 <tr><td style="font-size:14px;font-weight:600;color:#4f46e5;padding-bottom:24px">Boardroom</td></tr>
 <tr><td><h1 style="margin:0 0 16px;font-size:22px;line-height:1.3">Join {ws}</h1>
-<p style="margin:0 0 24px;font-size:16px;line-height:1.5"><strong>{inviter}</strong> ({inviter_email}) invited you to join <strong>{ws}</strong> on Boardroom.</p>
+<p style="margin:0 0 24px;font-size:16px;line-height:1.5"><strong>{inviter}</strong> ({inviter_email}) invited you to join <strong>{ws}</strong> on Boardroom{roles}.</p>
 <p style="margin:0 0 24px"><a href="{url}" style="display:inline-block;background:#4f46e5;color:#ffffff;text-decoration:none;font-weight:600;font-size:16px;padding:12px 20px;border-radius:6px">Accept invitation</a></p>
 <p style="margin:0 0 8px;font-size:14px;color:#52525b">Or paste this link into your browser:</p>
 <p style="margin:0 0 24px;font-size:14px;word-break:break-all"><a href="{url}" style="color:#4f46e5">{url}</a></p>
 <p style="margin:0;font-size:14px;color:#52525b">This invitation expires on {expires}.</p>
 </td></tr>
-<tr><td style="border-top:1px solid #e4e4e7;margin-top:24px;padding-top:16px;font-size:12px;color:#71717a">This invitation was meant for {to}. If you did not expect it, you can ignore this email.</td></tr>
+<tr><td style="height:24px;line-height:24px;font-size:0">&nbsp;</td></tr>
+<tr><td style="border-top:1px solid #e4e4e7;padding-top:16px;font-size:12px;color:#71717a">This invitation was meant for {to}. If you did not expect it, you can ignore this email.</td></tr>
 </table></td></tr></table></body></html>"#,
         subject = esc(&subject),
         ws = esc(&m.workspace_name),
         inviter = esc(&m.inviter_name),
         inviter_email = esc(&m.inviter_email),
+        roles = esc(&roles),
         url = html_escape::encode_double_quoted_attribute(&m.url),
         expires = esc(&m.expires_on),
         to = esc(&m.to),
@@ -55,6 +59,15 @@ pub fn invitation(m: &InvitationMail) -> OutgoingEmail {
         text,
         html,
         link: Some(m.url.clone()),
+    }
+}
+
+/// " as viewer", " as viewer and editor", " as a, b and c"; nothing without roles.
+fn as_roles(roles: &[String]) -> String {
+    match roles {
+        [] => String::new(),
+        [one] => format!(" as {one}"),
+        [init @ .., last] => format!(" as {} and {last}", init.join(", ")),
     }
 }
 
@@ -70,7 +83,37 @@ mod tests {
             inviter_email: "ada@example.com".into(),
             url: "http://127.0.0.1:3000/invite/TOKEN".into(),
             expires_on: "3 Dec 2026, 11:25 UTC".into(),
+            roles: vec!["test_role".into(), "viewer".into()],
         }
+    }
+
+    #[test]
+    fn both_parts_name_the_roles_granted() {
+        let e = invitation(&mail());
+        let sentence = "invited you to join Acme <Labs> on Boardroom as test_role and viewer.";
+        assert!(e.text.contains(sentence), "{}", e.text);
+        assert!(
+            e.html.contains("on Boardroom as test_role and viewer.</p>"),
+            "{}",
+            e.html
+        );
+        let none = invitation(&InvitationMail {
+            roles: vec![],
+            ..mail()
+        });
+        assert!(none.text.contains("to join Acme <Labs> on Boardroom.\n"));
+    }
+
+    #[test]
+    fn the_footer_rule_stands_apart_by_a_spacer_row_not_a_margin() {
+        let html = invitation(&mail()).html;
+        assert!(!html.contains("margin-top:24px"));
+        let spacer = html
+            .find(r#"<td style="height:24px;line-height:24px;font-size:0">&nbsp;</td>"#)
+            .expect("a spacer row");
+        let footer = html.find("border-top:1px solid").unwrap();
+        let expiry = html.find("This invitation expires on").unwrap();
+        assert!(expiry < spacer && spacer < footer);
     }
 
     #[test]

@@ -8,10 +8,17 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
 
+/// A Message-ID unique to one message: `<uuid@host>`.
+pub fn message_id(host: &str) -> String {
+    format!("<{}@{host}>", uuid::Uuid::new_v4())
+}
+
 pub enum Transport {
     Smtp {
         smtp: AsyncSmtpTransport<Tokio1Executor>,
         from: Mailbox,
+        /// The right-hand side of every Message-ID: the host people reach the app at.
+        host: String,
     },
     /// No SMTP configured: every email is logged, and kept for the dev mailbox page.
     Log { mailbox: DevMailbox },
@@ -26,7 +33,8 @@ impl Transport {
                     .timeout(Some(Duration::from_secs(20)))
                     .build();
                 let from = config.mail_from.parse().map_err(|e| format!("MAIL_FROM: {e}"))?;
-                Ok(Transport::Smtp { smtp, from })
+                let host = config.base_url.host_str().unwrap_or("localhost").to_string();
+                Ok(Transport::Smtp { smtp, from, host })
             }
             None => Ok(Transport::Log { mailbox }),
         }
@@ -35,8 +43,10 @@ impl Transport {
     /// Delivers one email; the error is a short line for the outbox and the log.
     pub async fn send(&self, email: &OutgoingEmail) -> Result<(), String> {
         match self {
-            Transport::Smtp { smtp, from } => {
+            Transport::Smtp { smtp, from, host } => {
+                // lettre adds Date but not Message-ID, whose absence spam filters count against.
                 let mut builder = Message::builder()
+                    .message_id(Some(message_id(host)))
                     .from(from.clone())
                     .to(email.to.parse().map_err(|e| format!("recipient: {e}"))?)
                     .subject(&email.subject);

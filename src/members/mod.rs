@@ -17,7 +17,8 @@ pub struct Member {
     pub joined_at_iso: String,
     /// This row is the viewer's own.
     pub is_you: bool,
-    /// The viewer may remove this member (never themselves, never the last owner).
+    /// The viewer may remove this member: never themselves, an owner only if the
+    /// viewer is one too, and never the last owner.
     pub removable: bool,
     /// Roles given to this member directly (target USER).
     pub roles: Vec<String>,

@@ -44,7 +44,7 @@ pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Member>> {
             let joined: i64 = r.try_get("joined_at")?;
             let is_you = user_id == access.user.id;
             Ok(Member {
-                removable: may_remove && !is_you && !(is_owner && owners <= 1),
+                removable: may_remove && !is_you && (!is_owner || (access.is_owner && owners > 1)),
                 roles: roles.remove(&user_id).unwrap_or_default(),
                 groups: groups.remove(&user_id).unwrap_or_default(),
                 user_id,
@@ -60,41 +60,44 @@ pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Member>> {
         .map_err(Into::into)
 }
 
-/// Removes a member. The last owner cannot be removed. Returns the member's name.
+/// Removes a member. Only owners remove an owner, and the last owner cannot be
+/// removed. Returns the member's name.
 pub async fn remove(db: &Db, access: &Access, user_id: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::UserManagement, "remove members")?;
     let mut tx = db.begin().await?;
-    // The delete comes first so that SQLite takes its write lock before the
-    // owner count is read; the count then sees the workspace as it will be.
-    let removed = sqlx::query(
-        "DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2 \
-         RETURNING is_owner, (SELECT name FROM users WHERE id = $2) AS name, (SELECT email FROM users WHERE id = $2) AS email",
+    let owners = lock_owners(&mut tx, &access.workspace_id).await?;
+    // The caller's own ownership as it is now, not as it was when the request began.
+    let caller_is_owner = owners.contains(&access.user.id);
+    let target = sqlx::query(
+        "SELECT m.is_owner, u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.workspace_id = $1 AND m.user_id = $2",
     )
     .bind(&access.workspace_id)
     .bind(user_id)
     .fetch_optional(&mut *tx)
-    .await?;
-    let Some(removed) = removed else {
-        return Err(AppError::NotFound(
-            "That person is not a member of this workspace".into(),
-        ));
-    };
-    let name: String = removed.try_get("name")?;
-    let email: String = removed.try_get("email")?;
-    if removed.try_get::<i64, _>("is_owner")? == 1 {
-        let owners: i64 = sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1 AND is_owner = 1")
-            .bind(&access.workspace_id)
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get("n")?;
-        if owners == 0 {
-            tx.rollback().await?;
+    .await?
+    .ok_or_else(not_a_member)?;
+    let name: String = target.try_get("name")?;
+    let email: String = target.try_get("email")?;
+    if target.try_get::<i64, _>("is_owner")? == 1 {
+        if !caller_is_owner {
+            return Err(AppError::Forbidden(format!(
+                "Only owners of {} can remove an owner, and {name} is one",
+                access.workspace_name
+            )));
+        }
+        if owners.len() <= 1 {
             return Err(AppError::Conflict(format!(
                 "{name} is the only owner of {} and can't be removed",
                 access.workspace_name
             )));
         }
     }
+    sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+        .bind(&access.workspace_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     forget(&mut tx, &access.workspace_id, user_id).await?;
     record(
         &mut tx,
@@ -125,25 +128,32 @@ async fn forget(tx: &mut Tx<'_>, workspace_id: &str, user_id: &str) -> AppResult
     Ok(())
 }
 
-async fn owner_count(tx: &mut Tx<'_>, workspace_id: &str) -> AppResult<i64> {
-    Ok(
-        sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1 AND is_owner = 1")
-            .bind(workspace_id)
-            .fetch_one(&mut **tx)
-            .await?
-            .try_get("n")?,
-    )
-}
-
-fn require_owner(access: &Access, doing: &str) -> AppResult<()> {
-    if access.is_owner {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden(format!(
-            "Only owners of {} can {doing}",
-            access.workspace_name
-        )))
+/// Serialises every change to who owns `workspace_id`, then returns its owners'
+/// user ids as they are now.
+///
+/// "A workspace keeps at least one owner" reads the owners and then writes. Two
+/// such changes at once (two owners removing each other, both leaving) would
+/// each read two owners under PostgreSQL's READ COMMITTED and together leave
+/// none. So each first updates the workspace's own row: PostgreSQL makes the
+/// second wait for the first to commit, and SQLite takes its single write lock.
+/// In READ COMMITTED every later statement sees what the first committed, so
+/// the owners read here are the owners there are.
+async fn lock_owners(tx: &mut Tx<'_>, workspace_id: &str) -> AppResult<Vec<String>> {
+    let locked = sqlx::query("UPDATE workspaces SET name = name WHERE id = $1")
+        .bind(workspace_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if locked == 0 {
+        return Err(crate::workspaces::service::not_found());
     }
+    sqlx::query("SELECT user_id FROM memberships WHERE workspace_id = $1 AND is_owner = 1")
+        .bind(workspace_id)
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get("user_id").map_err(Into::into))
+        .collect()
 }
 
 /// Makes member `user_id` an owner too. Only owners can. Returns their name.
@@ -158,30 +168,31 @@ pub async fn revoke_ownership(db: &Db, access: &Access, user_id: &str) -> AppRes
 }
 
 async fn set_owner(db: &Db, access: &Access, user_id: &str, owner: bool) -> AppResult<String> {
-    require_owner(
-        access,
-        if owner {
-            "make someone an owner"
-        } else {
-            "change who owns it"
-        },
-    )?;
+    let doing = if owner {
+        "make someone an owner"
+    } else {
+        "change who owns it"
+    };
+    let only_owners = || AppError::Forbidden(format!("Only owners of {} can {doing}", access.workspace_name));
+    if !access.is_owner {
+        return Err(only_owners());
+    }
     let mut tx = db.begin().await?;
-    // The update comes first so that SQLite takes its write lock before the
-    // owners are counted.
+    let owners = lock_owners(&mut tx, &access.workspace_id).await?;
+    if !owners.contains(&access.user.id) {
+        return Err(only_owners());
+    }
     let row = sqlx::query(
-        "UPDATE memberships SET is_owner = $3 WHERE workspace_id = $1 AND user_id = $2 \
-         RETURNING (SELECT name FROM users WHERE id = $2) AS name, (SELECT email FROM users WHERE id = $2) AS email",
+        "SELECT u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.workspace_id = $1 AND m.user_id = $2",
     )
     .bind(&access.workspace_id)
     .bind(user_id)
-    .bind(i64::from(owner))
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(not_a_member)?;
     let name: String = row.try_get("name")?;
-    if !owner && owner_count(&mut tx, &access.workspace_id).await? == 0 {
-        tx.rollback().await?;
+    if !owner && owners.iter().all(|o| o == user_id) {
         let who = if user_id == access.user.id {
             "You are".to_string()
         } else {
@@ -192,6 +203,12 @@ async fn set_owner(db: &Db, access: &Access, user_id: &str, owner: bool) -> AppR
             access.workspace_name
         )));
     }
+    sqlx::query("UPDATE memberships SET is_owner = $3 WHERE workspace_id = $1 AND user_id = $2")
+        .bind(&access.workspace_id)
+        .bind(user_id)
+        .bind(i64::from(owner))
+        .execute(&mut *tx)
+        .await?;
     let email: String = row.try_get("email")?;
     let action = if owner { "owner.grant" } else { "owner.revoke" };
     record(&mut tx, &access.workspace_id, Some(&access.user.id), action, &email).await?;
@@ -202,18 +219,18 @@ async fn set_owner(db: &Db, access: &Access, user_id: &str, owner: bool) -> AppR
 /// The caller leaves the workspace. Anyone can, except its last owner.
 pub async fn leave(db: &Db, access: &Access) -> AppResult<()> {
     let mut tx = db.begin().await?;
-    sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-        .bind(&access.workspace_id)
-        .bind(&access.user.id)
-        .execute(&mut *tx)
-        .await?;
-    if access.is_owner && owner_count(&mut tx, &access.workspace_id).await? == 0 {
-        tx.rollback().await?;
+    let owners = lock_owners(&mut tx, &access.workspace_id).await?;
+    if owners.iter().all(|o| *o == access.user.id) && owners.contains(&access.user.id) {
         return Err(AppError::Conflict(format!(
             "You are the only owner of {}. Make someone else an owner before you leave",
             access.workspace_name
         )));
     }
+    sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+        .bind(&access.workspace_id)
+        .bind(&access.user.id)
+        .execute(&mut *tx)
+        .await?;
     forget(&mut tx, &access.workspace_id, &access.user.id).await?;
     record(
         &mut tx,

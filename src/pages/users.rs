@@ -1,6 +1,7 @@
 use crate::components::{
     Chips, DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
-    PeopleTabs, RolePicker, SECONDARY_BUTTON, aria_invalid, field_error, form_errors,
+    PeopleTabs, RolePicker, SECONDARY_BUTTON, aria_invalid, field_error, form_errors, ticked_before_hydration,
+    typed_before_hydration,
 };
 use crate::error::FieldError;
 use crate::invitations::api::{DeleteInvitation, InviteUser, ResendInvitation, SetInvitationRoles};
@@ -62,8 +63,10 @@ pub fn UsersPage() -> impl IntoView {
     // What is in the email field: kept on failure, emptied on success but for
     // the addresses that could not be invited. It lives here, above the
     // reloading list, so that a reload never loses it.
-    let typed = RwSignal::new(String::new());
-    let chosen = RwSignal::new(Vec::<String>::new());
+    // Both start from what the person typed and ticked before the page's WASM
+    // arrived, so hydrating the form does not erase it.
+    let typed = RwSignal::new(typed_before_hydration("invite-emails"));
+    let chosen = RwSignal::new(ticked_before_hydration("invite-roles"));
     let feedback = Feedback::new();
     feedback.watch(actions.invite.value(), true, move |report: InviteReport| {
         typed.set(
@@ -419,14 +422,14 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
                         <ActionForm action=actions.grant_owner>
                             <input type="hidden" name="workspace_id" value=ws.clone()/>
                             <input type="hidden" name="user_id" value=uid.clone()/>
-                            <button type="submit" class=SECONDARY_BUTTON aria-label=format!("Make {mname} an owner")>"Make owner"</button>
+                            <button type="submit" class=SECONDARY_BUTTON aria-label=format!("Make owner: {mname}")>"Make owner"</button>
                         </ActionForm>
                     })}
                     { let (ws, uid, mname) = (workspace_id.clone(), uid.clone(), mname.clone()); (viewer_is_owner && m.is_owner && several_owners).then_some(view! {
                         <ActionForm action=actions.revoke_owner>
                             <input type="hidden" name="workspace_id" value=ws.clone()/>
                             <input type="hidden" name="user_id" value=uid.clone()/>
-                            <button type="submit" class=SECONDARY_BUTTON aria-label=if m.is_you { "Give up ownership".to_string() } else { format!("Remove {mname} as owner") }>
+                            <button type="submit" class=SECONDARY_BUTTON aria-label=if m.is_you { "Give up ownership".to_string() } else { format!("Remove as owner: {mname}") }>
                                 {if m.is_you { "Give up ownership" } else { "Remove as owner" }}
                             </button>
                         </ActionForm>

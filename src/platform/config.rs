@@ -26,6 +26,11 @@ impl fmt::Debug for Secret {
 pub struct Config {
     /// `sqlite://path` or `postgres://…`.
     pub database_url: Secret,
+    /// The most database connections one instance opens (default 8 for SQLite,
+    /// 16 for PostgreSQL).
+    pub database_max_connections: Option<u32>,
+    /// How long a request waits for a free connection before it fails.
+    pub database_acquire_timeout: Duration,
     /// lettre's `smtp://` / `smtps://` form; `None` means the dev mailbox.
     pub smtp_url: Option<Secret>,
     /// The From header of every email.
@@ -34,6 +39,13 @@ pub struct Config {
     pub base_url: Url,
     pub listen: SocketAddr,
     pub invitation_ttl: Duration,
+    /// The most invitation emails (new, renewed or resent) one workspace, and
+    /// one person in it, may send in an hour; 0 means no limit.
+    pub invitations_per_hour_per_workspace: u32,
+    pub invitations_per_hour_per_inviter: u32,
+    /// How soon one address may be sent its invitation again (resend or renew);
+    /// zero lets it be sent again at once.
+    pub resend_interval: Duration,
     /// Serve the dev mailbox even when not on loopback (it shows live links).
     pub dev_mailbox_forced: bool,
 }
@@ -74,6 +86,26 @@ impl Config {
                 "expected sqlite://PATH or postgres://USER@HOST/DB".into(),
             ));
         }
+
+        let database_max_connections = match get("DATABASE_MAX_CONNECTIONS") {
+            Some(v) => Some(v.trim().parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                err(
+                    "DATABASE_MAX_CONNECTIONS",
+                    format!("expected a whole number of connections, 1 or more, got {v:?}"),
+                )
+            })?),
+            None => None,
+        };
+
+        let database_acquire_timeout = match get("DATABASE_ACQUIRE_TIMEOUT") {
+            Some(v) => parse_duration(&v).ok_or_else(|| {
+                err(
+                    "DATABASE_ACQUIRE_TIMEOUT",
+                    format!("expected a duration like 10s or 1m, got {v:?}"),
+                )
+            })?,
+            None => Duration::from_secs(10),
+        };
 
         let smtp_url = match get("SMTP_URL") {
             Some(v) => {
@@ -121,6 +153,29 @@ impl Config {
             None => Duration::from_secs(7 * 24 * 3600),
         };
 
+        let resend_interval = match get("INVITATION_RESEND_INTERVAL").as_deref().map(str::trim) {
+            Some("0") => Duration::ZERO,
+            Some(v) => parse_duration(v).ok_or_else(|| {
+                err(
+                    "INVITATION_RESEND_INTERVAL",
+                    format!("expected a duration like 1m or 30s, or 0 for none, got {v:?}"),
+                )
+            })?,
+            None => Duration::from_secs(60),
+        };
+
+        let count = |var: &'static str, default: u32| -> Result<u32, ConfigError> {
+            match get(var) {
+                Some(v) => v
+                    .trim()
+                    .parse::<u32>()
+                    .map_err(|_| err(var, format!("expected a whole number (0 for no limit), got {v:?}"))),
+                None => Ok(default),
+            }
+        };
+        let invitations_per_hour_per_workspace = count("INVITATIONS_PER_HOUR_PER_WORKSPACE", 1000)?;
+        let invitations_per_hour_per_inviter = count("INVITATIONS_PER_HOUR_PER_INVITER", 1000)?;
+
         let dev_mailbox_forced = match get("DEV_MAILBOX").as_deref() {
             None | Some("0") | Some("false") => false,
             Some("1") | Some("true") => true,
@@ -131,13 +186,26 @@ impl Config {
 
         Ok(Config {
             database_url: Secret(database_url),
+            database_max_connections,
+            database_acquire_timeout,
             smtp_url,
             mail_from,
             base_url,
             listen,
             invitation_ttl,
+            resend_interval,
+            invitations_per_hour_per_workspace,
+            invitations_per_hour_per_inviter,
             dev_mailbox_forced,
         })
+    }
+
+    /// The database pool's size, as configured.
+    pub fn pool_size(&self) -> super::db::PoolSize {
+        super::db::PoolSize {
+            max_connections: self.database_max_connections,
+            acquire_timeout: self.database_acquire_timeout,
+        }
     }
 
     /// The dev mailbox shows live invitation links, so it exists only without
@@ -187,6 +255,11 @@ mod tests {
         let c = config(&[]).unwrap();
         assert_eq!(c.listen.to_string(), "127.0.0.1:3000");
         assert_eq!(c.invitation_ttl, Duration::from_secs(7 * 86_400));
+        assert_eq!(c.resend_interval, Duration::from_secs(60));
+        assert_eq!(
+            config(&[("INVITATION_RESEND_INTERVAL", "0")]).unwrap().resend_interval,
+            Duration::ZERO
+        );
         assert!(c.dev_mailbox_enabled());
         assert_eq!(c.url_for("/invite/x"), "http://127.0.0.1:3000/invite/x");
     }
@@ -199,6 +272,11 @@ mod tests {
             ("SMTP_URL", "http://mail"),
             ("BASE_URL", "ftp://x"),
             ("INVITATION_TTL", "7 weeks"),
+            ("INVITATION_RESEND_INTERVAL", "soon"),
+            ("DATABASE_MAX_CONNECTIONS", "0"),
+            ("INVITATIONS_PER_HOUR_PER_WORKSPACE", "many"),
+            ("INVITATIONS_PER_HOUR_PER_INVITER", "-1"),
+            ("DATABASE_ACQUIRE_TIMEOUT", "forever"),
             ("DEV_MAILBOX", "maybe"),
             ("MAIL_FROM", "not an address"),
         ] {

@@ -11,15 +11,32 @@ pub type Tx<'a> = sqlx::Transaction<'a, sqlx::Any>;
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
+/// How many connections a pool holds, and how long a caller waits for one.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolSize {
+    /// Defaults to 8 for SQLite (one writer at a time) and 16 for PostgreSQL.
+    pub max_connections: Option<u32>,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSize {
+    fn default() -> Self {
+        PoolSize {
+            max_connections: None,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
 /// Connects and brings the schema up to date. A SQLite file and its folder are
 /// created when missing.
-pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
+pub async fn connect(url: &str, size: PoolSize) -> Result<Db, sqlx::Error> {
     install_default_drivers();
     let sqlite = url.starts_with("sqlite:");
     let url = if sqlite { prepare_sqlite(url)? } else { url.to_string() };
     let pool = AnyPoolOptions::new()
-        .max_connections(if sqlite { 8 } else { 16 })
-        .acquire_timeout(Duration::from_secs(10))
+        .max_connections(size.max_connections.unwrap_or(if sqlite { 8 } else { 16 }))
+        .acquire_timeout(size.acquire_timeout)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if sqlite {

@@ -15,8 +15,20 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::time::Instant;
 
+/// The app's page routes, listed once per process.
+///
+/// Listing them renders the app once with resources suppressed, and Leptos 0.8
+/// keeps that switch in one process-wide flag (leptos-rs/leptos#4773): a page
+/// whose resource is first polled while any listing runs waits forever. So no
+/// listing may run while pages are being served, however many routers a
+/// process builds (the tests build one per app).
+pub fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     // Runs once per request: each page render and server-function call gets
     // the shared state and a fresh cache.
     let context = {
@@ -47,12 +59,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(error_status))
         .layer(middleware::from_fn(same_origin_only))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(time_limit))
         .layer(middleware::from_fn(log_request))
-        // No request may hold a visitor (or a worker) forever.
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            std::time::Duration::from_secs(30),
-        ))
         .with_state(state)
 }
 
@@ -79,6 +87,19 @@ async fn log_request(req: Request, next: Next) -> Response {
     res
 }
 
+/// No request may hold a visitor (or a worker) forever: after 30 seconds the
+/// answer is 408 (in the API's error shape under `/api/v1`).
+async fn time_limit(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/v1/");
+    match tokio::time::timeout(std::time::Duration::from_secs(30), next.run(req)).await {
+        Ok(res) => res,
+        Err(_) if api => {
+            crate::rest::ApiError::new(408, "timeout", "The request took too long and was stopped").into_response()
+        }
+        Err(_) => (StatusCode::REQUEST_TIMEOUT, "The request took too long and was stopped").into_response(),
+    }
+}
+
 /// Server functions answer every error with 500; this gives each its honest
 /// status (422, 401, 403, 404, 409, 429) from the one mapping in `AppError`.
 async fn error_status(req: Request, next: Next) -> Response {
@@ -93,6 +114,9 @@ async fn error_status(req: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<crate::error::AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let crate::error::AppError::RateLimited { retry_after, .. } = error {
+            parts.headers.insert(header::RETRY_AFTER, retry_after.into());
+        }
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
@@ -127,7 +151,11 @@ async fn same_origin_only(req: Request, next: Next) -> Response {
         _ => false,
     };
     if cross_by_fetch || cross_by_origin {
-        return (StatusCode::FORBIDDEN, "Cross-site requests are not accepted").into_response();
+        let message = "Cross-site requests are not accepted";
+        if req.uri().path().starts_with("/api/v1/") {
+            return crate::rest::ApiError::new(403, "cross_site", message).into_response();
+        }
+        return (StatusCode::FORBIDDEN, message).into_response();
     }
     next.run(req).await
 }

@@ -1,5 +1,6 @@
-//! A small fixed-window limiter for what can be abused: sign-in, sign-up,
-//! invitations and accept attempts. In memory, per app instance.
+//! A small fixed-window limiter for what can be abused by one address: sign-in,
+//! sign-up, accept attempts and guessed API tokens. In memory, per app
+//! instance. (Invitations are limited per workspace and inviter in the database.)
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -25,10 +26,6 @@ impl Limit {
         max: 10,
         per: Duration::from_secs(600),
     };
-    pub const INVITE: Limit = Limit {
-        max: 200,
-        per: Duration::from_secs(3600),
-    };
     pub const ACCEPT: Limit = Limit {
         max: 30,
         per: Duration::from_secs(60),
@@ -48,8 +45,9 @@ impl RateLimiter {
         }
     }
 
-    /// Counts one attempt for `key`; false when the key is over its limit.
-    pub fn check(&self, key: &str, limit: Limit) -> bool {
+    /// Counts one attempt for `key`. Over its limit, the error says how long
+    /// until the key's window starts again.
+    pub fn check(&self, key: &str, limit: Limit) -> Result<(), Duration> {
         let now = Instant::now();
         let mut windows = self.windows.lock().unwrap_or_else(|e| e.into_inner());
         if windows.len() > 100_000 {
@@ -60,7 +58,11 @@ impl RateLimiter {
             *entry = (now, 0);
         }
         entry.1 += 1;
-        entry.1 <= limit.max
+        if entry.1 <= limit.max {
+            Ok(())
+        } else {
+            Err(limit.per.saturating_sub(now.duration_since(entry.0)))
+        }
     }
 }
 
@@ -75,8 +77,9 @@ mod tests {
             max: 3,
             per: Duration::from_secs(60),
         };
-        assert!((0..3).all(|_| limiter.check("a", limit)));
-        assert!(!limiter.check("a", limit));
-        assert!(limiter.check("b", limit));
+        assert!((0..3).all(|_| limiter.check("a", limit).is_ok()));
+        let wait = limiter.check("a", limit).unwrap_err();
+        assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(60));
+        assert!(limiter.check("b", limit).is_ok());
     }
 }

@@ -88,11 +88,7 @@ pub fn client_ip() -> IpAddr {
 /// Counts an attempt against `limit` for this caller and `what`.
 pub fn rate_limit(state: &AppState, what: &str, limit: super::ratelimit::Limit) -> AppResult<()> {
     let key = format!("{what}:{}", client_ip());
-    if state.limiter.check(&key, limit) {
-        Ok(())
-    } else {
-        Err(AppError::RateLimited)
-    }
+    state.limiter.check(&key, limit).map_err(AppError::rate_limited)
 }
 
 /// Sets (or, with `None`, clears) the session cookie on the response.

@@ -18,6 +18,9 @@ pub struct ApiError {
     /// Every field that needs fixing, when there are several.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub errors: Vec<FieldError>,
+    /// For 429: seconds until trying again makes sense (also sent as `Retry-After`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -28,6 +31,7 @@ impl ApiError {
             message: message.into(),
             field: None,
             errors: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -60,6 +64,7 @@ impl From<AppError> for ApiError {
                 field: errors.first().map(|f| f.field.clone()).filter(|f| !f.is_empty()),
                 message,
                 errors,
+                retry_after: None,
             },
             AppError::Unauthenticated => ApiError::new(
                 401,
@@ -69,7 +74,10 @@ impl From<AppError> for ApiError {
             AppError::Forbidden(_) => ApiError::new(403, "forbidden", message),
             AppError::NotFound(_) => ApiError::new(404, "not_found", message),
             AppError::Conflict(_) => ApiError::new(409, "conflict", message),
-            AppError::RateLimited => ApiError::new(429, "rate_limited", message),
+            AppError::RateLimited { retry_after, .. } => ApiError {
+                retry_after: Some(retry_after),
+                ..ApiError::new(429, "rate_limited", message)
+            },
             AppError::Internal | AppError::Transport(_) => ApiError::new(500, "internal", message),
         }
     }
@@ -112,7 +120,7 @@ pub enum Refusals {
     /// A value is not acceptable; `field` names it (`invalid`, `invalid_email`).
     #[response(status = 422)]
     Invalid(ErrorBody),
-    /// Too many attempts; wait a minute.
+    /// Too many attempts; `Retry-After` (and `retry_after`) says how many seconds to wait.
     #[response(status = 429)]
     RateLimited(ErrorBody),
 }
@@ -120,6 +128,11 @@ pub enum Refusals {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        (status, Json(ErrorBody { error: self })).into_response()
+        let retry_after = self.retry_after;
+        let mut res = (status, Json(ErrorBody { error: self })).into_response();
+        if let Some(secs) = retry_after {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        res
     }
 }

@@ -1,76 +1,29 @@
 //! Each route: who is calling, which workspace, then the same service the
 //! pages use.
 
+use super::extract::{Body, Caller, Params};
 use super::page::PageQuery;
 use super::{ApiError, Page};
 use crate::accounts::service::User;
 use crate::groups::Group;
 use crate::invitations::PendingInvitation;
 use crate::members::Member;
-use crate::platform::ratelimit::Limit;
 use crate::platform::state::AppState;
 use crate::roles::RoleRow;
 use crate::workspaces::WorkspaceSummary;
 use crate::workspaces::service::Access;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::{Json, extract::ConnectInfo};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
 
 type Answer<T> = Result<T, ApiError>;
 
-/// The person whose API token came with the request.
-pub struct Caller(pub User);
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let presented = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        let Some(secret) = presented else {
-            return Err(crate::error::AppError::Unauthenticated.into());
-        };
-        if let Some(user) = crate::tokens::service::user_for_token(&state.db, secret).await? {
-            return Ok(Caller(user));
-        }
-        // Guessing tokens is slowed down per address.
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_default();
-        if !state.limiter.check(&format!("api_token:{ip}"), Limit::SIGN_IN) {
-            return Err(crate::error::AppError::RateLimited.into());
-        }
-        Err(ApiError::new(
-            401,
-            "invalid_token",
-            "This API token is not valid: it may have been revoked or mistyped",
-        ))
-    }
-}
-
-/// A JSON body whose problems are answered in the API's error shape.
-pub struct Body<T>(pub T);
-
-impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(Body(v)),
-            Err(rejection) => Err(ApiError::new(400, "bad_request", rejection.body_text())),
-        }
-    }
-}
+// The schemas state what names may be (the server's rules, so that a client
+// generated from the document cannot send what will be refused): a name of a
+// workspace or group is not blank and holds no control characters; a role name
+// holds letters, digits, spaces, dots, dashes and underscores.
 
 async fn workspace(state: &AppState, caller: &User, key: &str) -> Answer<Access> {
     Ok(crate::workspaces::service::resolve(&state.db, caller, key).await?)
@@ -86,7 +39,7 @@ fn created<T: Serialize>(value: T) -> Response {
 pub async fn list_workspaces(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Query(q): Query<PageQuery>,
+    q: PageQuery,
 ) -> Answer<Json<Page<WorkspaceSummary>>> {
     let all = crate::workspaces::service::list_for_user(&state.db, &caller.id).await?;
     Ok(Json(Page::of(all, &q)?))
@@ -94,6 +47,11 @@ pub async fn list_workspaces(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewWorkspace {
+    #[schema(
+        min_length = 1,
+        max_length = 80,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     name: String,
 }
 
@@ -113,11 +71,11 @@ pub async fn create_workspace(
     Ok(created(made))
 }
 
-#[utoipa::path(get, path = "/workspaces/{ws}", tag = "Workspaces", summary = "One workspace, by id or by name", params(("ws" = String, Path, description = "The workspace: its id, or its name")), responses((status = 200, body = WorkspaceSummary), super::Refusals))]
+#[utoipa::path(get, path = "/workspaces/{ws}", tag = "Workspaces", summary = "One workspace, by id or by name", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), responses((status = 200, body = WorkspaceSummary), super::Refusals))]
 pub async fn get_workspace(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(ws): Path<String>,
+    Params(ws): Params<String>,
 ) -> Answer<Json<WorkspaceSummary>> {
     let access = workspace(&state, &caller, &ws).await?;
     Ok(Json(WorkspaceSummary {
@@ -164,12 +122,12 @@ async fn find_role(state: &AppState, access: &Access, key: &str) -> Answer<Role>
         .ok_or_else(|| ApiError::new(404, "not_found", format!("There is no role named {key}")))
 }
 
-#[utoipa::path(get, path = "/workspaces/{ws}/roles", tag = "Roles", summary = "The workspace's roles, each with its grants", params(("ws" = String, Path, description = "The workspace: its id, or its name"), PageQuery), responses((status = 200, body = Page<Role>), super::Refusals))]
+#[utoipa::path(get, path = "/workspaces/{ws}/roles", tag = "Roles", summary = "The workspace's roles, each with its grants", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), PageQuery), responses((status = 200, body = Page<Role>), super::Refusals))]
 pub async fn list_roles(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(ws): Path<String>,
-    Query(q): Query<PageQuery>,
+    Params(ws): Params<String>,
+    q: PageQuery,
 ) -> Answer<Json<Page<Role>>> {
     let access = workspace(&state, &caller, &ws).await?;
     let rows = crate::roles::service::list_roles(&state.db, &access).await?;
@@ -178,17 +136,21 @@ pub async fn list_roles(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewRole {
+    #[schema(min_length = 1, max_length = 64, pattern = "^[\\w .-]*[\\w.-][\\w .-]*$")]
     role_name: String,
+    #[schema(value_type = crate::roles::Permission)]
     permission: String,
+    #[schema(value_type = crate::roles::Resource)]
     resource: String,
+    #[schema(value_type = crate::roles::Target)]
     target: String,
 }
 
-#[utoipa::path(post, path = "/workspaces/{ws}/roles", tag = "Roles", summary = "The seed's create_role: adds a grant to a role, creating it", params(("ws" = String, Path, description = "The workspace: its id, or its name")), request_body = NewRole, responses((status = 201, body = RoleRow), super::Refusals))]
+#[utoipa::path(post, path = "/workspaces/{ws}/roles", tag = "Roles", summary = "The seed's create_role: adds a grant to a role, creating it", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), request_body = NewRole, responses((status = 201, body = RoleRow), super::Refusals))]
 pub async fn create_role(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(ws): Path<String>,
+    Params(ws): Params<String>,
     Body(b): Body<NewRole>,
 ) -> Answer<Response> {
     let access = workspace(&state, &caller, &ws).await?;
@@ -198,21 +160,21 @@ pub async fn create_role(
     Ok(created(row))
 }
 
-#[utoipa::path(get, path = "/workspaces/{ws}/roles/{role}", tag = "Roles", summary = "One role, by name or by the id of one of its grants", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("role" = String, Path, description = "A role name, or a grant id create_role returned")), responses((status = 200, body = Role), super::Refusals))]
+#[utoipa::path(get, path = "/workspaces/{ws}/roles/{role}", tag = "Roles", summary = "One role, by name or by the id of one of its grants", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("role" = String, Path, description = "A role name, or a grant id create_role returned", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), responses((status = 200, body = Role), super::Refusals))]
 pub async fn get_role(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, role)): Path<(String, String)>,
+    Params((ws, role)): Params<(String, String)>,
 ) -> Answer<Json<Role>> {
     let access = workspace(&state, &caller, &ws).await?;
     Ok(Json(find_role(&state, &access, &role).await?))
 }
 
-#[utoipa::path(delete, path = "/workspaces/{ws}/roles/{role}", tag = "Roles", summary = "Deletes a role no one holds", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("role" = String, Path, description = "A role name, or a grant id create_role returned")), responses((status = 204, description = "Done"), super::Refusals))]
+#[utoipa::path(delete, path = "/workspaces/{ws}/roles/{role}", tag = "Roles", summary = "Deletes a role no one holds", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("role" = String, Path, description = "A role name, or a grant id create_role returned", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), responses((status = 204, description = "Done"), super::Refusals))]
 pub async fn delete_role(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, role)): Path<(String, String)>,
+    Params((ws, role)): Params<(String, String)>,
 ) -> Answer<StatusCode> {
     let access = workspace(&state, &caller, &ws).await?;
     access.authorize(
@@ -248,6 +210,7 @@ fn role_names(refs: Vec<RoleRef>) -> Vec<String> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewInvitation {
+    #[schema(format = Email, min_length = 3, max_length = 254)]
     email: String,
     #[serde(default)]
     roles: Vec<RoleRef>,
@@ -307,17 +270,14 @@ async fn find_invitation(state: &AppState, access: &Access, key: &str) -> Answer
     })
 }
 
-#[utoipa::path(post, path = "/workspaces/{ws}/invitations", tag = "Invitations", summary = "The seed's invite_user: invites one person, renewing a pending invitation", params(("ws" = String, Path, description = "The workspace: its id, or its name")), request_body = NewInvitation, responses((status = 201, body = InvitationCreated), super::Refusals))]
+#[utoipa::path(post, path = "/workspaces/{ws}/invitations", tag = "Invitations", summary = "The seed's invite_user: invites one person, renewing a pending invitation", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), request_body = NewInvitation, responses((status = 201, body = InvitationCreated), super::Refusals))]
 pub async fn create_invitation(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(ws): Path<String>,
+    Params(ws): Params<String>,
     Body(b): Body<NewInvitation>,
 ) -> Answer<Response> {
     let access = workspace(&state, &caller, &ws).await?;
-    if !state.limiter.check(&format!("invite:{}", caller.id), Limit::INVITE) {
-        return Err(crate::error::AppError::RateLimited.into());
-    }
     if crate::domain::split_email_list(&b.email).len() != 1 {
         return Err(ApiError::new(422, "invalid_email", "Send one email address per invitation").on_field("email"));
     }
@@ -338,8 +298,14 @@ pub async fn create_invitation(
         e
     })?;
     if let Some(failed) = report.failed.first() {
-        let status = if failed.code == "invalid_email" { 422 } else { 409 };
-        return Err(ApiError::new(status, &failed.code, failed.reason.clone()).on_field("email"));
+        let status = match failed.code.as_str() {
+            "invalid_email" => 422,
+            "rate_limited" => 429,
+            _ => 409,
+        };
+        let mut error = ApiError::new(status, &failed.code, failed.reason.clone()).on_field("email");
+        error.retry_after = failed.retry_after;
+        return Err(error);
     }
     let status = if report.sent.is_empty() { "renewed" } else { "sent" };
     let email = report
@@ -364,23 +330,23 @@ pub async fn create_invitation(
     }))
 }
 
-#[utoipa::path(get, path = "/workspaces/{ws}/invitations", tag = "Invitations", summary = "The seed's get_pending_invitations", params(("ws" = String, Path, description = "The workspace: its id, or its name"), PageQuery), responses((status = 200, body = Page<PendingInvitation>), super::Refusals))]
+#[utoipa::path(get, path = "/workspaces/{ws}/invitations", tag = "Invitations", summary = "The seed's get_pending_invitations", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), PageQuery), responses((status = 200, body = Page<PendingInvitation>), super::Refusals))]
 pub async fn list_invitations(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(ws): Path<String>,
-    Query(q): Query<PageQuery>,
+    Params(ws): Params<String>,
+    q: PageQuery,
 ) -> Answer<Json<Page<PendingInvitation>>> {
     let access = workspace(&state, &caller, &ws).await?;
     let all = crate::invitations::service::pending(&state.db, &access).await?;
     Ok(Json(Page::of(all, &q)?))
 }
 
-#[utoipa::path(delete, path = "/workspaces/{ws}/invitations/{invitation}", tag = "Invitations", summary = "The seed's delete_pending_invitation", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("invitation" = String, Path, description = "The invitation's id, or the invited email")), responses((status = 204, description = "Done"), super::Refusals))]
+#[utoipa::path(delete, path = "/workspaces/{ws}/invitations/{invitation}", tag = "Invitations", summary = "The seed's delete_pending_invitation", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("invitation" = String, Path, description = "The invitation's id, or the invited email", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), responses((status = 204, description = "Done"), super::Refusals))]
 pub async fn delete_invitation(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, key)): Path<(String, String)>,
+    Params((ws, key)): Params<(String, String)>,
 ) -> Answer<StatusCode> {
     let access = workspace(&state, &caller, &ws).await?;
     access.authorize(
@@ -393,11 +359,11 @@ pub async fn delete_invitation(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(post, path = "/workspaces/{ws}/invitations/{invitation}/resend", tag = "Invitations", summary = "Renews an invitation and sends its email again", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("invitation" = String, Path, description = "The invitation's id, or the invited email")), responses((status = 200, body = PendingInvitation), super::Refusals))]
+#[utoipa::path(post, path = "/workspaces/{ws}/invitations/{invitation}/resend", tag = "Invitations", summary = "Renews an invitation and sends its email again", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("invitation" = String, Path, description = "The invitation's id, or the invited email", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), responses((status = 200, body = PendingInvitation), super::Refusals))]
 pub async fn resend_invitation(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, key)): Path<(String, String)>,
+    Params((ws, key)): Params<(String, String)>,
 ) -> Answer<Json<PendingInvitation>> {
     let access = workspace(&state, &caller, &ws).await?;
     access.authorize(
@@ -416,11 +382,11 @@ pub struct RolesBody {
     roles: Vec<RoleRef>,
 }
 
-#[utoipa::path(put, path = "/workspaces/{ws}/invitations/{invitation}/roles", tag = "Invitations", summary = "Changes what accepting the invitation grants", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("invitation" = String, Path, description = "The invitation's id, or the invited email")), request_body = RolesBody, responses((status = 200, body = PendingInvitation), super::Refusals))]
+#[utoipa::path(put, path = "/workspaces/{ws}/invitations/{invitation}/roles", tag = "Invitations", summary = "Changes what accepting the invitation grants", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("invitation" = String, Path, description = "The invitation's id, or the invited email", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), request_body = RolesBody, responses((status = 200, body = PendingInvitation), super::Refusals))]
 pub async fn set_invitation_roles(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, key)): Path<(String, String)>,
+    Params((ws, key)): Params<(String, String)>,
     Body(b): Body<RolesBody>,
 ) -> Answer<Json<PendingInvitation>> {
     let access = workspace(&state, &caller, &ws).await?;
@@ -440,33 +406,33 @@ async fn find_member(state: &AppState, access: &Access, key: &str) -> Answer<Mem
         .ok_or_else(|| ApiError::new(404, "not_found", format!("{key} is not a member of this workspace")))
 }
 
-#[utoipa::path(get, path = "/workspaces/{ws}/users", tag = "Users", summary = "The seed's get_all_workspace_users", params(("ws" = String, Path, description = "The workspace: its id, or its name"), PageQuery), responses((status = 200, body = Page<Member>), super::Refusals))]
+#[utoipa::path(get, path = "/workspaces/{ws}/users", tag = "Users", summary = "The seed's get_all_workspace_users", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), PageQuery), responses((status = 200, body = Page<Member>), super::Refusals))]
 pub async fn list_users(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(ws): Path<String>,
-    Query(q): Query<PageQuery>,
+    Params(ws): Params<String>,
+    q: PageQuery,
 ) -> Answer<Json<Page<Member>>> {
     let access = workspace(&state, &caller, &ws).await?;
     let all = crate::members::service::list(&state.db, &access).await?;
     Ok(Json(Page::of(all, &q)?))
 }
 
-#[utoipa::path(get, path = "/workspaces/{ws}/users/{user}", tag = "Users", summary = "One member, by user id or email", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("user" = String, Path, description = "The member's user id, or email")), responses((status = 200, body = Member), super::Refusals))]
+#[utoipa::path(get, path = "/workspaces/{ws}/users/{user}", tag = "Users", summary = "One member, by user id or email", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("user" = String, Path, description = "The member's user id, or email", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), responses((status = 200, body = Member), super::Refusals))]
 pub async fn get_user(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, key)): Path<(String, String)>,
+    Params((ws, key)): Params<(String, String)>,
 ) -> Answer<Json<Member>> {
     let access = workspace(&state, &caller, &ws).await?;
     Ok(Json(find_member(&state, &access, &key).await?))
 }
 
-#[utoipa::path(delete, path = "/workspaces/{ws}/users/{user}", tag = "Users", summary = "The seed's remove_user_from_workspace", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("user" = String, Path, description = "The member's user id, or email")), responses((status = 204, description = "Done"), super::Refusals))]
+#[utoipa::path(delete, path = "/workspaces/{ws}/users/{user}", tag = "Users", summary = "The seed's remove_user_from_workspace", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("user" = String, Path, description = "The member's user id, or email", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), responses((status = 204, description = "Done"), super::Refusals))]
 pub async fn remove_user(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, key)): Path<(String, String)>,
+    Params((ws, key)): Params<(String, String)>,
 ) -> Answer<StatusCode> {
     let access = workspace(&state, &caller, &ws).await?;
     access.authorize(
@@ -486,11 +452,11 @@ pub async fn remove_user(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(put, path = "/workspaces/{ws}/users/{user}/roles", tag = "Users", summary = "Replaces the roles a member holds directly", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("user" = String, Path, description = "The member's user id, or email")), request_body = RolesBody, responses((status = 200, body = Member), super::Refusals))]
+#[utoipa::path(put, path = "/workspaces/{ws}/users/{user}/roles", tag = "Users", summary = "Replaces the roles a member holds directly", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("user" = String, Path, description = "The member's user id, or email", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), request_body = RolesBody, responses((status = 200, body = Member), super::Refusals))]
 pub async fn set_user_roles(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, key)): Path<(String, String)>,
+    Params((ws, key)): Params<(String, String)>,
     Body(b): Body<RolesBody>,
 ) -> Answer<Json<Member>> {
     let access = workspace(&state, &caller, &ws).await?;
@@ -510,12 +476,12 @@ async fn find_group(state: &AppState, access: &Access, key: &str) -> Answer<Grou
         .ok_or_else(|| ApiError::new(404, "not_found", format!("There is no group {key}")))
 }
 
-#[utoipa::path(get, path = "/workspaces/{ws}/groups", tag = "Groups", summary = "The workspace's groups", params(("ws" = String, Path, description = "The workspace: its id, or its name"), PageQuery), responses((status = 200, body = Page<Group>), super::Refusals))]
+#[utoipa::path(get, path = "/workspaces/{ws}/groups", tag = "Groups", summary = "The workspace's groups", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), PageQuery), responses((status = 200, body = Page<Group>), super::Refusals))]
 pub async fn list_groups(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(ws): Path<String>,
-    Query(q): Query<PageQuery>,
+    Params(ws): Params<String>,
+    q: PageQuery,
 ) -> Answer<Json<Page<Group>>> {
     let access = workspace(&state, &caller, &ws).await?;
     let all = crate::groups::service::list(&state.db, &access).await?;
@@ -524,14 +490,19 @@ pub async fn list_groups(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct GroupName {
+    #[schema(
+        min_length = 1,
+        max_length = 80,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u001F\\u007F-\\u009F]*$"
+    )]
     name: String,
 }
 
-#[utoipa::path(post, path = "/workspaces/{ws}/groups", tag = "Groups", summary = "Creates a group", params(("ws" = String, Path, description = "The workspace: its id, or its name")), request_body = GroupName, responses((status = 201, body = Group), super::Refusals))]
+#[utoipa::path(post, path = "/workspaces/{ws}/groups", tag = "Groups", summary = "Creates a group", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), request_body = GroupName, responses((status = 201, body = Group), super::Refusals))]
 pub async fn create_group(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(ws): Path<String>,
+    Params(ws): Params<String>,
     Body(b): Body<GroupName>,
 ) -> Answer<Response> {
     let access = workspace(&state, &caller, &ws).await?;
@@ -540,21 +511,21 @@ pub async fn create_group(
     ))
 }
 
-#[utoipa::path(get, path = "/workspaces/{ws}/groups/{group}", tag = "Groups", summary = "One group, by id or name", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name")), responses((status = 200, body = Group), super::Refusals))]
+#[utoipa::path(get, path = "/workspaces/{ws}/groups/{group}", tag = "Groups", summary = "One group, by id or name", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("group" = String, Path, description = "The group's id, or name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), responses((status = 200, body = Group), super::Refusals))]
 pub async fn get_group(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, key)): Path<(String, String)>,
+    Params((ws, key)): Params<(String, String)>,
 ) -> Answer<Json<Group>> {
     let access = workspace(&state, &caller, &ws).await?;
     Ok(Json(find_group(&state, &access, &key).await?))
 }
 
-#[utoipa::path(patch, path = "/workspaces/{ws}/groups/{group}", tag = "Groups", summary = "Renames a group", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name")), request_body = GroupName, responses((status = 200, body = Group), super::Refusals))]
+#[utoipa::path(patch, path = "/workspaces/{ws}/groups/{group}", tag = "Groups", summary = "Renames a group", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("group" = String, Path, description = "The group's id, or name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), request_body = GroupName, responses((status = 200, body = Group), super::Refusals))]
 pub async fn rename_group(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, key)): Path<(String, String)>,
+    Params((ws, key)): Params<(String, String)>,
     Body(b): Body<GroupName>,
 ) -> Answer<Json<Group>> {
     let access = workspace(&state, &caller, &ws).await?;
@@ -563,11 +534,11 @@ pub async fn rename_group(
     Ok(Json(find_group(&state, &access, &group.id).await?))
 }
 
-#[utoipa::path(delete, path = "/workspaces/{ws}/groups/{group}", tag = "Groups", summary = "Deletes a group", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name")), responses((status = 204, description = "Done"), super::Refusals))]
+#[utoipa::path(delete, path = "/workspaces/{ws}/groups/{group}", tag = "Groups", summary = "Deletes a group", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("group" = String, Path, description = "The group's id, or name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), responses((status = 204, description = "Done"), super::Refusals))]
 pub async fn delete_group(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, key)): Path<(String, String)>,
+    Params((ws, key)): Params<(String, String)>,
 ) -> Answer<StatusCode> {
     let access = workspace(&state, &caller, &ws).await?;
     let group = find_group(&state, &access, &key).await?;
@@ -575,11 +546,11 @@ pub async fn delete_group(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(put, path = "/workspaces/{ws}/groups/{group}/members/{user}", tag = "Groups", summary = "Adds a member to a group", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name"), ("user" = String, Path, description = "The member's user id, or email")), responses((status = 200, body = Group), super::Refusals))]
+#[utoipa::path(put, path = "/workspaces/{ws}/groups/{group}/members/{user}", tag = "Groups", summary = "Adds a member to a group", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("group" = String, Path, description = "The group's id, or name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("user" = String, Path, description = "The member's user id, or email", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), responses((status = 200, body = Group), super::Refusals))]
 pub async fn add_group_member(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, key, user)): Path<(String, String, String)>,
+    Params((ws, key, user)): Params<(String, String, String)>,
 ) -> Answer<Json<Group>> {
     let access = workspace(&state, &caller, &ws).await?;
     let group = find_group(&state, &access, &key).await?;
@@ -588,11 +559,11 @@ pub async fn add_group_member(
     Ok(Json(find_group(&state, &access, &group.id).await?))
 }
 
-#[utoipa::path(delete, path = "/workspaces/{ws}/groups/{group}/members/{user}", tag = "Groups", summary = "Takes a member out of a group", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name"), ("user" = String, Path, description = "The member's user id, or email")), responses((status = 200, body = Group), super::Refusals))]
+#[utoipa::path(delete, path = "/workspaces/{ws}/groups/{group}/members/{user}", tag = "Groups", summary = "Takes a member out of a group", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("group" = String, Path, description = "The group's id, or name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("user" = String, Path, description = "The member's user id, or email", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), responses((status = 200, body = Group), super::Refusals))]
 pub async fn remove_group_member(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, key, user)): Path<(String, String, String)>,
+    Params((ws, key, user)): Params<(String, String, String)>,
 ) -> Answer<Json<Group>> {
     let access = workspace(&state, &caller, &ws).await?;
     let group = find_group(&state, &access, &key).await?;
@@ -601,11 +572,11 @@ pub async fn remove_group_member(
     Ok(Json(find_group(&state, &access, &group.id).await?))
 }
 
-#[utoipa::path(put, path = "/workspaces/{ws}/groups/{group}/roles/{role}", tag = "Groups", summary = "Gives a group a GROUP role", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name"), ("role" = String, Path, description = "The role's name")), responses((status = 200, body = Group), super::Refusals))]
+#[utoipa::path(put, path = "/workspaces/{ws}/groups/{group}/roles/{role}", tag = "Groups", summary = "Gives a group a GROUP role", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("group" = String, Path, description = "The group's id, or name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("role" = String, Path, description = "The role's name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), responses((status = 200, body = Group), super::Refusals))]
 pub async fn grant_group_role(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, key, role)): Path<(String, String, String)>,
+    Params((ws, key, role)): Params<(String, String, String)>,
 ) -> Answer<Json<Group>> {
     let access = workspace(&state, &caller, &ws).await?;
     let group = find_group(&state, &access, &key).await?;
@@ -613,11 +584,11 @@ pub async fn grant_group_role(
     Ok(Json(find_group(&state, &access, &group.id).await?))
 }
 
-#[utoipa::path(delete, path = "/workspaces/{ws}/groups/{group}/roles/{role}", tag = "Groups", summary = "Takes a role away from a group", params(("ws" = String, Path, description = "The workspace: its id, or its name"), ("group" = String, Path, description = "The group's id, or name"), ("role" = String, Path, description = "The role's name")), responses((status = 200, body = Group), super::Refusals))]
+#[utoipa::path(delete, path = "/workspaces/{ws}/groups/{group}/roles/{role}", tag = "Groups", summary = "Takes a role away from a group", params(("ws" = String, Path, description = "The workspace: its id, or its name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("group" = String, Path, description = "The group's id, or name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"), ("role" = String, Path, description = "The role's name", min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")), responses((status = 200, body = Group), super::Refusals))]
 pub async fn revoke_group_role(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((ws, key, role)): Path<(String, String, String)>,
+    Params((ws, key, role)): Params<(String, String, String)>,
 ) -> Answer<Json<Group>> {
     let access = workspace(&state, &caller, &ws).await?;
     let group = find_group(&state, &access, &key).await?;

@@ -7,6 +7,7 @@
 
 mod docs;
 mod error;
+mod extract;
 mod handlers;
 mod page;
 
@@ -85,4 +86,7 @@ pub fn router() -> Router<AppState> {
     )
     .route("/docs", axum::routing::get(docs::page))
     .fallback(|| async { ApiError::new(404, "not_found", "There is no such API route") })
+    .method_not_allowed_fallback(|| async {
+        ApiError::new(405, "method_not_allowed", "This API route does not take that method")
+    })
 }

@@ -297,7 +297,11 @@ pub async fn check_assignable(
     use crate::error::{AppError, FieldError};
     let mut problems = Vec::new();
     for name in names {
-        let grants = grants_of(db, &access.workspace_id, name).await?;
+        // A name no role could have is not looked up.
+        let grants = match parse_name(name) {
+            Ok(_) => grants_of(db, &access.workspace_id, name).await?,
+            Err(_) => Vec::new(),
+        };
         let message = if grants.is_empty() {
             Some(format!("There is no role named {name}"))
         } else if !grants.iter().any(|(_, t)| *t == target) {
@@ -436,7 +440,7 @@ pub async fn set_invitation_roles(
     Ok(email)
 }
 
-async fn invitation_role_names(db: &Db, invitation_id: &str) -> AppResult<Vec<String>> {
+pub async fn invitation_role_names(db: &Db, invitation_id: &str) -> AppResult<Vec<String>> {
     sqlx::query("SELECT role_name FROM invitation_roles WHERE invitation_id = $1 ORDER BY role_name")
         .bind(invitation_id)
         .fetch_all(db)

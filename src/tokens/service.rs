@@ -82,7 +82,12 @@ pub async fn revoke(db: &Db, user_id: &str, token_id: &str) -> AppResult<String>
     Ok(row.try_get("name")?)
 }
 
-/// The person a presented token belongs to, noting when it was last used.
+/// How often a token's last use is written down: the page shows it to the
+/// minute, and a script making many calls should not write on every one.
+pub const LAST_USED_EVERY_MS: i64 = 60_000;
+
+/// The person a presented token belongs to, noting when it was last used (at
+/// most once a minute, so that calls that read stay reads).
 pub async fn user_for_token(db: &Db, secret: &str) -> AppResult<Option<User>> {
     let Some(raw) = secret.strip_prefix(PREFIX) else {
         return Ok(None);
@@ -92,7 +97,7 @@ pub async fn user_for_token(db: &Db, secret: &str) -> AppResult<Option<User>> {
     }
     let hash = crypto::token_hash(secret);
     let row = sqlx::query(
-        "SELECT t.id AS token_id, t.token_hash, u.id, u.email, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id \
+        "SELECT t.id AS token_id, t.token_hash, t.last_used_at, u.id, u.email, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1",
     )
     .bind(&hash)
@@ -102,11 +107,19 @@ pub async fn user_for_token(db: &Db, secret: &str) -> AppResult<Option<User>> {
     if !crypto::token_matches(secret, &row.try_get::<String, _>("token_hash")?) {
         return Ok(None);
     }
-    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-        .bind(now_ms())
+    let now = now_ms();
+    let last_used: Option<i64> = row.try_get("last_used_at")?;
+    if last_used.is_none_or(|at| now - at >= LAST_USED_EVERY_MS) {
+        // The condition keeps simultaneous calls from each writing it.
+        sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)",
+        )
+        .bind(now)
         .bind(row.try_get::<String, _>("token_id")?)
+        .bind(now - LAST_USED_EVERY_MS)
         .execute(db)
         .await?;
+    }
     Ok(Some(User {
         id: row.try_get("id")?,
         email: row.try_get("email")?,

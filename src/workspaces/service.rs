@@ -56,7 +56,7 @@ pub async fn access(db: &Db, user: &User, workspace_id: &str) -> AppResult<Acces
     })
 }
 
-fn not_found() -> AppError {
+pub fn not_found() -> AppError {
     AppError::NotFound("This workspace does not exist, or you are not a member of it".into())
 }
 
@@ -259,6 +259,37 @@ pub async fn record(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// When the newest (at most `limit`) of `actions` in the workspace's trail
+/// since `since` happened, newest first; only `actor`'s when given.
+pub async fn recent_times(
+    db: &Db,
+    workspace_id: &str,
+    actor: Option<&str>,
+    actions: [&str; 2],
+    since: i64,
+    limit: u32,
+) -> AppResult<Vec<i64>> {
+    let sql = format!(
+        "SELECT at FROM audit_events WHERE workspace_id = $1 AND action IN ($2, $3) AND at > $4 {} \
+         ORDER BY at DESC LIMIT {limit}",
+        if actor.is_some() { "AND actor_id = $5" } else { "" }
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(workspace_id)
+        .bind(actions[0])
+        .bind(actions[1])
+        .bind(since);
+    if let Some(actor) = actor {
+        query = query.bind(actor);
+    }
+    query
+        .fetch_all(db)
+        .await?
+        .iter()
+        .map(|r| r.try_get("at").map_err(Into::into))
+        .collect()
 }
 
 /// A lifetime as people say it: "7 days", "48 hours", "30 minutes".

@@ -156,13 +156,17 @@ impl World {
     async fn invitation(&self, by: &Person, ws: &str) -> String {
         let email = format!("invitee{}@example.com", self.next());
         by.invite(ws, &email).await.ok();
-        by.pending(ws)
+        let id = by
+            .pending(ws)
             .await
             .ok()
             .into_iter()
             .find(|i| i.email == email)
             .unwrap()
-            .id
+            .id;
+        // Sent an hour ago, so that resending it is not refused as too soon.
+        self.app.backdate_invitation(&id).await;
+        id
     }
 
     async fn member(&self, ws: &str, owner: bool) -> String {

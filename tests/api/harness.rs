@@ -161,6 +161,16 @@ impl TestApp {
             .unwrap();
     }
 
+    /// Moves an invitation's last sending an hour into the past, so that it may
+    /// be sent again at once.
+    pub async fn backdate_invitation(&self, id: &str) {
+        sqlx::query("UPDATE invitations SET created_at = created_at - 3600000 WHERE id = $1")
+            .bind(id)
+            .execute(&self.db)
+            .await
+            .unwrap();
+    }
+
     /// An account made directly in the database (it has no usable password).
     /// Returns its user id.
     pub async fn new_user(&self, name: &str, email: &str) -> String {
@@ -181,6 +191,16 @@ impl TestApp {
             .bind(ws)
             .bind(user_id)
             .bind(i64::from(owner))
+            .execute(&self.db)
+            .await
+            .unwrap();
+    }
+
+    /// Makes member `user_id` of `ws` an owner, directly in the database.
+    pub async fn make_owner(&self, ws: &str, user_id: &str) {
+        sqlx::query("UPDATE memberships SET is_owner = 1 WHERE workspace_id = $1 AND user_id = $2")
+            .bind(ws)
+            .bind(user_id)
             .execute(&self.db)
             .await
             .unwrap();

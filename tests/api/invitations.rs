@@ -16,6 +16,7 @@ on_both_databases!(
     two_simultaneous_accepts_give_one_membership,
     a_dead_smtp_server_never_fails_the_invite,
     shutdown_finishes_the_email_in_hand,
+    every_email_has_a_message_id_and_names_the_roles,
 );
 
 async fn invite_email_accept_and_become_active(backend: Backend) {
@@ -417,4 +418,61 @@ async fn shutdown_finishes_the_email_in_hand(backend: Backend) {
         "state",
     );
     assert_eq!(state, "sent");
+}
+
+/// Spam filters count a missing Message-ID against a message; the invitation
+/// also says, in both parts, what accepting grants.
+async fn every_email_has_a_message_id_and_names_the_roles(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    for role in ["editor", "viewer"] {
+        ada.call::<boardroom::roles::RoleRow>(
+            "create_role",
+            &[
+                ("workspace_id", ws.as_str()),
+                ("role_name", role),
+                ("permission", "READ"),
+                ("resource", "DATA"),
+                ("target", "USER"),
+            ],
+        )
+        .await
+        .ok();
+    }
+    ada.call::<boardroom::invitations::InviteReport>(
+        "invite_user",
+        &[
+            ("workspace_id", ws.as_str()),
+            ("emails", "jon@example.com, kim@example.com"),
+            ("roles[0]", "viewer"),
+            ("roles[1]", "editor"),
+        ],
+    )
+    .await
+    .ok();
+    let host = app
+        .address
+        .trim_start_matches("http://")
+        .split(':')
+        .next()
+        .unwrap()
+        .to_string();
+    let id_shape = regex::Regex::new(&format!(r"^<[0-9a-f]{{8}}-[0-9a-f-]{{27}}@{}>$", regex::escape(&host))).unwrap();
+    let mut ids = Vec::new();
+    for to in ["jon@example.com", "kim@example.com"] {
+        let email = app.smtp.wait_for(to, 1).await;
+        let id = email.header("Message-ID").expect("a Message-ID");
+        assert!(id_shape.is_match(&id), "{id}");
+        ids.push(id);
+        let body = email.decoded();
+        let (text, html) = body.split_once("text/html").expect("two parts");
+        assert!(
+            text.contains("invited you to join Acme on Boardroom as editor and viewer."),
+            "{text}"
+        );
+        assert!(html.contains("on Boardroom as editor and viewer.</p>"), "{html}");
+    }
+    assert_ne!(ids[0], ids[1], "each message has its own id");
+    app.stop().await;
 }

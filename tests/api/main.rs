@@ -12,6 +12,7 @@ mod groups;
 mod invitations;
 mod members;
 mod pages;
+mod races;
 mod rest;
 mod roles;
 mod security;

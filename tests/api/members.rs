@@ -9,6 +9,7 @@ on_both_databases!(
     a_new_workspace_grants_everyone_business_read,
     a_member_without_grants_sees_nothing,
     ownership_is_handed_over_and_the_last_owner_stays,
+    only_owners_remove_an_owner,
 );
 
 async fn removing_a_member_ends_their_access(backend: Backend) {
@@ -224,5 +225,71 @@ async fn ownership_is_handed_over_and_the_last_owner_stays(backend: Backend) {
     left.ok();
     assert_eq!(ada.members(ws).await.status, 404);
     assert_eq!(jon.members(ws).await.ok().len(), 1);
+    app.stop().await;
+}
+
+/// A member who manages people (WRITE on USER_MANAGEMENT) but owns nothing
+/// cannot take ownership away by removing an owner, from a page or over the API.
+async fn only_owners_remove_an_owner(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let bo_id = app.new_user("Bo", "bo@example.com").await;
+    app.add_membership(&ws, &bo_id, true).await;
+    ada.call::<boardroom::roles::RoleRow>(
+        "create_role",
+        &[
+            ("workspace_id", ws.as_str()),
+            ("role_name", "people"),
+            ("permission", "WRITE"),
+            ("resource", "USER_MANAGEMENT"),
+            ("target", "USER"),
+        ],
+    )
+    .await
+    .ok();
+    let (kim_id, kim) = app.member_holding(&ws, "kim@example.com", &["people"]).await;
+    let (_, lee) = app.member_holding(&ws, "lee@example.com", &[]).await;
+    let lee_id = kim.member(&ws, "lee@example.com").await.user_id;
+
+    let refused = kim
+        .call::<String>("remove_member", &[("workspace_id", &ws), ("user_id", &bo_id)])
+        .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(
+        refused.err().to_string(),
+        "Only owners of Acme can remove an owner, and Bo is one"
+    );
+    let api = crate::rest::Script::new(&app, &crate::rest::token_for(&kim).await);
+    let over_api = api.delete(&format!("/workspaces/{ws}/users/{bo_id}")).await;
+    assert_eq!(
+        (over_api.status, over_api.code()),
+        (403, "forbidden"),
+        "{}",
+        over_api.body
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND is_owner = 1",
+            &ws
+        )
+        .await,
+        2
+    );
+    // The list offers Kim no Remove on an owner's row, and still one on a member's.
+    let rows = kim.members(&ws).await.ok();
+    assert!(rows.iter().filter(|m| m.is_owner).all(|m| !m.removable));
+    assert!(rows.iter().any(|m| m.user_id == lee_id && m.removable));
+    // Members without ownership she may still remove; owners may remove owners.
+    kim.call::<String>("remove_member", &[("workspace_id", &ws), ("user_id", &lee_id)])
+        .await
+        .ok();
+    assert_eq!(
+        ada.call::<String>("remove_member", &[("workspace_id", &ws), ("user_id", &bo_id)])
+            .await
+            .ok(),
+        "Bo"
+    );
+    let _ = (lee, kim_id);
     app.stop().await;
 }

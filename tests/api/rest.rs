@@ -14,13 +14,18 @@ on_both_databases!(
     groups_are_managed_over_rest,
     the_admin_command_makes_an_account_and_a_token,
     the_openapi_document_describes_every_route,
+    a_tokens_last_use_is_written_at_most_once_a_minute,
+    one_address_is_sent_at_most_one_invitation_a_minute,
+    resends_count_against_the_hourly_invitation_limits,
+    malformed_requests_get_the_one_error_shape,
+    the_document_states_the_limits_the_server_enforces,
 );
 
 /// A script holding an API token.
 pub struct Script {
-    base: String,
-    token: String,
-    http: reqwest::Client,
+    pub base: String,
+    pub token: String,
+    pub http: reqwest::Client,
 }
 
 pub struct Reply {
@@ -574,5 +579,294 @@ async fn the_openapi_document_describes_every_route(backend: Backend) {
     assert_eq!(docs.status(), 200);
     let html = docs.text().await.unwrap();
     assert!(html.contains("/vendor/swagger-ui/swagger-ui-bundle.js") && html.contains("/api-docs.js"));
+    app.stop().await;
+}
+
+async fn last_used(app: &TestApp) -> Option<i64> {
+    use sqlx::Row;
+    sqlx::query("SELECT last_used_at FROM api_tokens")
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+        .get::<Option<i64>, _>(0)
+}
+
+/// Reads stay reads: a script calling many times a minute writes the token's
+/// last use once.
+async fn a_tokens_last_use_is_written_at_most_once_a_minute(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let api = Script::new(&app, &token_for(&ada).await);
+    assert_eq!(last_used(&app).await, None);
+    api.get("/workspaces").await;
+    let first = last_used(&app).await.expect("the first use is written");
+    for _ in 0..5 {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        assert_eq!(api.get("/workspaces").await.status, 200);
+    }
+    assert_eq!(
+        last_used(&app).await,
+        Some(first),
+        "not written again within the minute"
+    );
+    // A minute on, the next call writes it again.
+    sqlx::query("UPDATE api_tokens SET last_used_at = last_used_at - 61000")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    api.get("/workspaces").await;
+    assert!(last_used(&app).await.unwrap() > first - 61000);
+    assert!(last_used(&app).await.unwrap() >= first);
+    app.stop().await;
+}
+
+/// Resending (or inviting again) within a minute of the last email is refused
+/// with 429, `Retry-After` and a sentence saying when; nothing is sent.
+async fn one_address_is_sent_at_most_one_invitation_a_minute(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let api = Script::new(&app, &token_for(&ada).await);
+    let invitations = format!("/workspaces/{ws}/invitations");
+    assert_eq!(
+        api.post(&invitations, json!({"email": "jon@example.com"})).await.status,
+        201
+    );
+    app.smtp.wait_for("jon@example.com", 1).await;
+
+    let res = api
+        .http
+        .post(format!("{}{invitations}/jon@example.com/resend", api.base))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("An invitation was sent to jon@example.com moments ago. You can send it again in "),
+        "{message}"
+    );
+    let again = api.post(&invitations, json!({"email": "jon@example.com"})).await;
+    assert_eq!((again.status, again.code()), (429, "rate_limited"), "{}", again.body);
+    // Through the Users page's form too.
+    let form = ada.invite(&ws, "jon@example.com").await;
+    assert_eq!(form.status, 429);
+
+    // A minute later it goes, once.
+    sqlx::query("UPDATE invitations SET created_at = created_at - 60000")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    let resent = api
+        .post(&format!("{invitations}/jon@example.com/resend"), json!({}))
+        .await;
+    assert_eq!(resent.status, 200, "{}", resent.body);
+    app.smtp.wait_for("jon@example.com", 2).await;
+    assert_eq!(
+        app.smtp
+            .received()
+            .iter()
+            .filter(|e| e.to == ["jon@example.com"])
+            .count(),
+        2
+    );
+    app.stop().await;
+}
+
+/// Invitations and resends draw on one hourly allowance per inviter (and per
+/// workspace): the refusal says whose limit it is and when to try again.
+async fn resends_count_against_the_hourly_invitation_limits(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        &[
+            ("INVITATIONS_PER_HOUR_PER_INVITER", "3"),
+            ("INVITATION_RESEND_INTERVAL", "0"),
+        ],
+    )
+    .await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let api = Script::new(&app, &token_for(&ada).await);
+    let invitations = format!("/workspaces/{ws}/invitations");
+    for who in ["jon", "kim"] {
+        let made = api
+            .post(&invitations, json!({"email": format!("{who}@example.com")}))
+            .await;
+        assert_eq!(made.status, 201, "{}", made.body);
+    }
+    let resent = api
+        .post(&format!("{invitations}/jon@example.com/resend"), json!({}))
+        .await;
+    assert_eq!(resent.status, 200, "{}", resent.body);
+    // The fourth in the hour, whether a resend or a new invitation, is refused.
+    for refused in [
+        api.post(&format!("{invitations}/kim@example.com/resend"), json!({}))
+            .await,
+        api.post(&invitations, json!({"email": "lee@example.com"})).await,
+    ] {
+        assert_eq!(
+            (refused.status, refused.code()),
+            (429, "rate_limited"),
+            "{}",
+            refused.body
+        );
+        let message = refused.body["error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with("You have sent 3 invitations in the last hour, the most one person may. Try again in "),
+            "{message}"
+        );
+        assert!(refused.body["error"]["retry_after"].as_u64().unwrap() > 3000);
+    }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM invitations WHERE email = $1", "lee@example.com")
+            .await,
+        0
+    );
+    app.stop().await;
+}
+
+/// Whatever is wrong with a request, the answer is the documented JSON shape.
+async fn malformed_requests_get_the_one_error_shape(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let token = token_for(&ada).await;
+    let http = reqwest::Client::new();
+    let base = format!("{}/api/v1", app.address);
+    let get = |path: String| http.get(format!("{base}{path}")).bearer_auth(&token);
+    let post = |path: &str| http.post(format!("{base}{path}")).bearer_auth(&token);
+    let cases: Vec<(&str, reqwest::RequestBuilder, u16, Option<&str>)> = vec![
+        (
+            "limit=abc",
+            get(format!("/workspaces/{ws}/roles?limit=abc")),
+            400,
+            Some("limit"),
+        ),
+        (
+            "limit=",
+            get(format!("/workspaces/{ws}/roles?limit=")),
+            400,
+            Some("limit"),
+        ),
+        (
+            "limit=-1",
+            get(format!("/workspaces/{ws}/roles?limit=-1")),
+            400,
+            Some("limit"),
+        ),
+        (
+            "limit twice",
+            get(format!("/workspaces/{ws}/roles?limit=5&limit=6")),
+            400,
+            Some("limit"),
+        ),
+        (
+            "bad next_token",
+            get(format!("/workspaces/{ws}/roles?next_token=zz")),
+            400,
+            Some("next_token"),
+        ),
+        ("not UTF-8", get("/workspaces/%FF".into()), 400, None),
+        ("a NUL in the path", get("/workspaces/a%00b/users".into()), 400, None),
+        (
+            "malformed JSON",
+            post("/workspaces")
+                .header("content-type", "application/json")
+                .body("{\"name\": "),
+            400,
+            None,
+        ),
+        (
+            "wrong content type",
+            post("/workspaces").header("content-type", "text/plain").body("x"),
+            400,
+            None,
+        ),
+        (
+            "a missing field",
+            post("/workspaces").json(&json!({"title": "x"})),
+            400,
+            None,
+        ),
+        ("an unknown route", get("/nothing/here".into()), 404, None),
+        (
+            "an unknown method",
+            http.patch(format!("{base}/workspaces")).bearer_auth(&token),
+            405,
+            None,
+        ),
+        (
+            "from another site",
+            post("/workspaces")
+                .header("origin", "https://evil.example")
+                .json(&json!({"name": "x"})),
+            403,
+            None,
+        ),
+    ];
+    for (what, request, status, field) in cases {
+        let res = request.send().await.unwrap();
+        assert_eq!(res.status().as_u16(), status, "{what}");
+        assert_eq!(
+            res.headers()["content-type"].to_str().unwrap(),
+            "application/json",
+            "{what}"
+        );
+        let body: Value = res.json().await.unwrap();
+        assert!(body["error"]["code"].is_string(), "{what}: {body}");
+        assert!(!body["error"]["message"].as_str().unwrap().is_empty(), "{what}: {body}");
+        assert_eq!(body["error"]["field"].as_str(), field, "{what}: {body}");
+    }
+    app.stop().await;
+}
+
+/// A client generated from the document cannot send what the server refuses
+/// for its shape: page sizes, name lengths, blank names.
+async fn the_document_states_the_limits_the_server_enforces(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.address))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let limit = doc["paths"]["/workspaces/{ws}/roles"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (limit["schema"]["minimum"].as_u64(), limit["schema"]["maximum"].as_u64()),
+        (Some(1), Some(200))
+    );
+    let schemas = &doc["components"]["schemas"];
+    for (schema, field, max) in [
+        ("NewWorkspace", "name", 80),
+        ("GroupName", "name", 80),
+        ("NewRole", "role_name", 64),
+    ] {
+        let f = &schemas[schema]["properties"][field];
+        assert_eq!(
+            (f["minLength"].as_u64(), f["maxLength"].as_u64()),
+            (Some(1), Some(max)),
+            "{schema}.{field}"
+        );
+        let pattern = regex::Regex::new(f["pattern"].as_str().unwrap()).unwrap();
+        assert!(!pattern.is_match("   "), "{schema}.{field} refuses a blank name");
+        assert!(pattern.is_match("Acme 2"), "{schema}.{field}");
+    }
+    assert_eq!(
+        schemas["NewRole"]["properties"]["permission"]["$ref"],
+        "#/components/schemas/Permission"
+    );
+    assert_eq!(schemas["NewInvitation"]["properties"]["email"]["maxLength"], 254);
     app.stop().await;
 }

@@ -82,6 +82,8 @@ impl Server {
             .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
             .env("BASE_URL", &url)
             .env("RUST_LOG", "warn")
+            // The stories resend and renew at once; nothing waits between sends here.
+            .env("INVITATION_RESEND_INTERVAL", "0")
             .env_remove("SMTP_URL")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -1,0 +1,101 @@
+//! What each route reads from a request, with every problem answered in the
+//! API's one error shape rather than axum's plain-text rejections.
+
+use super::ApiError;
+use crate::accounts::service::User;
+use crate::platform::ratelimit::Limit;
+use crate::platform::state::AppState;
+use axum::Json;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use std::net::SocketAddr;
+
+/// The person whose API token came with the request.
+pub struct Caller(pub User);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let presented = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let Some(secret) = presented else {
+            return Err(crate::error::AppError::Unauthenticated.into());
+        };
+        if let Some(user) = crate::tokens::service::user_for_token(&state.db, secret).await? {
+            return Ok(Caller(user));
+        }
+        // Guessing tokens is slowed down per address.
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default();
+        state
+            .limiter
+            .check(&format!("api_token:{ip}"), Limit::SIGN_IN)
+            .map_err(crate::error::AppError::rate_limited)?;
+        Err(ApiError::new(
+            401,
+            "invalid_token",
+            "This API token is not valid: it may have been revoked or mistyped",
+        ))
+    }
+}
+
+/// A JSON body.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Body(v)),
+            Err(axum::extract::rejection::JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                400,
+                "bad_request",
+                "Send the body as JSON, with the header Content-Type: application/json",
+            )),
+            Err(rejection) => Err(ApiError::new(400, "bad_request", rejection.body_text())),
+        }
+    }
+}
+
+/// The route's path parameters. Escapes that do not decode to UTF-8, and
+/// control characters (which no name, email or id holds), are refused before
+/// anything is looked up.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::RawPathParams;
+        use axum::extract::rejection::RawPathParamsRejection;
+        let bad = |message: String| ApiError::new(400, "bad_request", message);
+        let raw = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|rejection| match rejection {
+                RawPathParamsRejection::InvalidUtf8InPathParam(e) => bad(format!(
+                    "A part of the path is not UTF-8 text once its %-escapes are decoded ({})",
+                    e.body_text()
+                )),
+                other => bad(other.body_text()),
+            })?;
+        for (name, value) in &raw {
+            if value.chars().any(char::is_control) {
+                return Err(bad(format!("The path's {name} holds a control character")));
+            }
+        }
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(v)| Params(v))
+            .map_err(|rejection| bad(rejection.body_text()))
+    }
+}

@@ -1,0 +1,172 @@
+//! Rules that read and then write, hit by requests arriving at the same
+//! instant. On PostgreSQL two transactions really interleave, so each rule must
+//! hold there, not only under SQLite's single writer.
+
+use crate::harness::{Backend, Person, TestApp};
+use crate::on_both_databases;
+use crate::rest::{Script, token_for};
+use boardroom::error::AppError;
+
+on_both_databases!(
+    owners_removing_each_other_at_once_keep_one_owner,
+    owners_leaving_at_once_keep_one_owner,
+    owners_giving_up_ownership_at_once_keep_one_owner,
+    sign_ups_racing_through_one_link_make_one_member,
+);
+
+const ROUNDS: usize = 10;
+
+/// A workspace owned by Ada and Bo. Returns (Ada, Ada's id, Bo, Bo's id, workspace id).
+async fn two_owners(app: &TestApp, round: usize) -> (Person, String, Person, String, String) {
+    let ada = app.person();
+    let ada_email = format!("ada{round}@example.com");
+    let ws = ada.sign_up("Ada", &ada_email, &format!("Acme {round}")).await;
+    let ada_id = ada.member(&ws, &ada_email).await.user_id;
+    let bo_id = app.new_user("Bo", &format!("bo{round}@example.com")).await;
+    app.add_membership(&ws, &bo_id, true).await;
+    let bo = app.signed_in_as(&bo_id).await;
+    (ada, ada_id, bo, bo_id, ws)
+}
+
+async fn owners(app: &TestApp, ws: &str) -> i64 {
+    app.count(
+        "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND is_owner = 1",
+        ws,
+    )
+    .await
+}
+
+/// Each owner removes the other over the API at the same moment: one wins.
+async fn owners_removing_each_other_at_once_keep_one_owner(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for round in 0..ROUNDS {
+        let (ada, ada_id, bo, bo_id, ws) = two_owners(&app, round).await;
+        let (ada_api, bo_api) = (
+            Script::new(&app, &token_for(&ada).await),
+            Script::new(&app, &token_for(&bo).await),
+        );
+        let (remove_bo, remove_ada) = (
+            format!("/workspaces/{ws}/users/{bo_id}"),
+            format!("/workspaces/{ws}/users/{ada_id}"),
+        );
+        let (a, b) = tokio::join!(ada_api.delete(&remove_bo), bo_api.delete(&remove_ada));
+        assert_eq!(owners(&app, &ws).await, 1, "round {round}: {} / {}", a.status, b.status);
+        let mut statuses = [a.status, b.status];
+        statuses.sort();
+        assert_eq!(statuses[0], 204, "round {round}: one removal goes through");
+        assert!(
+            [403, 404, 409].contains(&statuses[1]),
+            "round {round}: the other is refused, not {}: {} / {}",
+            statuses[1],
+            a.body,
+            b.body
+        );
+    }
+    app.stop().await;
+}
+
+/// Both owners press Leave at the same moment: one of them stays.
+async fn owners_leaving_at_once_keep_one_owner(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for round in 0..ROUNDS {
+        let (ada, _, bo, _, ws) = two_owners(&app, round).await;
+        let form = [("workspace_id", ws.as_str())];
+        let (a, b) = tokio::join!(
+            ada.call::<()>("leave_workspace", &form),
+            bo.call::<()>("leave_workspace", &form)
+        );
+        assert_eq!(owners(&app, &ws).await, 1, "round {round}");
+        let refused: Vec<AppError> = [a, b].into_iter().filter_map(|x| x.result.err()).collect();
+        assert_eq!(refused.len(), 1, "round {round}: exactly one leaves");
+        assert!(
+            refused[0].to_string().starts_with("You are the only owner of"),
+            "{}",
+            refused[0]
+        );
+    }
+    app.stop().await;
+}
+
+/// Each owner takes ownership from the other at the same moment.
+async fn owners_giving_up_ownership_at_once_keep_one_owner(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for round in 0..ROUNDS {
+        let (ada, ada_id, bo, bo_id, ws) = two_owners(&app, round).await;
+        let (of_bo, of_ada) = (
+            [("workspace_id", ws.as_str()), ("user_id", bo_id.as_str())],
+            [("workspace_id", ws.as_str()), ("user_id", ada_id.as_str())],
+        );
+        let (a, b) = tokio::join!(
+            ada.call::<String>("revoke_ownership", &of_bo),
+            bo.call::<String>("revoke_ownership", &of_ada)
+        );
+        assert_eq!(owners(&app, &ws).await, 1, "round {round}");
+        assert_eq!(
+            [a.result.is_ok(), b.result.is_ok()].iter().filter(|ok| **ok).count(),
+            1,
+            "round {round}: exactly one goes through"
+        );
+        // And the same for giving up one's own ownership.
+        app.make_owner(&ws, &bo_id).await;
+        let (a, b) = tokio::join!(
+            ada.call::<String>("revoke_ownership", &of_ada),
+            bo.call::<String>("revoke_ownership", &of_bo)
+        );
+        assert_eq!(
+            owners(&app, &ws).await,
+            1,
+            "round {round}, giving up: {a:?} / {b:?}",
+            a = a.result,
+            b = b.result
+        );
+    }
+    app.stop().await;
+}
+
+/// Many people open one link and sign up at once, through one database
+/// connection that a request may wait 3 s for: exactly one account joins,
+/// everyone else gets the message for a used link, and nobody sees a server
+/// error. (Were the connection held while argon2 hashes each password, about
+/// 0.4 s each here, the later sign-ups would wait longer than that and fail.)
+async fn sign_ups_racing_through_one_link_make_one_member(backend: Backend) {
+    let app = TestApp::spawn_with(
+        backend,
+        &[("DATABASE_MAX_CONNECTIONS", "1"), ("DATABASE_ACQUIRE_TIMEOUT", "3s")],
+    )
+    .await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    ada.invite(&ws, "jon@example.com").await.ok();
+    let token = app.smtp.wait_for("jon@example.com", 1).await.invite_token();
+
+    // 25 stays under the 30 accepts a minute one address may make.
+    let racers: Vec<_> = (0..25)
+        .map(|i| {
+            let (person, token) = (app.person(), token.clone());
+            tokio::spawn(async move { person.accept_new(&token, &format!("Jon {i}"), "winter is here").await })
+        })
+        .collect();
+    let mut joined = 0;
+    for racer in racers {
+        let answer = racer.await.unwrap();
+        match answer.result {
+            Ok(()) => joined += 1,
+            Err(e) => {
+                assert_eq!(answer.status, 404, "{e:?}");
+                assert!(e.to_string().starts_with("This invitation link can't be used"), "{e}");
+            }
+        }
+    }
+    assert_eq!(joined, 1);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE email = $1", "jon@example.com")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1", &ws)
+            .await,
+        2
+    );
+    app.stop().await;
+}
