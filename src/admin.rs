@@ -45,9 +45,7 @@ pub async fn run(db: &Db, args: &[String], stdin_password: impl FnOnce() -> Opti
             let mut out = format!("Created user {} <{}> ({})\n", user.name, user.email, user.id);
             if let Some(ws) = get("workspace") {
                 let ws = Title::parse(&ws, "workspace name").map_err(|m| format!("--workspace: {m}"))?;
-                let made = crate::workspaces::service::create(&mut tx, &user, &ws)
-                    .await
-                    .map_err(say)?;
+                let made = crate::members::service::found(&mut tx, &user, &ws).await.map_err(say)?;
                 out.push_str(&format!("Created workspace {} ({})\n", made.name, made.id));
             }
             tx.commit().await.map_err(|e| e.to_string())?;

@@ -1,5 +1,6 @@
 //! Values that parse once and can be trusted everywhere after: email addresses,
-//! names and passwords. Compiled for the browser too, so forms and server agree.
+//! names, passwords, people and moments. Compiled for the browser too, so forms
+//! and server agree.
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -210,5 +211,79 @@ mod tests {
     fn passwords_need_eight_characters() {
         assert!(NewPassword::parse("1234567").is_err());
         assert!(NewPassword::parse("12345678").is_ok());
+    }
+}
+
+/// A person with an account, as everything else refers to them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+}
+
+/// A moment, as milliseconds since the Unix epoch: how every time is stored
+/// and passed around. Pages and the API word it; nothing else does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Timestamp(pub i64);
+
+impl Timestamp {
+    pub fn millis(self) -> i64 {
+        self.0
+    }
+
+    /// (year, month 1–12, day, hour, minute, second) in UTC.
+    fn civil(self) -> (i64, u32, u32, u32, u32, u32) {
+        let secs = self.0.div_euclid(1000);
+        let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+        // Howard Hinnant's days-to-civil, for the proleptic Gregorian calendar.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        (
+            year,
+            month,
+            day,
+            (rem / 3600) as u32,
+            (rem % 3600 / 60) as u32,
+            (rem % 60) as u32,
+        )
+    }
+
+    /// "26 Nov 2026, 14:05 UTC"
+    pub fn display(self) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let (y, mo, d, h, mi, _) = self.civil();
+        format!("{d} {} {y}, {h:02}:{mi:02} UTC", MONTHS[(mo - 1) as usize])
+    }
+
+    /// RFC 3339 in UTC, for `<time datetime>` and the API: "2026-11-26T14:05:00Z".
+    pub fn iso(self) -> String {
+        let (y, mo, d, h, mi, s) = self.civil();
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::Timestamp;
+
+    #[test]
+    fn moments_read_well() {
+        let t = Timestamp(1_795_692_300_000); // 2026-11-26 11:25 UTC
+        assert_eq!(t.display(), "26 Nov 2026, 11:25 UTC");
+        assert_eq!(t.iso(), "2026-11-26T11:25:00Z");
+        assert_eq!(Timestamp(0).iso(), "1970-01-01T00:00:00Z");
+        assert_eq!(Timestamp(951_782_400_000).iso(), "2000-02-29T00:00:00Z");
+        assert_eq!(Timestamp(4_102_444_799_000).display(), "31 Dec 2099, 23:59 UTC");
     }
 }

@@ -1,12 +1,15 @@
 //! Boardroom: self-hosted workspaces that people are invited into by email.
 //!
-//! Each capability is a module that owns its types, its server functions
-//! (`api`) and, on the server, its rules and storage (`service`). Pages and
-//! shared components are the browser's side; `platform`, `mail` and `server`
-//! exist only on the server.
+//! The layers, each importing only those below it (README, "Architecture"):
+//! the ground (`platform`, `mail`, `error`, `domain`, `access`, `audit`),
+//! the request state (`state`), the capabilities (`roles`, `groups`,
+//! `workspaces`, `members`, `accounts`, `tokens`, `invitations`, `boards`),
+//! and what people and scripts meet (`pages`, `components`, `rest`, `app`,
+//! `server`, `admin`).
 
 #![recursion_limit = "256"]
 
+pub mod access;
 pub mod accounts;
 pub mod app;
 pub mod boards;
@@ -24,6 +27,8 @@ pub mod workspaces;
 #[cfg(feature = "ssr")]
 pub mod admin;
 #[cfg(feature = "ssr")]
+pub mod audit;
+#[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod platform;
@@ -31,6 +36,8 @@ pub mod platform;
 pub mod rest;
 #[cfg(feature = "ssr")]
 pub mod server;
+#[cfg(feature = "ssr")]
+pub mod state;
 
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]

@@ -1,17 +1,34 @@
-//! Starting and stopping the whole app: database, mail worker, router.
+//! The whole app: starting and stopping it (database, mail worker, router),
+//! the router, and what wraps every request: one log line each (tokens
+//! redacted), a time limit, a same-origin check on state-changing requests,
+//! sign-in for workspace pages, and protective headers.
 
+use crate::accounts::service as accounts;
+use crate::accounts::session::{RequestCache, session_token};
+use crate::app::{App, shell};
+use crate::error::ErrorCode;
+use crate::invitations::email::{InvitationEmails, KIND as INVITATION};
 use crate::mail::Mailer;
 use crate::mail::mailbox::DevMailbox;
 use crate::mail::transport::Transport;
-use crate::mail::worker::Worker;
+use crate::mail::worker::{Kinds, Worker};
 use crate::platform::config::Config;
+use crate::platform::db;
 use crate::platform::ratelimit::RateLimiter;
-use crate::platform::state::AppState;
-use crate::platform::{db, http};
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
 use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Instant;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
@@ -68,12 +85,21 @@ pub async fn serve(
         limiter: Arc::new(RateLimiter::new()),
     };
     let (stop_worker, worker_stopped) = watch::channel(false);
+    let kinds: Kinds = [(
+        INVITATION,
+        Arc::new(InvitationEmails {
+            db: db.clone(),
+            config: config.clone(),
+        }) as Arc<dyn crate::mail::worker::Compose>,
+    )]
+    .into_iter()
+    .collect();
     let worker = tokio::spawn(
         Worker {
             db: db.clone(),
-            config: config.clone(),
             transport,
             mailer,
+            kinds,
         }
         .run(worker_stopped),
     );
@@ -82,7 +108,7 @@ pub async fn serve(
         "Boardroom listening on http://{local} (people reach it at {})",
         config.base_url
     );
-    let app = http::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
 
     let _ = stop_worker.send(true);
@@ -90,6 +116,161 @@ pub async fn serve(
     db.close().await;
     tracing::info!("Boardroom stopped");
     served.map_err(|e| e.to_string())
+}
+
+/// The app's page routes, listed once per process.
+///
+/// Listing them renders the app once with resources suppressed, and Leptos 0.8
+/// keeps that switch in one process-wide flag (leptos-rs/leptos#4773): a page
+/// whose resource is first polled while any listing runs waits forever. So no
+/// listing may run while pages are being served, however many routers a
+/// process builds (the tests build one per app).
+pub fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+pub fn router(state: AppState) -> Router {
+    let routes = page_routes();
+    // Runs once per request: each page render and server-function call gets
+    // the shared state and a fresh cache.
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            provide_context(RequestCache::default());
+        }
+    };
+    let mut router = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .nest("/api/v1", crate::rest::router())
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ));
+    if let Some(mailbox) = state.mailer.dev_mailbox.clone() {
+        router = router.route("/dev/mailbox", get(move || std::future::ready(mailbox.page())));
+    }
+    router
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            require_session_for_workspace_pages,
+        ))
+        .layer(middleware::from_fn(same_origin_only))
+        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(time_limit))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// The path as it may be logged: invitation tokens are cut out, queries dropped.
+pub fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/invite/") {
+        Some(_) => "/invite/[token]".to_string(),
+        None => path.to_string(),
+    }
+}
+
+async fn log_request(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = loggable_path(req.uri().path());
+    let res = next.run(req).await;
+    tracing::info!(
+        %method,
+        path,
+        status = res.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    res
+}
+
+/// No request may hold a visitor (or a worker) forever: after 30 seconds the
+/// answer is 408 (in the API's error shape under `/api/v1`).
+async fn time_limit(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/v1/");
+    match tokio::time::timeout(std::time::Duration::from_secs(30), next.run(req)).await {
+        Ok(res) => res,
+        Err(_) if api => {
+            crate::rest::ApiError::new(ErrorCode::Timeout, "The request took too long and was stopped").into_response()
+        }
+        Err(_) => (StatusCode::REQUEST_TIMEOUT, "The request took too long and was stopped").into_response(),
+    }
+}
+
+/// Browsers say where a request comes from; a state-changing request from
+/// another site is refused (CSRF). Clients that are not browsers send neither
+/// header and are judged by their credentials alone.
+async fn same_origin_only(req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let cross_by_fetch = matches!(fetch_site, Some("cross-site") | Some("same-site"));
+    let cross_by_origin = match (
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+    ) {
+        (Some(origin), Some(host)) => {
+            origin == "null"
+                || url::Url::parse(origin)
+                    .ok()
+                    .and_then(|u| {
+                        let origin_host = match u.port() {
+                            Some(p) => format!("{}:{p}", u.host_str()?),
+                            None => u.host_str()?.to_string(),
+                        };
+                        Some(origin_host != host)
+                    })
+                    .unwrap_or(true)
+        }
+        _ => false,
+    };
+    if cross_by_fetch || cross_by_origin {
+        let message = "Cross-site requests are not accepted";
+        if req.uri().path().starts_with("/api/v1/") {
+            return crate::rest::ApiError::new(ErrorCode::CrossSite, message).into_response();
+        }
+        return (StatusCode::FORBIDDEN, message).into_response();
+    }
+    next.run(req).await
+}
+
+/// Workspace pages need a signed-in person: the others go to sign in and come back.
+async fn require_session_for_workspace_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    let guarded = req.method() == Method::GET
+        && (path.starts_with("/w/") || path.starts_with("/workspaces/") || path.starts_with("/account/"));
+    if guarded {
+        let user = match session_token(req.headers()) {
+            Some(token) => accounts::user_for_session(&state.db, &token).await.ok().flatten(),
+            None => None,
+        };
+        if user.is_none() {
+            let here = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let target = format!(
+                "/signin?next={}",
+                url::form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>()
+            );
+            return Redirect::to(&target).into_response();
+        }
+    }
+    next.run(req).await
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    // Invitation links carry their token in the path: never send it to another site.
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    res
 }
 
 /// Completes on Ctrl-C or SIGTERM.
@@ -113,4 +294,13 @@ pub async fn shutdown_signal() {
         _ = terminate => {}
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn invitation_tokens_never_reach_the_log() {
+        assert_eq!(super::loggable_path("/invite/abcDEF123"), "/invite/[token]");
+        assert_eq!(super::loggable_path("/w/1/users"), "/w/1/users");
+    }
 }

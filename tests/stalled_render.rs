@@ -64,7 +64,7 @@ async fn a_render_under_a_route_listing_stalls_and_building_routers_no_longer_li
         .collect();
     let listed = tokio::task::spawn_blocking(|| {
         (0..500)
-            .map(|_| boardroom::platform::http::page_routes().len())
+            .map(|_| boardroom::server::page_routes().len())
             .collect::<Vec<_>>()
     });
     for _ in 0..10 {

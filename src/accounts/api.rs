@@ -1,25 +1,28 @@
 //! Server functions for accounts. Thin: they parse, call the service, set the cookie.
 
-use super::CurrentUser;
+use crate::domain::User;
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::platform::{ratelimit::Limit, request};
+use super::session;
+#[cfg(feature = "ssr")]
+use crate::platform::ratelimit::Limit;
+#[cfg(feature = "ssr")]
+use crate::state;
 
 /// The signed-in user, or `None`.
 #[server(endpoint = "get_current_user")]
-pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    Ok(request::current_user().await?.map(Into::into))
+pub async fn get_current_user() -> Result<Option<User>, AppError> {
+    session::current_user().await
 }
 
 /// Creates an account and its first workspace, signs in and opens the workspace.
 #[server(endpoint = "sign_up")]
 pub async fn sign_up(name: String, email: String, password: String, workspace: String) -> Result<(), AppError> {
     use super::service;
-    use crate::workspaces::service as workspaces;
-    let state = request::state()?;
-    request::rate_limit(&state, "sign_up", Limit::SIGN_UP)?;
+    let state = state::state()?;
+    state::rate_limit(&state, "sign_up", Limit::SIGN_UP)?;
     let (name, email, password) = service::parse_new_account(&name, &email, &password)?;
     let workspace_name = if workspace.trim().is_empty() {
         format!("{}'s workspace", name.as_str())
@@ -32,41 +35,38 @@ pub async fn sign_up(name: String, email: String, password: String, workspace: S
     let password = service::HashedPassword::of(&password).await;
     let mut tx = state.db.begin().await?;
     let user = service::create_user(&mut tx, &name, &email, &password).await?;
-    let workspace = workspaces::create(&mut tx, &user, &workspace_name).await?;
+    let workspace = crate::members::service::found(&mut tx, &user, &workspace_name).await?;
     tx.commit().await?;
 
-    let token = service::create_session(&state.db, &user.id).await?;
-    request::set_session_cookie(&state, Some(&token));
-    request::redirect(&format!("/w/{}/boards", workspace.id));
+    session::start(&state, &user).await?;
+    state::redirect(&format!("/w/{}/boards", workspace.id));
     Ok(())
 }
 
 /// Signs in and goes to `next` (a local path) or the first workspace.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
-    use super::service;
-    let state = request::state()?;
-    request::rate_limit(&state, "sign_in", Limit::SIGN_IN)?;
-    let user = service::authenticate(&state.db, &email, &password).await?;
-    let token = service::create_session(&state.db, &user.id).await?;
-    request::set_session_cookie(&state, Some(&token));
+    let state = state::state()?;
+    state::rate_limit(&state, "sign_in", Limit::SIGN_IN)?;
+    let user = super::service::authenticate(&state.db, &email, &password).await?;
+    session::start(&state, &user).await?;
     let target = match next.filter(|n| is_local_path(n)) {
         Some(n) => n,
-        None => crate::workspaces::service::home_path(&state.db, &user.id).await?,
+        None => crate::members::service::home_path(&state.db, &user.id).await?,
     };
-    request::redirect(&target);
+    state::redirect(&target);
     Ok(())
 }
 
 /// Ends this browser's session, then goes to `next` (a local path) or sign-in.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out(next: Option<String>) -> Result<(), AppError> {
-    let state = request::state()?;
-    if let Some(token) = use_context::<axum::http::request::Parts>().and_then(|p| request::session_token(&p.headers)) {
+    let state = state::state()?;
+    if let Some(token) = state::request_cookie(session::SESSION_COOKIE) {
         super::service::end_session(&state.db, &token).await?;
     }
-    request::set_session_cookie(&state, None);
-    request::redirect(&next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/signin".into()));
+    session::set_session_cookie(&state, None);
+    state::redirect(&next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/signin".into()));
     Ok(())
 }
 

@@ -1,32 +1,18 @@
 //! Users, passwords and database-backed sessions.
+//!
+//! Owns the `users` and `sessions` tables.
 
-use crate::domain::{EmailAddress, NewPassword, PersonName};
+use crate::domain::{EmailAddress, NewPassword, PersonName, User};
 use crate::error::{AppError, AppResult};
 use crate::platform::crypto::{self, password};
-use crate::platform::db::{self, Db, Tx, now_ms};
+use crate::platform::db::{self, Db, Tx};
+use crate::platform::time::now_ms;
 use sqlx::Row;
 
 const SESSION_TTL_MS: i64 = 30 * 24 * 3600 * 1000;
 
 /// One message for an unknown email and a wrong password.
 pub const BAD_CREDENTIALS: &str = "The email address or password is not right";
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct User {
-    pub id: String,
-    pub email: String,
-    pub name: String,
-}
-
-impl From<User> for super::CurrentUser {
-    fn from(u: User) -> Self {
-        super::CurrentUser {
-            id: u.id,
-            email: u.email,
-            name: u.name,
-        }
-    }
-}
 
 fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
     Ok(User {
@@ -131,7 +117,7 @@ pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<Use
         .await?;
     let stored: Option<String> = row.as_ref().map(|r| r.try_get("password_hash")).transpose()?;
     if password::verify(password.to_string(), stored).await {
-        let row = row.ok_or(AppError::Internal)?;
+        let row = row.ok_or_else(|| AppError::internal("a verified password without its account"))?;
         Ok(user_from_row(&row)?)
     } else {
         Err(AppError::Invalid(vec![

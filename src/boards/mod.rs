@@ -4,6 +4,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+use crate::domain::Timestamp;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -11,8 +12,9 @@ pub struct Board {
     pub id: String,
     pub name: String,
     pub content: String,
+    /// The author's name (gone when their account is).
     pub created_by: Option<String>,
-    pub created_at: String,
+    pub created_at: Timestamp,
     /// When its data last ran and who ran it; shown to those with READ on
     /// DATA_EXECUTION (`None` otherwise, or if it never ran).
     pub last_run: Option<LastRun>,
@@ -20,24 +22,11 @@ pub struct Board {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastRun {
-    pub at: String,
-    pub at_iso: String,
+    pub at: Timestamp,
     pub by: Option<String>,
 }
 
-/// One board's page, loaded in one call.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BoardPageData {
-    pub context: crate::workspaces::WorkspaceContext,
-    pub board: Board,
-    pub notice: Option<String>,
-}
-
-/// Everything the Boards page shows, loaded in one call.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BoardsPageData {
-    pub context: crate::workspaces::WorkspaceContext,
-    pub boards: Vec<Board>,
-    /// What a plain form post left to say, shown once.
-    pub notice: Option<String>,
+/// What a person reads after something happened to a board: "Board “Q3” saved".
+pub fn notice(name: &str, what: &str) -> String {
+    format!("Board \u{201c}{name}\u{201d} {what}")
 }

@@ -1,12 +1,14 @@
 //! Storing and listing boards.
+//!
+//! Owns the `boards` table.
 
 use super::{Board, LastRun};
-use crate::domain::Title;
-use crate::error::{AppError, AppResult};
-use crate::platform::db::{self, Db, now_ms};
-use crate::platform::when;
-use crate::roles::{Permission, Resource};
-use crate::workspaces::service::{Access, record};
+use crate::access::{Access, Permission, Resource};
+use crate::audit::record;
+use crate::domain::{Timestamp, Title};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::platform::db::{self, Db};
+use crate::platform::time::now_ms;
 use sqlx::Row;
 
 pub const MAX_CONTENT: usize = 20_000;
@@ -15,20 +17,17 @@ const SELECT: &str = "SELECT b.id, b.name, b.content, b.created_at, b.last_run_a
      FROM boards b LEFT JOIN users u ON u.id = b.created_by LEFT JOIN users x ON x.id = b.last_run_by";
 
 fn board(access: &Access, r: &sqlx::any::AnyRow) -> Result<Board, sqlx::Error> {
-    let sees_runs = access
-        .grants
-        .allows(crate::roles::Grant::new(Permission::Read, Resource::DataExecution));
+    let sees_runs = access.can(Permission::Read, Resource::DataExecution);
     let last_run_at: Option<i64> = r.try_get("last_run_at")?;
     Ok(Board {
         id: r.try_get("id")?,
         name: r.try_get("name")?,
         content: r.try_get("content")?,
         created_by: r.try_get("author")?,
-        created_at: when::display(r.try_get("created_at")?),
+        created_at: Timestamp(r.try_get("created_at")?),
         last_run: match last_run_at {
             Some(at) if sees_runs => Some(LastRun {
-                at: when::display(at),
-                at_iso: when::iso(at),
+                at: Timestamp(at),
                 by: r.try_get("runner")?,
             }),
             _ => None,
@@ -77,7 +76,7 @@ fn parse(name: &str, content: &str) -> AppResult<Title> {
                 _ => Vec::new(),
             };
             if let Some(message) = c {
-                errors.push(crate::error::FieldError {
+                errors.push(FieldError {
                     field: "content".into(),
                     message,
                 });

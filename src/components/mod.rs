@@ -12,7 +12,7 @@ pub use forms::{
 };
 pub use icons::{AccountIcon, Logo};
 pub use page::{Chips, PageError, PageNotice, PeopleTabs, RolePicker};
-pub use shell::{AuthCard, TopBar};
+pub use shell::{AuthCard, Frame, TopBar};
 
 /// Classes for the one primary button style.
 pub const PRIMARY_BUTTON: &str = "inline-flex items-center justify-center rounded-md bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 focus-visible:outline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:opacity-60";

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 pub fn PageError(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>()
-        && let Ok(code) = axum::http::StatusCode::from_u16(error.status())
+        && let Ok(code) = axum::http::StatusCode::from_u16(error.code().status())
     {
         res.set_status(code);
     }

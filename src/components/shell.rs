@@ -1,16 +1,28 @@
 use super::{AccountIcon, Logo};
+use crate::access::Access;
 use crate::accounts::api::SignOut;
-use crate::workspaces::WorkspaceContext;
+use crate::workspaces::WorkspaceSummary;
 use leptos::html;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+/// What the frame of every workspace page shows: the caller's standing there,
+/// where else they could go, and how long invitation links live.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Frame {
+    pub access: Access,
+    pub workspaces: Vec<WorkspaceSummary>,
+    /// How long invitation links live, in words ("7 days").
+    pub invitation_lifetime: String,
+}
 
 /// The bar at the top of every workspace page: the workspace, its sections, and
 /// the account menu at the top right. The menu is a `<details>`, so it opens
 /// before the page's WASM has loaded.
 #[component]
-pub fn TopBar(ctx: WorkspaceContext) -> impl IntoView {
-    let base = format!("/w/{}", ctx.workspace.id);
+pub fn TopBar(ctx: Frame) -> impl IntoView {
+    let base = format!("/w/{}", ctx.access.workspace_id);
     let menu = NodeRef::<html::Details>::new();
     let close = move |_| {
         if let Some(d) = menu.get() {
@@ -21,7 +33,7 @@ pub fn TopBar(ctx: WorkspaceContext) -> impl IntoView {
     let others: Vec<_> = ctx
         .workspaces
         .iter()
-        .filter(|w| w.id != ctx.workspace.id)
+        .filter(|w| w.id != ctx.access.workspace_id)
         .cloned()
         .collect();
     let item = "block px-4 py-2 text-sm text-zinc-800 hover:bg-zinc-100 focus:bg-zinc-100 focus:outline-none";
@@ -29,7 +41,7 @@ pub fn TopBar(ctx: WorkspaceContext) -> impl IntoView {
         <header class="border-b border-zinc-200 bg-white">
             <div class="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4">
                 <a href="/" class="shrink-0"><Logo/></a>
-                <span class="truncate text-sm font-medium text-zinc-600" data-testid="workspace-name">{ctx.workspace.name.clone()}</span>
+                <span class="truncate text-sm font-medium text-zinc-600" data-testid="workspace-name">{ctx.access.workspace_name.clone()}</span>
                 <nav aria-label="Workspace" class="flex gap-1 text-sm">
                     <A href=format!("{base}/boards") attr:class="rounded-md px-3 py-1.5 text-zinc-700 hover:bg-zinc-100 aria-[current=page]:bg-zinc-100 aria-[current=page]:font-semibold">"Boards"</A>
                     <A href=format!("{base}/users") attr:class="rounded-md px-3 py-1.5 text-zinc-700 hover:bg-zinc-100 aria-[current=page]:bg-zinc-100 aria-[current=page]:font-semibold">"Users"</A>
@@ -45,8 +57,8 @@ pub fn TopBar(ctx: WorkspaceContext) -> impl IntoView {
                     </summary>
                     <div class="absolute right-0 z-20 mt-2 w-64 overflow-hidden rounded-md border border-zinc-200 bg-white py-1 shadow-lg">
                         <div class="border-b border-zinc-100 px-4 py-2">
-                            <p class="truncate text-sm font-semibold text-zinc-900">{ctx.user.name.clone()}</p>
-                            <p class="truncate text-sm text-zinc-600">{ctx.user.email.clone()}</p>
+                            <p class="truncate text-sm font-semibold text-zinc-900">{ctx.access.user.name.clone()}</p>
+                            <p class="truncate text-sm text-zinc-600">{ctx.access.user.email.clone()}</p>
                         </div>
                         <a href=format!("{base}/users") class=item on:click=close>"Users"</a>
                         <a href=format!("{base}/boards") class=item on:click=close>"Boards"</a>

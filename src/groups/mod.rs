@@ -1,7 +1,6 @@
 //! Groups: sets of members that receive GROUP-target roles together. Every
 //! workspace has the built-in group `everyone`, which every member is in.
 
-pub mod api;
 #[cfg(feature = "ssr")]
 pub mod service;
 
@@ -29,14 +28,37 @@ pub struct Group {
     pub roles: Vec<String>,
 }
 
-/// Everything the Groups page shows, loaded in one call.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GroupsPageData {
-    pub context: crate::workspaces::WorkspaceContext,
-    pub groups: Vec<Group>,
-    /// The workspace's members, for adding to a group.
-    pub people: Vec<GroupMember>,
-    /// Roles that can be given to groups (target GROUP).
-    pub group_roles: Vec<String>,
-    pub notice: Option<String>,
+/// What a person reads after a group is made.
+pub fn created_notice(name: &str) -> String {
+    format!("Group {name} created")
+}
+
+/// What a person reads after a group is renamed.
+pub fn renamed_notice(name: &str) -> String {
+    format!("Group renamed to {name}")
+}
+
+/// What a person reads after a group is deleted.
+pub fn deleted_notice(name: &str) -> String {
+    format!("Group {name} deleted")
+}
+
+/// What a person reads after someone joins a group.
+pub fn added_notice(person: &str, group: &str) -> String {
+    format!("{person} added to {group}")
+}
+
+/// What a person reads after someone leaves a group.
+pub fn removed_notice(person: &str, group: &str) -> String {
+    format!("{person} removed from {group}")
+}
+
+/// What a person reads after a group is given a role.
+pub fn granted_notice(group: &str, role: &str) -> String {
+    format!("{group} now holds {role}")
+}
+
+/// What a person reads after a role is taken from a group.
+pub fn revoked_notice(group: &str, role: &str) -> String {
+    format!("{group} no longer holds {role}")
 }

@@ -1,15 +1,76 @@
 //! Group rules: `everyone` is built in; adding someone to a group or giving a
 //! group a role hands out grants, so the caller must hold them.
+//!
+//! Owns the `groups` and `group_members` tables.
 
 use super::{Group, GroupMember};
+use crate::access::{Access, Permission, Resource, Target};
+use crate::audit::record;
 use crate::domain::Title;
 use crate::error::{AppError, AppResult};
-use crate::platform::db::{self, Db, now_ms};
+use crate::platform::db::{self, Db, Tx};
+use crate::platform::time::now_ms;
 use crate::roles::service as roles;
-use crate::roles::{Permission, Resource, Target};
-use crate::workspaces::service::{Access, record};
 use sqlx::Row;
+use std::collections::HashMap;
 
+/// The built-in group every member is in.
+pub const EVERYONE: &str = "everyone";
+
+/// Creates the group `everyone` for a new workspace, holding the default role,
+/// inside `tx`.
+pub async fn create_everyone(tx: &mut Tx<'_>, workspace_id: &str) -> AppResult<()> {
+    let group_id = db::new_id();
+    sqlx::query(
+        "INSERT INTO groups (id, workspace_id, name, name_key, builtin, created_at) VALUES ($1, $2, $3, $3, 1, $4)",
+    )
+    .bind(&group_id)
+    .bind(workspace_id)
+    .bind(EVERYONE)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    roles::give_group(tx, &group_id, roles::DEFAULT_ROLE).await?;
+    Ok(())
+}
+
+/// Takes a departing member out of the workspace's groups, inside `tx`.
+pub async fn forget_member(tx: &mut Tx<'_>, workspace_id: &str, user_id: &str) -> AppResult<()> {
+    sqlx::query(
+        "DELETE FROM group_members WHERE user_id = $2 AND group_id IN (SELECT id FROM groups WHERE workspace_id = $1)",
+    )
+    .bind(workspace_id)
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The groups each of `user_ids` is in (besides `everyone`), by name.
+pub async fn groups_of(db: &Db, workspace_id: &str, user_ids: &[String]) -> AppResult<HashMap<String, Vec<String>>> {
+    let mut by: HashMap<String, Vec<String>> = HashMap::new();
+    if user_ids.is_empty() {
+        return Ok(by);
+    }
+    let list = (2..user_ids.len() + 2)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT gm.user_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
+         WHERE g.workspace_id = $1 AND gm.user_id IN ({list}) ORDER BY g.name_key"
+    );
+    let mut query = sqlx::query(&sql).bind(workspace_id);
+    for id in user_ids {
+        query = query.bind(id);
+    }
+    for r in query.fetch_all(db).await? {
+        by.entry(r.try_get("user_id")?).or_default().push(r.try_get("name")?);
+    }
+    Ok(by)
+}
+
+/// The workspace's groups, `everyone` first, each with its members and roles.
 pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Group>> {
     access.authorize(Permission::Read, Resource::UserManagement, "see groups")?;
     let rows =
@@ -17,27 +78,47 @@ pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Group>> {
             .bind(&access.workspace_id)
             .fetch_all(db)
             .await?;
-    let mut roles = roles::names_by(
-        db,
-        "SELECT gr.group_id AS owner_id, gr.role_name AS name FROM group_roles gr JOIN groups g ON g.id = gr.group_id \
-         WHERE g.workspace_id = $1 ORDER BY gr.role_name",
-        &access.workspace_id,
-    )
-    .await?;
-    let mut members: std::collections::HashMap<String, Vec<GroupMember>> = Default::default();
-    for r in sqlx::query(
-        "SELECT gm.group_id, u.id, u.name, u.email FROM group_members gm JOIN groups g ON g.id = gm.group_id \
-           JOIN users u ON u.id = gm.user_id WHERE g.workspace_id = $1 ORDER BY u.name, u.email",
-    )
-    .bind(&access.workspace_id)
-    .fetch_all(db)
-    .await?
-    {
-        members.entry(r.try_get("group_id")?).or_default().push(GroupMember {
-            user_id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            email: r.try_get("email")?,
-        });
+    groups(db, rows).await
+}
+
+/// The group `key` names: its id, or its name (any case).
+pub async fn find(db: &Db, access: &Access, key: &str) -> AppResult<Group> {
+    access.authorize(Permission::Read, Resource::UserManagement, "see groups")?;
+    let rows =
+        sqlx::query("SELECT id, name, builtin FROM groups WHERE workspace_id = $1 AND (id = $2 OR name_key = $3)")
+            .bind(&access.workspace_id)
+            .bind(key)
+            .bind(key.trim().to_lowercase())
+            .fetch_all(db)
+            .await?;
+    groups(db, rows)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::NotFound(format!("There is no group {key}")))
+}
+
+/// Groups from their rows, with their members and roles (one query each).
+async fn groups(db: &Db, rows: Vec<sqlx::any::AnyRow>) -> AppResult<Vec<Group>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+    let mut roles = roles::group_roles_of(db, &ids).await?;
+    let mut members: HashMap<String, Vec<GroupMember>> = HashMap::new();
+    if !ids.is_empty() {
+        let list = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT gm.group_id, u.id, u.name, u.email FROM group_members gm JOIN users u ON u.id = gm.user_id \
+             WHERE gm.group_id IN ({list}) ORDER BY u.name, u.email"
+        );
+        let mut query = sqlx::query(&sql);
+        for id in &ids {
+            query = query.bind(id);
+        }
+        for r in query.fetch_all(db).await? {
+            members.entry(r.try_get("group_id")?).or_default().push(GroupMember {
+                user_id: r.try_get("id")?,
+                name: r.try_get("name")?,
+                email: r.try_get("email")?,
+            });
+        }
     }
     rows.iter()
         .map(|r| {
@@ -87,7 +168,7 @@ struct Found {
     builtin: bool,
 }
 
-async fn find(db: &Db, access: &Access, group_id: &str) -> AppResult<Found> {
+async fn found(db: &Db, access: &Access, group_id: &str) -> AppResult<Found> {
     let row = sqlx::query("SELECT name, builtin FROM groups WHERE id = $1 AND workspace_id = $2")
         .bind(group_id)
         .bind(&access.workspace_id)
@@ -144,7 +225,7 @@ pub async fn create(db: &Db, access: &Access, name: &str) -> AppResult<Group> {
 
 pub async fn rename(db: &Db, access: &Access, group_id: &str, name: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::UserManagement, "manage groups")?;
-    let found = find(db, access, group_id).await?;
+    let found = found(db, access, group_id).await?;
     if found.builtin {
         return Err(builtin_refusal("renamed"));
     }
@@ -176,14 +257,14 @@ pub async fn rename(db: &Db, access: &Access, group_id: &str, name: &str) -> App
 
 pub async fn delete(db: &Db, access: &Access, group_id: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::UserManagement, "manage groups")?;
-    let found = find(db, access, group_id).await?;
+    let found = found(db, access, group_id).await?;
     if found.builtin {
         return Err(builtin_refusal("deleted"));
     }
     let mut tx = db.begin().await?;
+    roles::forget_group(&mut tx, group_id).await?;
     for sql in [
         "DELETE FROM group_members WHERE group_id = $1",
-        "DELETE FROM group_roles WHERE group_id = $1",
         "DELETE FROM groups WHERE id = $1",
     ] {
         sqlx::query(sql).bind(group_id).execute(&mut *tx).await?;
@@ -200,35 +281,16 @@ pub async fn delete(db: &Db, access: &Access, group_id: &str) -> AppResult<Strin
     Ok(found.name)
 }
 
-/// The grants a group hands its members.
-async fn group_grants(db: &Db, group_id: &str) -> AppResult<Vec<crate::roles::Grant>> {
-    let rows = sqlx::query(
-        "SELECT DISTINCT r.permission, r.resource FROM group_roles gr JOIN groups g ON g.id = gr.group_id \
-           JOIN roles r ON r.workspace_id = g.workspace_id AND r.name = gr.role_name AND r.target = 'GROUP' \
-         WHERE gr.group_id = $1",
-    )
-    .bind(group_id)
-    .fetch_all(db)
-    .await?;
-    let mut grants = Vec::with_capacity(rows.len());
-    for r in rows {
-        let p = Permission::parse(&r.try_get::<String, _>("permission")?).map_err(|_| AppError::Internal)?;
-        let res = Resource::parse(&r.try_get::<String, _>("resource")?).map_err(|_| AppError::Internal)?;
-        grants.push(crate::roles::Grant::new(p, res));
-    }
-    Ok(grants)
-}
-
 /// Adds member `user_id` to a group. Returns (member's name, group's name).
 pub async fn add_member(db: &Db, access: &Access, group_id: &str, user_id: &str) -> AppResult<(String, String)> {
     access.authorize(Permission::Write, Resource::UserManagement, "manage groups")?;
-    let found = find(db, access, group_id).await?;
+    let found = found(db, access, group_id).await?;
     if found.builtin {
         return Err(AppError::Conflict(
             "Everyone in the workspace is in the group everyone already".into(),
         ));
     }
-    if let Some(missing) = group_grants(db, group_id)
+    if let Some(missing) = roles::grants_of_group(db, group_id)
         .await?
         .into_iter()
         .find(|g| !access.grants.allows(*g))
@@ -274,7 +336,7 @@ pub async fn add_member(db: &Db, access: &Access, group_id: &str, user_id: &str)
 
 pub async fn remove_member(db: &Db, access: &Access, group_id: &str, user_id: &str) -> AppResult<(String, String)> {
     access.authorize(Permission::Write, Resource::UserManagement, "manage groups")?;
-    let found = find(db, access, group_id).await?;
+    let found = found(db, access, group_id).await?;
     if found.builtin {
         return Err(AppError::Conflict(
             "Everyone in the workspace stays in the group everyone; remove them from the workspace instead".into(),
@@ -315,7 +377,7 @@ fn check_everyone(access: &Access, found: &Found) -> AppResult<()> {
 /// Gives a group a GROUP-target role. Returns the group's name.
 pub async fn grant_role(db: &Db, access: &Access, group_id: &str, role_name: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::UserManagement, "manage groups")?;
-    let found = find(db, access, group_id).await?;
+    let found = found(db, access, group_id).await?;
     check_everyone(access, &found)?;
     let names = roles::clean_names(&[role_name.to_string()]);
     if names.is_empty() {
@@ -323,17 +385,8 @@ pub async fn grant_role(db: &Db, access: &Access, group_id: &str, role_name: &st
     }
     roles::check_assignable(db, access, &names, &names, Target::Group, "role_name").await?;
     let mut tx = db.begin().await?;
-    let inserted = sqlx::query("INSERT INTO group_roles (group_id, role_name) VALUES ($1, $2)")
-        .bind(group_id)
-        .bind(&names[0])
-        .execute(&mut *tx)
-        .await;
-    match inserted {
-        Ok(_) => {}
-        Err(e) if db::is_unique_violation(&e) => {
-            return Err(AppError::Conflict(format!("{} already holds {}", found.name, names[0])));
-        }
-        Err(e) => return Err(e.into()),
+    if !roles::give_group(&mut tx, group_id, &names[0]).await? {
+        return Err(AppError::Conflict(format!("{} already holds {}", found.name, names[0])));
     }
     record(
         &mut tx,
@@ -349,16 +402,10 @@ pub async fn grant_role(db: &Db, access: &Access, group_id: &str, role_name: &st
 
 pub async fn revoke_role(db: &Db, access: &Access, group_id: &str, role_name: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::UserManagement, "manage groups")?;
-    let found = find(db, access, group_id).await?;
+    let found = found(db, access, group_id).await?;
     check_everyone(access, &found)?;
     let mut tx = db.begin().await?;
-    let removed = sqlx::query("DELETE FROM group_roles WHERE group_id = $1 AND role_name = $2")
-        .bind(group_id)
-        .bind(role_name.trim())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if removed == 0 {
+    if !roles::take_group(&mut tx, group_id, role_name.trim()).await? {
         return Err(AppError::NotFound(format!(
             "{} doesn't hold {}",
             found.name,

@@ -3,8 +3,12 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod email;
+#[cfg(feature = "ssr")]
 pub mod service;
 
+use crate::domain::Timestamp;
+use crate::error::{ErrorCode, in_a_while};
 use serde::{Deserialize, Serialize};
 
 /// What became of the invitation's email.
@@ -21,32 +25,104 @@ pub enum Delivery {
 }
 
 /// A row of the pending list.
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingInvitation {
     pub id: String,
     pub email: String,
+    /// The inviter's name.
     pub invited_by: String,
-    pub sent_at: String,
-    pub sent_at_iso: String,
-    pub expires_at: String,
-    pub expires_at_iso: String,
+    /// When it was last sent (or renewed).
+    pub sent_at: Timestamp,
+    pub expires_at: Timestamp,
     pub expired: bool,
     pub delivery: Delivery,
     /// What accepting grants (USER-target role names).
     pub roles: Vec<String>,
 }
 
-/// An address that could not be invited, and why (a whole sentence naming it).
+/// Why one address could not be invited.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InviteFailure {
+    /// Not an email address; the reason says what is wrong with it.
+    InvalidEmail(String),
+    AlreadyMember {
+        workspace: String,
+    },
+    /// Someone else invited it at the same moment.
+    InvitedMeanwhile,
+    /// It was sent its invitation moments ago.
+    TooSoon {
+        retry_after: u64,
+    },
+    /// The hourly limit of the workspace (or, with `per_person`, of the inviter).
+    OverLimit {
+        limit: u32,
+        per_person: bool,
+        workspace: String,
+        retry_after: u64,
+    },
+}
+
+impl InviteFailure {
+    /// What a person reads about `email`.
+    pub fn sentence(&self, email: &str) -> String {
+        match self {
+            InviteFailure::InvalidEmail(reason) => reason.clone(),
+            InviteFailure::AlreadyMember { workspace } => format!("{email} is already a member of {workspace}"),
+            InviteFailure::InvitedMeanwhile => format!("{email} was invited by someone else a moment ago"),
+            InviteFailure::TooSoon { retry_after } => format!(
+                "An invitation was sent to {email} moments ago. You can send it again in {}",
+                in_a_while(*retry_after)
+            ),
+            InviteFailure::OverLimit {
+                limit,
+                per_person,
+                workspace,
+                retry_after,
+            } => {
+                let (who, whose) = if *per_person {
+                    ("You have".to_string(), "one person")
+                } else {
+                    (format!("{workspace} has"), "a workspace")
+                };
+                format!(
+                    "{who} sent {limit} invitations in the last hour, the most {whose} may. Try again in {}",
+                    in_a_while(*retry_after)
+                )
+            }
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            InviteFailure::InvalidEmail(_) => ErrorCode::InvalidEmail,
+            InviteFailure::AlreadyMember { .. } => ErrorCode::AlreadyMember,
+            InviteFailure::InvitedMeanwhile => ErrorCode::Conflict,
+            InviteFailure::TooSoon { .. } | InviteFailure::OverLimit { .. } => ErrorCode::RateLimited,
+        }
+    }
+
+    /// For the limits: seconds until it may be sent.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            InviteFailure::TooSoon { retry_after } | InviteFailure::OverLimit { retry_after, .. } => Some(*retry_after),
+            _ => None,
+        }
+    }
+}
+
+/// An address that could not be invited, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FailedAddress {
     pub email: String,
-    pub reason: String,
-    /// For code: `invalid_email`, `already_member`, `conflict` or `rate_limited`.
-    pub code: String,
-    /// With `rate_limited`: seconds until it can be sent again.
-    #[serde(default)]
-    pub retry_after: Option<u64>,
+    pub failure: InviteFailure,
+}
+
+impl FailedAddress {
+    /// The whole sentence, naming the address.
+    pub fn reason(&self) -> String {
+        self.failure.sentence(&self.email)
+    }
 }
 
 /// What one press of Send did, address by address.
@@ -59,6 +135,26 @@ pub struct InviteReport {
     /// Addresses that could not be invited, each with the reason.
     pub failed: Vec<FailedAddress>,
 }
+
+/// What a person reads after an invitation is withdrawn.
+pub fn deleted_notice(email: &str) -> String {
+    format!("Invitation to {email} deleted")
+}
+
+/// What a person reads after an invitation is sent again.
+pub fn resent_notice(email: &str) -> String {
+    format!("Invitation to {email} sent again")
+}
+
+/// What a person reads after an invitation's roles change.
+pub fn roles_saved_notice(email: &str) -> String {
+    format!("Roles for {email}'s invitation saved")
+}
+
+/// The one message for every invitation link that cannot be used: unknown,
+/// expired, withdrawn or used. Nothing in it tells which.
+pub const INVALID_LINK: &str = "This invitation link can't be used. It may have expired, been withdrawn or already \
+     been used, or it was not copied whole. Ask the person who invited you to send a new one";
 
 impl InviteReport {
     /// The confirmation a person reads, e.g. "Invitation sent to jane@x.com".
@@ -88,7 +184,7 @@ pub struct InvitationPreview {
     pub inviter_name: String,
     pub inviter_email: String,
     pub email: String,
-    pub expires_at: String,
+    pub expires_at: Timestamp,
     /// An account with the invited email exists.
     pub account_exists: bool,
     /// Who is signed in in this browser, if anyone.

@@ -1,54 +1,39 @@
 //! The rules of inviting: one pending invitation per address, renew instead of
-//! duplicate, members cannot be invited, links are single use and expire.
+//! duplicate, members cannot be invited, links are single use and expire, and
+//! sending is limited per address, per inviter and per workspace.
+//!
+//! Owns the `invitations` table.
 
-use super::{Delivery, FailedAddress, InvitationPreview, InviteReport, PendingInvitation};
-use crate::accounts::service::{self as accounts, User};
-use crate::domain::{EmailAddress, NewPassword, PersonName, split_email_list};
-use crate::error::{AppError, AppResult};
+use super::{Delivery, FailedAddress, InvitationPreview, InviteFailure, InviteReport, PendingInvitation};
+use crate::access::{Access, Permission, Resource, Target};
+use crate::accounts::service::{self as accounts, HashedPassword};
+use crate::audit::{recent_times, record};
+use crate::domain::{EmailAddress, NewPassword, PersonName, Timestamp, User, split_email_list};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::outbox;
+use crate::members::service as members;
 use crate::platform::config::Config;
 use crate::platform::crypto;
-use crate::platform::db::{self, Db, Tx, now_ms};
-use crate::platform::when;
+use crate::platform::db::{self, Db, Tx};
+use crate::platform::time::now_ms;
 use crate::roles::service as roles;
-use crate::roles::{Permission, Resource, Target};
-use crate::workspaces::service::{Access, record};
 use sqlx::Row;
 
 /// The most addresses one Send takes.
 pub const MAX_BATCH: usize = 50;
 
-/// The one answer for every link that cannot be used: unknown, expired, revoked
-/// or used. Nothing in it tells which.
+/// The one answer for every link that cannot be used.
 pub fn invalid_link() -> AppError {
-    AppError::NotFound(
-        "This invitation link can't be used. It may have expired, been withdrawn or already been used, \
-         or it was not copied whole. Ask the person who invited you to send a new one"
-            .into(),
-    )
+    AppError::NotFound(super::INVALID_LINK.into())
+}
+
+fn no_longer_pending() -> AppError {
+    AppError::NotFound("That invitation is no longer pending".into())
 }
 
 enum Sent {
     New,
     Renewed,
-}
-
-/// Why one address of a batch was not invited.
-#[derive(Clone)]
-struct Refusal {
-    code: &'static str,
-    reason: String,
-    retry_after: Option<u64>,
-}
-
-impl Refusal {
-    fn new(code: &'static str, reason: String) -> Self {
-        Refusal {
-            code,
-            reason,
-            retry_after: None,
-        }
-    }
 }
 
 const HOUR_MS: i64 = 3_600_000;
@@ -58,8 +43,8 @@ const SENDING: [&str; 2] = ["invitation.create", "invitation.resend"];
 /// How many more invitations the caller may send now, within the hourly
 /// limits of the workspace and of each inviter. They are counted in the
 /// database (from the audit trail), so instances sharing one PostgreSQL share
-/// them. When none may go, the refusal says why and when to try again.
-async fn quota(db: &Db, config: &Config, access: &Access) -> AppResult<Result<usize, Refusal>> {
+/// them. When none may go, the failure says whose limit and when to try again.
+async fn quota(db: &Db, config: &Config, access: &Access) -> AppResult<Result<usize, InviteFailure>> {
     let now = now_ms();
     let mut allowed = usize::MAX;
     for (limit, actor) in [
@@ -69,26 +54,16 @@ async fn quota(db: &Db, config: &Config, access: &Access) -> AppResult<Result<us
         if limit == 0 {
             continue;
         }
-        let times =
-            crate::workspaces::service::recent_times(db, &access.workspace_id, actor, SENDING, now - HOUR_MS, limit)
-                .await?;
+        let times = recent_times(db, &access.workspace_id, actor, SENDING, now - HOUR_MS, limit).await?;
         let left = limit as usize - times.len().min(limit as usize);
         if left == 0 {
             // A slot frees when the oldest of the last `limit` leaves the hour.
             let oldest = times.last().copied().unwrap_or(now);
-            let secs = ((oldest + HOUR_MS - now).max(1000) as u64).div_ceil(1000);
-            let who = match actor {
-                Some(_) => "You have".to_string(),
-                None => format!("{} has", access.workspace_name),
-            };
-            return Ok(Err(Refusal {
-                code: "rate_limited",
-                reason: format!(
-                    "{who} sent {limit} invitations in the last hour, the most {} may. Try again in {}",
-                    if actor.is_some() { "one person" } else { "a workspace" },
-                    crate::error::in_a_while(secs)
-                ),
-                retry_after: Some(secs),
+            return Ok(Err(InviteFailure::OverLimit {
+                limit,
+                per_person: actor.is_some(),
+                workspace: access.workspace_name.clone(),
+                retry_after: seconds_until(oldest + HOUR_MS, now),
             }));
         }
         allowed = allowed.min(left);
@@ -96,32 +71,26 @@ async fn quota(db: &Db, config: &Config, access: &Access) -> AppResult<Result<us
     Ok(Ok(allowed))
 }
 
-impl From<Refusal> for AppError {
-    fn from(r: Refusal) -> Self {
-        match r.retry_after {
-            Some(retry_after) => AppError::RateLimited {
-                message: r.reason,
-                retry_after,
-            },
-            None => AppError::Conflict(r.reason),
-        }
-    }
+fn seconds_until(at: i64, now: i64) -> u64 {
+    ((at - now).max(1000) as u64).div_ceil(1000)
 }
 
 /// An address gets at most one invitation email per `resend_interval`, however
 /// it is asked for (resend, or inviting it again), so that nobody can flood an
 /// inbox through the invite form or the API; an expired invitation can always
 /// be renewed. `sent_at` is when it was last sent.
-fn too_soon(config: &Config, email: &str, sent_at: i64, now: i64) -> Refusal {
-    let wait_ms = (sent_at + config.resend_interval.as_millis() as i64 - now).max(1000);
-    let secs = (wait_ms as u64).div_ceil(1000);
-    Refusal {
-        code: "rate_limited",
-        reason: format!(
-            "An invitation was sent to {email} moments ago. You can send it again in {}",
-            crate::error::in_a_while(secs)
-        ),
-        retry_after: Some(secs),
+fn too_soon(config: &Config, sent_at: i64, now: i64) -> InviteFailure {
+    InviteFailure::TooSoon {
+        retry_after: seconds_until(sent_at + config.resend_interval.as_millis() as i64, now),
+    }
+}
+
+/// A failure of one address as the error of a call about that address alone.
+fn refusal(failure: InviteFailure, email: &str) -> AppError {
+    let message = failure.sentence(email);
+    match failure.retry_after() {
+        Some(retry_after) => AppError::RateLimited { message, retry_after },
+        None => AppError::Conflict(message),
     }
 }
 
@@ -137,21 +106,21 @@ pub async fn invite(db: &Db, config: &Config, access: &Access, raw: &str, roles:
         if let Some(wait) = report
             .failed
             .iter()
-            .map(|f| f.retry_after)
+            .map(|f| f.failure.retry_after())
             .collect::<Option<Vec<u64>>>()
         {
             return Err(AppError::RateLimited {
-                message: report.failed[0].reason.clone(),
+                message: report.failed[0].reason(),
                 retry_after: wait.into_iter().max().unwrap_or(1),
             });
         }
         return Err(AppError::Invalid(
             report
                 .failed
-                .into_iter()
-                .map(|f| crate::error::FieldError {
+                .iter()
+                .map(|f| FieldError {
                     field: "emails".into(),
-                    message: f.reason,
+                    message: f.reason(),
                 })
                 .collect(),
         ));
@@ -195,23 +164,19 @@ pub async fn invite_with(
             Err(reason) => {
                 report.failed.push(FailedAddress {
                     email: raw_address,
-                    reason,
-                    code: "invalid_email".into(),
-                    retry_after: None,
+                    failure: InviteFailure::InvalidEmail(reason),
                 });
                 continue;
             }
         };
         if matches!(quota, Ok(0)) {
-            // Used up by this batch: counted again, for the refusal's words and wait.
+            // Used up by this batch: counted again, for whose limit and the wait.
             quota = self::quota(db, config, access).await?;
         }
-        if let Err(refusal) = &quota {
+        if let Err(failure) = &quota {
             report.failed.push(FailedAddress {
                 email: email.to_string(),
-                reason: refusal.reason.clone(),
-                code: refusal.code.into(),
-                retry_after: refusal.retry_after,
+                failure: failure.clone(),
             });
             continue;
         }
@@ -224,15 +189,12 @@ pub async fn invite_with(
         match outcome {
             Ok(Sent::New) => report.sent.push(email.to_string()),
             Ok(Sent::Renewed) => report.resent.push(email.to_string()),
-            Err(refusal) => report.failed.push(FailedAddress {
+            Err(failure) => report.failed.push(FailedAddress {
                 email: email.to_string(),
-                reason: refusal.reason,
-                code: refusal.code.into(),
-                retry_after: refusal.retry_after,
+                failure,
             }),
         }
     }
-
     Ok(report)
 }
 
@@ -245,7 +207,7 @@ async fn invite_one(
     email: &EmailAddress,
     roles: &[String],
     send_email: bool,
-) -> AppResult<Result<Sent, Refusal>> {
+) -> AppResult<Result<Sent, InviteFailure>> {
     let now = now_ms();
     let expires = now + config.invitation_ttl.as_millis() as i64;
     let mut tx = db.begin().await?;
@@ -268,35 +230,16 @@ async fn invite_one(
     .await?
     .rows_affected()
         == 1;
-    if !renewed {
-        let recent = sqlx::query(
-            "SELECT created_at FROM invitations WHERE workspace_id = $1 AND email = $2 AND status = 'pending'",
-        )
-        .bind(&access.workspace_id)
-        .bind(email.as_str())
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(r) = recent {
-            tx.rollback().await?;
-            let wait = too_soon(config, email.as_str(), r.try_get("created_at")?, now);
-            return Ok(Err(wait));
-        }
+    if !renewed && let Some(sent_at) = pending_sent_at(&mut tx, &access.workspace_id, email.as_str()).await? {
+        tx.rollback().await?;
+        return Ok(Err(too_soon(config, sent_at, now)));
     }
 
-    let is_member = sqlx::query(
-        "SELECT 1 AS one FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND u.email = $2",
-    )
-    .bind(&access.workspace_id)
-    .bind(email.as_str())
-    .fetch_optional(&mut *tx)
-    .await?
-    .is_some();
-    if is_member {
+    if members::has_member_with_email(&mut tx, &access.workspace_id, email.as_str()).await? {
         tx.rollback().await?;
-        return Ok(Err(Refusal::new(
-            "already_member",
-            format!("{email} is already a member of {}", access.workspace_name),
-        )));
+        return Ok(Err(InviteFailure::AlreadyMember {
+            workspace: access.workspace_name.clone(),
+        }));
     }
 
     let invitation_id = if renewed {
@@ -307,7 +250,7 @@ async fn invite_one(
                 .fetch_one(&mut *tx)
                 .await?
                 .try_get("id")?;
-        outbox::cancel_for_invitation(&mut tx, &id).await?;
+        outbox::cancel(&mut tx, &id).await?;
         id
     } else {
         let id = db::new_id();
@@ -326,19 +269,14 @@ async fn invite_one(
         .await;
         match inserted {
             Ok(_) => id,
-            Err(e) if db::is_unique_violation(&e) => {
-                return Ok(Err(Refusal::new(
-                    "conflict",
-                    format!("{email} was invited by someone else a moment ago"),
-                )));
-            }
+            Err(e) if db::is_unique_violation(&e) => return Ok(Err(InviteFailure::InvitedMeanwhile)),
             Err(e) => return Err(e.into()),
         }
     };
 
     roles::replace_invitation_roles(&mut tx, &invitation_id, roles).await?;
     if send_email {
-        outbox::enqueue_invitation(&mut tx, &invitation_id, email.as_str()).await?;
+        outbox::enqueue(&mut tx, super::email::KIND, &invitation_id, email.as_str()).await?;
     }
     let action = if renewed {
         "invitation.resend"
@@ -357,60 +295,110 @@ async fn invite_one(
     Ok(Ok(if renewed { Sent::Renewed } else { Sent::New }))
 }
 
+/// When the address's pending invitation was last sent, if it has one.
+async fn pending_sent_at(tx: &mut Tx<'_>, workspace_id: &str, email: &str) -> AppResult<Option<i64>> {
+    Ok(
+        sqlx::query("SELECT created_at FROM invitations WHERE workspace_id = $1 AND email = $2 AND status = 'pending'")
+            .bind(workspace_id)
+            .bind(email)
+            .fetch_optional(&mut **tx)
+            .await?
+            .map(|r| r.try_get("created_at"))
+            .transpose()?,
+    )
+}
+
 /// The workspace's open invitations, newest first; expired ones included.
 pub async fn pending(db: &Db, access: &Access) -> AppResult<Vec<PendingInvitation>> {
     access.authorize(Permission::Read, Resource::UserManagement, "see pending invitations")?;
-    let now = now_ms();
     let rows = sqlx::query(
-        "SELECT i.id, i.email, i.created_at, i.expires_at, i.send_email, u.name AS inviter, \
-           (SELECT e.state FROM emails e WHERE e.invitation_id = i.id ORDER BY e.created_at DESC LIMIT 1) AS email_state \
+        "SELECT i.id, i.email, i.created_at, i.expires_at, i.send_email, u.name AS inviter \
          FROM invitations i JOIN users u ON u.id = i.invited_by \
          WHERE i.workspace_id = $1 AND i.status = 'pending' ORDER BY i.created_at DESC, i.email",
     )
     .bind(&access.workspace_id)
     .fetch_all(db)
     .await?;
-    let mut roles = roles::names_by(
-        db,
-        "SELECT ir.invitation_id AS owner_id, ir.role_name AS name FROM invitation_roles ir \
-           JOIN invitations i ON i.id = ir.invitation_id WHERE i.workspace_id = $1 AND i.status = 'pending' ORDER BY ir.role_name",
-        &access.workspace_id,
-    )
-    .await?;
+    rows_to_pending(db, rows).await
+}
+
+/// Pending-list rows, each with its roles and what became of its email.
+async fn rows_to_pending(db: &Db, rows: Vec<sqlx::any::AnyRow>) -> AppResult<Vec<PendingInvitation>> {
+    let now = now_ms();
+    let ids: Vec<String> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+    let mut roles = roles::invitation_roles_of(db, &ids).await?;
+    let emails = outbox::latest(db, &ids).await?;
     rows.iter()
         .map(|r| {
-            let created: i64 = r.try_get("created_at")?;
+            let id: String = r.try_get("id")?;
             let expires: i64 = r.try_get("expires_at")?;
-            let state: Option<String> = r.try_get("email_state")?;
-            let delivery = match (state.as_deref(), r.try_get::<i64, _>("send_email")?) {
-                (Some("sent"), _) => Delivery::Sent,
-                (Some("failed"), _) => Delivery::Failed,
+            let delivery = match (emails.get(&id).map(|e| e.0), r.try_get::<i64, _>("send_email")?) {
+                (Some(outbox::State::Sent), _) => Delivery::Sent,
+                (Some(outbox::State::Failed), _) => Delivery::Failed,
                 (_, 0) => Delivery::NotRequested,
                 _ => Delivery::Queued,
             };
-            let id: String = r.try_get("id")?;
             Ok(PendingInvitation {
                 roles: roles.remove(&id).unwrap_or_default(),
-                id,
                 email: r.try_get("email")?,
                 invited_by: r.try_get("inviter")?,
-                sent_at: when::display(created),
-                sent_at_iso: when::iso(created),
-                expires_at: when::display(expires),
-                expires_at_iso: when::iso(expires),
+                sent_at: Timestamp(r.try_get("created_at")?),
+                expires_at: Timestamp(expires),
                 expired: expires <= now,
                 delivery,
+                id,
             })
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+        .collect()
 }
 
-/// Withdraws a pending invitation: its link stops working and unsent email is dropped.
+/// What a key (an invitation's id, or the invited address) names.
+pub enum Lookup {
+    Pending(PendingInvitation),
+    /// Accepted (`true`) or withdrawn, with its address.
+    Closed {
+        email: String,
+        accepted: bool,
+    },
+    Nothing,
+}
+
+/// The invitation `key` names: its id, or the invited address (any case). A
+/// pending one is preferred; otherwise the newest closed one.
+pub async fn lookup(db: &Db, access: &Access, key: &str) -> AppResult<Lookup> {
+    access.authorize(Permission::Read, Resource::UserManagement, "see pending invitations")?;
+    let wanted = key.trim().to_lowercase();
+    let rows = sqlx::query(
+        "SELECT i.id, i.email, i.status, i.created_at, i.expires_at, i.send_email, u.name AS inviter \
+         FROM invitations i JOIN users u ON u.id = i.invited_by \
+         WHERE i.workspace_id = $1 AND (i.id = $2 OR i.email = $3) \
+         ORDER BY CASE WHEN i.status = 'pending' THEN 0 ELSE 1 END, i.created_at DESC LIMIT 1",
+    )
+    .bind(&access.workspace_id)
+    .bind(key)
+    .bind(&wanted)
+    .fetch_all(db)
+    .await?;
+    let Some(row) = rows.first() else {
+        return Ok(Lookup::Nothing);
+    };
+    let status: String = row.try_get("status")?;
+    if status == "pending" {
+        let mut found = rows_to_pending(db, rows).await?;
+        return Ok(found.pop().map(Lookup::Pending).unwrap_or(Lookup::Nothing));
+    }
+    Ok(Lookup::Closed {
+        email: row.try_get("email")?,
+        accepted: status == "accepted",
+    })
+}
+
+/// Withdraws a pending invitation: its link stops working and unsent email is
+/// dropped. Returns its address.
 pub async fn revoke(db: &Db, access: &Access, invitation_id: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::UserManagement, "withdraw invitations")?;
     let mut tx = db.begin().await?;
-    let row = sqlx::query(
+    let email: String = sqlx::query(
         "UPDATE invitations SET status = 'revoked', token_hash = NULL, closed_at = $1 \
          WHERE id = $2 AND workspace_id = $3 AND status = 'pending' RETURNING email",
     )
@@ -418,12 +406,10 @@ pub async fn revoke(db: &Db, access: &Access, invitation_id: &str) -> AppResult<
     .bind(invitation_id)
     .bind(&access.workspace_id)
     .fetch_optional(&mut *tx)
-    .await?;
-    let Some(row) = row else {
-        return Err(AppError::NotFound("That invitation is no longer pending".into()));
-    };
-    let email: String = row.try_get("email")?;
-    outbox::cancel_for_invitation(&mut tx, invitation_id).await?;
+    .await?
+    .ok_or_else(no_longer_pending)?
+    .try_get("email")?;
+    outbox::cancel(&mut tx, invitation_id).await?;
     record(
         &mut tx,
         &access.workspace_id,
@@ -437,12 +423,10 @@ pub async fn revoke(db: &Db, access: &Access, invitation_id: &str) -> AppResult<
 }
 
 /// Renews a pending (or expired) invitation and sends its email again, with a
-/// new link; its roles stay. Returns its email.
+/// new link; its roles stay. Returns its address.
 pub async fn resend(db: &Db, config: &Config, access: &Access, invitation_id: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::UserManagement, "resend invitations")?;
-    if let Err(refusal) = quota(db, config, access).await? {
-        return Err(refusal.into());
-    }
+    let over_limit = quota(db, config, access).await?.err();
     let now = now_ms();
     let mut tx = db.begin().await?;
     let row = sqlx::query(
@@ -467,13 +451,20 @@ pub async fn resend(db: &Db, config: &Config, access: &Access, invitation_id: &s
         .fetch_optional(&mut *tx)
         .await?;
         return Err(match pending {
-            Some(r) => too_soon(config, &r.try_get::<String, _>("email")?, r.try_get("created_at")?, now).into(),
-            None => AppError::NotFound("That invitation is no longer pending".into()),
+            Some(r) => refusal(
+                too_soon(config, r.try_get("created_at")?, now),
+                &r.try_get::<String, _>("email")?,
+            ),
+            None => no_longer_pending(),
         });
     };
     let email: String = row.try_get("email")?;
-    outbox::cancel_for_invitation(&mut tx, invitation_id).await?;
-    outbox::enqueue_invitation(&mut tx, invitation_id, &email).await?;
+    if let Some(failure) = over_limit {
+        tx.rollback().await?;
+        return Err(refusal(failure, &email));
+    }
+    outbox::cancel(&mut tx, invitation_id).await?;
+    outbox::enqueue(&mut tx, super::email::KIND, invitation_id, &email).await?;
     record(
         &mut tx,
         &access.workspace_id,
@@ -486,22 +477,55 @@ pub async fn resend(db: &Db, config: &Config, access: &Access, invitation_id: &s
     Ok(email)
 }
 
-/// What an invitation email says, with a freshly minted link.
-pub struct InvitationMail {
+/// Replaces the roles a pending invitation will grant. Returns its address.
+pub async fn set_roles(db: &Db, access: &Access, invitation_id: &str, roles: &[String]) -> AppResult<String> {
+    access.authorize(Permission::Write, Resource::UserManagement, "change roles")?;
+    let email: String =
+        sqlx::query("SELECT email FROM invitations WHERE id = $1 AND workspace_id = $2 AND status = 'pending'")
+            .bind(invitation_id)
+            .bind(&access.workspace_id)
+            .fetch_optional(db)
+            .await?
+            .ok_or_else(no_longer_pending)?
+            .try_get("email")?;
+    let roles = roles::clean_names(roles);
+    let held = roles::invitation_roles_of(db, &[invitation_id.to_string()])
+        .await?
+        .remove(invitation_id)
+        .unwrap_or_default();
+    let added: Vec<String> = roles.iter().filter(|r| !held.contains(r)).cloned().collect();
+    roles::check_assignable(db, access, &roles, &added, Target::User, "roles").await?;
+    let mut tx = db.begin().await?;
+    roles::replace_invitation_roles(&mut tx, invitation_id, &roles).await?;
+    record(
+        &mut tx,
+        &access.workspace_id,
+        Some(&access.user.id),
+        "invitation.roles",
+        &format!("{email}: {}", roles.join(", ")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(email)
+}
+
+/// An invitation's email as it goes out: a freshly minted link and the facts
+/// the email states.
+pub struct Link {
     pub to: String,
     pub workspace_name: String,
     pub inviter_name: String,
     pub inviter_email: String,
     pub url: String,
-    pub expires_on: String,
+    pub expires_at: Timestamp,
     /// What accepting grants, by role name.
     pub roles: Vec<String>,
 }
 
-/// Mints a new single-use token for a pending invitation (the previous link stops
-/// working) and returns what its email needs. `None` when the invitation is no
-/// longer open, so its email should be dropped.
-pub async fn mint_link(db: &Db, config: &Config, invitation_id: &str) -> AppResult<Option<InvitationMail>> {
+/// Mints a new single-use token for a pending invitation (the previous link
+/// stops working) and returns what its email needs. `None` when the invitation
+/// is no longer open, so its email should be dropped.
+pub async fn mint_link(db: &Db, config: &Config, invitation_id: &str) -> AppResult<Option<Link>> {
     let token = crypto::new_token();
     let updated =
         sqlx::query("UPDATE invitations SET token_hash = $1 WHERE id = $2 AND status = 'pending' AND expires_at > $3")
@@ -521,14 +545,17 @@ pub async fn mint_link(db: &Db, config: &Config, invitation_id: &str) -> AppResu
     .bind(invitation_id)
     .fetch_one(db)
     .await?;
-    Ok(Some(InvitationMail {
+    Ok(Some(Link {
         to: r.try_get("email")?,
         workspace_name: r.try_get("workspace_name")?,
         inviter_name: r.try_get("inviter_name")?,
         inviter_email: r.try_get("inviter_email")?,
         url: config.url_for(&format!("/invite/{token}")),
-        expires_on: when::display(r.try_get("expires_at")?),
-        roles: roles::invitation_role_names(db, invitation_id).await?,
+        expires_at: Timestamp(r.try_get("expires_at")?),
+        roles: roles::invitation_roles_of(db, &[invitation_id.to_string()])
+            .await?
+            .remove(invitation_id)
+            .unwrap_or_default(),
     }))
 }
 
@@ -567,20 +594,14 @@ async fn find_open(db: &Db, token: &str) -> AppResult<Open> {
 pub async fn preview(db: &Db, token: &str, viewer: Option<&User>) -> AppResult<InvitationPreview> {
     let open = find_open(db, token).await?;
     let r = sqlx::query(
-        "SELECT i.expires_at, w.name AS workspace_name, u.name AS inviter_name, u.email AS inviter_email, \
-           (SELECT COUNT(*) FROM users x WHERE x.email = i.email) AS accounts \
+        "SELECT i.expires_at, w.name AS workspace_name, u.name AS inviter_name, u.email AS inviter_email \
          FROM invitations i JOIN workspaces w ON w.id = i.workspace_id JOIN users u ON u.id = i.invited_by WHERE i.id = $1",
     )
     .bind(&open.id)
     .fetch_one(db)
     .await?;
     let already_member = match viewer {
-        Some(v) => sqlx::query("SELECT 1 AS one FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-            .bind(&open.workspace_id)
-            .bind(&v.id)
-            .fetch_optional(db)
-            .await?
-            .is_some(),
+        Some(v) => members::is_member(db, &open.workspace_id, &v.id).await?,
         None => false,
     };
     Ok(InvitationPreview {
@@ -588,9 +609,9 @@ pub async fn preview(db: &Db, token: &str, viewer: Option<&User>) -> AppResult<I
         workspace_name: r.try_get("workspace_name")?,
         inviter_name: r.try_get("inviter_name")?,
         inviter_email: r.try_get("inviter_email")?,
+        account_exists: accounts::find_by_email(db, &open.email).await?.is_some(),
         email: open.email,
-        expires_at: when::display(r.try_get("expires_at")?),
-        account_exists: r.try_get::<i64, _>("accounts")? > 0,
+        expires_at: Timestamp(r.try_get("expires_at")?),
         signed_in_as: viewer.map(|v| v.email.clone()),
         already_member,
     })
@@ -615,30 +636,24 @@ pub async fn accept_as(db: &Db, token: &str, user: &User) -> AppResult<String> {
 /// Creates the invited person's account (with the invited email) and joins.
 pub async fn accept_with_new_account(db: &Db, token: &str, name: &str, password: &str) -> AppResult<(User, String)> {
     let open = find_open(db, token).await?;
-    let email = EmailAddress::parse(&open.email).map_err(|_| AppError::Internal)?;
-    let name = PersonName::parse(name);
-    let password = NewPassword::parse(password);
-    let (name, password) = match (name, password) {
+    let email = EmailAddress::parse(&open.email).map_err(AppError::internal)?;
+    let (name, password) = match (PersonName::parse(name), NewPassword::parse(password)) {
         (Ok(n), Ok(p)) => (n, p),
         (n, p) => {
-            let mut errors = Vec::new();
-            if let Err(m) = n {
-                errors.push(crate::error::FieldError {
-                    field: "name".into(),
-                    message: m,
-                });
-            }
-            if let Err(m) = p {
-                errors.push(crate::error::FieldError {
-                    field: "password".into(),
-                    message: m,
-                });
-            }
+            let errors = [("name", n.err()), ("password", p.err())]
+                .into_iter()
+                .filter_map(|(field, e)| {
+                    e.map(|message| FieldError {
+                        field: field.into(),
+                        message,
+                    })
+                })
+                .collect();
             return Err(AppError::Invalid(errors));
         }
     };
     // Hashed before the transaction opens, so no connection waits on argon2.
-    let password = accounts::HashedPassword::of(&password).await;
+    let password = HashedPassword::of(&password).await;
     let mut tx = db.begin().await?;
     // The claim comes before the account: of many simultaneous sign-ups through
     // one link, the losers are refused here with the one message for a used
@@ -691,18 +706,9 @@ async fn join(tx: &mut Tx<'_>, open: &Open, user: &User) -> AppResult<()> {
         .bind(&open.id)
         .execute(&mut **tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at) VALUES ($1, $2, 0, $3, $4) \
-         ON CONFLICT (workspace_id, user_id) DO NOTHING",
-    )
-    .bind(&open.workspace_id)
-    .bind(&user.id)
-    .bind(&open.invited_by)
-    .bind(now_ms())
-    .execute(&mut **tx)
-    .await?;
+    members::join(tx, &open.workspace_id, &user.id, &open.invited_by).await?;
     roles::grant_invitation_roles(tx, &open.workspace_id, &open.id, &user.id).await?;
-    outbox::cancel_for_invitation(tx, &open.id).await?;
+    outbox::cancel(tx, &open.id).await?;
     record(tx, &open.workspace_id, Some(&user.id), "invitation.accept", &open.email).await?;
     Ok(())
 }

@@ -2,7 +2,8 @@
 //! at `/dev/mailbox`, so the whole flow can be tried on a laptop.
 
 use super::OutgoingEmail;
-use crate::platform::{db::now_ms, when};
+use crate::domain::Timestamp;
+use crate::platform::time::now_ms;
 use axum::response::Html;
 use html_escape::{encode_double_quoted_attribute as attr, encode_text as esc};
 use std::collections::VecDeque;
@@ -53,8 +54,8 @@ impl DevMailbox {
 </article>"#,
                         subject = esc(&m.subject),
                         to = esc(&m.to),
-                        iso = when::iso(*at),
-                        at = when::display(*at),
+                        iso = Timestamp(*at).iso(),
+                        at = Timestamp(*at).display(),
                         text = esc(&m.text),
                     )
                 })

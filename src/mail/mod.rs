@@ -1,9 +1,9 @@
 //! Email: an outbox written with the change it announces, a worker that delivers
-//! it with retries, templates, and the transport (SMTP or the dev mailbox).
+//! it with retries, and the transport (SMTP or the dev mailbox). It knows kinds
+//! of email, not what they are about: each kind composes its own messages.
 
 pub mod mailbox;
 pub mod outbox;
-pub mod templates;
 pub mod transport;
 pub mod worker;
 

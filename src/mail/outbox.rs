@@ -1,18 +1,46 @@
-//! Writing email to the outbox, inside the caller's transaction.
+//! The outbox: email written in the same transaction as the change it
+//! announces, and read back by the worker. It knows kinds of email and the id
+//! of what each is about, not what those things are.
 
 use crate::error::AppResult;
-use crate::platform::db::{self, Tx, now_ms};
+use crate::platform::db::{self, Db, Tx};
+use crate::platform::time::now_ms;
+use sqlx::Row;
+use std::collections::HashMap;
 
-/// Queues the email for an invitation. Its link is minted when it is sent, so no
-/// usable token ever rests in the database.
-pub async fn enqueue_invitation(tx: &mut Tx<'_>, invitation_id: &str, recipient: &str) -> AppResult<()> {
+/// Where an email stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Queued,
+    Sending,
+    Sent,
+    Failed,
+    Cancelled,
+}
+
+impl State {
+    fn parse(s: &str) -> State {
+        match s {
+            "queued" => State::Queued,
+            "sending" => State::Sending,
+            "sent" => State::Sent,
+            "failed" => State::Failed,
+            _ => State::Cancelled,
+        }
+    }
+}
+
+/// Queues an email of `kind` about `subject_id` for `recipient`, inside the
+/// caller's transaction. What it says is composed when it is sent.
+pub async fn enqueue(tx: &mut Tx<'_>, kind: &str, subject_id: &str, recipient: &str) -> AppResult<()> {
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO emails (id, kind, invitation_id, recipient, state, attempts, next_attempt_at, created_at) \
-         VALUES ($1, 'invitation', $2, $3, 'queued', 0, $4, $4)",
+        "INSERT INTO emails (id, kind, subject_id, recipient, state, attempts, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, $4, 'queued', 0, $5, $5)",
     )
     .bind(db::new_id())
-    .bind(invitation_id)
+    .bind(kind)
+    .bind(subject_id)
     .bind(recipient)
     .bind(now)
     .execute(&mut **tx)
@@ -20,11 +48,43 @@ pub async fn enqueue_invitation(tx: &mut Tx<'_>, invitation_id: &str, recipient:
     Ok(())
 }
 
-/// Drops the invitation's unsent email (after a renewal, revocation or acceptance).
-pub async fn cancel_for_invitation(tx: &mut Tx<'_>, invitation_id: &str) -> AppResult<()> {
-    sqlx::query("UPDATE emails SET state = 'cancelled' WHERE invitation_id = $1 AND state = 'queued'")
-        .bind(invitation_id)
+/// Drops the unsent email about `subject_id` (after it was renewed, withdrawn
+/// or used), inside the caller's transaction.
+pub async fn cancel(tx: &mut Tx<'_>, subject_id: &str) -> AppResult<()> {
+    sqlx::query("UPDATE emails SET state = 'cancelled' WHERE subject_id = $1 AND state = 'queued'")
+        .bind(subject_id)
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// The state of the newest email about each of `subject_ids`, with the error
+/// of its last failed attempt.
+pub async fn latest(db: &Db, subject_ids: &[String]) -> AppResult<HashMap<String, (State, Option<String>)>> {
+    if subject_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let list = (1..=subject_ids.len())
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT subject_id, state, last_error, created_at FROM emails WHERE subject_id IN ({list}) ORDER BY created_at"
+    );
+    let mut query = sqlx::query(&sql);
+    for id in subject_ids {
+        query = query.bind(id);
+    }
+    let mut latest = HashMap::new();
+    for r in query.fetch_all(db).await? {
+        // Oldest first, so the newest of each is the one that stays.
+        latest.insert(
+            r.try_get::<String, _>("subject_id")?,
+            (
+                State::parse(&r.try_get::<String, _>("state")?),
+                r.try_get("last_error")?,
+            ),
+        );
+    }
+    Ok(latest)
 }

@@ -1,14 +1,33 @@
 //! Delivers the outbox: due emails one at a time, retried with backoff, and on
 //! shutdown it finishes the email in hand, so each is either sent or still queued.
+//! What an email says is composed when it is sent, by the `Compose` its kind
+//! was registered with.
 
 use super::transport::Transport;
-use super::{Mailer, templates};
-use crate::platform::config::Config;
-use crate::platform::db::{Db, now_ms};
+use super::{Mailer, OutgoingEmail};
+use crate::error::AppResult;
+use crate::platform::db::Db;
+use crate::platform::time::now_ms;
 use sqlx::Row;
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
+
+/// Writes one kind of email, when it is about to be sent.
+pub trait Compose: Send + Sync {
+    /// The message about `subject_id`, or `None` when it should no longer go
+    /// (what it announces was withdrawn or has expired).
+    fn compose<'a>(
+        &'a self,
+        subject_id: &'a str,
+    ) -> Pin<Box<dyn Future<Output = AppResult<Option<OutgoingEmail>>> + Send + 'a>>;
+}
+
+/// The kinds of email the worker can send, by the name the outbox stores.
+pub type Kinds = HashMap<&'static str, Arc<dyn Compose>>;
 
 /// After this many failed attempts an email is marked failed and shown as
 /// "Not delivered"; its link can still be shared by hand.
@@ -19,9 +38,9 @@ const POLL: Duration = Duration::from_secs(5);
 
 pub struct Worker {
     pub db: Db,
-    pub config: Arc<Config>,
     pub transport: Transport,
     pub mailer: Mailer,
+    pub kinds: Kinds,
 }
 
 /// Backoff before attempt `n + 1`: 30 s, 1 min, 2 min, … up to an hour.
@@ -64,7 +83,7 @@ impl Worker {
     pub async fn deliver_next(&self) -> Result<bool, sqlx::Error> {
         let now = now_ms();
         let Some(row) = sqlx::query(
-            "SELECT id, kind, invitation_id, state, attempts, next_attempt_at FROM emails \
+            "SELECT id, kind, subject_id, state, attempts, next_attempt_at FROM emails \
              WHERE state IN ('queued', 'sending') AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT 1",
         )
         .bind(now)
@@ -93,19 +112,21 @@ impl Worker {
             return Ok(true);
         }
 
-        let invitation_id: Option<String> = row.try_get("invitation_id")?;
-        let email = match (row.try_get::<String, _>("kind")?.as_str(), invitation_id) {
-            ("invitation", Some(invitation_id)) => {
-                match crate::invitations::service::mint_link(&self.db, &self.config, &invitation_id).await {
-                    Ok(Some(mail)) => templates::invitation(&mail),
-                    Ok(None) => {
-                        self.finish(&id, "cancelled", None).await?;
-                        return Ok(true);
-                    }
-                    Err(_) => return Ok(false),
+        let kind: String = row.try_get("kind")?;
+        let subject_id: Option<String> = row.try_get("subject_id")?;
+        let email = match (self.kinds.get(kind.as_str()), subject_id) {
+            (Some(compose), Some(subject_id)) => match compose.compose(&subject_id).await {
+                Ok(Some(email)) => email,
+                Ok(None) => {
+                    self.finish(&id, "cancelled", None).await?;
+                    return Ok(true);
                 }
-            }
-            (kind, _) => {
+                Err(e) => {
+                    e.log();
+                    return Ok(false);
+                }
+            },
+            _ => {
                 tracing::error!(email_id = %id, kind, "mail worker: email of unknown kind");
                 self.finish(&id, "failed", Some("unknown kind")).await?;
                 return Ok(true);

@@ -1,42 +1,53 @@
-//! The people in a workspace: listing and removing them.
+//! The people in a workspace: who belongs, who owns it, and each member's
+//! standing (`Access`) when they act there.
 
-pub mod api;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+use crate::access::{Access, Permission, Resource};
+use crate::domain::Timestamp;
 use serde::{Deserialize, Serialize};
 
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+/// A member of a workspace.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub user_id: String,
     pub name: String,
     pub email: String,
     pub is_owner: bool,
-    pub joined_at: String,
-    pub joined_at_iso: String,
-    /// This row is the viewer's own.
-    pub is_you: bool,
-    /// The viewer may remove this member: never themselves, an owner only if the
-    /// viewer is one too, and never the last owner.
-    pub removable: bool,
+    pub joined_at: Timestamp,
     /// Roles given to this member directly (target USER).
     pub roles: Vec<String>,
     /// Groups this member is in, besides `everyone`.
     pub groups: Vec<String>,
 }
 
-/// Everything the Users page shows, loaded in one call (one resource, read in
-/// one place: Leptos can stall a server render when one resource is read in
-/// several suspense boundaries).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UsersPageData {
-    pub context: crate::workspaces::WorkspaceContext,
-    pub members: Vec<Member>,
-    /// `None` for members who may not see invitations.
-    pub pending: Option<Vec<crate::invitations::PendingInvitation>>,
-    /// Roles that can be given to people (target USER), for the pickers.
-    pub user_roles: Vec<String>,
-    /// What a plain form post left to say, shown once.
-    pub notice: Option<String>,
+/// Whether `viewer` may remove `member` from a workspace that has `owners`
+/// owners: who manages people may remove others, an owner only if they own
+/// it too, and never the last owner. The server enforces it; pages use it to
+/// offer Remove only where it will work.
+pub fn may_remove(viewer: &Access, member: &Member, owners: usize) -> bool {
+    viewer.can(Permission::Write, Resource::UserManagement)
+        && member.user_id != viewer.user.id
+        && (!member.is_owner || (viewer.is_owner && owners > 1))
+}
+
+/// What a person reads after removing someone.
+pub fn removed_notice(name: &str, workspace: &str) -> String {
+    format!("{name} was removed from {workspace}")
+}
+
+/// What a person reads after changing someone's roles.
+pub fn roles_saved_notice(name: &str) -> String {
+    format!("Roles for {name} saved")
+}
+
+/// What a person reads after making someone an owner.
+pub fn owner_notice(name: &str, workspace: &str) -> String {
+    format!("{name} is now an owner of {workspace}")
+}
+
+/// What a person reads after taking ownership away (their own included).
+pub fn no_longer_owner_notice(name: &str, workspace: &str) -> String {
+    format!("{name} is no longer an owner of {workspace}")
 }

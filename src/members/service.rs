@@ -1,63 +1,278 @@
-//! Membership rules: the last owner stays.
+//! Membership rules: the caller's standing in a workspace, joining, leaving,
+//! removing, and ownership, where the last owner stays.
+//!
+//! Owns the `memberships` table.
 
 use super::Member;
+use crate::access::{Access, Permission, Resource, Target};
+use crate::audit::record;
+use crate::domain::{Timestamp, User};
 use crate::error::{AppError, AppResult};
+use crate::groups::service as groups;
 use crate::platform::db::{Db, Tx};
-use crate::platform::when;
-use crate::roles::{Permission, Resource};
-use crate::workspaces::service::{Access, record};
+use crate::platform::time::now_ms;
+use crate::roles::service as roles;
+use crate::workspaces::WorkspaceSummary;
+use crate::workspaces::service as workspaces;
 use sqlx::Row;
 
-pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Member>> {
-    access.authorize(Permission::Read, Resource::UserManagement, "see members")?;
-    let may_remove = access
-        .grants
-        .allows(crate::roles::Grant::new(Permission::Write, Resource::UserManagement));
-    let rows = sqlx::query(
-        "SELECT u.id, u.name, u.email, m.is_owner, m.joined_at FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.workspace_id = $1 ORDER BY m.is_owner DESC, u.name, u.email",
+/// A workspace the caller is not in is "not found", so ids of other
+/// workspaces reveal nothing.
+pub fn workspace_not_found() -> AppError {
+    AppError::NotFound("This workspace does not exist, or you are not a member of it".into())
+}
+
+fn not_a_member() -> AppError {
+    AppError::NotFound("That person is not a member of this workspace".into())
+}
+
+/// The caller's standing in `workspace_id`: where every workspace action starts.
+pub async fn access(db: &Db, user: &User, workspace_id: &str) -> AppResult<Access> {
+    let row = sqlx::query(
+        "SELECT w.name, m.is_owner FROM memberships m JOIN workspaces w ON w.id = m.workspace_id \
+         WHERE m.workspace_id = $1 AND m.user_id = $2",
     )
-    .bind(&access.workspace_id)
+    .bind(workspace_id)
+    .bind(&user.id)
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(workspace_not_found)?;
+    let is_owner = row.try_get::<i64, _>("is_owner")? == 1;
+    Ok(Access {
+        workspace_id: workspace_id.to_string(),
+        workspace_name: row.try_get("name")?,
+        user: user.clone(),
+        is_owner,
+        grants: roles::grants_for(db, workspace_id, &user.id, is_owner).await?,
+    })
+}
+
+/// The caller's standing in the workspace `key` names: its id, or its name
+/// (any case). Either way, one the caller is not in is "not found".
+pub async fn resolve(db: &Db, user: &User, key: &str) -> AppResult<Access> {
+    if uuid::Uuid::parse_str(key).is_ok() {
+        return access(db, user, key).await;
+    }
+    let id: String = sqlx::query(
+        "SELECT w.id FROM workspaces w JOIN memberships m ON m.workspace_id = w.id \
+         WHERE w.name_key = $1 AND m.user_id = $2",
+    )
+    .bind(key.trim().to_lowercase())
+    .bind(&user.id)
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(workspace_not_found)?
+    .try_get("id")?;
+    access(db, user, &id).await
+}
+
+/// The workspaces `user_id` belongs to, by name.
+pub async fn workspaces_of(db: &Db, user_id: &str) -> AppResult<Vec<WorkspaceSummary>> {
+    sqlx::query(
+        "SELECT w.id, w.name, m.is_owner FROM workspaces w JOIN memberships m ON m.workspace_id = w.id \
+         WHERE m.user_id = $1 ORDER BY w.name_key",
+    )
+    .bind(user_id)
     .fetch_all(db)
-    .await?;
-    let mut roles = crate::roles::service::names_by(
-        db,
-        "SELECT user_id AS owner_id, role_name AS name FROM member_roles WHERE workspace_id = $1 ORDER BY role_name",
-        &access.workspace_id,
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(WorkspaceSummary {
+            id: r.try_get("id")?,
+            name: r.try_get("name")?,
+            is_owner: r.try_get::<i64, _>("is_owner")? == 1,
+        })
+    })
+    .collect()
+}
+
+/// Where a signed-in person starts: their first workspace's boards, or the page
+/// that creates one.
+pub async fn home_path(db: &Db, user_id: &str) -> AppResult<String> {
+    Ok(match workspaces_of(db, user_id).await?.first() {
+        Some(w) => format!("/w/{}/boards", w.id),
+        None => "/workspaces/new".to_string(),
+    })
+}
+
+/// Founds a workspace named `name`, owned by `owner`, with its default role
+/// and its group `everyone`, inside `tx`.
+pub async fn found(tx: &mut Tx<'_>, owner: &User, name: &crate::domain::Title) -> AppResult<WorkspaceSummary> {
+    let id = workspaces::insert(tx, owner, name).await?;
+    sqlx::query(
+        "INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at) VALUES ($1, $2, 1, NULL, $3)",
     )
+    .bind(&id)
+    .bind(&owner.id)
+    .bind(now_ms())
+    .execute(&mut **tx)
     .await?;
-    let mut groups = crate::roles::service::names_by(
-        db,
-        "SELECT gm.user_id AS owner_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
-         WHERE g.workspace_id = $1 ORDER BY g.name_key",
-        &access.workspace_id,
+    roles::create_defaults(tx, &id).await?;
+    groups::create_everyone(tx, &id).await?;
+    record(tx, &id, Some(&owner.id), "workspace.create", name.as_str()).await?;
+    Ok(WorkspaceSummary {
+        id,
+        name: name.as_str().to_string(),
+        is_owner: true,
+    })
+}
+
+/// Makes `user_id` a member through an invitation from `invited_by`, inside `tx`.
+/// Someone who is a member already stays as they are.
+pub async fn join(tx: &mut Tx<'_>, workspace_id: &str, user_id: &str, invited_by: &str) -> AppResult<()> {
+    sqlx::query(
+        "INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at) VALUES ($1, $2, 0, $3, $4) \
+         ON CONFLICT (workspace_id, user_id) DO NOTHING",
     )
+    .bind(workspace_id)
+    .bind(user_id)
+    .bind(invited_by)
+    .bind(now_ms())
+    .execute(&mut **tx)
     .await?;
-    let owners = rows
-        .iter()
-        .filter(|r| r.try_get::<i64, _>("is_owner").unwrap_or(0) == 1)
-        .count();
+    Ok(())
+}
+
+/// Whether someone with `email` belongs to the workspace, inside `tx`.
+pub async fn has_member_with_email(tx: &mut Tx<'_>, workspace_id: &str, email: &str) -> AppResult<bool> {
+    Ok(sqlx::query(
+        "SELECT 1 AS one FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND u.email = $2",
+    )
+    .bind(workspace_id)
+    .bind(email)
+    .fetch_optional(&mut **tx)
+    .await?
+    .is_some())
+}
+
+/// Whether `user_id` belongs to the workspace.
+pub async fn is_member(db: &Db, workspace_id: &str, user_id: &str) -> AppResult<bool> {
+    Ok(
+        sqlx::query("SELECT 1 AS one FROM memberships WHERE workspace_id = $1 AND user_id = $2")
+            .bind(workspace_id)
+            .bind(user_id)
+            .fetch_optional(db)
+            .await?
+            .is_some(),
+    )
+}
+
+/// How many belong to the workspace, and its owners' names.
+pub async fn summary(db: &Db, workspace_id: &str) -> AppResult<(i64, Vec<String>)> {
+    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1")
+        .bind(workspace_id)
+        .fetch_one(db)
+        .await?
+        .try_get("n")?;
+    let owners = sqlx::query(
+        "SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.workspace_id = $1 AND m.is_owner = 1 ORDER BY u.name",
+    )
+    .bind(workspace_id)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|r| r.try_get("name"))
+    .collect::<Result<_, _>>()?;
+    Ok((count, owners))
+}
+
+const MEMBER: &str = "SELECT u.id, u.name, u.email, m.is_owner, m.joined_at \
+     FROM memberships m JOIN users u ON u.id = m.user_id";
+
+/// Members from their rows, each with their roles and groups (one query each
+/// for the whole list).
+async fn members(db: &Db, workspace_id: &str, rows: Vec<sqlx::any::AnyRow>) -> AppResult<Vec<Member>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+    let mut roles = roles::member_roles_of(db, workspace_id, &ids).await?;
+    let mut groups = groups::groups_of(db, workspace_id, &ids).await?;
     rows.iter()
         .map(|r| {
             let user_id: String = r.try_get("id")?;
-            let is_owner = r.try_get::<i64, _>("is_owner")? == 1;
-            let joined: i64 = r.try_get("joined_at")?;
-            let is_you = user_id == access.user.id;
             Ok(Member {
-                removable: may_remove && !is_you && (!is_owner || (access.is_owner && owners > 1)),
                 roles: roles.remove(&user_id).unwrap_or_default(),
                 groups: groups.remove(&user_id).unwrap_or_default(),
-                user_id,
                 name: r.try_get("name")?,
                 email: r.try_get("email")?,
-                is_owner,
-                joined_at: when::display(joined),
-                joined_at_iso: when::iso(joined),
-                is_you,
+                is_owner: r.try_get::<i64, _>("is_owner")? == 1,
+                joined_at: Timestamp(r.try_get("joined_at")?),
+                user_id,
             })
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+        .collect()
+}
+
+/// Everyone in the workspace: owners first, then by name.
+pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Member>> {
+    access.authorize(Permission::Read, Resource::UserManagement, "see members")?;
+    let rows = sqlx::query(&format!(
+        "{MEMBER} WHERE m.workspace_id = $1 ORDER BY m.is_owner DESC, u.name, u.email"
+    ))
+    .bind(&access.workspace_id)
+    .fetch_all(db)
+    .await?;
+    members(db, &access.workspace_id, rows).await
+}
+
+/// The member `key` names: their user id, or their email (any case).
+pub async fn find(db: &Db, access: &Access, key: &str) -> AppResult<Member> {
+    access.authorize(Permission::Read, Resource::UserManagement, "see members")?;
+    let rows = sqlx::query(&format!(
+        "{MEMBER} WHERE m.workspace_id = $1 AND (u.id = $2 OR u.email = $3)"
+    ))
+    .bind(&access.workspace_id)
+    .bind(key)
+    .bind(key.trim().to_lowercase())
+    .fetch_all(db)
+    .await?;
+    members(db, &access.workspace_id, rows)
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::NotFound(format!("{key} is not a member of this workspace")))
+}
+
+/// How many owners the workspace has.
+pub async fn owner_count(db: &Db, workspace_id: &str) -> AppResult<usize> {
+    Ok(
+        sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1 AND is_owner = 1")
+            .bind(workspace_id)
+            .fetch_one(db)
+            .await?
+            .try_get::<i64, _>("n")? as usize,
+    )
+}
+
+/// Replaces the roles held directly by member `user_id`. Returns their name.
+pub async fn set_roles(db: &Db, access: &Access, user_id: &str, roles: &[String]) -> AppResult<String> {
+    access.authorize(Permission::Write, Resource::UserManagement, "change roles")?;
+    let member = sqlx::query(
+        "SELECT u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND m.user_id = $2",
+    )
+    .bind(&access.workspace_id)
+    .bind(user_id)
+    .fetch_optional(db)
+    .await?
+    .ok_or_else(not_a_member)?;
+    let roles = roles::clean_names(roles);
+    let held = roles::member_roles_of(db, &access.workspace_id, &[user_id.to_string()])
+        .await?
+        .remove(user_id)
+        .unwrap_or_default();
+    let added: Vec<String> = roles.iter().filter(|r| !held.contains(r)).cloned().collect();
+    roles::check_assignable(db, access, &roles, &added, Target::User, "roles").await?;
+    let email: String = member.try_get("email")?;
+    let mut tx = db.begin().await?;
+    roles::replace_member_roles(&mut tx, &access.workspace_id, user_id, &roles).await?;
+    record(
+        &mut tx,
+        &access.workspace_id,
+        Some(&access.user.id),
+        "member.roles",
+        &format!("{email}: {}", roles.join(", ")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(member.try_get("name")?)
 }
 
 /// Removes a member. Only owners remove an owner, and the last owner cannot be
@@ -93,12 +308,7 @@ pub async fn remove(db: &Db, access: &Access, user_id: &str) -> AppResult<String
             )));
         }
     }
-    sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-        .bind(&access.workspace_id)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    forget(&mut tx, &access.workspace_id, user_id).await?;
+    depart(&mut tx, &access.workspace_id, user_id).await?;
     record(
         &mut tx,
         &access.workspace_id,
@@ -111,41 +321,31 @@ pub async fn remove(db: &Db, access: &Access, user_id: &str) -> AppResult<String
     Ok(name)
 }
 
-/// Drops what a departing member held in the workspace: roles and groups.
-async fn forget(tx: &mut Tx<'_>, workspace_id: &str, user_id: &str) -> AppResult<()> {
-    sqlx::query("DELETE FROM member_roles WHERE workspace_id = $1 AND user_id = $2")
+/// Takes a member out, with the roles and groups they held there.
+async fn depart(tx: &mut Tx<'_>, workspace_id: &str, user_id: &str) -> AppResult<()> {
+    roles::forget_member(tx, workspace_id, user_id).await?;
+    groups::forget_member(tx, workspace_id, user_id).await?;
+    sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2")
         .bind(workspace_id)
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
-    sqlx::query(
-        "DELETE FROM group_members WHERE user_id = $2 AND group_id IN (SELECT id FROM groups WHERE workspace_id = $1)",
-    )
-    .bind(workspace_id)
-    .bind(user_id)
-    .execute(&mut **tx)
-    .await?;
     Ok(())
 }
 
-/// Serialises every change to who owns `workspace_id`, then returns its owners'
-/// user ids as they are now.
+/// Serialises every change to who owns `workspace_id`, then returns its
+/// owners' user ids as they are now.
 ///
-/// "A workspace keeps at least one owner" reads the owners and then writes. Two
-/// such changes at once (two owners removing each other, both leaving) would
-/// each read two owners under PostgreSQL's READ COMMITTED and together leave
-/// none. So each first updates the workspace's own row: PostgreSQL makes the
-/// second wait for the first to commit, and SQLite takes its single write lock.
-/// In READ COMMITTED every later statement sees what the first committed, so
-/// the owners read here are the owners there are.
+/// "A workspace keeps at least one owner" reads the owners and then writes.
+/// Two such changes at once (two owners removing each other, both leaving)
+/// would each read two owners under PostgreSQL's READ COMMITTED and together
+/// leave none. So each first locks the workspace's row: PostgreSQL makes the
+/// second wait for the first to commit, and SQLite takes its single write
+/// lock. In READ COMMITTED every later statement sees what the first
+/// committed, so the owners read here are the owners there are.
 async fn lock_owners(tx: &mut Tx<'_>, workspace_id: &str) -> AppResult<Vec<String>> {
-    let locked = sqlx::query("UPDATE workspaces SET name = name WHERE id = $1")
-        .bind(workspace_id)
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    if locked == 0 {
-        return Err(crate::workspaces::service::not_found());
+    if !workspaces::lock(tx, workspace_id).await? {
+        return Err(workspace_not_found());
     }
     sqlx::query("SELECT user_id FROM memberships WHERE workspace_id = $1 AND is_owner = 1")
         .bind(workspace_id)
@@ -226,12 +426,7 @@ pub async fn leave(db: &Db, access: &Access) -> AppResult<()> {
             access.workspace_name
         )));
     }
-    sqlx::query("DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2")
-        .bind(&access.workspace_id)
-        .bind(&access.user.id)
-        .execute(&mut *tx)
-        .await?;
-    forget(&mut tx, &access.workspace_id, &access.user.id).await?;
+    depart(&mut tx, &access.workspace_id, &access.user.id).await?;
     record(
         &mut tx,
         &access.workspace_id,
@@ -242,8 +437,4 @@ pub async fn leave(db: &Db, access: &Access) -> AppResult<()> {
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-fn not_a_member() -> AppError {
-    AppError::NotFound("That person is not a member of this workspace".into())
 }

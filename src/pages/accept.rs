@@ -48,7 +48,7 @@ fn Invitation(p: InvitationPreview, token: String) -> impl IntoView {
         </p>
         <dl class="mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded-md bg-zinc-50 p-3 text-sm">
             <dt class="text-zinc-600">"Invitation for"</dt><dd class="font-medium">{p.email.clone()}</dd>
-            <dt class="text-zinc-600">"Expires"</dt><dd>{p.expires_at.clone()}</dd>
+            <dt class="text-zinc-600">"Expires"</dt><dd><time datetime=p.expires_at.iso()>{p.expires_at.display()}</time></dd>
         </dl>
     };
     let next = match &p.signed_in_as {

@@ -1,25 +1,72 @@
-use crate::boards::api::{CreateBoard, DeleteBoard, RunBoard, UpdateBoard, board_page, boards_page};
-use crate::boards::{Board, BoardPageData, BoardsPageData};
+use crate::access::{self, Permission};
+use crate::boards::api::{CreateBoard, DeleteBoard, RunBoard, UpdateBoard};
+use crate::boards::{self, Board};
+use crate::components::Frame;
 use crate::components::{
     DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
     StatusMessage, aria_invalid, cleared_on_success, field_error, form_errors,
 };
+use crate::error::AppError;
 use crate::pages::page_title;
-use crate::pages::workspace::CurrentWorkspace;
-use crate::roles::{self, Permission};
+use crate::pages::workspace::WorkspaceRoute;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::{accounts::session, boards::service, state};
+
+/// Everything the Boards page shows, loaded in one call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardsPageData {
+    pub frame: Frame,
+    pub boards: Vec<Board>,
+    /// What a plain form post left to say, shown once.
+    pub notice: Option<String>,
+}
+
+/// One board's page, loaded in one call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardPageData {
+    pub frame: Frame,
+    pub board: Board,
+    pub notice: Option<String>,
+}
+
+/// The Boards page in one call.
+#[server(endpoint = "boards_page")]
+pub async fn boards_page(workspace_id: String) -> Result<BoardsPageData, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let boards = service::list(&state.db, &access).await?;
+    Ok(BoardsPageData {
+        frame: super::workspace::frame(&state, access).await?,
+        boards,
+        notice: state::take_notice(),
+    })
+}
+
+/// One board's page in one call.
+#[server(endpoint = "board_page")]
+pub async fn board_page(workspace_id: String, board_id: String) -> Result<BoardPageData, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let board = service::get(&state.db, &access, &board_id).await?;
+    Ok(BoardPageData {
+        frame: super::workspace::frame(&state, access).await?,
+        board,
+        notice: state::take_notice(),
+    })
+}
 
 #[component]
 pub fn BoardsPage() -> impl IntoView {
-    let ws = expect_context::<CurrentWorkspace>();
+    let ws = expect_context::<WorkspaceRoute>();
     let create = ServerAction::<CreateBoard>::new();
     let page = Resource::new(move || (ws.id.get(), create.version().get()), |(id, _)| boards_page(id));
     let notice = RwSignal::new(None);
     Effect::new(move |_| {
         if let Some(Ok(name)) = create.value().get() {
-            notice.set(Some(format!("Board \u{201c}{name}\u{201d} created")));
+            notice.set(Some(boards::notice(&name, "created")));
         }
     });
     let joined = use_query_map().read_untracked().get("joined").is_some();
@@ -42,17 +89,17 @@ pub fn BoardsPage() -> impl IntoView {
 
 #[component]
 fn Boards(data: BoardsPageData, joined: bool, create: ServerAction<CreateBoard>) -> impl IntoView {
-    let ctx = data.context;
+    let ctx = data.frame;
     let said = data
         .notice
-        .or_else(|| joined.then(|| format!("You've joined {}.", ctx.workspace.name)));
+        .or_else(|| joined.then(|| format!("You've joined {}.", ctx.access.workspace_name)));
     let list = if data.boards.is_empty() {
         view! { <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-8 text-center text-zinc-600">"No boards yet."</p> }
             .into_any()
     } else {
         view! {
             <ul class="grid gap-4 sm:grid-cols-2" aria-label="Boards">
-                {data.boards.into_iter().map(|b| view! { <BoardCard board=b workspace_id=ctx.workspace.id.clone()/> }).collect_view()}
+                {data.boards.into_iter().map(|b| view! { <BoardCard board=b workspace_id=ctx.access.workspace_id.clone()/> }).collect_view()}
             </ul>
         }
         .into_any()
@@ -60,10 +107,10 @@ fn Boards(data: BoardsPageData, joined: bool, create: ServerAction<CreateBoard>)
     view! {
         <div>
             <h1 class="text-2xl font-semibold">"Boards"</h1>
-            <p class="mt-1 text-sm text-zinc-600">{format!("What {} is working on.", ctx.workspace.name)}</p>
+            <p class="mt-1 text-sm text-zinc-600">{format!("What {} is working on.", ctx.access.workspace_name)}</p>
         </div>
         <PageNotice notice=said/>
-        {ctx.can(Permission::Write, roles::Resource::Data).then_some(view! { <NewBoardForm action=create workspace_id=ctx.workspace.id.clone()/> })}
+        {ctx.access.can(Permission::Write, access::Resource::Data).then_some(view! { <NewBoardForm action=create workspace_id=ctx.access.workspace_id.clone()/> })}
         {list}
     }
 }
@@ -102,8 +149,8 @@ fn BoardCard(board: Board, workspace_id: String) -> impl IntoView {
             <p class="mt-2 line-clamp-4 whitespace-pre-line text-sm text-zinc-700">{board.content}</p>
             <p class="mt-3 text-xs text-zinc-500">
                 {board.created_by.map(|by| format!("By {by} · ")).unwrap_or_default()}
-                {board.created_at}
-                {board.last_run.map(|r| format!(" · Last run {}", r.at))}
+                {board.created_at.display()}
+                {board.last_run.map(|r| format!(" · Last run {}", r.at.display()))}
             </p>
         </li>
     }
@@ -112,7 +159,7 @@ fn BoardCard(board: Board, workspace_id: String) -> impl IntoView {
 /// One board: read it, and, as roles allow, edit, delete or run it.
 #[component]
 pub fn BoardPage() -> impl IntoView {
-    let ws = expect_context::<CurrentWorkspace>();
+    let ws = expect_context::<WorkspaceRoute>();
     let params = use_params_map();
     let board_id = Memo::new(move |_| params.read().get("bid").unwrap_or_default());
     let update = ServerAction::<UpdateBoard>::new();
@@ -129,13 +176,9 @@ pub fn BoardPage() -> impl IntoView {
         |(id, bid, _)| board_page(id, bid),
     );
     let feedback = Feedback::new();
-    feedback.watch(update.value(), true, |name| {
-        format!("Board \u{201c}{name}\u{201d} saved")
-    });
-    feedback.watch(run.value(), false, |name| format!("Board \u{201c}{name}\u{201d} ran"));
-    feedback.watch(delete.value(), false, |name| {
-        format!("Board \u{201c}{name}\u{201d} deleted")
-    });
+    feedback.watch(update.value(), true, |name| boards::notice(&name, "saved"));
+    feedback.watch(run.value(), false, |name| boards::notice(&name, "ran"));
+    feedback.watch(delete.value(), false, |name| boards::notice(&name, "deleted"));
     let errors = form_errors(update.value());
     view! {
         <Title text=page_title("Board", Signal::derive(move || !errors.get().is_empty()))/>
@@ -160,21 +203,21 @@ fn BoardView(
     delete: ServerAction<DeleteBoard>,
     run: ServerAction<RunBoard>,
 ) -> impl IntoView {
-    let ctx = data.context;
+    let ctx = data.frame;
     let board = data.board;
-    let ws = ctx.workspace.id.clone();
+    let ws = ctx.access.workspace_id.clone();
     let bid = board.id.clone();
     let errors = form_errors(update.value());
     let name_error = field_error(errors, "name");
     let content_error = field_error(errors, "content");
-    let sees_runs = ctx.can(Permission::Read, roles::Resource::DataExecution);
+    let sees_runs = ctx.access.can(Permission::Read, access::Resource::DataExecution);
     view! {
         <div>
             <p class="text-sm"><a class="text-indigo-700 underline" href=format!("/w/{ws}/boards")>"← All boards"</a></p>
             <h1 class="mt-2 text-2xl font-semibold">{board.name.clone()}</h1>
             <p class="mt-1 text-sm text-zinc-600">
                 {board.created_by.clone().map(|by| format!("By {by} · ")).unwrap_or_default()}
-                {board.created_at.clone()}
+                {board.created_at.display()}
             </p>
         </div>
         <PageNotice notice=data.notice/>
@@ -185,12 +228,12 @@ fn BoardView(
                     <h2 id="run-title" class="font-semibold">"Data"</h2>
                     <p class="text-sm text-zinc-700" data-testid="last-run">
                         {match board.last_run.clone() {
-                            Some(r) => view! { "Last run "<time datetime=r.at_iso>{r.at}</time>{r.by.map(|b| format!(" by {b}"))} }.into_any(),
+                            Some(r) => view! { "Last run "<time datetime=r.at.iso()>{r.at.display()}</time>{r.by.map(|b| format!(" by {b}"))} }.into_any(),
                             None => view! { "Never run" }.into_any(),
                         }}
                     </p>
                 </div>
-                { let (ws, bid) = (ws.clone(), bid.clone()); ctx.can(Permission::Write, roles::Resource::DataExecution).then_some(view! {
+                { let (ws, bid) = (ws.clone(), bid.clone()); ctx.access.can(Permission::Write, access::Resource::DataExecution).then_some(view! {
                     <ActionForm action=run>
                         <input type="hidden" name="workspace_id" value=ws.clone()/>
                         <input type="hidden" name="board_id" value=bid.clone()/>
@@ -199,7 +242,7 @@ fn BoardView(
                 })}
             </section>
         })}
-        { let (ws, bid, ws_d, bid_d) = (ws.clone(), bid.clone(), ws.clone(), bid.clone()); ctx.can(Permission::Write, roles::Resource::Data).then_some(view! {
+        { let (ws, bid, ws_d, bid_d) = (ws.clone(), bid.clone(), ws.clone(), bid.clone()); ctx.access.can(Permission::Write, access::Resource::Data).then_some(view! {
             <section aria-labelledby="edit-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
                 <h2 id="edit-title" class="text-lg font-semibold">"Edit board"</h2>
                 <div class="mt-4 space-y-4">

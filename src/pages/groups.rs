@@ -1,17 +1,114 @@
+use crate::access::{self, Permission};
+use crate::components::Frame;
 use crate::components::{
     DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
     PeopleTabs, SECONDARY_BUTTON, aria_invalid, cleared_on_success, field_error, form_errors,
 };
-use crate::groups::api::{
-    AddGroupMember, CreateGroup, DeleteGroup, GrantGroupRole, RemoveGroupMember, RenameGroup, RevokeGroupRole,
-    groups_page,
-};
-use crate::groups::{Group, GroupMember, GroupsPageData};
+use crate::error::AppError;
+use crate::groups::{self, Group, GroupMember};
 use crate::pages::page_title;
-use crate::pages::workspace::CurrentWorkspace;
-use crate::roles::{self, Permission};
+use crate::pages::workspace::WorkspaceRoute;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::{accounts::session, groups::service, state};
+
+/// Everything the Groups page shows, loaded in one call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupsPageData {
+    pub frame: Frame,
+    pub groups: Vec<Group>,
+    /// The workspace's members, for adding to a group.
+    pub people: Vec<GroupMember>,
+    /// Roles that can be given to groups (target GROUP).
+    pub group_roles: Vec<String>,
+    pub notice: Option<String>,
+}
+
+/// The Groups page in one call.
+#[server(endpoint = "groups_page")]
+pub async fn groups_page(workspace_id: String) -> Result<GroupsPageData, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let groups = service::list(&state.db, &access).await?;
+    let people = service::people(&state.db, &access).await?;
+    let group_roles =
+        crate::roles::service::names_for(&state.db, &access.workspace_id, crate::access::Target::Group).await?;
+    Ok(GroupsPageData {
+        frame: super::workspace::frame(&state, access).await?,
+        groups,
+        people,
+        group_roles,
+        notice: state::take_notice(),
+    })
+}
+
+#[server(endpoint = "list_groups")]
+pub async fn list_groups(workspace_id: String) -> Result<Vec<Group>, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    service::list(&state.db, &access).await
+}
+
+#[server(endpoint = "create_group")]
+pub async fn create_group(workspace_id: String, name: String) -> Result<Group, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let group = service::create(&state.db, &access, &name).await?;
+    state::notice_for_plain_form(&groups::created_notice(&group.name));
+    Ok(group)
+}
+
+#[server(endpoint = "rename_group")]
+pub async fn rename_group(workspace_id: String, group_id: String, name: String) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let name = service::rename(&state.db, &access, &group_id, &name).await?;
+    state::notice_for_plain_form(&groups::renamed_notice(&name));
+    Ok(name)
+}
+
+#[server(endpoint = "delete_group")]
+pub async fn delete_group(workspace_id: String, group_id: String) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let name = service::delete(&state.db, &access, &group_id).await?;
+    state::notice_for_plain_form(&groups::deleted_notice(&name));
+    Ok(name)
+}
+
+#[server(endpoint = "add_group_member")]
+pub async fn add_group_member(workspace_id: String, group_id: String, user_id: String) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let (person, group) = service::add_member(&state.db, &access, &group_id, &user_id).await?;
+    let said = groups::added_notice(&person, &group);
+    state::notice_for_plain_form(&said);
+    Ok(said)
+}
+
+#[server(endpoint = "remove_group_member")]
+pub async fn remove_group_member(workspace_id: String, group_id: String, user_id: String) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let (person, group) = service::remove_member(&state.db, &access, &group_id, &user_id).await?;
+    let said = groups::removed_notice(&person, &group);
+    state::notice_for_plain_form(&said);
+    Ok(said)
+}
+
+#[server(endpoint = "grant_group_role")]
+pub async fn grant_group_role(workspace_id: String, group_id: String, role_name: String) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let group = service::grant_role(&state.db, &access, &group_id, &role_name).await?;
+    let said = groups::granted_notice(&group, role_name.trim());
+    state::notice_for_plain_form(&said);
+    Ok(said)
+}
+
+#[server(endpoint = "revoke_group_role")]
+pub async fn revoke_group_role(workspace_id: String, group_id: String, role_name: String) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let group = service::revoke_role(&state.db, &access, &group_id, &role_name).await?;
+    let said = groups::revoked_notice(&group, role_name.trim());
+    state::notice_for_plain_form(&said);
+    Ok(said)
+}
 
 #[derive(Clone, Copy)]
 struct Actions {
@@ -39,7 +136,7 @@ impl Actions {
 /// Groups: sets of members that receive roles together.
 #[component]
 pub fn GroupsPage() -> impl IntoView {
-    let ws = expect_context::<CurrentWorkspace>();
+    let ws = expect_context::<WorkspaceRoute>();
     let actions = Actions {
         create: ServerAction::new(),
         rename: ServerAction::new(),
@@ -51,11 +148,9 @@ pub fn GroupsPage() -> impl IntoView {
     };
     let page = Resource::new(move || (ws.id.get(), actions.version()), |(id, _)| groups_page(id));
     let feedback = Feedback::new();
-    feedback.watch(actions.create.value(), true, |g: Group| {
-        format!("Group {} created", g.name)
-    });
-    feedback.watch(actions.rename.value(), false, |name| format!("Group renamed to {name}"));
-    feedback.watch(actions.delete.value(), false, |name| format!("Group {name} deleted"));
+    feedback.watch(actions.create.value(), true, |g: Group| groups::created_notice(&g.name));
+    feedback.watch(actions.rename.value(), false, |name| groups::renamed_notice(&name));
+    feedback.watch(actions.delete.value(), false, |name| groups::deleted_notice(&name));
     for said in [
         actions.add_member.value(),
         actions.remove_member.value(),
@@ -83,10 +178,10 @@ pub fn GroupsPage() -> impl IntoView {
 
 #[component]
 fn Groups(data: GroupsPageData, actions: Actions) -> impl IntoView {
-    let ctx = data.context;
-    let id = ctx.workspace.id.clone();
-    let manage = ctx.can(Permission::Write, roles::Resource::UserManagement);
-    let owner = ctx.workspace.is_owner;
+    let ctx = data.frame;
+    let id = ctx.access.workspace_id.clone();
+    let manage = ctx.access.can(Permission::Write, access::Resource::UserManagement);
+    let owner = ctx.access.is_owner;
     view! {
         <div class="space-y-4">
             <div>

@@ -1,8 +1,19 @@
 use crate::components::{AuthCard, PRIMARY_BUTTON, SECONDARY_BUTTON};
-use crate::workspaces::api::home_path;
+use crate::error::AppError;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
+
+/// Where a signed-in person starts (their first workspace, or creating one);
+/// `None` when nobody is signed in.
+#[server(endpoint = "home_path")]
+pub async fn home_path() -> Result<Option<String>, AppError> {
+    let Some(user) = crate::accounts::session::current_user().await? else {
+        return Ok(None);
+    };
+    let state = crate::state::state()?;
+    Ok(Some(crate::members::service::home_path(&state.db, &user.id).await?))
+}
 
 /// Signed in: straight to the first workspace. Otherwise, what Boardroom is.
 #[component]

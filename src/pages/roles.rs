@@ -1,18 +1,74 @@
+use crate::access::{self, Permission, Target};
+use crate::components::Frame;
 use crate::components::{
     Chips, DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
     PeopleTabs, aria_invalid, field_error, form_errors,
 };
+use crate::error::AppError;
 use crate::pages::page_title;
-use crate::pages::workspace::CurrentWorkspace;
-use crate::roles::api::{CreateRole, DeleteRole, roles_page};
-use crate::roles::{self, Permission, RoleRow, RolesPageData, Target};
+use crate::pages::workspace::WorkspaceRoute;
+use crate::roles::{self, RoleRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::{accounts::session, roles::service, state};
+
+/// Everything the Roles page shows, loaded in one call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RolesPageData {
+    pub frame: Frame,
+    pub roles: Vec<RoleRow>,
+    pub notice: Option<String>,
+}
+
+/// The Roles page in one call.
+#[server(endpoint = "roles_page")]
+pub async fn roles_page(workspace_id: String) -> Result<RolesPageData, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let roles = service::list_roles(&state.db, &access).await?;
+    Ok(RolesPageData {
+        frame: super::workspace::frame(&state, access).await?,
+        roles,
+        notice: state::take_notice(),
+    })
+}
+
+/// Adds a grant to a role (creating it): `permission` READ|WRITE, `resource`
+/// DATA|DATA_EXECUTION|USER_MANAGEMENT|BUSINESS_INFO, `target` USER|GROUP.
+#[server(endpoint = "create_role")]
+pub async fn create_role(
+    workspace_id: String,
+    role_name: String,
+    permission: String,
+    resource: String,
+    target: String,
+) -> Result<RoleRow, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let row = service::create_role(&state.db, &access, &role_name, &permission, &resource, &target).await?;
+    state::notice_for_plain_form(&roles::created_notice(&row));
+    Ok(row)
+}
+
+#[server(endpoint = "list_roles")]
+pub async fn list_roles(workspace_id: String) -> Result<Vec<RoleRow>, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    service::list_roles(&state.db, &access).await
+}
+
+#[server(endpoint = "delete_role")]
+pub async fn delete_role(workspace_id: String, role_name: String) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    service::delete_role(&state.db, &access, &role_name).await?;
+    state::notice_for_plain_form(&roles::deleted_notice(&role_name));
+    Ok(role_name)
+}
 
 /// The workspace's roles: what each name grants, and to whom it can be given.
 #[component]
 pub fn RolesPage() -> impl IntoView {
-    let ws = expect_context::<CurrentWorkspace>();
+    let ws = expect_context::<WorkspaceRoute>();
     let create = ServerAction::<CreateRole>::new();
     let delete = ServerAction::<DeleteRole>::new();
     let page = Resource::new(
@@ -20,13 +76,8 @@ pub fn RolesPage() -> impl IntoView {
         |(id, _)| roles_page(id),
     );
     let feedback = Feedback::new();
-    feedback.watch(create.value(), true, |row: RoleRow| {
-        format!(
-            "The role {} now grants {} on {} to {}",
-            row.name, row.permission, row.resource, row.target
-        )
-    });
-    feedback.watch(delete.value(), false, |name| format!("The role {name} was deleted"));
+    feedback.watch(create.value(), true, |row: RoleRow| roles::created_notice(&row));
+    feedback.watch(delete.value(), false, |name| roles::deleted_notice(&name));
     let errors = form_errors(create.value());
     view! {
         <Title text=page_title("Roles", Signal::derive(move || !errors.get().is_empty()))/>
@@ -75,9 +126,9 @@ fn by_name(rows: Vec<RoleRow>) -> Vec<RoleGroup> {
 
 #[component]
 fn Roles(data: RolesPageData, create: ServerAction<CreateRole>, delete: ServerAction<DeleteRole>) -> impl IntoView {
-    let ctx = data.context;
-    let id = ctx.workspace.id.clone();
-    let manage = ctx.can(Permission::Write, roles::Resource::UserManagement);
+    let ctx = data.frame;
+    let id = ctx.access.workspace_id.clone();
+    let manage = ctx.access.can(Permission::Write, access::Resource::UserManagement);
     let groups = by_name(data.roles);
     view! {
         <div class="space-y-4">
@@ -135,7 +186,7 @@ fn NewRoleForm(action: ServerAction<CreateRole>, workspace_id: String) -> impl I
     let name_error = field_error(errors, "role_name");
     let select = "block w-full rounded-md border-0 px-3 py-2 text-zinc-900 shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-600";
     let permissions: Vec<&str> = Permission::ALL.iter().map(|p| p.as_str()).collect();
-    let resources: Vec<&str> = roles::Resource::ALL.iter().map(|r| r.as_str()).collect();
+    let resources: Vec<&str> = access::Resource::ALL.iter().map(|r| r.as_str()).collect();
     let targets: Vec<&str> = Target::ALL.iter().map(|t| t.as_str()).collect();
     view! {
         <section aria-labelledby="role-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">

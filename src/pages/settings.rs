@@ -1,20 +1,76 @@
+use crate::access::{self, Permission};
+use crate::components::Frame;
 use crate::components::{
     DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
     aria_invalid, field_error, form_errors,
 };
-use crate::members::api::LeaveWorkspace;
+use crate::error::AppError;
 use crate::pages::page_title;
-use crate::pages::workspace::CurrentWorkspace;
-use crate::roles::{self, Permission};
-use crate::workspaces::SettingsPageData;
-use crate::workspaces::api::{RenameWorkspace, settings_page};
+use crate::pages::workspace::WorkspaceRoute;
+use crate::workspaces::{self, WorkspaceInfo};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::{accounts::session, members::service as members, state};
+
+/// Everything the Settings page shows, loaded in one call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsPageData {
+    pub frame: Frame,
+    /// `None` for members without READ on BUSINESS_INFO (they can still leave).
+    pub info: Option<WorkspaceInfo>,
+    pub notice: Option<String>,
+}
+
+/// The Settings page in one call.
+#[server(endpoint = "settings_page")]
+pub async fn settings_page(workspace_id: String) -> Result<SettingsPageData, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let info = match crate::workspaces::service::created_at(&state.db, &access).await {
+        Ok(created_at) => {
+            let (members, owners) = members::summary(&state.db, &access.workspace_id).await?;
+            Some(WorkspaceInfo {
+                id: access.workspace_id.clone(),
+                name: access.workspace_name.clone(),
+                created_at,
+                owners,
+                members,
+            })
+        }
+        Err(AppError::Forbidden(_)) => None,
+        Err(e) => return Err(e),
+    };
+    Ok(SettingsPageData {
+        frame: super::workspace::frame(&state, access).await?,
+        info,
+        notice: state::take_notice(),
+    })
+}
+
+/// Renames the workspace.
+#[server(endpoint = "rename_workspace")]
+pub async fn rename_workspace(workspace_id: String, workspace: String) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let name = crate::workspaces::service::rename(&state.db, &access, &workspace).await?;
+    state::notice_for_plain_form(&workspaces::renamed_notice(&name));
+    Ok(name)
+}
+
+/// The caller leaves the workspace and goes to their next one.
+#[server(endpoint = "leave_workspace")]
+pub async fn leave_workspace(workspace_id: String) -> Result<(), AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    members::leave(&state.db, &access).await?;
+    state::redirect(&members::home_path(&state.db, &access.user.id).await?);
+    Ok(())
+}
 
 /// The workspace's name and settings (BUSINESS_INFO), and leaving it.
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let ws = expect_context::<CurrentWorkspace>();
+    let ws = expect_context::<WorkspaceRoute>();
     let rename = ServerAction::<RenameWorkspace>::new();
     let leave = ServerAction::<LeaveWorkspace>::new();
     let page = Resource::new(
@@ -22,7 +78,7 @@ pub fn SettingsPage() -> impl IntoView {
         |(id, _)| settings_page(id),
     );
     let feedback = Feedback::new();
-    feedback.watch(rename.value(), true, |name| format!("Workspace renamed to {name}"));
+    feedback.watch(rename.value(), true, |name| workspaces::renamed_notice(&name));
     feedback.watch(leave.value(), false, |()| "You left the workspace".to_string());
     let errors = form_errors(rename.value());
     view! {
@@ -47,16 +103,16 @@ fn Settings(
     rename: ServerAction<RenameWorkspace>,
     leave: ServerAction<LeaveWorkspace>,
 ) -> impl IntoView {
-    let ctx = data.context;
-    let id = ctx.workspace.id.clone();
+    let ctx = data.frame;
+    let id = ctx.access.workspace_id.clone();
     let errors = form_errors(rename.value());
     let name_error = field_error(errors, "workspace");
-    let can_rename = ctx.can(Permission::Write, roles::Resource::BusinessInfo);
+    let can_rename = ctx.access.can(Permission::Write, access::Resource::BusinessInfo);
     let row = "flex justify-between gap-4 py-2";
     view! {
         <div>
             <h1 class="text-2xl font-semibold">"Settings"</h1>
-            <p class="mt-1 text-sm text-zinc-600">{format!("About {}.", ctx.workspace.name)}</p>
+            <p class="mt-1 text-sm text-zinc-600">{format!("About {}.", ctx.access.workspace_name)}</p>
         </div>
         <PageNotice notice=data.notice/>
         {match data.info {
@@ -66,7 +122,7 @@ fn Settings(
                     <dl class="mt-3 divide-y divide-zinc-100 text-sm">
                         <div class=row><dt class="text-zinc-600">"Name"</dt><dd class="font-medium">{info.name.clone()}</dd></div>
                         <div class=row><dt class="text-zinc-600">"ID (for the API)"</dt><dd class="font-mono text-xs">{info.id.clone()}</dd></div>
-                        <div class=row><dt class="text-zinc-600">"Created"</dt><dd>{info.created_at}</dd></div>
+                        <div class=row><dt class="text-zinc-600">"Created"</dt><dd><time datetime=info.created_at.iso()>{info.created_at.display()}</time></dd></div>
                         <div class=row><dt class="text-zinc-600">"Owners"</dt><dd>{info.owners.join(", ")}</dd></div>
                         <div class=row><dt class="text-zinc-600">"Members"</dt><dd>{info.members}</dd></div>
                     </dl>
@@ -92,10 +148,10 @@ fn Settings(
         }}
         <section aria-labelledby="leave-title" class="rounded-lg border border-red-200 bg-white p-6 shadow-sm">
             <h2 id="leave-title" class="text-lg font-semibold">"Leave workspace"</h2>
-            <p class="mt-1 text-sm text-zinc-600">{format!("You will lose access to {} until someone invites you again. The last owner can't leave.", ctx.workspace.name)}</p>
+            <p class="mt-1 text-sm text-zinc-600">{format!("You will lose access to {} until someone invites you again. The last owner can't leave.", ctx.access.workspace_name)}</p>
             <ActionForm action=leave attr:class="mt-4">
                 <input type="hidden" name="workspace_id" value=id/>
-                <button type="submit" class=DANGER_BUTTON>{format!("Leave {}", ctx.workspace.name)}</button>
+                <button type="submit" class=DANGER_BUTTON>{format!("Leave {}", ctx.access.workspace_name)}</button>
             </ActionForm>
         </section>
     }

@@ -2,11 +2,40 @@ use crate::components::{
     DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, Logo, PRIMARY_BUTTON, PageError, PageNotice,
     aria_invalid, cleared_on_success, field_error, form_errors,
 };
+use crate::domain::User;
+use crate::error::AppError;
 use crate::pages::page_title;
-use crate::tokens::api::{CreateApiToken, RevokeApiToken, tokens_page};
-use crate::tokens::{NewToken, TokensPageData};
+use crate::tokens::api::{CreateApiToken, RevokeApiToken};
+use crate::tokens::{self, ApiToken, NewToken};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::{accounts::session, state};
+
+/// Everything the API tokens page shows, loaded in one call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokensPageData {
+    pub user: User,
+    pub tokens: Vec<ApiToken>,
+    /// Where "back" goes: the person's first workspace, or creating one.
+    pub home: String,
+    pub notice: Option<String>,
+}
+
+/// The API tokens page in one call.
+#[server(endpoint = "tokens_page")]
+pub async fn tokens_page() -> Result<TokensPageData, AppError> {
+    let user = session::require_user().await?;
+    let state = state::state()?;
+    Ok(TokensPageData {
+        tokens: crate::tokens::service::list(&state.db, &user.id).await?,
+        home: crate::members::service::home_path(&state.db, &user.id).await?,
+        user,
+        notice: state::take_notice(),
+    })
+}
 
 /// A person's API tokens: create (shown once), see when each was last used, revoke.
 #[component]
@@ -19,11 +48,9 @@ pub fn TokensPage() -> impl IntoView {
     );
     let feedback = Feedback::new();
     feedback.watch(create.value(), true, |t: NewToken| {
-        format!("Token \u{201c}{}\u{201d} created", t.token.name)
+        tokens::created_notice(&t.token.name)
     });
-    feedback.watch(revoke.value(), false, |name| {
-        format!("Token \u{201c}{name}\u{201d} revoked")
-    });
+    feedback.watch(revoke.value(), false, |name| tokens::revoked_notice(&name));
     let errors = form_errors(create.value());
     let fresh = Signal::derive(move || match create.value().get() {
         Some(Ok(t)) => Some(t.secret),
@@ -106,8 +133,8 @@ fn Tokens(
                             {data.tokens.into_iter().map(|t| view! {
                                 <tr>
                                     <td class="px-4 py-3 font-medium text-zinc-900">{t.name.clone()}</td>
-                                    <td class="px-4 py-3 text-zinc-700">{t.created_at}</td>
-                                    <td class="px-4 py-3 text-zinc-700">{t.last_used_at.unwrap_or_else(|| "Never".into())}</td>
+                                    <td class="px-4 py-3 text-zinc-700">{t.created_at.display()}</td>
+                                    <td class="px-4 py-3 text-zinc-700">{t.last_used_at.map(|at| at.display()).unwrap_or_else(|| "Never".into())}</td>
                                     <td class="px-4 py-3 text-right">
                                         <ActionForm action=revoke>
                                             <input type="hidden" name="token_id" value=t.id/>

@@ -1,18 +1,106 @@
+use crate::access::{self, Access, Permission};
+use crate::components::Frame;
 use crate::components::{
     Chips, DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
     PeopleTabs, RolePicker, SECONDARY_BUTTON, aria_invalid, field_error, form_errors, ticked_before_hydration,
     typed_before_hydration,
 };
-use crate::error::FieldError;
+use crate::error::{AppError, FieldError};
 use crate::invitations::api::{DeleteInvitation, InviteUser, ResendInvitation, SetInvitationRoles};
-use crate::invitations::{Delivery, InviteReport, PendingInvitation};
-use crate::members::api::{GrantOwnership, RemoveMember, RevokeOwnership, SetMemberRoles, users_page};
-use crate::members::{Member, UsersPageData};
+use crate::invitations::{self, Delivery, InviteReport, PendingInvitation};
+use crate::members::{self, Member};
 use crate::pages::page_title;
-use crate::pages::workspace::CurrentWorkspace;
-use crate::roles::{self, Permission};
+use crate::pages::workspace::WorkspaceRoute;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use crate::{accounts::session, members::service, state};
+
+/// Everything the Users page shows, loaded in one call (one resource, read in
+/// one place: Leptos can stall a server render when one resource is read in
+/// several suspense boundaries).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersPageData {
+    pub frame: Frame,
+    pub members: Vec<Member>,
+    /// `None` for members who may not see invitations.
+    pub pending: Option<Vec<PendingInvitation>>,
+    /// Roles that can be given to people (target USER), for the pickers.
+    pub user_roles: Vec<String>,
+    /// What a plain form post left to say, shown once.
+    pub notice: Option<String>,
+}
+
+/// The Users page in one call.
+#[server(endpoint = "users_page")]
+pub async fn users_page(workspace_id: String) -> Result<UsersPageData, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let members = service::list(&state.db, &access).await?;
+    let pending = match crate::invitations::service::pending(&state.db, &access).await {
+        Ok(list) => Some(list),
+        Err(AppError::Forbidden(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let user_roles =
+        crate::roles::service::names_for(&state.db, &access.workspace_id, crate::access::Target::User).await?;
+    Ok(UsersPageData {
+        frame: super::workspace::frame(&state, access).await?,
+        members,
+        pending,
+        user_roles,
+        notice: state::take_notice(),
+    })
+}
+
+/// Everyone in the workspace.
+#[server(endpoint = "list_members")]
+pub async fn list_members(workspace_id: String) -> Result<Vec<Member>, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    service::list(&state.db, &access).await
+}
+
+/// Removes someone from the workspace. Returns their name.
+#[server(endpoint = "remove_member")]
+pub async fn remove_member(workspace_id: String, user_id: String) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let name = service::remove(&state.db, &access, &user_id).await?;
+    state::notice_for_plain_form(&members::removed_notice(&name, &access.workspace_name));
+    Ok(name)
+}
+
+/// Replaces the roles a member holds directly. Returns their name.
+#[server(endpoint = "set_member_roles")]
+pub async fn set_member_roles(
+    workspace_id: String,
+    user_id: String,
+    #[server(default)] roles: Vec<String>,
+) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let name = service::set_roles(&state.db, &access, &user_id, &roles).await?;
+    state::notice_for_plain_form(&members::roles_saved_notice(&name));
+    Ok(name)
+}
+
+/// Makes a member an owner too (owners only). Returns their name.
+#[server(endpoint = "grant_ownership")]
+pub async fn grant_ownership(workspace_id: String, user_id: String) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let name = service::grant_ownership(&state.db, &access, &user_id).await?;
+    state::notice_for_plain_form(&members::owner_notice(&name, &access.workspace_name));
+    Ok(name)
+}
+
+/// Takes ownership away from a member, or gives up one's own (owners only;
+/// never the last owner). Returns their name.
+#[server(endpoint = "revoke_ownership")]
+pub async fn revoke_ownership(workspace_id: String, user_id: String) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let name = service::revoke_ownership(&state.db, &access, &user_id).await?;
+    state::notice_for_plain_form(&members::no_longer_owner_notice(&name, &access.workspace_name));
+    Ok(name)
+}
 
 /// Every action the Users page can take; the lists reload after each.
 #[derive(Clone, Copy)]
@@ -53,10 +141,10 @@ impl Actions {
     }
 }
 
-/// The seed's page: invite people, see who is pending and who is in.
+/// The Users page: invite people, see who is pending and who is in.
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let ws = expect_context::<CurrentWorkspace>();
+    let ws = expect_context::<WorkspaceRoute>();
     let actions = Actions::new();
     let page = Resource::new(move || (ws.id.get(), actions.version()), |(id, _)| users_page(id));
 
@@ -82,26 +170,33 @@ pub fn UsersPage() -> impl IntoView {
         }
         report.summary()
     });
+    // The workspace's name, for the sentences that say it.
+    let workspace = move || {
+        page.get_untracked()
+            .and_then(Result::ok)
+            .map(|d| d.frame.access.workspace_name)
+            .unwrap_or_default()
+    };
     feedback.watch(actions.delete.value(), false, |email| {
-        format!("Invitation to {email} deleted")
+        invitations::deleted_notice(&email)
     });
     feedback.watch(actions.resend.value(), false, |email| {
-        format!("Invitation to {email} sent again")
+        invitations::resent_notice(&email)
     });
     feedback.watch(actions.invitation_roles.value(), false, |email| {
-        format!("Roles for {email}'s invitation saved")
+        invitations::roles_saved_notice(&email)
     });
-    feedback.watch(actions.remove.value(), false, |name| {
-        format!("{name} was removed from the workspace")
+    feedback.watch(actions.remove.value(), false, move |name| {
+        members::removed_notice(&name, &workspace())
     });
     feedback.watch(actions.member_roles.value(), false, |name| {
-        format!("Roles for {name} saved")
+        members::roles_saved_notice(&name)
     });
-    feedback.watch(actions.grant_owner.value(), false, |name| {
-        format!("{name} is now an owner")
+    feedback.watch(actions.grant_owner.value(), false, move |name| {
+        members::owner_notice(&name, &workspace())
     });
-    feedback.watch(actions.revoke_owner.value(), false, |name| {
-        format!("{name} is no longer an owner")
+    feedback.watch(actions.revoke_owner.value(), false, move |name| {
+        members::no_longer_owner_notice(&name, &workspace())
     });
 
     let invite_errors = form_errors(actions.invite.value());
@@ -128,14 +223,14 @@ fn Users(
     typed: RwSignal<String>,
     chosen: RwSignal<Vec<String>>,
 ) -> impl IntoView {
-    let ctx = data.context;
-    let id = ctx.workspace.id.clone();
-    let manage = ctx.can(Permission::Write, roles::Resource::UserManagement);
+    let ctx = data.frame;
+    let id = ctx.access.workspace_id.clone();
+    let manage = ctx.access.can(Permission::Write, access::Resource::UserManagement);
     let rows = RowContext {
         workspace_id: id.clone(),
         manage,
-        viewer_is_owner: ctx.workspace.is_owner,
-        several_owners: data.members.iter().filter(|m| m.is_owner).count() > 1,
+        viewer: ctx.access.clone(),
+        owners: data.members.iter().filter(|m| m.is_owner).count(),
         user_roles: data.user_roles.clone(),
         actions,
     };
@@ -143,7 +238,7 @@ fn Users(
         <div class="space-y-4">
             <div>
                 <h1 class="text-2xl font-semibold">"Users"</h1>
-                <p class="mt-1 text-sm text-zinc-600">{format!("People who can see and review {}'s boards.", ctx.workspace.name)}</p>
+                <p class="mt-1 text-sm text-zinc-600">{format!("People who can see and review {}'s boards.", ctx.access.workspace_name)}</p>
             </div>
             <PeopleTabs workspace_id=id.clone() current="Users"/>
         </div>
@@ -162,9 +257,11 @@ struct RowContext {
     workspace_id: String,
     /// The viewer holds WRITE on USER_MANAGEMENT.
     manage: bool,
-    viewer_is_owner: bool,
-    /// Ownership can be taken away only while someone else keeps it.
-    several_owners: bool,
+    /// Who is looking, and their standing.
+    viewer: Access,
+    /// How many owners there are: ownership can be taken away only while
+    /// someone else keeps it.
+    owners: usize,
     user_roles: Vec<String>,
     actions: Actions,
 }
@@ -185,7 +282,7 @@ fn InviteForm(
             .into_iter()
             .map(|f| FieldError {
                 field: "emails".into(),
-                message: f.reason,
+                message: f.reason(),
             })
             .collect(),
         _ => Vec::new(),
@@ -308,8 +405,8 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
                 })}
             </td>
             <td class="px-4 py-3 text-zinc-700">{inv.invited_by}</td>
-            <td class="px-4 py-3 text-zinc-700"><time datetime=inv.sent_at_iso>{inv.sent_at}</time></td>
-            <td class="px-4 py-3 text-zinc-700"><time datetime=inv.expires_at_iso>{inv.expires_at}</time></td>
+            <td class="px-4 py-3 text-zinc-700"><time datetime=inv.sent_at.iso()>{inv.sent_at.display()}</time></td>
+            <td class="px-4 py-3 text-zinc-700"><time datetime=inv.expires_at.iso()>{inv.expires_at.display()}</time></td>
             <td class="px-4 py-3"><span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {tone}")>{status}</span></td>
             <td class="px-4 py-3">
                 {manage.then(|| {
@@ -381,11 +478,14 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
     let RowContext {
         workspace_id,
         manage,
-        viewer_is_owner,
-        several_owners,
+        viewer,
+        owners,
         user_roles,
         actions,
     } = rows;
+    let is_you = m.user_id == viewer.user.id;
+    let removable = members::may_remove(&viewer, &m, owners);
+    let (viewer_is_owner, several_owners) = (viewer.is_owner, owners > 1);
     let mut labels = Vec::new();
     if m.is_owner {
         labels.push("Owner".to_string());
@@ -399,7 +499,7 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
         <tr class="align-top">
             <td class="px-4 py-3 font-medium text-zinc-900">
                 {m.name.clone()}
-                {m.is_you.then_some(view! { <span class="ml-1 font-normal text-zinc-500">"(you)"</span> })}
+                {is_you.then_some(view! { <span class="ml-1 font-normal text-zinc-500">"(you)"</span> })}
             </td>
             <td class="px-4 py-3 text-zinc-700">{m.email}</td>
             <td class="px-4 py-3 text-zinc-700">
@@ -415,7 +515,7 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
                     </ChangeRoles>
                 })}
             </td>
-            <td class="px-4 py-3 text-zinc-700"><time datetime=m.joined_at_iso>{m.joined_at}</time></td>
+            <td class="px-4 py-3 text-zinc-700"><time datetime=m.joined_at.iso()>{m.joined_at.display()}</time></td>
             <td class="px-4 py-3">
                 <div class="flex justify-end gap-2">
                     { let (ws, uid, mname) = (workspace_id.clone(), uid.clone(), mname.clone()); (viewer_is_owner && !m.is_owner).then_some(view! {
@@ -429,12 +529,12 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
                         <ActionForm action=actions.revoke_owner>
                             <input type="hidden" name="workspace_id" value=ws.clone()/>
                             <input type="hidden" name="user_id" value=uid.clone()/>
-                            <button type="submit" class=SECONDARY_BUTTON aria-label=if m.is_you { "Give up ownership".to_string() } else { format!("Remove as owner: {mname}") }>
-                                {if m.is_you { "Give up ownership" } else { "Remove as owner" }}
+                            <button type="submit" class=SECONDARY_BUTTON aria-label=if is_you { "Give up ownership".to_string() } else { format!("Remove as owner: {mname}") }>
+                                {if is_you { "Give up ownership" } else { "Remove as owner" }}
                             </button>
                         </ActionForm>
                     })}
-                    { let (ws, uid, mname) = (workspace_id.clone(), uid.clone(), mname.clone()); m.removable.then_some(view! {
+                    { let (ws, uid, mname) = (workspace_id.clone(), uid.clone(), mname.clone()); removable.then_some(view! {
                         <ActionForm action=actions.remove>
                             <input type="hidden" name="workspace_id" value=ws.clone()/>
                             <input type="hidden" name="user_id" value=uid.clone()/>

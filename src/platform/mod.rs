@@ -1,11 +1,8 @@
-//! What every capability stands on, on the server: configuration, database,
-//! tokens, rate limits, shared state and the HTTP stack.
+//! What every capability stands on, on the server, knowing nothing of them:
+//! configuration, the database pool, tokens and passwords, the clock, rate limits.
 
 pub mod config;
 pub mod crypto;
 pub mod db;
-pub mod http;
 pub mod ratelimit;
-pub mod request;
-pub mod state;
-pub mod when;
+pub mod time;

@@ -1,38 +1,40 @@
 //! One error shape for every API answer that is not a success:
-//! `{"error": {"code": "…", "message": "…", "field": "…"}}`.
+//! `{"error": {"code": "…", "message": "…", "field": "…"}}`, with the status
+//! and the codes of the app's one vocabulary (`ErrorCode`).
 
-use crate::error::{AppError, FieldError};
+use crate::error::{AppError, ErrorCode, FieldError};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ApiError {
-    #[serde(skip)]
-    pub status: u16,
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// Every field that needs fixing, when there are several.
-    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     /// For 429: seconds until trying again makes sense (also sent as `Retry-After`).
-    #[serde(skip_serializing_if = "Option::is_none", default)]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub retry_after: Option<u64>,
 }
 
 impl ApiError {
-    pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError {
-            status,
-            code: code.into(),
+            code,
             message: message.into(),
             field: None,
             errors: Vec::new(),
             retry_after: None,
         }
+    }
+
+    pub fn status(&self) -> u16 {
+        self.code.status()
     }
 
     /// Names a form's field as the API calls it.
@@ -56,30 +58,18 @@ impl ApiError {
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        let message = e.to_string();
-        match e {
-            AppError::Invalid(errors) => ApiError {
-                status: 422,
-                code: "invalid".into(),
-                field: errors.first().map(|f| f.field.clone()).filter(|f| !f.is_empty()),
-                message,
-                errors,
-                retry_after: None,
-            },
-            AppError::Unauthenticated => ApiError::new(
-                401,
-                "unauthenticated",
-                "Send an API token: Authorization: Bearer <token>",
-            ),
-            AppError::Forbidden(_) => ApiError::new(403, "forbidden", message),
-            AppError::NotFound(_) => ApiError::new(404, "not_found", message),
-            AppError::Conflict(_) => ApiError::new(409, "conflict", message),
-            AppError::RateLimited { retry_after, .. } => ApiError {
-                retry_after: Some(retry_after),
-                ..ApiError::new(429, "rate_limited", message)
-            },
-            AppError::Internal | AppError::Transport(_) => ApiError::new(500, "internal", message),
+        e.log();
+        let message = match &e {
+            AppError::Unauthenticated => "Send an API token: Authorization: Bearer <token>".to_string(),
+            other => other.to_string(),
+        };
+        let mut error = ApiError::new(e.code(), message);
+        error.retry_after = e.retry_after();
+        if let AppError::Invalid(errors) = e {
+            error.field = errors.first().map(|f| f.field.clone()).filter(|f| !f.is_empty());
+            error.errors = errors;
         }
+        error
     }
 }
 
@@ -127,7 +117,7 @@ pub enum Refusals {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let retry_after = self.retry_after;
         let mut res = (status, Json(ErrorBody { error: self })).into_response();
         if let Some(secs) = retry_after {

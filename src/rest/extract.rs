@@ -2,9 +2,10 @@
 //! API's one error shape rather than axum's plain-text rejections.
 
 use super::ApiError;
-use crate::accounts::service::User;
+use crate::domain::User;
+use crate::error::ErrorCode;
 use crate::platform::ratelimit::Limit;
-use crate::platform::state::AppState;
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
@@ -41,8 +42,7 @@ impl FromRequestParts<AppState> for Caller {
             .check(&format!("api_token:{ip}"), Limit::SIGN_IN)
             .map_err(crate::error::AppError::rate_limited)?;
         Err(ApiError::new(
-            401,
-            "invalid_token",
+            ErrorCode::InvalidToken,
             "This API token is not valid: it may have been revoked or mistyped",
         ))
     }
@@ -58,11 +58,10 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Body(v)),
             Err(axum::extract::rejection::JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
-                400,
-                "bad_request",
+                ErrorCode::BadRequest,
                 "Send the body as JSON, with the header Content-Type: application/json",
             )),
-            Err(rejection) => Err(ApiError::new(400, "bad_request", rejection.body_text())),
+            Err(rejection) => Err(ApiError::new(ErrorCode::BadRequest, rejection.body_text())),
         }
     }
 }
@@ -78,7 +77,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Params<
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         use axum::extract::RawPathParams;
         use axum::extract::rejection::RawPathParamsRejection;
-        let bad = |message: String| ApiError::new(400, "bad_request", message);
+        let bad = |message: String| ApiError::new(ErrorCode::BadRequest, message);
         let raw = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|rejection| match rejection {
@@ -97,5 +96,115 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Params<
             .await
             .map(|axum::extract::Path(v)| Params(v))
             .map_err(|rejection| bad(rejection.body_text()))
+    }
+}
+
+/// What a route answers: a value, or the API's error.
+pub type Answer<T> = Result<T, ApiError>;
+
+/// The caller's standing in the workspace a path names (by id or name).
+pub async fn workspace(state: &AppState, caller: &User, key: &str) -> Answer<crate::access::Access> {
+    Ok(crate::members::service::resolve(&state.db, caller, key).await?)
+}
+
+/// 201 with `value`.
+pub fn created<T: serde::Serialize>(value: T) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (axum::http::StatusCode::CREATED, Json(value)).into_response()
+}
+
+/// A role as a script names it: its name, or the object `create_role` returned.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum RoleRef {
+    Name(String),
+    Object {
+        #[serde(alias = "role_name")]
+        name: String,
+    },
+}
+
+pub fn role_names(refs: Vec<RoleRef>) -> Vec<String> {
+    refs.into_iter()
+        .map(|r| match r {
+            RoleRef::Name(n) | RoleRef::Object { name: n } => n,
+        })
+        .collect()
+}
+
+/// A body of role names (or role objects).
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct RolesBody {
+    pub roles: Vec<RoleRef>,
+}
+
+macro_rules! path_params {
+    ($($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident),+ })+) => {
+        $(
+            $(#[$doc])*
+            #[derive(serde::Deserialize, utoipa::IntoParams)]
+            #[into_params(parameter_in = Path)]
+            pub struct $name {
+                $(
+                    $(#[$fdoc])*
+                    #[param(min_length = 1, pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$")]
+                    pub $field: String,
+                )+
+            }
+        )+
+    };
+}
+
+path_params! {
+    /// A workspace.
+    InWorkspace {
+        /// The workspace: its id, or its name.
+        ws
+    }
+    /// A role of a workspace.
+    RolePath {
+        /// The workspace: its id, or its name.
+        ws,
+        /// A role name, or the id of one of its grants (as `create_role` returned).
+        role
+    }
+    /// An invitation of a workspace.
+    InvitationPath {
+        /// The workspace: its id, or its name.
+        ws,
+        /// The invitation's id, or the invited email.
+        invitation
+    }
+    /// A member of a workspace.
+    UserPath {
+        /// The workspace: its id, or its name.
+        ws,
+        /// The member's user id, or email.
+        user
+    }
+    /// A group of a workspace.
+    GroupPath {
+        /// The workspace: its id, or its name.
+        ws,
+        /// The group's id, or name.
+        group
+    }
+    /// A member of a group.
+    GroupMemberPath {
+        /// The workspace: its id, or its name.
+        ws,
+        /// The group's id, or name.
+        group,
+        /// The member's user id, or email.
+        user
+    }
+    /// A role a group holds.
+    GroupRolePath {
+        /// The workspace: its id, or its name.
+        ws,
+        /// The group's id, or name.
+        group,
+        /// The role's name.
+        role
     }
 }

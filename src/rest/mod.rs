@@ -8,13 +8,18 @@
 mod docs;
 mod error;
 mod extract;
-mod handlers;
+mod groups;
+mod invitations;
 mod page;
+mod roles;
+mod users;
+mod workspaces;
 
 pub use error::{ApiError, ErrorBody, Refusals};
 pub use page::Page;
 
-use crate::platform::state::AppState;
+use crate::error::ErrorCode;
+use crate::state::AppState;
 use axum::Router;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -31,7 +36,7 @@ use utoipa_axum::routes;
         version = "1"
     ),
     servers((url = "/api/v1")),
-    components(schemas(ErrorBody, ApiError, crate::error::FieldError)),
+    components(schemas(ErrorBody, ApiError, ErrorCode, crate::error::FieldError)),
     security(("token" = [])),
     modifiers(&Token),
     tags(
@@ -54,7 +59,7 @@ impl utoipa::Modify for Token {
 
 /// The API's routes and their OpenAPI document, from one registration.
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    use handlers::*;
+    use {groups::*, invitations::*, roles::*, users::*, workspaces::*};
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(list_workspaces, create_workspace))
         .routes(routes!(get_workspace))
@@ -85,8 +90,8 @@ pub fn router() -> Router<AppState> {
         }),
     )
     .route("/docs", axum::routing::get(docs::page))
-    .fallback(|| async { ApiError::new(404, "not_found", "There is no such API route") })
+    .fallback(|| async { ApiError::new(ErrorCode::NotFound, "There is no such API route") })
     .method_not_allowed_fallback(|| async {
-        ApiError::new(405, "method_not_allowed", "This API route does not take that method")
+        ApiError::new(ErrorCode::MethodNotAllowed, "This API route does not take that method")
     })
 }

@@ -2,6 +2,7 @@
 //! `next_token` to pass back for the next page while there is one.
 
 use super::ApiError;
+use crate::error::ErrorCode;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
@@ -25,7 +26,7 @@ impl PageQuery {
     /// are ignored. Each problem is a 400 naming its parameter.
     pub fn parse(query: &str) -> Result<PageQuery, ApiError> {
         let mut page = PageQuery::default();
-        let bad = |field: &str, message: String| ApiError::new(400, "bad_request", message).on_field(field);
+        let bad = |field: &str, message: String| ApiError::new(ErrorCode::BadRequest, message).on_field(field);
         for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
             match key.as_ref() {
                 "limit" => {
@@ -76,8 +77,7 @@ impl<T> Page<T> {
         let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
             return Err(ApiError::new(
-                400,
-                "bad_request",
+                ErrorCode::BadRequest,
                 format!("limit must be a whole number from 1 to {MAX_LIMIT}"),
             )
             .on_field("limit"));
@@ -85,7 +85,7 @@ impl<T> Page<T> {
         let start = match &query.next_token {
             None => 0,
             Some(t) => decode(t).ok_or_else(|| {
-                ApiError::new(400, "bad_request", "next_token is not one this API gave out").on_field("next_token")
+                ApiError::new(ErrorCode::BadRequest, "next_token is not one this API gave out").on_field("next_token")
             })?,
         };
         let total = all.len();
@@ -118,7 +118,7 @@ mod tests {
             "limit=5&limit=6",
         ] {
             let e = PageQuery::parse(bad).unwrap_err();
-            assert_eq!((e.status, e.field.as_deref()), (400, Some("limit")), "{bad}");
+            assert_eq!((e.status(), e.field.as_deref()), (400, Some("limit")), "{bad}");
         }
         let ok = PageQuery::parse("limit=200&next_token=abc&other=1").unwrap();
         assert_eq!((ok.limit, ok.next_token.as_deref()), (Some(200), Some("abc")));
@@ -141,7 +141,7 @@ mod tests {
         }
         assert_eq!(seen, [1, 2, 3, 4, 5]);
         query.next_token = Some("garbage".into());
-        assert_eq!(Page::of(vec![1], &query).unwrap_err().status, 400);
+        assert_eq!(Page::of(vec![1], &query).unwrap_err().status(), 400);
         query.limit = Some(0);
         assert_eq!(
             Page::of(

@@ -1,17 +1,20 @@
-//! Roles and grants: what each member may do in a workspace.
+//! Roles: names standing for grants, and who holds them.
 
 pub mod model;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub mod api;
+pub use model::RoleRow;
 
-pub use model::{Grant, Grants, Permission, Resource, RoleRow, Target};
+/// What a person reads after a role gains a grant.
+pub fn created_notice(row: &RoleRow) -> String {
+    format!(
+        "The role {} now grants {} on {} to {}",
+        row.name, row.permission, row.resource, row.target
+    )
+}
 
-/// Everything the Roles page shows, loaded in one call.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct RolesPageData {
-    pub context: crate::workspaces::WorkspaceContext,
-    pub roles: Vec<RoleRow>,
-    pub notice: Option<String>,
+/// What a person reads after a role is deleted.
+pub fn deleted_notice(name: &str) -> String {
+    format!("The role {name} was deleted")
 }

@@ -1,17 +1,21 @@
-//! Storing roles and groups, and answering the one question every server
-//! function asks: may this member do this here?
+//! Roles and who holds them: the `roles` table (one row a grant), and the
+//! tables that hand roles out, `member_roles`, `group_roles` and
+//! `invitation_roles`. Answers the question every action asks: what does this
+//! member hold here?
 
-use super::model::{Grant, Grants, Permission, Resource, Target};
-use crate::error::AppResult;
-use crate::platform::db::{self, Db, Tx, now_ms};
+use super::RoleRow;
+use crate::access::{Access, Grant, Grants, Permission, Resource, Target};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::platform::db::{self, Db, Tx};
+use crate::platform::time::now_ms;
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// The role every new workspace has, held by its group `everyone`: READ on
 /// all four resources, so that a person invited with no role sees the boards.
 pub const DEFAULT_ROLE: &str = "business_read";
-pub const EVERYONE: &str = "everyone";
 
-/// Creates `business_read` and `everyone` for a new workspace, inside `tx`.
+/// Creates the role `business_read` for a new workspace, inside `tx`.
 pub async fn create_defaults(tx: &mut Tx<'_>, workspace_id: &str) -> AppResult<()> {
     let now = now_ms();
     for resource in Resource::ALL {
@@ -27,21 +31,6 @@ pub async fn create_defaults(tx: &mut Tx<'_>, workspace_id: &str) -> AppResult<(
         .execute(&mut **tx)
         .await?;
     }
-    let group_id = db::new_id();
-    sqlx::query(
-        "INSERT INTO groups (id, workspace_id, name, name_key, builtin, created_at) VALUES ($1, $2, $3, $3, 1, $4)",
-    )
-    .bind(&group_id)
-    .bind(workspace_id)
-    .bind(EVERYONE)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("INSERT INTO group_roles (group_id, role_name) VALUES ($1, $2)")
-        .bind(&group_id)
-        .bind(DEFAULT_ROLE)
-        .execute(&mut **tx)
-        .await?;
     Ok(())
 }
 
@@ -75,12 +64,11 @@ pub async fn grants_for(db: &Db, workspace_id: &str, user_id: &str, is_owner: bo
     Ok(Grants::from_grants(grants))
 }
 
-fn internal(message: String) -> crate::error::AppError {
-    tracing::error!(%message, "unreadable role row");
-    crate::error::AppError::Internal
+fn internal(message: String) -> AppError {
+    AppError::internal(format!("unreadable role row: {message}"))
 }
 
-/// A role name: what the seed's `role_name` takes.
+/// A role name, as `create_role`'s `role_name` takes it.
 pub fn parse_name(raw: &str) -> Result<String, String> {
     let name = raw.trim();
     if name.is_empty() {
@@ -102,13 +90,12 @@ pub fn parse_name(raw: &str) -> Result<String, String> {
 /// caller manages people and holds the grant they are handing out.
 pub async fn create_role(
     db: &Db,
-    access: &crate::workspaces::service::Access,
+    access: &Access,
     name: &str,
     permission: &str,
     resource: &str,
     target: &str,
-) -> AppResult<super::RoleRow> {
-    use crate::error::{AppError, FieldError};
+) -> AppResult<RoleRow> {
     access.authorize(Permission::Write, Resource::UserManagement, "create roles")?;
     let parsed = (
         parse_name(name),
@@ -142,7 +129,7 @@ pub async fn create_role(
             "You can't create a role with {grant}: you don't hold it yourself"
         )));
     }
-    let row = super::RoleRow {
+    let row = RoleRow {
         id: db::new_id(),
         name,
         permission,
@@ -172,7 +159,7 @@ pub async fn create_role(
 }
 
 /// Every role row of the workspace, by name.
-pub async fn list_roles(db: &Db, access: &crate::workspaces::service::Access) -> AppResult<Vec<super::RoleRow>> {
+pub async fn list_roles(db: &Db, access: &Access) -> AppResult<Vec<RoleRow>> {
     access.authorize(Permission::Read, Resource::UserManagement, "see roles")?;
     let rows = sqlx::query(
         "SELECT id, name, permission, resource, target FROM roles WHERE workspace_id = $1 ORDER BY name, target, resource, permission",
@@ -182,7 +169,7 @@ pub async fn list_roles(db: &Db, access: &crate::workspaces::service::Access) ->
     .await?;
     let mut roles = Vec::with_capacity(rows.len());
     for r in rows {
-        roles.push(super::RoleRow {
+        roles.push(RoleRow {
             id: r.try_get("id")?,
             name: r.try_get("name")?,
             permission: Permission::parse(&r.try_get::<String, _>("permission")?).map_err(internal)?,
@@ -195,8 +182,7 @@ pub async fn list_roles(db: &Db, access: &crate::workspaces::service::Access) ->
 
 /// Deletes role `name` (all its rows). A role still held by someone is not
 /// deleted: the refusal says where it is used, so it can be taken away first.
-pub async fn delete_role(db: &Db, access: &crate::workspaces::service::Access, name: &str) -> AppResult<()> {
-    use crate::error::AppError;
+pub async fn delete_role(db: &Db, access: &Access, name: &str) -> AppResult<()> {
     access.authorize(Permission::Write, Resource::UserManagement, "delete roles")?;
     let count = |sql: &'static str| async move {
         let n: i64 = sqlx::query(sql)
@@ -288,13 +274,12 @@ async fn grants_of(db: &Db, workspace_id: &str, name: &str) -> AppResult<Vec<(Gr
 /// belong to form field `field`.
 pub async fn check_assignable(
     db: &Db,
-    access: &crate::workspaces::service::Access,
+    access: &Access,
     names: &[String],
     added: &[String],
     target: Target,
     field: &str,
 ) -> AppResult<()> {
-    use crate::error::{AppError, FieldError};
     let mut problems = Vec::new();
     for name in names {
         // A name no role could have is not looked up.
@@ -350,106 +335,6 @@ pub async fn names_for(db: &Db, workspace_id: &str, target: Target) -> AppResult
         .collect()
 }
 
-/// Replaces the roles held directly by member `user_id`. Returns their name.
-pub async fn set_member_roles(
-    db: &Db,
-    access: &crate::workspaces::service::Access,
-    user_id: &str,
-    roles: &[String],
-) -> AppResult<String> {
-    use crate::error::AppError;
-    access.authorize(Permission::Write, Resource::UserManagement, "change roles")?;
-    let member = sqlx::query(
-        "SELECT u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND m.user_id = $2",
-    )
-    .bind(&access.workspace_id)
-    .bind(user_id)
-    .fetch_optional(db)
-    .await?
-    .ok_or_else(|| AppError::NotFound("That person is not a member of this workspace".into()))?;
-    let roles = clean_names(roles);
-    let held: Vec<String> = sqlx::query("SELECT role_name FROM member_roles WHERE workspace_id = $1 AND user_id = $2")
-        .bind(&access.workspace_id)
-        .bind(user_id)
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| r.try_get("role_name"))
-        .collect::<Result<_, _>>()?;
-    let added: Vec<String> = roles.iter().filter(|r| !held.contains(r)).cloned().collect();
-    check_assignable(db, access, &roles, &added, Target::User, "roles").await?;
-    let email: String = member.try_get("email")?;
-    let mut tx = db.begin().await?;
-    sqlx::query("DELETE FROM member_roles WHERE workspace_id = $1 AND user_id = $2")
-        .bind(&access.workspace_id)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    for role in &roles {
-        sqlx::query("INSERT INTO member_roles (workspace_id, user_id, role_name) VALUES ($1, $2, $3)")
-            .bind(&access.workspace_id)
-            .bind(user_id)
-            .bind(role)
-            .execute(&mut *tx)
-            .await?;
-    }
-    crate::workspaces::service::record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "member.roles",
-        &format!("{email}: {}", roles.join(", ")),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(member.try_get("name")?)
-}
-
-/// Replaces the roles a pending invitation will grant. Returns its email.
-pub async fn set_invitation_roles(
-    db: &Db,
-    access: &crate::workspaces::service::Access,
-    invitation_id: &str,
-    roles: &[String],
-) -> AppResult<String> {
-    use crate::error::AppError;
-    access.authorize(Permission::Write, Resource::UserManagement, "change roles")?;
-    let email: String =
-        sqlx::query("SELECT email FROM invitations WHERE id = $1 AND workspace_id = $2 AND status = 'pending'")
-            .bind(invitation_id)
-            .bind(&access.workspace_id)
-            .fetch_optional(db)
-            .await?
-            .ok_or_else(|| AppError::NotFound("That invitation is no longer pending".into()))?
-            .try_get("email")?;
-    let roles = clean_names(roles);
-    let held = invitation_role_names(db, invitation_id).await?;
-    let added: Vec<String> = roles.iter().filter(|r| !held.contains(r)).cloned().collect();
-    check_assignable(db, access, &roles, &added, Target::User, "roles").await?;
-    let mut tx = db.begin().await?;
-    replace_invitation_roles(&mut tx, invitation_id, &roles).await?;
-    crate::workspaces::service::record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "invitation.roles",
-        &format!("{email}: {}", roles.join(", ")),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(email)
-}
-
-pub async fn invitation_role_names(db: &Db, invitation_id: &str) -> AppResult<Vec<String>> {
-    sqlx::query("SELECT role_name FROM invitation_roles WHERE invitation_id = $1 ORDER BY role_name")
-        .bind(invitation_id)
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| r.try_get("role_name").map_err(Into::into))
-        .collect()
-}
-
 /// Sets what an invitation grants when it is accepted, inside `tx`.
 pub async fn replace_invitation_roles(tx: &mut Tx<'_>, invitation_id: &str, roles: &[String]) -> AppResult<()> {
     sqlx::query("DELETE FROM invitation_roles WHERE invitation_id = $1")
@@ -487,15 +372,151 @@ pub async fn grant_invitation_roles(
     Ok(())
 }
 
-/// The role names on each of `ids` (members by user id, or invitations by id).
-pub async fn names_by(
-    db: &Db,
-    sql: &'static str,
+/// Replaces the roles member `user_id` holds directly, inside `tx`.
+pub async fn replace_member_roles(
+    tx: &mut Tx<'_>,
     workspace_id: &str,
-) -> AppResult<std::collections::HashMap<String, Vec<String>>> {
-    let mut by: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
-    for r in sqlx::query(sql).bind(workspace_id).fetch_all(db).await? {
+    user_id: &str,
+    roles: &[String],
+) -> AppResult<()> {
+    forget_member(tx, workspace_id, user_id).await?;
+    for role in roles {
+        sqlx::query("INSERT INTO member_roles (workspace_id, user_id, role_name) VALUES ($1, $2, $3)")
+            .bind(workspace_id)
+            .bind(user_id)
+            .bind(role)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Drops every role a departing member held directly, inside `tx`.
+pub async fn forget_member(tx: &mut Tx<'_>, workspace_id: &str, user_id: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM member_roles WHERE workspace_id = $1 AND user_id = $2")
+        .bind(workspace_id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Gives group `group_id` role `name`, inside `tx`; false when it held it already.
+pub async fn give_group(tx: &mut Tx<'_>, group_id: &str, name: &str) -> AppResult<bool> {
+    match sqlx::query("INSERT INTO group_roles (group_id, role_name) VALUES ($1, $2)")
+        .bind(group_id)
+        .bind(name)
+        .execute(&mut **tx)
+        .await
+    {
+        Ok(_) => Ok(true),
+        Err(e) if db::is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Takes role `name` from group `group_id`, inside `tx`; false when it did not hold it.
+pub async fn take_group(tx: &mut Tx<'_>, group_id: &str, name: &str) -> AppResult<bool> {
+    Ok(
+        sqlx::query("DELETE FROM group_roles WHERE group_id = $1 AND role_name = $2")
+            .bind(group_id)
+            .bind(name)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected()
+            > 0,
+    )
+}
+
+/// Drops every role a group held, before the group goes, inside `tx`.
+pub async fn forget_group(tx: &mut Tx<'_>, group_id: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM group_roles WHERE group_id = $1")
+        .bind(group_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The grants group `group_id` hands its members.
+pub async fn grants_of_group(db: &Db, group_id: &str) -> AppResult<Vec<Grant>> {
+    let rows = sqlx::query(
+        "SELECT DISTINCT r.permission, r.resource FROM group_roles gr JOIN groups g ON g.id = gr.group_id \
+           JOIN roles r ON r.workspace_id = g.workspace_id AND r.name = gr.role_name AND r.target = 'GROUP' \
+         WHERE gr.group_id = $1",
+    )
+    .bind(group_id)
+    .fetch_all(db)
+    .await?;
+    let mut grants = Vec::with_capacity(rows.len());
+    for r in rows {
+        let permission = Permission::parse(&r.try_get::<String, _>("permission")?).map_err(internal)?;
+        let resource = Resource::parse(&r.try_get::<String, _>("resource")?).map_err(internal)?;
+        grants.push(Grant::new(permission, resource));
+    }
+    Ok(grants)
+}
+
+/// `sql` (which selects `owner_id` and `name` with `IN (…)` standing for the
+/// ids) run for `ids`: each id's names, in the order the query gives them.
+async fn names_of(db: &Db, sql: &str, first: Option<&str>, ids: &[String]) -> AppResult<HashMap<String, Vec<String>>> {
+    let mut by: HashMap<String, Vec<String>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(by);
+    }
+    let offset = usize::from(first.is_some());
+    let list = (1..=ids.len())
+        .map(|i| format!("${}", i + offset))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = sql.replace("IN (…)", &format!("IN ({list})"));
+    let mut query = sqlx::query(&sql);
+    if let Some(first) = first {
+        query = query.bind(first);
+    }
+    for id in ids {
+        query = query.bind(id);
+    }
+    for r in query.fetch_all(db).await? {
         by.entry(r.try_get("owner_id")?).or_default().push(r.try_get("name")?);
     }
     Ok(by)
+}
+
+/// The roles each of `user_ids` holds directly in the workspace, by name.
+pub async fn member_roles_of(
+    db: &Db,
+    workspace_id: &str,
+    user_ids: &[String],
+) -> AppResult<HashMap<String, Vec<String>>> {
+    names_of(
+        db,
+        "SELECT user_id AS owner_id, role_name AS name FROM member_roles \
+         WHERE workspace_id = $1 AND user_id IN (…) ORDER BY role_name",
+        Some(workspace_id),
+        user_ids,
+    )
+    .await
+}
+
+/// The roles each of `invitation_ids` will grant, by name.
+pub async fn invitation_roles_of(db: &Db, invitation_ids: &[String]) -> AppResult<HashMap<String, Vec<String>>> {
+    names_of(
+        db,
+        "SELECT invitation_id AS owner_id, role_name AS name FROM invitation_roles \
+         WHERE invitation_id IN (…) ORDER BY role_name",
+        None,
+        invitation_ids,
+    )
+    .await
+}
+
+/// The roles each of `group_ids` holds, by name.
+pub async fn group_roles_of(db: &Db, group_ids: &[String]) -> AppResult<HashMap<String, Vec<String>>> {
+    names_of(
+        db,
+        "SELECT group_id AS owner_id, role_name AS name FROM group_roles WHERE group_id IN (…) ORDER BY role_name",
+        None,
+        group_ids,
+    )
+    .await
 }

@@ -5,14 +5,16 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+use crate::domain::Timestamp;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiToken {
     pub id: String,
     pub name: String,
-    pub created_at: String,
-    pub last_used_at: Option<String>,
+    pub created_at: Timestamp,
+    /// Written at most once a minute.
+    pub last_used_at: Option<Timestamp>,
 }
 
 /// A token just created: the only time its secret is shown.
@@ -22,12 +24,21 @@ pub struct NewToken {
     pub secret: String,
 }
 
-/// Everything the API tokens page shows, loaded in one call.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokensPageData {
-    pub user: crate::accounts::CurrentUser,
-    pub tokens: Vec<ApiToken>,
-    /// Where "back" goes: the person's first workspace, or creating one.
-    pub home: String,
-    pub notice: Option<String>,
+/// What a person reads after making a token.
+pub fn created_notice(name: &str) -> String {
+    format!("Token \u{201c}{name}\u{201d} created")
+}
+
+/// The same, with the secret, for a page that cannot show it otherwise: the
+/// only time it is shown.
+pub fn created_with_secret_notice(name: &str, secret: &str) -> String {
+    format!(
+        "{}. Copy it now, it won't be shown again: {secret}",
+        created_notice(name)
+    )
+}
+
+/// What a person reads after revoking a token.
+pub fn revoked_notice(name: &str) -> String {
+    format!("Token \u{201c}{name}\u{201d} revoked")
 }

@@ -1,12 +1,13 @@
 //! Creating, listing and revoking API tokens, and finding who presents one.
+//!
+//! Owns the `api_tokens` table.
 
 use super::ApiToken;
-use crate::accounts::service::User;
-use crate::domain::Title;
+use crate::domain::{Timestamp, Title, User};
 use crate::error::{AppError, AppResult};
 use crate::platform::crypto;
-use crate::platform::db::{self, Db, now_ms};
-use crate::platform::when;
+use crate::platform::db::{self, Db};
+use crate::platform::time::now_ms;
 use sqlx::Row;
 
 /// Every token starts so, which makes one easy to recognise in a leaked file.
@@ -19,8 +20,8 @@ fn token(r: &sqlx::any::AnyRow) -> Result<ApiToken, sqlx::Error> {
     Ok(ApiToken {
         id: r.try_get("id")?,
         name: r.try_get("name")?,
-        created_at: when::display(r.try_get("created_at")?),
-        last_used_at: r.try_get::<Option<i64>, _>("last_used_at")?.map(when::display),
+        created_at: Timestamp(r.try_get("created_at")?),
+        last_used_at: r.try_get::<Option<i64>, _>("last_used_at")?.map(Timestamp),
     })
 }
 
@@ -52,7 +53,7 @@ pub async fn create(db: &Db, user_id: &str, name: &str) -> AppResult<(ApiToken, 
         ApiToken {
             id,
             name: name.as_str().to_string(),
-            created_at: when::display(now),
+            created_at: Timestamp(now),
             last_used_at: None,
         },
         secret,

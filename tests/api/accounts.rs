@@ -15,7 +15,7 @@ async fn sign_up_sign_out_and_sign_in(backend: Backend) {
     let ada = app.person();
     let ws = ada.sign_up("Ada", " Ada@Example.com ", "Acme").await;
     let me = ada
-        .call::<Option<boardroom::accounts::CurrentUser>>("get_current_user", &[])
+        .call::<Option<boardroom::domain::User>>("get_current_user", &[])
         .await
         .ok()
         .unwrap();
@@ -23,7 +23,7 @@ async fn sign_up_sign_out_and_sign_in(backend: Backend) {
 
     ada.call::<()>("sign_out", &[]).await.ok();
     assert!(
-        ada.call::<Option<boardroom::accounts::CurrentUser>>("get_current_user", &[])
+        ada.call::<Option<boardroom::domain::User>>("get_current_user", &[])
             .await
             .ok()
             .is_none()

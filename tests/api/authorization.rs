@@ -5,7 +5,7 @@
 
 use crate::harness::{Backend, Person, TestApp};
 use crate::on_both_databases;
-use boardroom::roles::{Grant, Permission, Resource};
+use boardroom::access::{Grant, Permission, Resource};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 on_both_databases!(every_server_function_and_page_answers_each_caller_as_the_table_says);
@@ -122,7 +122,7 @@ fn expected(need: Need, actor: Actor) -> u16 {
         (Member, _) => 200,
         (Owner, _) => 403,
         (Grant(p, r), Actor::Holding(held)) => {
-            member_may(boardroom::roles::Grants::from_grants([held]).allows(Grant::new(p, r)))
+            member_may(boardroom::access::Grants::from_grants([held]).allows(Grant::new(p, r)))
         }
         (Grant(..), Actor::NoGrant) => 403,
     }

@@ -1,7 +1,7 @@
 use crate::harness::{Backend, TestApp};
 use crate::on_both_databases;
 use boardroom::boards::Board;
-use boardroom::workspaces::SettingsPageData;
+use boardroom::pages::settings::SettingsPageData;
 
 on_both_databases!(
     boards_are_edited_deleted_and_run_as_grants_allow,
@@ -154,6 +154,9 @@ async fn settings_follow_business_info(backend: Backend) {
         .call::<SettingsPageData>("settings_page", &[("workspace_id", ws)])
         .await
         .ok();
-    assert_eq!((page.info, page.context.workspace.name.as_str()), (None, "Acme Corp"));
+    assert_eq!(
+        (page.info, page.frame.access.workspace_name.as_str()),
+        (None, "Acme Corp")
+    );
     app.stop().await;
 }

@@ -392,6 +392,19 @@ impl Person {
             .unwrap_or_else(|| panic!("{email} is not a member"))
     }
 
+    /// Whether the Users page offers this person Remove on `email`'s row (the
+    /// rule the server enforces, applied to what the page loads).
+    pub async fn may_remove(&self, workspace: &str, email: &str) -> bool {
+        let frame = self
+            .call::<boardroom::components::Frame>("get_workspace_context", &[("workspace_id", workspace)])
+            .await
+            .ok();
+        let members = self.members(workspace).await.ok();
+        let owners = members.iter().filter(|m| m.is_owner).count();
+        let member = members.iter().find(|m| m.email == email).expect("a member");
+        boardroom::members::may_remove(&frame.access, member, owners)
+    }
+
     /// The built-in group `everyone` of `workspace`.
     pub async fn everyone(&self, workspace: &str) -> boardroom::groups::Group {
         self.call::<Vec<boardroom::groups::Group>>("list_groups", &[("workspace_id", workspace)])

@@ -312,7 +312,7 @@ async fn a_token_acts_with_its_owners_grants_and_stops_when_revoked(backend: Bac
     assert_eq!(api.get(&format!("/workspaces/{acme}/users")).await.status, 200);
 
     let page = ada
-        .call::<boardroom::tokens::TokensPageData>("tokens_page", &[])
+        .call::<boardroom::pages::tokens::TokensPageData>("tokens_page", &[])
         .await
         .ok();
     assert_eq!(page.tokens.len(), 1);

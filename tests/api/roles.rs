@@ -1,7 +1,8 @@
 use crate::harness::{Backend, Person, TestApp};
 use crate::on_both_databases;
+use boardroom::access::{Permission, Resource, Target};
 use boardroom::error::AppError;
-use boardroom::roles::{Permission, Resource, RoleRow, Target};
+use boardroom::roles::RoleRow;
 
 on_both_databases!(
     the_seeds_create_role_works,

@@ -41,7 +41,7 @@ async fn other_workspaces_are_invisible(backend: Backend) {
         )
         .await
         .status,
-        eve.call::<boardroom::workspaces::WorkspaceContext>("get_workspace_context", &[("workspace_id", &acme)])
+        eve.call::<boardroom::components::Frame>("get_workspace_context", &[("workspace_id", &acme)])
             .await
             .status,
     ] {

@@ -1,10 +1,40 @@
-//! What the emails say: a plain-text part and an HTML part with the same words.
+//! The invitation email: a plain-text part and an HTML part with the same
+//! words, composed when the outbox sends it, with a link minted then.
 
-use super::OutgoingEmail;
-use crate::invitations::service::InvitationMail;
+use super::service::{self, Link};
+use crate::error::AppResult;
+use crate::mail::OutgoingEmail;
+use crate::mail::worker::Compose;
+use crate::platform::config::Config;
+use crate::platform::db::Db;
 use html_escape::encode_text as esc;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 
-pub fn invitation(m: &InvitationMail) -> OutgoingEmail {
+/// The outbox's name for this kind of email.
+pub const KIND: &str = "invitation";
+
+/// Composes invitation emails for the mail worker.
+pub struct InvitationEmails {
+    pub db: Db,
+    pub config: Arc<Config>,
+}
+
+impl Compose for InvitationEmails {
+    fn compose<'a>(
+        &'a self,
+        invitation_id: &'a str,
+    ) -> Pin<Box<dyn Future<Output = AppResult<Option<OutgoingEmail>>> + Send + 'a>> {
+        Box::pin(async move {
+            Ok(service::mint_link(&self.db, &self.config, invitation_id)
+                .await?
+                .map(|link| invitation(&link)))
+        })
+    }
+}
+
+pub fn invitation(m: &Link) -> OutgoingEmail {
     let subject = format!(
         "{} invited you to join {} on Boardroom",
         m.inviter_name, m.workspace_name
@@ -23,7 +53,7 @@ pub fn invitation(m: &InvitationMail) -> OutgoingEmail {
         inviter_email = m.inviter_email,
         roles = roles,
         url = m.url,
-        expires = m.expires_on,
+        expires = m.expires_at.display(),
         to = m.to,
     );
     let html = format!(
@@ -49,7 +79,7 @@ pub fn invitation(m: &InvitationMail) -> OutgoingEmail {
         inviter_email = esc(&m.inviter_email),
         roles = esc(&roles),
         url = html_escape::encode_double_quoted_attribute(&m.url),
-        expires = esc(&m.expires_on),
+        expires = esc(&m.expires_at.display()),
         to = esc(&m.to),
     );
     OutgoingEmail {
@@ -75,14 +105,14 @@ fn as_roles(roles: &[String]) -> String {
 mod tests {
     use super::*;
 
-    fn mail() -> InvitationMail {
-        InvitationMail {
+    fn mail() -> Link {
+        Link {
             to: "jon@example.com".into(),
             workspace_name: "Acme <Labs>".into(),
             inviter_name: "Ada Lovelace".into(),
             inviter_email: "ada@example.com".into(),
             url: "http://127.0.0.1:3000/invite/TOKEN".into(),
-            expires_on: "3 Dec 2026, 11:25 UTC".into(),
+            expires_at: crate::domain::Timestamp(1_796_297_100_000),
             roles: vec!["test_role".into(), "viewer".into()],
         }
     }
@@ -97,7 +127,7 @@ mod tests {
             "{}",
             e.html
         );
-        let none = invitation(&InvitationMail {
+        let none = invitation(&Link {
             roles: vec![],
             ..mail()
         });
