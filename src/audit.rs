@@ -2,10 +2,18 @@
 //! inside the change it describes. It also answers how often something was
 //! done lately, which is what the invitation limits count.
 
+use crate::access::Access;
 use crate::error::AppResult;
 use crate::platform::db::{self, Db, Tx};
 use crate::platform::time::now_ms;
-use sqlx::Row;
+
+/// How a change by the caller ends: `action` on `subject` is written to the
+/// trail inside the change, and the change is committed.
+pub async fn commit(mut tx: Tx<'_>, access: &Access, action: &str, subject: &str) -> AppResult<()> {
+    record(&mut tx, &access.workspace_id, Some(&access.user.id), action, subject).await?;
+    tx.commit().await?;
+    Ok(())
+}
 
 /// Appends to the workspace's audit trail, inside the change it describes.
 pub async fn record(
@@ -44,7 +52,7 @@ pub async fn recent_times(
          ORDER BY at DESC LIMIT {limit}",
         if actor.is_some() { "AND actor_id = $5" } else { "" }
     );
-    let mut query = sqlx::query(&sql)
+    let mut query = sqlx::query_scalar(&sql)
         .bind(workspace_id)
         .bind(actions[0])
         .bind(actions[1])
@@ -52,10 +60,5 @@ pub async fn recent_times(
     if let Some(actor) = actor {
         query = query.bind(actor);
     }
-    query
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| r.try_get("at").map_err(Into::into))
-        .collect()
+    Ok(query.fetch_all(db).await?)
 }

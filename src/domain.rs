@@ -215,6 +215,7 @@ mod tests {
 }
 
 /// A person with an account, as everything else refers to them.
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
     pub id: String,
@@ -227,6 +228,12 @@ pub struct User {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Timestamp(pub i64);
+
+impl From<i64> for Timestamp {
+    fn from(millis: i64) -> Self {
+        Timestamp(millis)
+    }
+}
 
 impl Timestamp {
     pub fn millis(self) -> i64 {

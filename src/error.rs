@@ -162,6 +162,22 @@ impl AppError {
         }])
     }
 
+    /// Every problem of a form at once: each (field, problem) pair whose
+    /// problem is there.
+    pub fn fields<'a>(problems: impl IntoIterator<Item = (&'a str, Option<String>)>) -> Self {
+        AppError::Invalid(
+            problems
+                .into_iter()
+                .filter_map(|(field, problem)| {
+                    problem.map(|message| FieldError {
+                        field: field.into(),
+                        message,
+                    })
+                })
+                .collect(),
+        )
+    }
+
     /// An internal failure, with what caused it for the log.
     pub fn internal(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         AppError::Internal(Cause(Some(Arc::from(cause.into()))))

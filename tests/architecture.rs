@@ -257,3 +257,62 @@ fn no_two_modules_import_each_other_even_round_a_loop() {
         .collect();
     assert!(loops.is_empty(), "import loops:\n{}", detail.join("\n"));
 }
+
+/// Which module owns (alone writes) each table.
+const OWNERS: &[(&str, &str)] = &[
+    ("users", "accounts"),
+    ("sessions", "accounts"),
+    ("api_tokens", "tokens"),
+    ("workspaces", "workspaces"),
+    ("memberships", "members"),
+    ("roles", "roles"),
+    ("member_roles", "roles"),
+    ("group_roles", "roles"),
+    ("invitation_roles", "roles"),
+    ("groups", "groups"),
+    ("group_members", "groups"),
+    ("invitations", "invitations"),
+    ("emails", "mail"),
+    ("boards", "boards"),
+    ("audit_events", "audit"),
+];
+
+#[test]
+fn each_table_is_written_by_its_owner_alone() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let write = |verb: &str, text: &str| -> Vec<String> {
+        text.match_indices(verb)
+            .map(|(i, _)| {
+                text[i + verb.len()..]
+                    .trim_start()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect()
+            })
+            .collect()
+    };
+    let mut trespass = Vec::new();
+    let mut written = BTreeSet::new();
+    for file in files {
+        let module = module_of(&src, &file);
+        let Some(top) = module.first() else { continue };
+        let text = std::fs::read_to_string(&file).unwrap();
+        for table in ["INSERT INTO ", "UPDATE ", "DELETE FROM "]
+            .iter()
+            .flat_map(|verb| write(verb, &text))
+        {
+            let Some((_, owner)) = OWNERS.iter().find(|(t, _)| *t == table) else {
+                continue;
+            };
+            written.insert(table.clone());
+            if owner != top {
+                trespass.push(format!("{} writes {table}, which {owner} owns", file.display()));
+            }
+        }
+    }
+    assert!(trespass.is_empty(), "{}", trespass.join("\n"));
+    // The check is reading SQL at all: every table is written somewhere.
+    assert_eq!(written.len(), OWNERS.len(), "tables written: {written:?}");
+}

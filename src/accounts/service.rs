@@ -7,19 +7,18 @@ use crate::error::{AppError, AppResult};
 use crate::platform::crypto::{self, password};
 use crate::platform::db::{self, Db, Tx};
 use crate::platform::time::now_ms;
-use sqlx::Row;
 
 const SESSION_TTL_MS: i64 = 30 * 24 * 3600 * 1000;
 
 /// One message for an unknown email and a wrong password.
 pub const BAD_CREDENTIALS: &str = "The email address or password is not right";
 
-fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
-    Ok(User {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
-    })
+/// A user with what proves them: a password hash, or a session's token hash.
+#[derive(sqlx::FromRow)]
+struct Credentials {
+    #[sqlx(flatten)]
+    user: User,
+    secret: String,
 }
 
 /// Validates sign-up fields together, so every problem is reported at once.
@@ -28,31 +27,17 @@ pub fn parse_new_account(
     email: &str,
     password: &str,
 ) -> AppResult<(PersonName, EmailAddress, NewPassword)> {
-    let name = PersonName::parse(name);
-    let email = EmailAddress::parse(email);
-    let pw = NewPassword::parse(password);
-    let mut errors = Vec::new();
-    if let Err(m) = &name {
-        errors.push(crate::error::FieldError {
-            field: "name".into(),
-            message: m.clone(),
-        });
-    }
-    if let Err(m) = &email {
-        errors.push(crate::error::FieldError {
-            field: "email".into(),
-            message: m.clone(),
-        });
-    }
-    if let Err(m) = &pw {
-        errors.push(crate::error::FieldError {
-            field: "password".into(),
-            message: m.clone(),
-        });
-    }
-    match (name, email, pw) {
+    match (
+        PersonName::parse(name),
+        EmailAddress::parse(email),
+        NewPassword::parse(password),
+    ) {
         (Ok(n), Ok(e), Ok(p)) => Ok((n, e, p)),
-        _ => Err(AppError::Invalid(errors)),
+        (n, e, p) => Err(AppError::fields([
+            ("name", n.err()),
+            ("email", e.err()),
+            ("password", p.err()),
+        ])),
     }
 }
 
@@ -89,36 +74,34 @@ pub async fn create_user(
             .bind(now_ms())
             .execute(&mut **tx)
             .await;
-    match inserted {
-        Ok(_) => Ok(user),
-        Err(e) if db::is_unique_violation(&e) => Err(AppError::field(
+    db::or_clash(inserted, || {
+        AppError::field(
             "email",
             format!("An account with {email} already exists. Sign in instead"),
-        )),
-        Err(e) => Err(e.into()),
-    }
+        )
+    })?;
+    Ok(user)
 }
 
 pub async fn find_by_email(db: &Db, email: &str) -> AppResult<Option<User>> {
-    let row = sqlx::query("SELECT id, email, name FROM users WHERE email = $1")
+    Ok(sqlx::query_as("SELECT id, email, name FROM users WHERE email = $1")
         .bind(email.trim().to_lowercase())
         .fetch_optional(db)
-        .await?;
-    Ok(row.map(|r| user_from_row(&r)).transpose()?)
+        .await?)
 }
 
 /// Checks an email and password. Unknown emails cost as much as wrong passwords
 /// and get the same message.
 pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<User> {
     let email = email.trim().to_lowercase();
-    let row = sqlx::query("SELECT id, email, name, password_hash FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(db)
-        .await?;
-    let stored: Option<String> = row.as_ref().map(|r| r.try_get("password_hash")).transpose()?;
+    let found: Option<Credentials> =
+        sqlx::query_as("SELECT id, email, name, password_hash AS secret FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(db)
+            .await?;
+    let (user, stored) = found.map(|c| (c.user, c.secret)).unzip();
     if password::verify(password.to_string(), stored).await {
-        let row = row.ok_or_else(|| AppError::internal("a verified password without its account"))?;
-        Ok(user_from_row(&row)?)
+        user.ok_or_else(|| AppError::internal("a verified password without its account"))
     } else {
         Err(AppError::Invalid(vec![
             crate::error::FieldError {
@@ -151,18 +134,17 @@ pub async fn user_for_session(db: &Db, token: &str) -> AppResult<Option<User>> {
     if !crypto::plausible_token(token) {
         return Ok(None);
     }
-    let row = sqlx::query(
-        "SELECT u.id, u.email, u.name, s.token_hash FROM sessions s JOIN users u ON u.id = s.user_id \
+    let found: Option<Credentials> = sqlx::query_as(
+        "SELECT u.id, u.email, u.name, s.token_hash AS secret FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
     .bind(crypto::token_hash(token))
     .bind(now_ms())
     .fetch_optional(db)
     .await?;
-    match row {
-        Some(r) if crypto::token_matches(token, &r.try_get::<String, _>("token_hash")?) => Ok(Some(user_from_row(&r)?)),
-        _ => Ok(None),
-    }
+    Ok(found
+        .filter(|c| crypto::token_matches(token, &c.secret))
+        .map(|c| c.user))
 }
 
 pub async fn end_session(db: &Db, token: &str) -> AppResult<()> {

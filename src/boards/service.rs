@@ -4,60 +4,68 @@
 
 use super::{Board, LastRun};
 use crate::access::{Access, Permission, Resource};
-use crate::audit::record;
+use crate::audit;
 use crate::domain::{Timestamp, Title};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
 use crate::platform::db::{self, Db};
 use crate::platform::time::now_ms;
-use sqlx::Row;
 
 pub const MAX_CONTENT: usize = 20_000;
 
 const SELECT: &str = "SELECT b.id, b.name, b.content, b.created_at, b.last_run_at, u.name AS author, x.name AS runner \
      FROM boards b LEFT JOIN users u ON u.id = b.created_by LEFT JOIN users x ON x.id = b.last_run_by";
 
-fn board(access: &Access, r: &sqlx::any::AnyRow) -> Result<Board, sqlx::Error> {
+/// A board's row, with its author's and last runner's names.
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    name: String,
+    content: String,
+    created_at: i64,
+    last_run_at: Option<i64>,
+    author: Option<String>,
+    runner: Option<String>,
+}
+
+/// A board as `access` may see it: when it last ran only with READ on DATA_EXECUTION.
+fn board(access: &Access, r: Row) -> Board {
     let sees_runs = access.can(Permission::Read, Resource::DataExecution);
-    let last_run_at: Option<i64> = r.try_get("last_run_at")?;
-    Ok(Board {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        content: r.try_get("content")?,
-        created_by: r.try_get("author")?,
-        created_at: Timestamp(r.try_get("created_at")?),
-        last_run: match last_run_at {
+    Board {
+        id: r.id,
+        name: r.name,
+        content: r.content,
+        created_by: r.author,
+        created_at: Timestamp(r.created_at),
+        last_run: match r.last_run_at {
             Some(at) if sees_runs => Some(LastRun {
                 at: Timestamp(at),
-                by: r.try_get("runner")?,
+                by: r.runner,
             }),
             _ => None,
         },
-    })
+    }
 }
 
 pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Board>> {
     access.authorize(Permission::Read, Resource::Data, "see boards")?;
-    let rows = sqlx::query(&format!(
+    let rows: Vec<Row> = sqlx::query_as(&format!(
         "{SELECT} WHERE b.workspace_id = $1 ORDER BY b.created_at DESC"
     ))
     .bind(&access.workspace_id)
     .fetch_all(db)
     .await?;
-    rows.iter()
-        .map(|r| board(access, r))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+    Ok(rows.into_iter().map(|r| board(access, r)).collect())
 }
 
 pub async fn get(db: &Db, access: &Access, board_id: &str) -> AppResult<Board> {
     access.authorize(Permission::Read, Resource::Data, "see boards")?;
-    let row = sqlx::query(&format!("{SELECT} WHERE b.workspace_id = $1 AND b.id = $2"))
+    let row = sqlx::query_as(&format!("{SELECT} WHERE b.workspace_id = $1 AND b.id = $2"))
         .bind(&access.workspace_id)
         .bind(board_id)
         .fetch_optional(db)
         .await?
         .ok_or_else(no_such_board)?;
-    Ok(board(access, &row)?)
+    Ok(board(access, row))
 }
 
 fn no_such_board() -> AppError {
@@ -65,24 +73,12 @@ fn no_such_board() -> AppError {
 }
 
 fn parse(name: &str, content: &str) -> AppResult<Title> {
-    let name = Title::parse(name, "board name").map_err(|m| AppError::field("name", m));
-    let content_error =
+    let name = Title::parse(name, "board name");
+    let too_long =
         (content.chars().count() > MAX_CONTENT).then(|| format!("A board holds at most {MAX_CONTENT} characters"));
-    match (name, content_error) {
+    match (name, too_long) {
         (Ok(n), None) => Ok(n),
-        (n, c) => {
-            let mut errors = match n {
-                Err(AppError::Invalid(e)) => e,
-                _ => Vec::new(),
-            };
-            if let Some(message) = c {
-                errors.push(FieldError {
-                    field: "content".into(),
-                    message,
-                });
-            }
-            Err(AppError::Invalid(errors))
-        }
+        (n, c) => Err(AppError::fields([("name", n.err()), ("content", c)])),
     }
 }
 
@@ -102,15 +98,7 @@ pub async fn update(db: &Db, access: &Access, board_id: &str, name: &str, conten
     if updated == 0 {
         return Err(no_such_board());
     }
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "board.update",
-        name.as_str(),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::commit(tx, access, "board.update", name.as_str()).await?;
     Ok(name.as_str().to_string())
 }
 
@@ -118,22 +106,13 @@ pub async fn update(db: &Db, access: &Access, board_id: &str, name: &str, conten
 pub async fn delete(db: &Db, access: &Access, board_id: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::Data, "delete boards")?;
     let mut tx = db.begin().await?;
-    let name: String = sqlx::query("DELETE FROM boards WHERE id = $1 AND workspace_id = $2 RETURNING name")
+    let name: String = sqlx::query_scalar("DELETE FROM boards WHERE id = $1 AND workspace_id = $2 RETURNING name")
         .bind(board_id)
         .bind(&access.workspace_id)
         .fetch_optional(&mut *tx)
         .await?
-        .ok_or_else(no_such_board)?
-        .try_get("name")?;
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "board.delete",
-        &name,
-    )
-    .await?;
-    tx.commit().await?;
+        .ok_or_else(no_such_board)?;
+    audit::commit(tx, access, "board.delete", &name).await?;
     Ok(name)
 }
 
@@ -141,7 +120,7 @@ pub async fn delete(db: &Db, access: &Access, board_id: &str) -> AppResult<Strin
 pub async fn run(db: &Db, access: &Access, board_id: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::DataExecution, "run boards")?;
     let mut tx = db.begin().await?;
-    let name: String = sqlx::query(
+    let name: String = sqlx::query_scalar(
         "UPDATE boards SET last_run_at = $1, last_run_by = $2 WHERE id = $3 AND workspace_id = $4 RETURNING name",
     )
     .bind(now_ms())
@@ -150,10 +129,8 @@ pub async fn run(db: &Db, access: &Access, board_id: &str) -> AppResult<String> 
     .bind(&access.workspace_id)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(no_such_board)?
-    .try_get("name")?;
-    record(&mut tx, &access.workspace_id, Some(&access.user.id), "board.run", &name).await?;
-    tx.commit().await?;
+    .ok_or_else(no_such_board)?;
+    audit::commit(tx, access, "board.run", &name).await?;
     Ok(name)
 }
 
@@ -172,14 +149,6 @@ pub async fn create(db: &Db, access: &Access, name: &str, content: &str) -> AppR
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "board.create",
-        name.as_str(),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::commit(tx, access, "board.create", name.as_str()).await?;
     Ok(name.as_str().to_string())
 }

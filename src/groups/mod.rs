@@ -7,7 +7,7 @@ pub mod service;
 use serde::{Deserialize, Serialize};
 
 /// A member as a group lists them.
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema, sqlx::FromRow))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupMember {
     pub user_id: String,

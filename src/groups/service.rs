@@ -5,13 +5,12 @@
 
 use super::{Group, GroupMember};
 use crate::access::{Access, Permission, Resource, Target};
-use crate::audit::record;
+use crate::audit;
 use crate::domain::Title;
 use crate::error::{AppError, AppResult};
 use crate::platform::db::{self, Db, Tx};
 use crate::platform::time::now_ms;
 use crate::roles::service as roles;
-use sqlx::Row;
 use std::collections::HashMap;
 
 /// The built-in group every member is in.
@@ -60,12 +59,12 @@ pub async fn groups_of(db: &Db, workspace_id: &str, user_ids: &[String]) -> AppR
         "SELECT gm.user_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
          WHERE g.workspace_id = $1 AND gm.user_id IN ({list}) ORDER BY g.name_key"
     );
-    let mut query = sqlx::query(&sql).bind(workspace_id);
+    let mut query = sqlx::query_as::<_, (String, String)>(&sql).bind(workspace_id);
     for id in user_ids {
         query = query.bind(id);
     }
-    for r in query.fetch_all(db).await? {
-        by.entry(r.try_get("user_id")?).or_default().push(r.try_get("name")?);
+    for (user_id, name) in query.fetch_all(db).await? {
+        by.entry(user_id).or_default().push(name);
     }
     Ok(by)
 }
@@ -74,7 +73,7 @@ pub async fn groups_of(db: &Db, workspace_id: &str, user_ids: &[String]) -> AppR
 pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Group>> {
     access.authorize(Permission::Read, Resource::UserManagement, "see groups")?;
     let rows =
-        sqlx::query("SELECT id, name, builtin FROM groups WHERE workspace_id = $1 ORDER BY builtin DESC, name_key")
+        sqlx::query_as("SELECT id, name, builtin FROM groups WHERE workspace_id = $1 ORDER BY builtin DESC, name_key")
             .bind(&access.workspace_id)
             .fetch_all(db)
             .await?;
@@ -85,7 +84,7 @@ pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Group>> {
 pub async fn find(db: &Db, access: &Access, key: &str) -> AppResult<Group> {
     access.authorize(Permission::Read, Resource::UserManagement, "see groups")?;
     let rows =
-        sqlx::query("SELECT id, name, builtin FROM groups WHERE workspace_id = $1 AND (id = $2 OR name_key = $3)")
+        sqlx::query_as("SELECT id, name, builtin FROM groups WHERE workspace_id = $1 AND (id = $2 OR name_key = $3)")
             .bind(&access.workspace_id)
             .bind(key)
             .bind(key.trim().to_lowercase())
@@ -97,62 +96,63 @@ pub async fn find(db: &Db, access: &Access, key: &str) -> AppResult<Group> {
         .ok_or_else(|| AppError::NotFound(format!("There is no group {key}")))
 }
 
+/// A group's row.
+#[derive(sqlx::FromRow)]
+struct GroupRow {
+    id: String,
+    name: String,
+    builtin: i64,
+}
+
+/// A group member's row.
+#[derive(sqlx::FromRow)]
+struct MemberOf {
+    group_id: String,
+    #[sqlx(flatten)]
+    member: GroupMember,
+}
+
 /// Groups from their rows, with their members and roles (one query each).
-async fn groups(db: &Db, rows: Vec<sqlx::any::AnyRow>) -> AppResult<Vec<Group>> {
-    let ids: Vec<String> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+async fn groups(db: &Db, rows: Vec<GroupRow>) -> AppResult<Vec<Group>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut roles = roles::group_roles_of(db, &ids).await?;
     let mut members: HashMap<String, Vec<GroupMember>> = HashMap::new();
     if !ids.is_empty() {
         let list = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
         let sql = format!(
-            "SELECT gm.group_id, u.id, u.name, u.email FROM group_members gm JOIN users u ON u.id = gm.user_id \
+            "SELECT gm.group_id, u.id AS user_id, u.name, u.email FROM group_members gm JOIN users u ON u.id = gm.user_id \
              WHERE gm.group_id IN ({list}) ORDER BY u.name, u.email"
         );
-        let mut query = sqlx::query(&sql);
+        let mut query = sqlx::query_as::<_, MemberOf>(&sql);
         for id in &ids {
             query = query.bind(id);
         }
         for r in query.fetch_all(db).await? {
-            members.entry(r.try_get("group_id")?).or_default().push(GroupMember {
-                user_id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                email: r.try_get("email")?,
-            });
+            members.entry(r.group_id).or_default().push(r.member);
         }
     }
-    rows.iter()
-        .map(|r| {
-            let id: String = r.try_get("id")?;
-            Ok(Group {
-                name: r.try_get("name")?,
-                builtin: r.try_get::<i64, _>("builtin")? == 1,
-                members: members.remove(&id).unwrap_or_default(),
-                roles: roles.remove(&id).unwrap_or_default(),
-                id,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| Group {
+            name: r.name,
+            builtin: r.builtin == 1,
+            members: members.remove(&r.id).unwrap_or_default(),
+            roles: roles.remove(&r.id).unwrap_or_default(),
+            id: r.id,
         })
-        .collect()
+        .collect())
 }
 
 /// Everyone in the workspace, for the "add to group" picker.
 pub async fn people(db: &Db, access: &Access) -> AppResult<Vec<GroupMember>> {
     access.authorize(Permission::Read, Resource::UserManagement, "see members")?;
-    sqlx::query(
-        "SELECT u.id, u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+    Ok(sqlx::query_as(
+        "SELECT u.id AS user_id, u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.workspace_id = $1 ORDER BY u.name, u.email",
     )
     .bind(&access.workspace_id)
     .fetch_all(db)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(GroupMember {
-            user_id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            email: r.try_get("email")?,
-        })
-    })
-    .collect()
+    .await?)
 }
 
 fn parse_name(raw: &str) -> AppResult<Title> {
@@ -169,15 +169,16 @@ struct Found {
 }
 
 async fn found(db: &Db, access: &Access, group_id: &str) -> AppResult<Found> {
-    let row = sqlx::query("SELECT name, builtin FROM groups WHERE id = $1 AND workspace_id = $2")
-        .bind(group_id)
-        .bind(&access.workspace_id)
-        .fetch_optional(db)
-        .await?
-        .ok_or_else(|| AppError::NotFound("There is no such group in this workspace".into()))?;
+    let (name, builtin): (String, i64) =
+        sqlx::query_as("SELECT name, builtin FROM groups WHERE id = $1 AND workspace_id = $2")
+            .bind(group_id)
+            .bind(&access.workspace_id)
+            .fetch_optional(db)
+            .await?
+            .ok_or_else(|| AppError::NotFound("There is no such group in this workspace".into()))?;
     Ok(Found {
-        name: row.try_get("name")?,
-        builtin: row.try_get::<i64, _>("builtin")? == 1,
+        name,
+        builtin: builtin == 1,
     })
 }
 
@@ -200,20 +201,8 @@ pub async fn create(db: &Db, access: &Access, name: &str) -> AppResult<Group> {
     .bind(now_ms())
     .execute(&mut *tx)
     .await;
-    match inserted {
-        Ok(_) => {}
-        Err(e) if db::is_unique_violation(&e) => return Err(name_taken(&name)),
-        Err(e) => return Err(e.into()),
-    }
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "group.create",
-        name.as_str(),
-    )
-    .await?;
-    tx.commit().await?;
+    db::or_clash(inserted, || name_taken(&name))?;
+    audit::commit(tx, access, "group.create", name.as_str()).await?;
     Ok(Group {
         id,
         name: name.as_str().to_string(),
@@ -238,20 +227,14 @@ pub async fn rename(db: &Db, access: &Access, group_id: &str, name: &str) -> App
         .bind(&access.workspace_id)
         .execute(&mut *tx)
         .await;
-    match updated {
-        Ok(_) => {}
-        Err(e) if db::is_unique_violation(&e) => return Err(name_taken(&name)),
-        Err(e) => return Err(e.into()),
-    }
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
+    db::or_clash(updated, || name_taken(&name))?;
+    audit::commit(
+        tx,
+        access,
         "group.rename",
         &format!("{} \u{2192} {}", found.name, name.as_str()),
     )
     .await?;
-    tx.commit().await?;
     Ok(name.as_str().to_string())
 }
 
@@ -269,15 +252,7 @@ pub async fn delete(db: &Db, access: &Access, group_id: &str) -> AppResult<Strin
     ] {
         sqlx::query(sql).bind(group_id).execute(&mut *tx).await?;
     }
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "group.delete",
-        &found.name,
-    )
-    .await?;
-    tx.commit().await?;
+    audit::commit(tx, access, "group.delete", &found.name).await?;
     Ok(found.name)
 }
 
@@ -300,37 +275,24 @@ pub async fn add_member(db: &Db, access: &Access, group_id: &str, user_id: &str)
             found.name
         )));
     }
-    let person: String = sqlx::query(
+    let person: String = sqlx::query_scalar(
         "SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND m.user_id = $2",
     )
     .bind(&access.workspace_id)
     .bind(user_id)
     .fetch_optional(db)
     .await?
-    .ok_or_else(|| AppError::NotFound("That person is not a member of this workspace".into()))?
-    .try_get("name")?;
+    .ok_or_else(|| AppError::NotFound("That person is not a member of this workspace".into()))?;
     let mut tx = db.begin().await?;
     let inserted = sqlx::query("INSERT INTO group_members (group_id, user_id) VALUES ($1, $2)")
         .bind(group_id)
         .bind(user_id)
         .execute(&mut *tx)
         .await;
-    match inserted {
-        Ok(_) => {}
-        Err(e) if db::is_unique_violation(&e) => {
-            return Err(AppError::Conflict(format!("{person} is already in {}", found.name)));
-        }
-        Err(e) => return Err(e.into()),
-    }
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "group.member.add",
-        &format!("{}: {person}", found.name),
-    )
-    .await?;
-    tx.commit().await?;
+    db::or_clash(inserted, || {
+        AppError::Conflict(format!("{person} is already in {}", found.name))
+    })?;
+    audit::commit(tx, access, "group.member.add", &format!("{}: {person}", found.name)).await?;
     Ok((person, found.name))
 }
 
@@ -343,7 +305,7 @@ pub async fn remove_member(db: &Db, access: &Access, group_id: &str, user_id: &s
         ));
     }
     let mut tx = db.begin().await?;
-    let row = sqlx::query(
+    let person: String = sqlx::query_scalar(
         "DELETE FROM group_members WHERE group_id = $1 AND user_id = $2 RETURNING (SELECT name FROM users WHERE id = $2) AS name",
     )
     .bind(group_id)
@@ -351,16 +313,7 @@ pub async fn remove_member(db: &Db, access: &Access, group_id: &str, user_id: &s
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::NotFound(format!("That person is not in {}", found.name)))?;
-    let person: String = row.try_get("name")?;
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "group.member.remove",
-        &format!("{}: {person}", found.name),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::commit(tx, access, "group.member.remove", &format!("{}: {person}", found.name)).await?;
     Ok((person, found.name))
 }
 
@@ -388,15 +341,7 @@ pub async fn grant_role(db: &Db, access: &Access, group_id: &str, role_name: &st
     if !roles::give_group(&mut tx, group_id, &names[0]).await? {
         return Err(AppError::Conflict(format!("{} already holds {}", found.name, names[0])));
     }
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "group.role.grant",
-        &format!("{}: {}", found.name, names[0]),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::commit(tx, access, "group.role.grant", &format!("{}: {}", found.name, names[0])).await?;
     Ok(found.name)
 }
 
@@ -412,14 +357,12 @@ pub async fn revoke_role(db: &Db, access: &Access, group_id: &str, role_name: &s
             role_name.trim()
         )));
     }
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
+    audit::commit(
+        tx,
+        access,
         "group.role.revoke",
         &format!("{}: {}", found.name, role_name.trim()),
     )
     .await?;
-    tx.commit().await?;
     Ok(found.name)
 }

@@ -7,7 +7,7 @@
 use super::{Delivery, FailedAddress, InvitationPreview, InviteFailure, InviteReport, PendingInvitation};
 use crate::access::{Access, Permission, Resource, Target};
 use crate::accounts::service::{self as accounts, HashedPassword};
-use crate::audit::{recent_times, record};
+use crate::audit::{self, recent_times, record};
 use crate::domain::{EmailAddress, NewPassword, PersonName, Timestamp, User, split_email_list};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::outbox;
@@ -17,7 +17,6 @@ use crate::platform::crypto;
 use crate::platform::db::{self, Db, Tx};
 use crate::platform::time::now_ms;
 use crate::roles::service as roles;
-use sqlx::Row;
 
 /// The most addresses one Send takes.
 pub const MAX_BATCH: usize = 50;
@@ -243,13 +242,13 @@ async fn invite_one(
     }
 
     let invitation_id = if renewed {
-        let id: String =
-            sqlx::query("SELECT id FROM invitations WHERE workspace_id = $1 AND email = $2 AND status = 'pending'")
-                .bind(&access.workspace_id)
-                .bind(email.as_str())
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("id")?;
+        let id: String = sqlx::query_scalar(
+            "SELECT id FROM invitations WHERE workspace_id = $1 AND email = $2 AND status = 'pending'",
+        )
+        .bind(&access.workspace_id)
+        .bind(email.as_str())
+        .fetch_one(&mut *tx)
+        .await?;
         outbox::cancel(&mut tx, &id).await?;
         id
     } else {
@@ -283,39 +282,42 @@ async fn invite_one(
     } else {
         "invitation.create"
     };
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        action,
-        email.as_str(),
-    )
-    .await?;
-    tx.commit().await?;
+    audit::commit(tx, access, action, email.as_str()).await?;
     Ok(Ok(if renewed { Sent::Renewed } else { Sent::New }))
 }
 
 /// When the address's pending invitation was last sent, if it has one.
 async fn pending_sent_at(tx: &mut Tx<'_>, workspace_id: &str, email: &str) -> AppResult<Option<i64>> {
-    Ok(
-        sqlx::query("SELECT created_at FROM invitations WHERE workspace_id = $1 AND email = $2 AND status = 'pending'")
-            .bind(workspace_id)
-            .bind(email)
-            .fetch_optional(&mut **tx)
-            .await?
-            .map(|r| r.try_get("created_at"))
-            .transpose()?,
+    Ok(sqlx::query_scalar(
+        "SELECT created_at FROM invitations WHERE workspace_id = $1 AND email = $2 AND status = 'pending'",
     )
+    .bind(workspace_id)
+    .bind(email)
+    .fetch_optional(&mut **tx)
+    .await?)
 }
+
+/// A pending-list row, with its inviter's name.
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    email: String,
+    status: String,
+    created_at: i64,
+    expires_at: i64,
+    send_email: i64,
+    inviter: String,
+}
+
+const ROW: &str = "SELECT i.id, i.email, i.status, i.created_at, i.expires_at, i.send_email, u.name AS inviter \
+     FROM invitations i JOIN users u ON u.id = i.invited_by";
 
 /// The workspace's open invitations, newest first; expired ones included.
 pub async fn pending(db: &Db, access: &Access) -> AppResult<Vec<PendingInvitation>> {
     access.authorize(Permission::Read, Resource::UserManagement, "see pending invitations")?;
-    let rows = sqlx::query(
-        "SELECT i.id, i.email, i.created_at, i.expires_at, i.send_email, u.name AS inviter \
-         FROM invitations i JOIN users u ON u.id = i.invited_by \
-         WHERE i.workspace_id = $1 AND i.status = 'pending' ORDER BY i.created_at DESC, i.email",
-    )
+    let rows = sqlx::query_as(&format!(
+        "{ROW} WHERE i.workspace_id = $1 AND i.status = 'pending' ORDER BY i.created_at DESC, i.email"
+    ))
     .bind(&access.workspace_id)
     .fetch_all(db)
     .await?;
@@ -323,33 +325,29 @@ pub async fn pending(db: &Db, access: &Access) -> AppResult<Vec<PendingInvitatio
 }
 
 /// Pending-list rows, each with its roles and what became of its email.
-async fn rows_to_pending(db: &Db, rows: Vec<sqlx::any::AnyRow>) -> AppResult<Vec<PendingInvitation>> {
+async fn rows_to_pending(db: &Db, rows: Vec<Row>) -> AppResult<Vec<PendingInvitation>> {
     let now = now_ms();
-    let ids: Vec<String> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut roles = roles::invitation_roles_of(db, &ids).await?;
     let emails = outbox::latest(db, &ids).await?;
-    rows.iter()
-        .map(|r| {
-            let id: String = r.try_get("id")?;
-            let expires: i64 = r.try_get("expires_at")?;
-            let delivery = match (emails.get(&id).map(|e| e.0), r.try_get::<i64, _>("send_email")?) {
+    Ok(rows
+        .into_iter()
+        .map(|r| PendingInvitation {
+            delivery: match (emails.get(&r.id).map(|e| e.0), r.send_email) {
                 (Some(outbox::State::Sent), _) => Delivery::Sent,
                 (Some(outbox::State::Failed), _) => Delivery::Failed,
                 (_, 0) => Delivery::NotRequested,
                 _ => Delivery::Queued,
-            };
-            Ok(PendingInvitation {
-                roles: roles.remove(&id).unwrap_or_default(),
-                email: r.try_get("email")?,
-                invited_by: r.try_get("inviter")?,
-                sent_at: Timestamp(r.try_get("created_at")?),
-                expires_at: Timestamp(expires),
-                expired: expires <= now,
-                delivery,
-                id,
-            })
+            },
+            roles: roles.remove(&r.id).unwrap_or_default(),
+            email: r.email,
+            invited_by: r.inviter,
+            sent_at: Timestamp(r.created_at),
+            expires_at: Timestamp(r.expires_at),
+            expired: r.expires_at <= now,
+            id: r.id,
         })
-        .collect()
+        .collect())
 }
 
 /// What a key (an invitation's id, or the invited address) names.
@@ -368,28 +366,26 @@ pub enum Lookup {
 pub async fn lookup(db: &Db, access: &Access, key: &str) -> AppResult<Lookup> {
     access.authorize(Permission::Read, Resource::UserManagement, "see pending invitations")?;
     let wanted = key.trim().to_lowercase();
-    let rows = sqlx::query(
-        "SELECT i.id, i.email, i.status, i.created_at, i.expires_at, i.send_email, u.name AS inviter \
-         FROM invitations i JOIN users u ON u.id = i.invited_by \
-         WHERE i.workspace_id = $1 AND (i.id = $2 OR i.email = $3) \
-         ORDER BY CASE WHEN i.status = 'pending' THEN 0 ELSE 1 END, i.created_at DESC LIMIT 1",
-    )
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "{ROW} WHERE i.workspace_id = $1 AND (i.id = $2 OR i.email = $3) \
+         ORDER BY CASE WHEN i.status = 'pending' THEN 0 ELSE 1 END, i.created_at DESC LIMIT 1"
+    ))
     .bind(&access.workspace_id)
     .bind(key)
     .bind(&wanted)
-    .fetch_all(db)
+    .fetch_optional(db)
     .await?;
-    let Some(row) = rows.first() else {
-        return Ok(Lookup::Nothing);
-    };
-    let status: String = row.try_get("status")?;
-    if status == "pending" {
-        let mut found = rows_to_pending(db, rows).await?;
-        return Ok(found.pop().map(Lookup::Pending).unwrap_or(Lookup::Nothing));
-    }
-    Ok(Lookup::Closed {
-        email: row.try_get("email")?,
-        accepted: status == "accepted",
+    Ok(match row {
+        None => Lookup::Nothing,
+        Some(row) if row.status == "pending" => rows_to_pending(db, vec![row])
+            .await?
+            .pop()
+            .map(Lookup::Pending)
+            .unwrap_or(Lookup::Nothing),
+        Some(row) => Lookup::Closed {
+            accepted: row.status == "accepted",
+            email: row.email,
+        },
     })
 }
 
@@ -398,7 +394,7 @@ pub async fn lookup(db: &Db, access: &Access, key: &str) -> AppResult<Lookup> {
 pub async fn revoke(db: &Db, access: &Access, invitation_id: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::UserManagement, "withdraw invitations")?;
     let mut tx = db.begin().await?;
-    let email: String = sqlx::query(
+    let email: String = sqlx::query_scalar(
         "UPDATE invitations SET status = 'revoked', token_hash = NULL, closed_at = $1 \
          WHERE id = $2 AND workspace_id = $3 AND status = 'pending' RETURNING email",
     )
@@ -407,18 +403,9 @@ pub async fn revoke(db: &Db, access: &Access, invitation_id: &str) -> AppResult<
     .bind(&access.workspace_id)
     .fetch_optional(&mut *tx)
     .await?
-    .ok_or_else(no_longer_pending)?
-    .try_get("email")?;
+    .ok_or_else(no_longer_pending)?;
     outbox::cancel(&mut tx, invitation_id).await?;
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "invitation.revoke",
-        &email,
-    )
-    .await?;
-    tx.commit().await?;
+    audit::commit(tx, access, "invitation.revoke", &email).await?;
     Ok(email)
 }
 
@@ -429,7 +416,7 @@ pub async fn resend(db: &Db, config: &Config, access: &Access, invitation_id: &s
     let over_limit = quota(db, config, access).await?.err();
     let now = now_ms();
     let mut tx = db.begin().await?;
-    let row = sqlx::query(
+    let renewed: Option<String> = sqlx::query_scalar(
         "UPDATE invitations SET token_hash = NULL, created_at = $1, expires_at = $2, invited_by = $3, send_email = 1 \
          WHERE id = $4 AND workspace_id = $5 AND status = 'pending' AND (created_at <= $6 OR expires_at <= $1) \
          RETURNING email",
@@ -442,8 +429,8 @@ pub async fn resend(db: &Db, config: &Config, access: &Access, invitation_id: &s
     .bind(now - config.resend_interval.as_millis() as i64)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(row) = row else {
-        let pending = sqlx::query(
+    let Some(email) = renewed else {
+        let pending: Option<(String, i64)> = sqlx::query_as(
             "SELECT email, created_at FROM invitations WHERE id = $1 AND workspace_id = $2 AND status = 'pending'",
         )
         .bind(invitation_id)
@@ -451,29 +438,17 @@ pub async fn resend(db: &Db, config: &Config, access: &Access, invitation_id: &s
         .fetch_optional(&mut *tx)
         .await?;
         return Err(match pending {
-            Some(r) => refusal(
-                too_soon(config, r.try_get("created_at")?, now),
-                &r.try_get::<String, _>("email")?,
-            ),
+            Some((email, sent_at)) => refusal(too_soon(config, sent_at, now), &email),
             None => no_longer_pending(),
         });
     };
-    let email: String = row.try_get("email")?;
     if let Some(failure) = over_limit {
         tx.rollback().await?;
         return Err(refusal(failure, &email));
     }
     outbox::cancel(&mut tx, invitation_id).await?;
     outbox::enqueue(&mut tx, super::email::KIND, invitation_id, &email).await?;
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "invitation.resend",
-        &email,
-    )
-    .await?;
-    tx.commit().await?;
+    audit::commit(tx, access, "invitation.resend", &email).await?;
     Ok(email)
 }
 
@@ -481,13 +456,12 @@ pub async fn resend(db: &Db, config: &Config, access: &Access, invitation_id: &s
 pub async fn set_roles(db: &Db, access: &Access, invitation_id: &str, roles: &[String]) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::UserManagement, "change roles")?;
     let email: String =
-        sqlx::query("SELECT email FROM invitations WHERE id = $1 AND workspace_id = $2 AND status = 'pending'")
+        sqlx::query_scalar("SELECT email FROM invitations WHERE id = $1 AND workspace_id = $2 AND status = 'pending'")
             .bind(invitation_id)
             .bind(&access.workspace_id)
             .fetch_optional(db)
             .await?
-            .ok_or_else(no_longer_pending)?
-            .try_get("email")?;
+            .ok_or_else(no_longer_pending)?;
     let roles = roles::clean_names(roles);
     let held = roles::invitation_roles_of(db, &[invitation_id.to_string()])
         .await?
@@ -497,15 +471,13 @@ pub async fn set_roles(db: &Db, access: &Access, invitation_id: &str, roles: &[S
     roles::check_assignable(db, access, &roles, &added, Target::User, "roles").await?;
     let mut tx = db.begin().await?;
     roles::replace_invitation_roles(&mut tx, invitation_id, &roles).await?;
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
+    audit::commit(
+        tx,
+        access,
         "invitation.roles",
         &format!("{email}: {}", roles.join(", ")),
     )
     .await?;
-    tx.commit().await?;
     Ok(email)
 }
 
@@ -538,20 +510,14 @@ pub async fn mint_link(db: &Db, config: &Config, invitation_id: &str) -> AppResu
     if updated == 0 {
         return Ok(None);
     }
-    let r = sqlx::query(
-        "SELECT i.email, i.expires_at, w.name AS workspace_name, u.name AS inviter_name, u.email AS inviter_email \
-         FROM invitations i JOIN workspaces w ON w.id = i.workspace_id JOIN users u ON u.id = i.invited_by WHERE i.id = $1",
-    )
-    .bind(invitation_id)
-    .fetch_one(db)
-    .await?;
+    let r = about(db, invitation_id).await?;
     Ok(Some(Link {
-        to: r.try_get("email")?,
-        workspace_name: r.try_get("workspace_name")?,
-        inviter_name: r.try_get("inviter_name")?,
-        inviter_email: r.try_get("inviter_email")?,
+        to: r.email,
+        workspace_name: r.workspace_name,
+        inviter_name: r.inviter_name,
+        inviter_email: r.inviter_email,
         url: config.url_for(&format!("/invite/{token}")),
-        expires_at: Timestamp(r.try_get("expires_at")?),
+        expires_at: Timestamp(r.expires_at),
         roles: roles::invitation_roles_of(db, &[invitation_id.to_string()])
             .await?
             .remove(invitation_id)
@@ -559,19 +525,41 @@ pub async fn mint_link(db: &Db, config: &Config, invitation_id: &str) -> AppResu
     }))
 }
 
+/// What an invitation's email and accept page say about it.
+#[derive(sqlx::FromRow)]
+struct About {
+    email: String,
+    expires_at: i64,
+    workspace_name: String,
+    inviter_name: String,
+    inviter_email: String,
+}
+
+async fn about(db: &Db, invitation_id: &str) -> AppResult<About> {
+    Ok(sqlx::query_as(
+        "SELECT i.email, i.expires_at, w.name AS workspace_name, u.name AS inviter_name, u.email AS inviter_email \
+         FROM invitations i JOIN workspaces w ON w.id = i.workspace_id JOIN users u ON u.id = i.invited_by WHERE i.id = $1",
+    )
+    .bind(invitation_id)
+    .fetch_one(db)
+    .await?)
+}
+
 /// An open invitation found by its link's token.
+#[derive(sqlx::FromRow)]
 struct Open {
     id: String,
     workspace_id: String,
     email: String,
     invited_by: String,
+    token_hash: String,
 }
 
 async fn find_open(db: &Db, token: &str) -> AppResult<Open> {
     if !crypto::plausible_token(token) {
         return Err(invalid_link());
     }
-    let row = sqlx::query(
+    let open: Option<Open> = sqlx::query_as(
         "SELECT id, workspace_id, email, invited_by, token_hash FROM invitations \
          WHERE token_hash = $1 AND status = 'pending' AND expires_at > $2",
     )
@@ -579,39 +567,26 @@ async fn find_open(db: &Db, token: &str) -> AppResult<Open> {
     .bind(now_ms())
     .fetch_optional(db)
     .await?;
-    match row {
-        Some(r) if crypto::token_matches(token, &r.try_get::<String, _>("token_hash")?) => Ok(Open {
-            id: r.try_get("id")?,
-            workspace_id: r.try_get("workspace_id")?,
-            email: r.try_get("email")?,
-            invited_by: r.try_get("invited_by")?,
-        }),
-        _ => Err(invalid_link()),
-    }
+    open.filter(|o| crypto::token_matches(token, &o.token_hash))
+        .ok_or_else(invalid_link)
 }
 
 /// What the accept page shows. Reading it changes nothing (mail scanners open links).
 pub async fn preview(db: &Db, token: &str, viewer: Option<&User>) -> AppResult<InvitationPreview> {
     let open = find_open(db, token).await?;
-    let r = sqlx::query(
-        "SELECT i.expires_at, w.name AS workspace_name, u.name AS inviter_name, u.email AS inviter_email \
-         FROM invitations i JOIN workspaces w ON w.id = i.workspace_id JOIN users u ON u.id = i.invited_by WHERE i.id = $1",
-    )
-    .bind(&open.id)
-    .fetch_one(db)
-    .await?;
+    let r = about(db, &open.id).await?;
     let already_member = match viewer {
         Some(v) => members::is_member(db, &open.workspace_id, &v.id).await?,
         None => false,
     };
     Ok(InvitationPreview {
         workspace_id: open.workspace_id,
-        workspace_name: r.try_get("workspace_name")?,
-        inviter_name: r.try_get("inviter_name")?,
-        inviter_email: r.try_get("inviter_email")?,
+        workspace_name: r.workspace_name,
+        inviter_name: r.inviter_name,
+        inviter_email: r.inviter_email,
         account_exists: accounts::find_by_email(db, &open.email).await?.is_some(),
         email: open.email,
-        expires_at: Timestamp(r.try_get("expires_at")?),
+        expires_at: Timestamp(r.expires_at),
         signed_in_as: viewer.map(|v| v.email.clone()),
         already_member,
     })
@@ -640,16 +615,7 @@ pub async fn accept_with_new_account(db: &Db, token: &str, name: &str, password:
     let (name, password) = match (PersonName::parse(name), NewPassword::parse(password)) {
         (Ok(n), Ok(p)) => (n, p),
         (n, p) => {
-            let errors = [("name", n.err()), ("password", p.err())]
-                .into_iter()
-                .filter_map(|(field, e)| {
-                    e.map(|message| FieldError {
-                        field: field.into(),
-                        message,
-                    })
-                })
-                .collect();
-            return Err(AppError::Invalid(errors));
+            return Err(AppError::fields([("name", n.err()), ("password", p.err())]));
         }
     };
     // Hashed before the transaction opens, so no connection waits on argon2.

@@ -5,7 +5,6 @@
 use crate::error::AppResult;
 use crate::platform::db::{self, Db, Tx};
 use crate::platform::time::now_ms;
-use sqlx::Row;
 use std::collections::HashMap;
 
 /// Where an email stands.
@@ -68,23 +67,16 @@ pub async fn latest(db: &Db, subject_ids: &[String]) -> AppResult<HashMap<String
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ");
-    let sql = format!(
-        "SELECT subject_id, state, last_error, created_at FROM emails WHERE subject_id IN ({list}) ORDER BY created_at"
-    );
-    let mut query = sqlx::query(&sql);
+    let sql =
+        format!("SELECT subject_id, state, last_error FROM emails WHERE subject_id IN ({list}) ORDER BY created_at");
+    let mut query = sqlx::query_as::<_, (String, String, Option<String>)>(&sql);
     for id in subject_ids {
         query = query.bind(id);
     }
     let mut latest = HashMap::new();
-    for r in query.fetch_all(db).await? {
-        // Oldest first, so the newest of each is the one that stays.
-        latest.insert(
-            r.try_get::<String, _>("subject_id")?,
-            (
-                State::parse(&r.try_get::<String, _>("state")?),
-                r.try_get("last_error")?,
-            ),
-        );
+    // Oldest first, so the newest of each is the one that stays.
+    for (subject_id, state, last_error) in query.fetch_all(db).await? {
+        latest.insert(subject_id, (State::parse(&state), last_error));
     }
     Ok(latest)
 }

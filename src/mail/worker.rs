@@ -8,7 +8,6 @@ use super::{Mailer, OutgoingEmail};
 use crate::error::AppResult;
 use crate::platform::db::Db;
 use crate::platform::time::now_ms;
-use sqlx::Row;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -35,6 +34,17 @@ pub const MAX_ATTEMPTS: i64 = 6;
 /// How long a claimed email is the claiming worker's before another may retry it.
 const LEASE_MS: i64 = 5 * 60 * 1000;
 const POLL: Duration = Duration::from_secs(5);
+
+/// An email due for sending, as the outbox holds it.
+#[derive(sqlx::FromRow)]
+struct Due {
+    id: String,
+    kind: String,
+    subject_id: Option<String>,
+    state: String,
+    attempts: i64,
+    next_attempt_at: i64,
+}
 
 pub struct Worker {
     pub db: Db,
@@ -82,7 +92,7 @@ impl Worker {
     /// Delivers the next due email, if any; true when there may be more.
     pub async fn deliver_next(&self) -> Result<bool, sqlx::Error> {
         let now = now_ms();
-        let Some(row) = sqlx::query(
+        let Some(row) = sqlx::query_as::<_, Due>(
             "SELECT id, kind, subject_id, state, attempts, next_attempt_at FROM emails \
              WHERE state IN ('queued', 'sending') AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT 1",
         )
@@ -92,8 +102,8 @@ impl Worker {
         else {
             return Ok(false);
         };
-        let id: String = row.try_get("id")?;
-        let attempts: i64 = row.try_get::<i64, _>("attempts")? + 1;
+        let id = row.id;
+        let attempts = row.attempts + 1;
 
         // Claim it; another instance may have been quicker.
         let claimed = sqlx::query(
@@ -103,8 +113,8 @@ impl Worker {
         .bind(attempts)
         .bind(now + LEASE_MS)
         .bind(&id)
-        .bind(row.try_get::<String, _>("state")?)
-        .bind(row.try_get::<i64, _>("next_attempt_at")?)
+        .bind(&row.state)
+        .bind(row.next_attempt_at)
         .execute(&self.db)
         .await?
         .rows_affected();
@@ -112,9 +122,8 @@ impl Worker {
             return Ok(true);
         }
 
-        let kind: String = row.try_get("kind")?;
-        let subject_id: Option<String> = row.try_get("subject_id")?;
-        let email = match (self.kinds.get(kind.as_str()), subject_id) {
+        let kind = row.kind;
+        let email = match (self.kinds.get(kind.as_str()), row.subject_id) {
             (Some(compose), Some(subject_id)) => match compose.compose(&subject_id).await {
                 Ok(Some(email)) => email,
                 Ok(None) => {

@@ -5,7 +5,7 @@
 
 use super::Member;
 use crate::access::{Access, Permission, Resource, Target};
-use crate::audit::record;
+use crate::audit::{self, record};
 use crate::domain::{Timestamp, User};
 use crate::error::{AppError, AppResult};
 use crate::groups::service as groups;
@@ -14,7 +14,6 @@ use crate::platform::time::now_ms;
 use crate::roles::service as roles;
 use crate::workspaces::WorkspaceSummary;
 use crate::workspaces::service as workspaces;
-use sqlx::Row;
 
 /// A workspace the caller is not in is "not found", so ids of other
 /// workspaces reveal nothing.
@@ -26,9 +25,36 @@ fn not_a_member() -> AppError {
     AppError::NotFound("That person is not a member of this workspace".into())
 }
 
+/// A member's row, with their name and email.
+#[derive(sqlx::FromRow)]
+struct MemberRow {
+    id: String,
+    name: String,
+    email: String,
+    is_owner: i64,
+    joined_at: i64,
+}
+
+const MEMBER: &str = "SELECT u.id, u.name, u.email, m.is_owner, m.joined_at \
+     FROM memberships m JOIN users u ON u.id = m.user_id";
+
+/// Member `user_id`'s row, through `db` or inside a transaction.
+async fn member_row<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    workspace_id: &str,
+    user_id: &str,
+) -> AppResult<MemberRow> {
+    sqlx::query_as(&format!("{MEMBER} WHERE m.workspace_id = $1 AND m.user_id = $2"))
+        .bind(workspace_id)
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?
+        .ok_or_else(not_a_member)
+}
+
 /// The caller's standing in `workspace_id`: where every workspace action starts.
 pub async fn access(db: &Db, user: &User, workspace_id: &str) -> AppResult<Access> {
-    let row = sqlx::query(
+    let (workspace_name, is_owner): (String, i64) = sqlx::query_as(
         "SELECT w.name, m.is_owner FROM memberships m JOIN workspaces w ON w.id = m.workspace_id \
          WHERE m.workspace_id = $1 AND m.user_id = $2",
     )
@@ -37,10 +63,10 @@ pub async fn access(db: &Db, user: &User, workspace_id: &str) -> AppResult<Acces
     .fetch_optional(db)
     .await?
     .ok_or_else(workspace_not_found)?;
-    let is_owner = row.try_get::<i64, _>("is_owner")? == 1;
+    let is_owner = is_owner == 1;
     Ok(Access {
         workspace_id: workspace_id.to_string(),
-        workspace_name: row.try_get("name")?,
+        workspace_name,
         user: user.clone(),
         is_owner,
         grants: roles::grants_for(db, workspace_id, &user.id, is_owner).await?,
@@ -53,7 +79,7 @@ pub async fn resolve(db: &Db, user: &User, key: &str) -> AppResult<Access> {
     if uuid::Uuid::parse_str(key).is_ok() {
         return access(db, user, key).await;
     }
-    let id: String = sqlx::query(
+    let id: String = sqlx::query_scalar(
         "SELECT w.id FROM workspaces w JOIN memberships m ON m.workspace_id = w.id \
          WHERE w.name_key = $1 AND m.user_id = $2",
     )
@@ -61,29 +87,27 @@ pub async fn resolve(db: &Db, user: &User, key: &str) -> AppResult<Access> {
     .bind(&user.id)
     .fetch_optional(db)
     .await?
-    .ok_or_else(workspace_not_found)?
-    .try_get("id")?;
+    .ok_or_else(workspace_not_found)?;
     access(db, user, &id).await
 }
 
 /// The workspaces `user_id` belongs to, by name.
 pub async fn workspaces_of(db: &Db, user_id: &str) -> AppResult<Vec<WorkspaceSummary>> {
-    sqlx::query(
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT w.id, w.name, m.is_owner FROM workspaces w JOIN memberships m ON m.workspace_id = w.id \
          WHERE m.user_id = $1 ORDER BY w.name_key",
     )
     .bind(user_id)
     .fetch_all(db)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(WorkspaceSummary {
-            id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            is_owner: r.try_get::<i64, _>("is_owner")? == 1,
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, is_owner)| WorkspaceSummary {
+            id,
+            name,
+            is_owner: is_owner == 1,
         })
-    })
-    .collect()
+        .collect())
 }
 
 /// Where a signed-in person starts: their first workspace's boards, or the page
@@ -159,53 +183,44 @@ pub async fn is_member(db: &Db, workspace_id: &str, user_id: &str) -> AppResult<
 
 /// How many belong to the workspace, and its owners' names.
 pub async fn summary(db: &Db, workspace_id: &str) -> AppResult<(i64, Vec<String>)> {
-    let count: i64 = sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1")
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1")
         .bind(workspace_id)
         .fetch_one(db)
-        .await?
-        .try_get("n")?;
-    let owners = sqlx::query(
+        .await?;
+    let owners = sqlx::query_scalar(
         "SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.workspace_id = $1 AND m.is_owner = 1 ORDER BY u.name",
     )
     .bind(workspace_id)
     .fetch_all(db)
-    .await?
-    .iter()
-    .map(|r| r.try_get("name"))
-    .collect::<Result<_, _>>()?;
+    .await?;
     Ok((count, owners))
 }
 
-const MEMBER: &str = "SELECT u.id, u.name, u.email, m.is_owner, m.joined_at \
-     FROM memberships m JOIN users u ON u.id = m.user_id";
-
 /// Members from their rows, each with their roles and groups (one query each
 /// for the whole list).
-async fn members(db: &Db, workspace_id: &str, rows: Vec<sqlx::any::AnyRow>) -> AppResult<Vec<Member>> {
-    let ids: Vec<String> = rows.iter().map(|r| r.try_get("id")).collect::<Result<_, _>>()?;
+async fn members(db: &Db, workspace_id: &str, rows: Vec<MemberRow>) -> AppResult<Vec<Member>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut roles = roles::member_roles_of(db, workspace_id, &ids).await?;
     let mut groups = groups::groups_of(db, workspace_id, &ids).await?;
-    rows.iter()
-        .map(|r| {
-            let user_id: String = r.try_get("id")?;
-            Ok(Member {
-                roles: roles.remove(&user_id).unwrap_or_default(),
-                groups: groups.remove(&user_id).unwrap_or_default(),
-                name: r.try_get("name")?,
-                email: r.try_get("email")?,
-                is_owner: r.try_get::<i64, _>("is_owner")? == 1,
-                joined_at: Timestamp(r.try_get("joined_at")?),
-                user_id,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|r| Member {
+            roles: roles.remove(&r.id).unwrap_or_default(),
+            groups: groups.remove(&r.id).unwrap_or_default(),
+            name: r.name,
+            email: r.email,
+            is_owner: r.is_owner == 1,
+            joined_at: Timestamp(r.joined_at),
+            user_id: r.id,
         })
-        .collect()
+        .collect())
 }
 
 /// Everyone in the workspace: owners first, then by name.
 pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Member>> {
     access.authorize(Permission::Read, Resource::UserManagement, "see members")?;
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as(&format!(
         "{MEMBER} WHERE m.workspace_id = $1 ORDER BY m.is_owner DESC, u.name, u.email"
     ))
     .bind(&access.workspace_id)
@@ -217,7 +232,7 @@ pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Member>> {
 /// The member `key` names: their user id, or their email (any case).
 pub async fn find(db: &Db, access: &Access, key: &str) -> AppResult<Member> {
     access.authorize(Permission::Read, Resource::UserManagement, "see members")?;
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as(&format!(
         "{MEMBER} WHERE m.workspace_id = $1 AND (u.id = $2 OR u.email = $3)"
     ))
     .bind(&access.workspace_id)
@@ -233,26 +248,17 @@ pub async fn find(db: &Db, access: &Access, key: &str) -> AppResult<Member> {
 
 /// How many owners the workspace has.
 pub async fn owner_count(db: &Db, workspace_id: &str) -> AppResult<usize> {
-    Ok(
-        sqlx::query("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = $1 AND is_owner = 1")
-            .bind(workspace_id)
-            .fetch_one(db)
-            .await?
-            .try_get::<i64, _>("n")? as usize,
-    )
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND is_owner = 1")
+        .bind(workspace_id)
+        .fetch_one(db)
+        .await?;
+    Ok(n as usize)
 }
 
 /// Replaces the roles held directly by member `user_id`. Returns their name.
 pub async fn set_roles(db: &Db, access: &Access, user_id: &str, roles: &[String]) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::UserManagement, "change roles")?;
-    let member = sqlx::query(
-        "SELECT u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND m.user_id = $2",
-    )
-    .bind(&access.workspace_id)
-    .bind(user_id)
-    .fetch_optional(db)
-    .await?
-    .ok_or_else(not_a_member)?;
+    let member = member_row(db, &access.workspace_id, user_id).await?;
     let roles = roles::clean_names(roles);
     let held = roles::member_roles_of(db, &access.workspace_id, &[user_id.to_string()])
         .await?
@@ -260,19 +266,16 @@ pub async fn set_roles(db: &Db, access: &Access, user_id: &str, roles: &[String]
         .unwrap_or_default();
     let added: Vec<String> = roles.iter().filter(|r| !held.contains(r)).cloned().collect();
     roles::check_assignable(db, access, &roles, &added, Target::User, "roles").await?;
-    let email: String = member.try_get("email")?;
     let mut tx = db.begin().await?;
     roles::replace_member_roles(&mut tx, &access.workspace_id, user_id, &roles).await?;
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
+    audit::commit(
+        tx,
+        access,
         "member.roles",
-        &format!("{email}: {}", roles.join(", ")),
+        &format!("{}: {}", member.email, roles.join(", ")),
     )
     .await?;
-    tx.commit().await?;
-    Ok(member.try_get("name")?)
+    Ok(member.name)
 }
 
 /// Removes a member. Only owners remove an owner, and the last owner cannot be
@@ -283,18 +286,10 @@ pub async fn remove(db: &Db, access: &Access, user_id: &str) -> AppResult<String
     let owners = lock_owners(&mut tx, &access.workspace_id).await?;
     // The caller's own ownership as it is now, not as it was when the request began.
     let caller_is_owner = owners.contains(&access.user.id);
-    let target = sqlx::query(
-        "SELECT m.is_owner, u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.workspace_id = $1 AND m.user_id = $2",
-    )
-    .bind(&access.workspace_id)
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(not_a_member)?;
-    let name: String = target.try_get("name")?;
-    let email: String = target.try_get("email")?;
-    if target.try_get::<i64, _>("is_owner")? == 1 {
+    let MemberRow {
+        name, email, is_owner, ..
+    } = member_row(&mut *tx, &access.workspace_id, user_id).await?;
+    if is_owner == 1 {
         if !caller_is_owner {
             return Err(AppError::Forbidden(format!(
                 "Only owners of {} can remove an owner, and {name} is one",
@@ -309,15 +304,7 @@ pub async fn remove(db: &Db, access: &Access, user_id: &str) -> AppResult<String
         }
     }
     depart(&mut tx, &access.workspace_id, user_id).await?;
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "member.remove",
-        &email,
-    )
-    .await?;
-    tx.commit().await?;
+    audit::commit(tx, access, "member.remove", &email).await?;
     Ok(name)
 }
 
@@ -347,13 +334,12 @@ async fn lock_owners(tx: &mut Tx<'_>, workspace_id: &str) -> AppResult<Vec<Strin
     if !workspaces::lock(tx, workspace_id).await? {
         return Err(workspace_not_found());
     }
-    sqlx::query("SELECT user_id FROM memberships WHERE workspace_id = $1 AND is_owner = 1")
-        .bind(workspace_id)
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(|r| r.try_get("user_id").map_err(Into::into))
-        .collect()
+    Ok(
+        sqlx::query_scalar("SELECT user_id FROM memberships WHERE workspace_id = $1 AND is_owner = 1")
+            .bind(workspace_id)
+            .fetch_all(&mut **tx)
+            .await?,
+    )
 }
 
 /// Makes member `user_id` an owner too. Only owners can. Returns their name.
@@ -382,16 +368,7 @@ async fn set_owner(db: &Db, access: &Access, user_id: &str, owner: bool) -> AppR
     if !owners.contains(&access.user.id) {
         return Err(only_owners());
     }
-    let row = sqlx::query(
-        "SELECT u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.workspace_id = $1 AND m.user_id = $2",
-    )
-    .bind(&access.workspace_id)
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or_else(not_a_member)?;
-    let name: String = row.try_get("name")?;
+    let MemberRow { name, email, .. } = member_row(&mut *tx, &access.workspace_id, user_id).await?;
     if !owner && owners.iter().all(|o| o == user_id) {
         let who = if user_id == access.user.id {
             "You are".to_string()
@@ -409,10 +386,8 @@ async fn set_owner(db: &Db, access: &Access, user_id: &str, owner: bool) -> AppR
         .bind(i64::from(owner))
         .execute(&mut *tx)
         .await?;
-    let email: String = row.try_get("email")?;
     let action = if owner { "owner.grant" } else { "owner.revoke" };
-    record(&mut tx, &access.workspace_id, Some(&access.user.id), action, &email).await?;
-    tx.commit().await?;
+    audit::commit(tx, access, action, &email).await?;
     Ok(name)
 }
 
@@ -427,14 +402,6 @@ pub async fn leave(db: &Db, access: &Access) -> AppResult<()> {
         )));
     }
     depart(&mut tx, &access.workspace_id, &access.user.id).await?;
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
-        "member.leave",
-        &access.user.email,
-    )
-    .await?;
-    tx.commit().await?;
+    audit::commit(tx, access, "member.leave", &access.user.email).await?;
     Ok(())
 }

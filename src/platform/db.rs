@@ -78,6 +78,16 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// A write's outcome, with a unique-constraint clash (on either database)
+/// turned into the error `clash` makes: how a taken name becomes a message
+/// beside its field.
+pub fn or_clash<T, E: From<sqlx::Error>>(result: Result<T, sqlx::Error>, clash: impl FnOnce() -> E) -> Result<T, E> {
+    match result {
+        Err(e) if is_unique_violation(&e) => Err(clash()),
+        other => other.map_err(E::from),
+    }
+}
+
 /// Whether `err` is a unique-constraint violation (on either database).
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(e) if e.is_unique_violation())

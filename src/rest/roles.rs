@@ -37,15 +37,9 @@ fn by_name(rows: Vec<RoleRow>) -> Vec<Role> {
 
 /// The role `key` names: a role name, or the id of one of its grants.
 async fn find_role(state: &AppState, access: &Access, key: &str) -> Answer<Role> {
-    let rows = crate::roles::service::list_roles(&state.db, access).await?;
-    let name = rows
-        .iter()
-        .find(|r| r.id == key)
-        .map(|r| r.name.clone())
-        .unwrap_or_else(|| key.to_string());
+    let rows = crate::roles::service::find_role(&state.db, access, key).await?;
     by_name(rows)
-        .into_iter()
-        .find(|r| r.name == name)
+        .pop()
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("There is no role named {key}")))
 }
 

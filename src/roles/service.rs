@@ -8,7 +8,6 @@ use crate::access::{Access, Grant, Grants, Permission, Resource, Target};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::platform::db::{self, Db, Tx};
 use crate::platform::time::now_ms;
-use sqlx::Row;
 use std::collections::HashMap;
 
 /// The role every new workspace has, held by its group `everyone`: READ on
@@ -40,7 +39,7 @@ pub async fn grants_for(db: &Db, workspace_id: &str, user_id: &str, is_owner: bo
     if is_owner {
         return Ok(Grants::owner());
     }
-    let rows = sqlx::query(
+    let rows: Vec<Stored> = sqlx::query_as(
         "SELECT r.permission, r.resource FROM roles r \
            JOIN member_roles mr ON mr.workspace_id = r.workspace_id AND mr.role_name = r.name \
          WHERE r.workspace_id = $1 AND mr.user_id = $2 AND r.target = 'USER' \
@@ -55,17 +54,50 @@ pub async fn grants_for(db: &Db, workspace_id: &str, user_id: &str, is_owner: bo
     .bind(user_id)
     .fetch_all(db)
     .await?;
-    let mut grants = Vec::with_capacity(rows.len());
-    for row in rows {
-        let permission = Permission::parse(&row.try_get::<String, _>("permission")?).map_err(internal)?;
-        let resource = Resource::parse(&row.try_get::<String, _>("resource")?).map_err(internal)?;
-        grants.push(Grant::new(permission, resource));
-    }
-    Ok(Grants::from_grants(grants))
+    Ok(Grants::from_grants(
+        rows.iter().map(Stored::grant).collect::<AppResult<Vec<_>>>()?,
+    ))
 }
 
 fn internal(message: String) -> AppError {
     AppError::internal(format!("unreadable role row: {message}"))
+}
+
+/// A row of `roles` as stored: the seed's spellings, parsed on the way out.
+#[derive(sqlx::FromRow)]
+struct Stored {
+    #[sqlx(default)]
+    id: String,
+    #[sqlx(default)]
+    name: String,
+    permission: String,
+    resource: String,
+    #[sqlx(default)]
+    target: String,
+}
+
+impl Stored {
+    fn grant(&self) -> AppResult<Grant> {
+        Ok(Grant::new(
+            Permission::parse(&self.permission).map_err(internal)?,
+            Resource::parse(&self.resource).map_err(internal)?,
+        ))
+    }
+
+    fn target(&self) -> AppResult<Target> {
+        Target::parse(&self.target).map_err(internal)
+    }
+
+    fn row(self) -> AppResult<RoleRow> {
+        let (grant, target) = (self.grant()?, self.target()?);
+        Ok(RoleRow {
+            id: self.id,
+            name: self.name,
+            permission: grant.permission,
+            resource: grant.resource,
+            target,
+        })
+    }
 }
 
 /// A role name, as `create_role`'s `role_name` takes it.
@@ -106,21 +138,12 @@ pub async fn create_role(
     let (name, permission, resource, target) = match parsed {
         (Ok(n), Ok(p), Ok(r), Ok(t)) => (n, p, r, t),
         (n, p, r, t) => {
-            let errors = [
+            return Err(AppError::fields([
                 ("role_name", n.err()),
                 ("permission", p.err()),
                 ("resource", r.err()),
                 ("target", t.err()),
-            ]
-            .into_iter()
-            .filter_map(|(field, e)| {
-                e.map(|message| FieldError {
-                    field: field.into(),
-                    message,
-                })
-            })
-            .collect();
-            return Err(AppError::Invalid(errors));
+            ]));
         }
     };
     let grant = Grant::new(permission, resource);
@@ -148,64 +171,60 @@ pub async fn create_role(
     .bind(now_ms())
     .execute(db)
     .await;
-    match inserted {
-        Ok(_) => Ok(row),
-        Err(e) if db::is_unique_violation(&e) => Err(AppError::Conflict(format!(
-            "The role {} already has {grant} for {target}",
-            row.name
-        ))),
-        Err(e) => Err(e.into()),
-    }
+    db::or_clash(inserted, || {
+        AppError::Conflict(format!("The role {} already has {grant} for {target}", row.name))
+    })?;
+    Ok(row)
 }
 
 /// Every role row of the workspace, by name.
 pub async fn list_roles(db: &Db, access: &Access) -> AppResult<Vec<RoleRow>> {
     access.authorize(Permission::Read, Resource::UserManagement, "see roles")?;
-    let rows = sqlx::query(
+    let rows: Vec<Stored> = sqlx::query_as(
         "SELECT id, name, permission, resource, target FROM roles WHERE workspace_id = $1 ORDER BY name, target, resource, permission",
     )
     .bind(&access.workspace_id)
     .fetch_all(db)
     .await?;
-    let mut roles = Vec::with_capacity(rows.len());
-    for r in rows {
-        roles.push(RoleRow {
-            id: r.try_get("id")?,
-            name: r.try_get("name")?,
-            permission: Permission::parse(&r.try_get::<String, _>("permission")?).map_err(internal)?,
-            resource: Resource::parse(&r.try_get::<String, _>("resource")?).map_err(internal)?,
-            target: Target::parse(&r.try_get::<String, _>("target")?).map_err(internal)?,
-        });
-    }
-    Ok(roles)
+    rows.into_iter().map(Stored::row).collect()
+}
+
+/// The rows of the role `key` names: a role name, or the id of one of its
+/// grants. Empty when there is no such role.
+pub async fn find_role(db: &Db, access: &Access, key: &str) -> AppResult<Vec<RoleRow>> {
+    access.authorize(Permission::Read, Resource::UserManagement, "see roles")?;
+    let rows: Vec<Stored> = sqlx::query_as(
+        "SELECT id, name, permission, resource, target FROM roles WHERE workspace_id = $1 \
+           AND name = COALESCE((SELECT name FROM roles WHERE workspace_id = $1 AND id = $2), $2) \
+         ORDER BY target, resource, permission",
+    )
+    .bind(&access.workspace_id)
+    .bind(key)
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(Stored::row).collect()
 }
 
 /// Deletes role `name` (all its rows). A role still held by someone is not
 /// deleted: the refusal says where it is used, so it can be taken away first.
 pub async fn delete_role(db: &Db, access: &Access, name: &str) -> AppResult<()> {
     access.authorize(Permission::Write, Resource::UserManagement, "delete roles")?;
-    let count = |sql: &'static str| async move {
-        let n: i64 = sqlx::query(sql)
+    let count = |sql: &'static str| {
+        sqlx::query_scalar::<_, i64>(sql)
             .bind(&access.workspace_id)
             .bind(name)
             .fetch_one(db)
-            .await?
-            .try_get("n")?;
-        Ok::<i64, AppError>(n)
     };
-    let members = count("SELECT COUNT(*) AS n FROM member_roles WHERE workspace_id = $1 AND role_name = $2").await?;
-    let groups: Vec<String> = sqlx::query(
+    let members = count("SELECT COUNT(*) FROM member_roles WHERE workspace_id = $1 AND role_name = $2").await?;
+    let groups: Vec<String> = sqlx::query_scalar(
         "SELECT g.name FROM group_roles gr JOIN groups g ON g.id = gr.group_id WHERE g.workspace_id = $1 AND gr.role_name = $2 ORDER BY g.name",
     )
     .bind(&access.workspace_id)
     .bind(name)
     .fetch_all(db)
-    .await?
-    .iter()
-    .map(|r| r.try_get("name"))
-    .collect::<Result<_, _>>()?;
+    .await?;
     let invitations = count(
-        "SELECT COUNT(*) AS n FROM invitation_roles ir JOIN invitations i ON i.id = ir.invitation_id \
+        "SELECT COUNT(*) FROM invitation_roles ir JOIN invitations i ON i.id = ir.invitation_id \
          WHERE i.workspace_id = $1 AND ir.role_name = $2 AND i.status = 'pending'",
     )
     .await?;
@@ -253,19 +272,13 @@ pub fn clean_names(raw: &[String]) -> Vec<String> {
 
 /// The grants role `name` carries when given to `target`.
 async fn grants_of(db: &Db, workspace_id: &str, name: &str) -> AppResult<Vec<(Grant, Target)>> {
-    let rows = sqlx::query("SELECT permission, resource, target FROM roles WHERE workspace_id = $1 AND name = $2")
-        .bind(workspace_id)
-        .bind(name)
-        .fetch_all(db)
-        .await?;
-    let mut grants = Vec::with_capacity(rows.len());
-    for r in rows {
-        let permission = Permission::parse(&r.try_get::<String, _>("permission")?).map_err(internal)?;
-        let resource = Resource::parse(&r.try_get::<String, _>("resource")?).map_err(internal)?;
-        let target = Target::parse(&r.try_get::<String, _>("target")?).map_err(internal)?;
-        grants.push((Grant::new(permission, resource), target));
-    }
-    Ok(grants)
+    let rows: Vec<Stored> =
+        sqlx::query_as("SELECT permission, resource, target FROM roles WHERE workspace_id = $1 AND name = $2")
+            .bind(workspace_id)
+            .bind(name)
+            .fetch_all(db)
+            .await?;
+    rows.iter().map(|r| Ok((r.grant()?, r.target()?))).collect()
 }
 
 /// Checks that roles `names` exist and may be given to `target` (USER roles go
@@ -325,14 +338,13 @@ pub async fn check_assignable(
 
 /// The names of the roles that can be given to `target`, for pickers.
 pub async fn names_for(db: &Db, workspace_id: &str, target: Target) -> AppResult<Vec<String>> {
-    sqlx::query("SELECT DISTINCT name FROM roles WHERE workspace_id = $1 AND target = $2 ORDER BY name")
-        .bind(workspace_id)
-        .bind(target.as_str())
-        .fetch_all(db)
-        .await?
-        .iter()
-        .map(|r| r.try_get("name").map_err(Into::into))
-        .collect()
+    Ok(
+        sqlx::query_scalar("SELECT DISTINCT name FROM roles WHERE workspace_id = $1 AND target = $2 ORDER BY name")
+            .bind(workspace_id)
+            .bind(target.as_str())
+            .fetch_all(db)
+            .await?,
+    )
 }
 
 /// Sets what an invitation grants when it is accepted, inside `tx`.
@@ -403,12 +415,12 @@ pub async fn forget_member(tx: &mut Tx<'_>, workspace_id: &str, user_id: &str) -
 
 /// Gives group `group_id` role `name`, inside `tx`; false when it held it already.
 pub async fn give_group(tx: &mut Tx<'_>, group_id: &str, name: &str) -> AppResult<bool> {
-    match sqlx::query("INSERT INTO group_roles (group_id, role_name) VALUES ($1, $2)")
+    let inserted = sqlx::query("INSERT INTO group_roles (group_id, role_name) VALUES ($1, $2)")
         .bind(group_id)
         .bind(name)
         .execute(&mut **tx)
-        .await
-    {
+        .await;
+    match inserted {
         Ok(_) => Ok(true),
         Err(e) if db::is_unique_violation(&e) => Ok(false),
         Err(e) => Err(e.into()),
@@ -439,7 +451,7 @@ pub async fn forget_group(tx: &mut Tx<'_>, group_id: &str) -> AppResult<()> {
 
 /// The grants group `group_id` hands its members.
 pub async fn grants_of_group(db: &Db, group_id: &str) -> AppResult<Vec<Grant>> {
-    let rows = sqlx::query(
+    let rows: Vec<Stored> = sqlx::query_as(
         "SELECT DISTINCT r.permission, r.resource FROM group_roles gr JOIN groups g ON g.id = gr.group_id \
            JOIN roles r ON r.workspace_id = g.workspace_id AND r.name = gr.role_name AND r.target = 'GROUP' \
          WHERE gr.group_id = $1",
@@ -447,13 +459,7 @@ pub async fn grants_of_group(db: &Db, group_id: &str) -> AppResult<Vec<Grant>> {
     .bind(group_id)
     .fetch_all(db)
     .await?;
-    let mut grants = Vec::with_capacity(rows.len());
-    for r in rows {
-        let permission = Permission::parse(&r.try_get::<String, _>("permission")?).map_err(internal)?;
-        let resource = Resource::parse(&r.try_get::<String, _>("resource")?).map_err(internal)?;
-        grants.push(Grant::new(permission, resource));
-    }
-    Ok(grants)
+    rows.iter().map(Stored::grant).collect()
 }
 
 /// `sql` (which selects `owner_id` and `name` with `IN (…)` standing for the
@@ -469,15 +475,15 @@ async fn names_of(db: &Db, sql: &str, first: Option<&str>, ids: &[String]) -> Ap
         .collect::<Vec<_>>()
         .join(", ");
     let sql = sql.replace("IN (…)", &format!("IN ({list})"));
-    let mut query = sqlx::query(&sql);
+    let mut query = sqlx::query_as::<_, (String, String)>(&sql);
     if let Some(first) = first {
         query = query.bind(first);
     }
     for id in ids {
         query = query.bind(id);
     }
-    for r in query.fetch_all(db).await? {
-        by.entry(r.try_get("owner_id")?).or_default().push(r.try_get("name")?);
+    for (owner, name) in query.fetch_all(db).await? {
+        by.entry(owner).or_default().push(name);
     }
     Ok(by)
 }

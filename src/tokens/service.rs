@@ -8,7 +8,6 @@ use crate::error::{AppError, AppResult};
 use crate::platform::crypto;
 use crate::platform::db::{self, Db};
 use crate::platform::time::now_ms;
-use sqlx::Row;
 
 /// Every token starts so, which makes one easy to recognise in a leaked file.
 pub const PREFIX: &str = "brd_";
@@ -16,23 +15,42 @@ pub const PREFIX: &str = "brd_";
 /// The most tokens one person may hold.
 pub const MAX_TOKENS: i64 = 50;
 
-fn token(r: &sqlx::any::AnyRow) -> Result<ApiToken, sqlx::Error> {
-    Ok(ApiToken {
-        id: r.try_get("id")?,
-        name: r.try_get("name")?,
-        created_at: Timestamp(r.try_get("created_at")?),
-        last_used_at: r.try_get::<Option<i64>, _>("last_used_at")?.map(Timestamp),
-    })
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    id: String,
+    name: String,
+    created_at: i64,
+    last_used_at: Option<i64>,
+}
+
+impl From<TokenRow> for ApiToken {
+    fn from(r: TokenRow) -> Self {
+        ApiToken {
+            id: r.id,
+            name: r.name,
+            created_at: Timestamp(r.created_at),
+            last_used_at: r.last_used_at.map(Timestamp),
+        }
+    }
+}
+
+/// A presented token's row, with its owner.
+#[derive(sqlx::FromRow)]
+struct Presented {
+    token_id: String,
+    token_hash: String,
+    last_used_at: Option<i64>,
+    #[sqlx(flatten)]
+    user: User,
 }
 
 /// Creates a token named `name` for `user_id`. Returns it with its secret.
 pub async fn create(db: &Db, user_id: &str, name: &str) -> AppResult<(ApiToken, String)> {
     let name = Title::parse(name, "token name").map_err(|m| AppError::field("name", m))?;
-    let held: i64 = sqlx::query("SELECT COUNT(*) AS n FROM api_tokens WHERE user_id = $1")
+    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE user_id = $1")
         .bind(user_id)
         .fetch_one(db)
-        .await?
-        .try_get("n")?;
+        .await?;
     if held >= MAX_TOKENS {
         return Err(AppError::Conflict(format!(
             "You already have {MAX_TOKENS} tokens. Revoke one you no longer use first"
@@ -61,26 +79,23 @@ pub async fn create(db: &Db, user_id: &str, name: &str) -> AppResult<(ApiToken, 
 }
 
 pub async fn list(db: &Db, user_id: &str) -> AppResult<Vec<ApiToken>> {
-    sqlx::query(
+    let rows: Vec<TokenRow> = sqlx::query_as(
         "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, name",
     )
     .bind(user_id)
     .fetch_all(db)
-    .await?
-    .iter()
-    .map(|r| token(r).map_err(Into::into))
-    .collect()
+    .await?;
+    Ok(rows.into_iter().map(ApiToken::from).collect())
 }
 
 /// Revokes one of `user_id`'s tokens: it stops working at once. Returns its name.
 pub async fn revoke(db: &Db, user_id: &str, token_id: &str) -> AppResult<String> {
-    let row = sqlx::query("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2 RETURNING name")
+    sqlx::query_scalar("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2 RETURNING name")
         .bind(token_id)
         .bind(user_id)
         .fetch_optional(db)
         .await?
-        .ok_or_else(|| AppError::NotFound("You have no such token".into()))?;
-    Ok(row.try_get("name")?)
+        .ok_or_else(|| AppError::NotFound("You have no such token".into()))
 }
 
 /// How often a token's last use is written down: the page shows it to the
@@ -97,33 +112,27 @@ pub async fn user_for_token(db: &Db, secret: &str) -> AppResult<Option<User>> {
         return Ok(None);
     }
     let hash = crypto::token_hash(secret);
-    let row = sqlx::query(
-        "SELECT t.id AS token_id, t.token_hash, t.last_used_at, u.id, u.email, u.name FROM api_tokens t JOIN users u ON u.id = t.user_id \
-         WHERE t.token_hash = $1",
+    let found: Option<Presented> = sqlx::query_as(
+        "SELECT t.id AS token_id, t.token_hash, t.last_used_at, u.id, u.email, u.name \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
     )
     .bind(&hash)
     .fetch_optional(db)
     .await?;
-    let Some(row) = row else { return Ok(None) };
-    if !crypto::token_matches(secret, &row.try_get::<String, _>("token_hash")?) {
+    let Some(row) = found.filter(|t| crypto::token_matches(secret, &t.token_hash)) else {
         return Ok(None);
-    }
+    };
     let now = now_ms();
-    let last_used: Option<i64> = row.try_get("last_used_at")?;
-    if last_used.is_none_or(|at| now - at >= LAST_USED_EVERY_MS) {
+    if row.last_used_at.is_none_or(|at| now - at >= LAST_USED_EVERY_MS) {
         // The condition keeps simultaneous calls from each writing it.
         sqlx::query(
             "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)",
         )
         .bind(now)
-        .bind(row.try_get::<String, _>("token_id")?)
+        .bind(&row.token_id)
         .bind(now - LAST_USED_EVERY_MS)
         .execute(db)
         .await?;
     }
-    Ok(Some(User {
-        id: row.try_get("id")?,
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
-    }))
+    Ok(Some(row.user))
 }

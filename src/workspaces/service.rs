@@ -4,12 +4,11 @@
 //! Owns the `workspaces` table.
 
 use crate::access::{Access, Permission, Resource};
-use crate::audit::record;
+use crate::audit;
 use crate::domain::{Timestamp, Title, User};
 use crate::error::{AppError, AppResult};
 use crate::platform::db::{self, Db, Tx};
 use crate::platform::time::now_ms;
-use sqlx::Row;
 
 /// Adds a workspace named `name`, created by `creator`, inside `tx`. Returns its id.
 pub async fn insert(tx: &mut Tx<'_>, creator: &User, name: &Title) -> AppResult<String> {
@@ -24,11 +23,8 @@ pub async fn insert(tx: &mut Tx<'_>, creator: &User, name: &Title) -> AppResult<
             .bind(now_ms())
             .execute(&mut **tx)
             .await;
-    match inserted {
-        Ok(_) => Ok(id),
-        Err(e) if db::is_unique_violation(&e) => Err(name_taken(name)),
-        Err(e) => Err(e.into()),
-    }
+    db::or_clash(inserted, || name_taken(name))?;
+    Ok(id)
 }
 
 /// Locks the workspace's row until `tx` ends, so that changes which must see
@@ -47,11 +43,10 @@ pub async fn lock(tx: &mut Tx<'_>, workspace_id: &str) -> AppResult<bool> {
 pub async fn created_at(db: &Db, access: &Access) -> AppResult<Timestamp> {
     access.authorize(Permission::Read, Resource::BusinessInfo, "see the workspace's settings")?;
     Ok(Timestamp(
-        sqlx::query("SELECT created_at FROM workspaces WHERE id = $1")
+        sqlx::query_scalar("SELECT created_at FROM workspaces WHERE id = $1")
             .bind(&access.workspace_id)
             .fetch_one(db)
-            .await?
-            .try_get("created_at")?,
+            .await?,
     ))
 }
 
@@ -67,20 +62,14 @@ pub async fn rename(db: &Db, access: &Access, name: &str) -> AppResult<String> {
         .bind(&access.workspace_id)
         .execute(&mut *tx)
         .await;
-    match updated {
-        Ok(_) => {}
-        Err(e) if db::is_unique_violation(&e) => return Err(name_taken(&name)),
-        Err(e) => return Err(e.into()),
-    }
-    record(
-        &mut tx,
-        &access.workspace_id,
-        Some(&access.user.id),
+    db::or_clash(updated, || name_taken(&name))?;
+    audit::commit(
+        tx,
+        access,
         "workspace.rename",
         &format!("{} \u{2192} {}", access.workspace_name, name.as_str()),
     )
     .await?;
-    tx.commit().await?;
     Ok(name.as_str().to_string())
 }
 
