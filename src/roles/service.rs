@@ -63,7 +63,7 @@ fn internal(message: String) -> AppError {
     AppError::internal(format!("unreadable role row: {message}"))
 }
 
-/// A row of `roles` as stored: the seed's spellings, parsed on the way out.
+/// A row of `roles` as stored (`WRITE`, `DATA`, `USER`), parsed on the way out.
 #[derive(sqlx::FromRow)]
 struct Stored {
     #[sqlx(default)]
