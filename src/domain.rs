@@ -294,3 +294,33 @@ mod time_tests {
         assert_eq!(Timestamp(4_102_444_799_000).display(), "31 Dec 2099, 23:59 UTC");
     }
 }
+
+/// Which page of a list to read: the first, the one after a cursor, or the
+/// one before it, of at most `limit` items. Cursors are opaque: they come from
+/// the `Listing` before.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Window {
+    pub after: Option<String>,
+    pub before: Option<String>,
+    pub limit: usize,
+}
+
+impl Window {
+    pub fn first(limit: usize) -> Self {
+        Window {
+            after: None,
+            before: None,
+            limit,
+        }
+    }
+}
+
+/// One page of a list, the cursors of the pages on either side (when there
+/// are any), and how many items the whole list holds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Listing<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+}

@@ -123,6 +123,9 @@ pub enum AppError {
     Invalid(Vec<FieldError>),
     #[error("Sign in to continue")]
     Unauthenticated,
+    /// The request could not be read (a list's cursor, say).
+    #[error("{0}")]
+    BadRequest(String),
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -197,6 +200,7 @@ impl AppError {
         match self {
             AppError::Invalid(_) => ErrorCode::Invalid,
             AppError::Unauthenticated => ErrorCode::Unauthenticated,
+            AppError::BadRequest(_) => ErrorCode::BadRequest,
             AppError::Forbidden(_) => ErrorCode::Forbidden,
             AppError::NotFound(_) => ErrorCode::NotFound,
             AppError::Conflict(_) => ErrorCode::Conflict,
@@ -281,6 +285,18 @@ impl FromServerFnError for AppError {
             }
         }
         <JsonEncoding as leptos::server_fn::Encodes<Self>>::encode(self).unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::platform::db::KeysetError> for AppError {
+    fn from(err: crate::platform::db::KeysetError) -> Self {
+        match err {
+            crate::platform::db::KeysetError::Cursor => AppError::BadRequest(
+                "This page of the list is out of date or was not copied whole. Start again from the first page".into(),
+            ),
+            crate::platform::db::KeysetError::Db(e) => AppError::internal(e),
+        }
     }
 }
 

@@ -80,6 +80,37 @@ test('a bad address gets a specific message and keeps what was typed', async ({ 
 test.describe('before the WASM loads', () => {
   test.use({ javaScriptEnabled: false });
 
+  test('the lists page, search and filter as plain links and forms', async ({ page }) => {
+    const id = unique();
+    await signUp(page, 'Ada', `owner-${id}@example.com`, `Pages ${id}`);
+    const users = page.url().replace(/\/boards$/, '/users');
+    await page.goto(users);
+    const batch = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => `p${String(from + i).padStart(2, '0')}-${id}@example.com`).join(', ');
+    for (const [from, to] of [[1, 50], [51, 55]]) {
+      await page.getByLabel('Email addresses').fill(batch(from, to));
+      await page.getByRole('button', { name: 'Send', exact: true }).click();
+      await expect(page.getByTestId('page-notice')).toBeVisible();
+    }
+    const pending = page.getByRole('region', { name: /Pending invitations/ });
+    await expect(pending.getByRole('heading')).toContainText('55');
+    const rows = page.getByTestId('pending-invitations').getByRole('row');
+    await expect(rows).toHaveCount(51); // the header and 50
+    await page.getByRole('navigation', { name: 'Pending invitations: pages' }).getByRole('link', { name: 'Next' }).click();
+    await expect(page).toHaveURL(/pafter=/);
+    await expect(rows).toHaveCount(6);
+    await expect(page.getByTestId('pending-invitations')).toContainText(`p01-${id}@example.com`);
+    await page.getByRole('navigation', { name: 'Pending invitations: pages' }).getByRole('link', { name: 'Previous' }).click();
+    await expect(rows).toHaveCount(51);
+    await expect(page.getByTestId('pending-invitations')).toContainText(`p55-${id}@example.com`);
+
+    await page.getByLabel('Search by name or email').fill(`p4`);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page).toHaveURL(/q=p4/);
+    await expect(pending.getByRole('heading')).toContainText('10');
+    await expect(rows).toHaveCount(11);
+  });
+
   test('every form works as a plain HTML form', async ({ page, request }) => {
     const id = unique();
     const invitee = `plain-${id}@example.com`;
@@ -97,6 +128,7 @@ test.describe('before the WASM loads', () => {
     await expect(page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(invitee) })).toBeVisible();
     await emailFor(request, invitee);
 
+    await page.getByRole('link', { name: `Manage: ${invitee}` }).click();
     await page.getByRole('button', { name: `Delete invitation for ${invitee}` }).click();
     await expect(page.getByTestId('page-notice')).toHaveText(`Invitation to ${invitee} deleted`);
     await expect(page.getByText('No pending invitations.')).toBeVisible();

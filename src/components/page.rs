@@ -70,7 +70,7 @@ pub fn Chips(items: Vec<String>, #[prop(optional)] empty: &'static str) -> impl 
         <span class="flex flex-wrap gap-1" data-testid="chips">
             {items
                 .into_iter()
-                .map(|i| view! { <span class="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-800 ring-1 ring-inset ring-indigo-200">{i}</span> })
+                .map(|i| view! { <span class="chip">{i}</span> })
                 .collect_view()}
         </span>
     }

@@ -22,8 +22,11 @@ pub struct Group {
     pub name: String,
     /// `everyone`: holds every member, can be neither renamed nor deleted.
     pub builtin: bool,
-    /// Listed members (empty for `everyone`, which has them all).
+    /// Listed members, by name, up to the first hundred (none for
+    /// `everyone`, which has them all).
     pub members: Vec<GroupMember>,
+    /// How many listed members it has.
+    pub member_count: i64,
     /// Role names the group holds (target GROUP).
     pub roles: Vec<String>,
 }

@@ -8,7 +8,8 @@ use crate::access::{Access, Permission, Resource, Target};
 use crate::audit;
 use crate::domain::Title;
 use crate::error::{AppError, AppResult};
-use crate::platform::db::{self, Db, Tx};
+use crate::domain::{Listing, Window};
+use crate::platform::db::{self, Arg, Db, Order, Sql, Tx};
 use crate::platform::time::now_ms;
 use crate::roles::service as roles;
 use std::collections::HashMap;
@@ -69,22 +70,53 @@ pub async fn groups_of(db: &Db, workspace_id: &str, user_ids: &[String]) -> AppR
     Ok(by)
 }
 
-/// The workspace's groups, `everyone` first, each with its members and roles.
-pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Group>> {
+/// The most groups one page holds.
+pub const MAX_PAGE: usize = 200;
+/// The most members a group shows in a list (it says how many it has).
+pub const MEMBERS_SHOWN: i64 = 100;
+
+/// A group's list key: `everyone` first, then by name.
+const SORT_KEY: &str = "(CASE WHEN builtin = 1 THEN '' ELSE name_key END)";
+
+/// One page of the workspace's groups, `everyone` first, each with its roles
+/// and (up to `MEMBERS_SHOWN` of) its members.
+pub async fn page(db: &Db, access: &Access, window: &Window) -> AppResult<Listing<Group>> {
     access.authorize(Permission::Read, Resource::UserManagement, "see groups")?;
-    let rows =
-        sqlx::query_as("SELECT id, name, builtin FROM groups WHERE workspace_id = $1 ORDER BY builtin DESC, name_key")
-            .bind(&access.workspace_id)
-            .fetch_all(db)
-            .await?;
-    groups(db, rows).await
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM groups WHERE workspace_id = $1")
+        .bind(&access.workspace_id)
+        .fetch_one(db)
+        .await?;
+    let mut sql = Sql::new(&format!("SELECT id, name, builtin, {SORT_KEY} AS sort_key FROM groups"));
+    let ws = sql.arg(access.workspace_id.as_str());
+    sql.push(&format!(" WHERE workspace_id = {ws}"));
+    let found = db::keyset::<GroupRow>(
+        db,
+        sql,
+        Order {
+            columns: [SORT_KEY, "id"],
+            descending: false,
+        },
+        window.after.as_deref(),
+        window.before.as_deref(),
+        window.limit.clamp(1, MAX_PAGE),
+    )
+    .await?;
+    Ok(Listing {
+        items: groups(db, found.items).await?,
+        total,
+        next: found.next,
+        previous: found.previous,
+    })
 }
 
 /// The group `key` names: its id, or its name (any case).
 pub async fn find(db: &Db, access: &Access, key: &str) -> AppResult<Group> {
     access.authorize(Permission::Read, Resource::UserManagement, "see groups")?;
     let rows =
-        sqlx::query_as("SELECT id, name, builtin FROM groups WHERE workspace_id = $1 AND (id = $2 OR name_key = $3)")
+        sqlx::query_as(&format!(
+            "SELECT id, name, builtin, {SORT_KEY} AS sort_key FROM groups \
+             WHERE workspace_id = $1 AND (id = $2 OR name_key = $3)"
+        ))
             .bind(&access.workspace_id)
             .bind(key)
             .bind(key.trim().to_lowercase())
@@ -102,6 +134,17 @@ struct GroupRow {
     id: String,
     name: String,
     builtin: i64,
+    sort_key: String,
+}
+
+impl db::Keyed for GroupRow {
+    fn key(&self) -> [String; 2] {
+        [self.sort_key.clone(), self.id.clone()]
+    }
+
+    fn args(parts: &[String]) -> Option<[Arg; 2]> {
+        Some([parts[0].clone().into(), parts[1].clone().into()])
+    }
 }
 
 /// A group member's row.
@@ -117,19 +160,29 @@ async fn groups(db: &Db, rows: Vec<GroupRow>) -> AppResult<Vec<Group>> {
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut roles = roles::group_roles_of(db, &ids).await?;
     let mut members: HashMap<String, Vec<GroupMember>> = HashMap::new();
+    let mut counts: HashMap<String, i64> = HashMap::new();
     if !ids.is_empty() {
-        let list = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-        let sql = format!(
-            "SELECT gm.group_id, u.id AS user_id, u.name, u.email FROM group_members gm JOIN users u ON u.id = gm.user_id \
-             WHERE gm.group_id IN ({list}) ORDER BY u.name, u.email"
-        );
-        let mut query = sqlx::query_as::<_, MemberOf>(&sql);
-        for id in &ids {
-            query = query.bind(id);
-        }
-        for r in query.fetch_all(db).await? {
+        let mut sql = Sql::new("");
+        let list: Vec<String> = ids.iter().map(|id| sql.arg(id.as_str())).collect();
+        let shown = sql.arg(MEMBERS_SHOWN);
+        sql.push(&format!(
+            "SELECT group_id, user_id, name, email FROM (\
+               SELECT gm.group_id, u.id AS user_id, u.name, u.email, \
+                 ROW_NUMBER() OVER (PARTITION BY gm.group_id ORDER BY u.name, u.email) AS n \
+               FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id IN ({list})) shown \
+             WHERE n <= {shown} ORDER BY group_id, n",
+            list = list.join(", ")
+        ));
+        for r in sql.query_as::<MemberOf>().fetch_all(db).await? {
             members.entry(r.group_id).or_default().push(r.member);
         }
+        let mut sql = Sql::new("");
+        let list: Vec<String> = ids.iter().map(|id| sql.arg(id.as_str())).collect();
+        sql.push(&format!(
+            "SELECT group_id, COUNT(*) FROM group_members WHERE group_id IN ({}) GROUP BY group_id",
+            list.join(", ")
+        ));
+        counts = sql.query_as::<(String, i64)>().fetch_all(db).await?.into_iter().collect();
     }
     Ok(rows
         .into_iter()
@@ -137,6 +190,7 @@ async fn groups(db: &Db, rows: Vec<GroupRow>) -> AppResult<Vec<Group>> {
             name: r.name,
             builtin: r.builtin == 1,
             members: members.remove(&r.id).unwrap_or_default(),
+            member_count: counts.get(&r.id).copied().unwrap_or(0),
             roles: roles.remove(&r.id).unwrap_or_default(),
             id: r.id,
         })
@@ -208,6 +262,7 @@ pub async fn create(db: &Db, access: &Access, name: &str) -> AppResult<Group> {
         name: name.as_str().to_string(),
         builtin: false,
         members: Vec::new(),
+        member_count: 0,
         roles: Vec::new(),
     })
 }

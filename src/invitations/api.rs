@@ -1,7 +1,8 @@
 //! Server functions for invitations. Each checks who is calling, then hands the
 //! work to the service.
 
-use super::{InvitationPreview, InviteReport, PendingInvitation};
+use super::{InvitationFilter, InvitationPreview, InviteReport, PendingInvitation};
+use crate::domain::Window;
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -27,11 +28,17 @@ pub async fn invite_user(
     Ok(report)
 }
 
-/// The workspace's pending invitations.
+/// A page of the workspace's pending invitations, newest first (the first 200
+/// unless the window says otherwise).
 #[server(endpoint = "pending_invitations")]
-pub async fn pending_invitations(workspace_id: String) -> Result<Vec<PendingInvitation>, AppError> {
+pub async fn pending_invitations(
+    workspace_id: String,
+    #[server(default)] filter: InvitationFilter,
+    #[server(default)] window: Option<Window>,
+) -> Result<Vec<PendingInvitation>, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
-    super::service::pending(&state.db, &access).await
+    let window = window.unwrap_or_else(|| Window::first(super::service::MAX_PAGE));
+    Ok(super::service::page(&state.db, &access, &filter, &window).await?.items)
 }
 
 /// Withdraws a pending invitation.

@@ -40,6 +40,62 @@ pub struct PendingInvitation {
     pub roles: Vec<String>,
 }
 
+/// Which pending invitations a list keeps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PendingState {
+    #[default]
+    All,
+    /// Not expired, and its email not given up on.
+    Waiting,
+    Expired,
+    /// Its newest email could not be delivered.
+    NotDelivered,
+}
+
+impl PendingState {
+    pub const ALL: [PendingState; 4] = [
+        PendingState::All,
+        PendingState::Waiting,
+        PendingState::Expired,
+        PendingState::NotDelivered,
+    ];
+
+    /// How a URL or a form names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PendingState::All => "",
+            PendingState::Waiting => "waiting",
+            PendingState::Expired => "expired",
+            PendingState::NotDelivered => "undelivered",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Self {
+        PendingState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == raw)
+            .unwrap_or_default()
+    }
+
+    /// What a person reads in the filter.
+    pub fn label(self) -> &'static str {
+        match self {
+            PendingState::All => "All",
+            PendingState::Waiting => "Waiting",
+            PendingState::Expired => "Expired",
+            PendingState::NotDelivered => "Not delivered",
+        }
+    }
+}
+
+/// Which pending invitations a list keeps: those whose address holds
+/// `query` (any case), in `state`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationFilter {
+    pub query: String,
+    pub state: PendingState,
+}
+
 /// Why one address could not be invited.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum InviteFailure {

@@ -4,17 +4,20 @@
 //!
 //! Owns the `invitations` table.
 
-use super::{Delivery, FailedAddress, InvitationPreview, InviteFailure, InviteReport, PendingInvitation};
+use super::{
+    Delivery, FailedAddress, InvitationFilter, InvitationPreview, InviteFailure, InviteReport, PendingInvitation,
+    PendingState,
+};
 use crate::access::{Access, Permission, Resource, Target};
 use crate::accounts::service::{self as accounts, HashedPassword};
 use crate::audit::{self, recent_times, record};
-use crate::domain::{EmailAddress, NewPassword, PersonName, Timestamp, User, split_email_list};
+use crate::domain::{EmailAddress, Listing, NewPassword, PersonName, Timestamp, User, Window, split_email_list};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::mail::outbox;
 use crate::members::service as members;
 use crate::platform::config::Config;
 use crate::platform::crypto;
-use crate::platform::db::{self, Db, Tx};
+use crate::platform::db::{self, Arg, Db, Order, Sql, Tx};
 use crate::platform::time::now_ms;
 use crate::roles::service as roles;
 
@@ -309,19 +312,85 @@ struct Row {
     inviter: String,
 }
 
+impl db::Keyed for Row {
+    fn key(&self) -> [String; 2] {
+        [self.created_at.to_string(), self.id.clone()]
+    }
+
+    fn args(parts: &[String]) -> Option<[Arg; 2]> {
+        Some([parts[0].parse::<i64>().ok()?.into(), parts[1].clone().into()])
+    }
+}
+
 const ROW: &str = "SELECT i.id, i.email, i.status, i.created_at, i.expires_at, i.send_email, u.name AS inviter \
      FROM invitations i JOIN users u ON u.id = i.invited_by";
 
-/// The workspace's open invitations, newest first; expired ones included.
-pub async fn pending(db: &Db, access: &Access) -> AppResult<Vec<PendingInvitation>> {
+/// The most invitations one page holds.
+pub const MAX_PAGE: usize = 200;
+
+/// Whether invitation `i`'s newest email could not be delivered.
+const UNDELIVERED: &str = "EXISTS (SELECT 1 FROM emails e WHERE e.subject_id = i.id AND e.state = 'failed' \
+     AND NOT EXISTS (SELECT 1 FROM emails n WHERE n.subject_id = i.id AND n.created_at > e.created_at))";
+
+/// The conditions of `filter` on the pending invitations (`i`) of `workspace_id`.
+fn filtered(sql: &mut Sql, workspace_id: &str, filter: &InvitationFilter, now: i64) {
+    let ws = sql.arg(workspace_id);
+    sql.push(&format!(" WHERE i.workspace_id = {ws} AND i.status = 'pending'"));
+    match filter.state {
+        PendingState::All => {}
+        PendingState::Waiting => {
+            let now = sql.arg(now);
+            sql.push(&format!(" AND i.expires_at > {now} AND NOT {UNDELIVERED}"));
+        }
+        PendingState::Expired => {
+            let now = sql.arg(now);
+            sql.push(&format!(" AND i.expires_at <= {now}"));
+        }
+        PendingState::NotDelivered => {
+            sql.push(&format!(" AND {UNDELIVERED}"));
+        }
+    }
+    let query = filter.query.trim();
+    if !query.is_empty() {
+        let q = sql.arg(db::contains_pattern(query));
+        sql.push(&format!(" AND i.email LIKE lower({q}) ESCAPE '\\'"));
+    }
+}
+
+/// One page of the workspace's open invitations (expired ones included),
+/// newest first, with those `filter` keeps, and how many it keeps in all.
+/// A page costs the same however many there are.
+pub async fn page(
+    db: &Db,
+    access: &Access,
+    filter: &InvitationFilter,
+    window: &Window,
+) -> AppResult<Listing<PendingInvitation>> {
     access.authorize(Permission::Read, Resource::UserManagement, "see pending invitations")?;
-    let rows = sqlx::query_as(&format!(
-        "{ROW} WHERE i.workspace_id = $1 AND i.status = 'pending' ORDER BY i.created_at DESC, i.email"
-    ))
-    .bind(&access.workspace_id)
-    .fetch_all(db)
+    let now = now_ms();
+    let mut count = Sql::new("SELECT COUNT(*) FROM invitations i");
+    filtered(&mut count, &access.workspace_id, filter, now);
+    let total: i64 = count.query_scalar().fetch_one(db).await?;
+    let mut sql = Sql::new(ROW);
+    filtered(&mut sql, &access.workspace_id, filter, now);
+    let found = db::keyset::<Row>(
+        db,
+        sql,
+        Order {
+            columns: ["i.created_at", "i.id"],
+            descending: true,
+        },
+        window.after.as_deref(),
+        window.before.as_deref(),
+        window.limit.clamp(1, MAX_PAGE),
+    )
     .await?;
-    rows_to_pending(db, rows).await
+    Ok(Listing {
+        items: rows_to_pending(db, found.items).await?,
+        total,
+        next: found.next,
+        previous: found.previous,
+    })
 }
 
 /// Pending-list rows, each with its roles and what became of its email.
@@ -672,7 +741,7 @@ async fn join(tx: &mut Tx<'_>, open: &Open, user: &User) -> AppResult<()> {
         .bind(&open.id)
         .execute(&mut **tx)
         .await?;
-    members::join(tx, &open.workspace_id, &user.id, &open.invited_by).await?;
+    members::join(tx, &open.workspace_id, user, &open.invited_by).await?;
     roles::grant_invitation_roles(tx, &open.workspace_id, &open.id, &user.id).await?;
     outbox::cancel(tx, &open.id).await?;
     record(tx, &open.workspace_id, Some(&user.id), "invitation.accept", &open.email).await?;

@@ -22,6 +22,15 @@ pub struct Member {
     pub groups: Vec<String>,
 }
 
+/// Which members a list keeps: those whose name or email holds `query` (any
+/// case), only owners, only those holding role `role`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberFilter {
+    pub query: String,
+    pub owners: bool,
+    pub role: Option<String>,
+}
+
 /// Whether `viewer` may remove `member` from a workspace that has `owners`
 /// owners: who manages people may remove others, an owner only if they own
 /// it too, and never the last owner. The server enforces it; pages use it to

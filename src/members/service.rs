@@ -3,13 +3,13 @@
 //!
 //! Owns the `memberships` table.
 
-use super::Member;
+use super::{Member, MemberFilter};
 use crate::access::{Access, Permission, Resource, Target};
 use crate::audit::{self, record};
-use crate::domain::{Timestamp, User};
+use crate::domain::{Listing, Timestamp, User, Window};
 use crate::error::{AppError, AppResult};
 use crate::groups::service as groups;
-use crate::platform::db::{Db, Tx};
+use crate::platform::db::{self, Arg, Db, Order, Sql, Tx};
 use crate::platform::time::now_ms;
 use crate::roles::service as roles;
 use crate::workspaces::WorkspaceSummary;
@@ -33,10 +33,24 @@ struct MemberRow {
     email: String,
     is_owner: i64,
     joined_at: i64,
+    sort_name: String,
 }
 
-const MEMBER: &str = "SELECT u.id, u.name, u.email, m.is_owner, m.joined_at \
+impl db::Keyed for MemberRow {
+    fn key(&self) -> [String; 2] {
+        [self.sort_name.clone(), self.id.clone()]
+    }
+
+    fn args(parts: &[String]) -> Option<[Arg; 2]> {
+        Some([parts[0].clone().into(), parts[1].clone().into()])
+    }
+}
+
+const MEMBER: &str = "SELECT u.id, u.name, u.email, m.is_owner, m.joined_at, m.sort_name \
      FROM memberships m JOIN users u ON u.id = m.user_id";
+
+/// The most members one page holds.
+pub const MAX_PAGE: usize = 200;
 
 /// Member `user_id`'s row, through `db` or inside a transaction.
 async fn member_row<'e>(
@@ -110,6 +124,64 @@ pub async fn workspaces_of(db: &Db, user_id: &str) -> AppResult<Vec<WorkspaceSum
         .collect())
 }
 
+/// A workspace of the caller's, with its list key.
+#[derive(sqlx::FromRow)]
+struct Joined {
+    id: String,
+    name: String,
+    name_key: String,
+    is_owner: i64,
+}
+
+impl db::Keyed for Joined {
+    fn key(&self) -> [String; 2] {
+        [self.name_key.clone(), self.id.clone()]
+    }
+
+    fn args(parts: &[String]) -> Option<[Arg; 2]> {
+        Some([parts[0].clone().into(), parts[1].clone().into()])
+    }
+}
+
+/// One page of the workspaces `user_id` belongs to, by name.
+pub async fn workspaces_page(db: &Db, user_id: &str, window: &Window) -> AppResult<Listing<WorkspaceSummary>> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_one(db)
+        .await?;
+    let mut sql = Sql::new(
+        "SELECT w.id, w.name, w.name_key, m.is_owner FROM workspaces w JOIN memberships m ON m.workspace_id = w.id",
+    );
+    let user = sql.arg(user_id);
+    sql.push(&format!(" WHERE m.user_id = {user}"));
+    let found = db::keyset::<Joined>(
+        db,
+        sql,
+        Order {
+            columns: ["w.name_key", "w.id"],
+            descending: false,
+        },
+        window.after.as_deref(),
+        window.before.as_deref(),
+        window.limit.clamp(1, MAX_PAGE),
+    )
+    .await?;
+    Ok(Listing {
+        items: found
+            .items
+            .into_iter()
+            .map(|j| WorkspaceSummary {
+                id: j.id,
+                name: j.name,
+                is_owner: j.is_owner == 1,
+            })
+            .collect(),
+        total,
+        next: found.next,
+        previous: found.previous,
+    })
+}
+
 /// Where a signed-in person starts: their first workspace's boards, or the page
 /// that creates one.
 pub async fn home_path(db: &Db, user_id: &str) -> AppResult<String> {
@@ -124,11 +196,13 @@ pub async fn home_path(db: &Db, user_id: &str) -> AppResult<String> {
 pub async fn found(tx: &mut Tx<'_>, owner: &User, name: &crate::domain::Title) -> AppResult<WorkspaceSummary> {
     let id = workspaces::insert(tx, owner, name).await?;
     sqlx::query(
-        "INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at) VALUES ($1, $2, 1, NULL, $3)",
+        "INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at, sort_name) \
+         VALUES ($1, $2, 1, NULL, $3, lower($4))",
     )
     .bind(&id)
     .bind(&owner.id)
     .bind(now_ms())
+    .bind(&owner.name)
     .execute(&mut **tx)
     .await?;
     roles::create_defaults(tx, &id).await?;
@@ -141,17 +215,18 @@ pub async fn found(tx: &mut Tx<'_>, owner: &User, name: &crate::domain::Title) -
     })
 }
 
-/// Makes `user_id` a member through an invitation from `invited_by`, inside `tx`.
+/// Makes `user` a member through an invitation from `invited_by`, inside `tx`.
 /// Someone who is a member already stays as they are.
-pub async fn join(tx: &mut Tx<'_>, workspace_id: &str, user_id: &str, invited_by: &str) -> AppResult<()> {
+pub async fn join(tx: &mut Tx<'_>, workspace_id: &str, user: &User, invited_by: &str) -> AppResult<()> {
     sqlx::query(
-        "INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at) VALUES ($1, $2, 0, $3, $4) \
-         ON CONFLICT (workspace_id, user_id) DO NOTHING",
+        "INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at, sort_name) \
+         VALUES ($1, $2, 0, $3, $4, lower($5)) ON CONFLICT (workspace_id, user_id) DO NOTHING",
     )
     .bind(workspace_id)
-    .bind(user_id)
+    .bind(&user.id)
     .bind(invited_by)
     .bind(now_ms())
+    .bind(&user.name)
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -217,16 +292,58 @@ async fn members(db: &Db, workspace_id: &str, rows: Vec<MemberRow>) -> AppResult
         .collect())
 }
 
-/// Everyone in the workspace: owners first, then by name.
-pub async fn list(db: &Db, access: &Access) -> AppResult<Vec<Member>> {
+/// The conditions of `filter` on members of `workspace_id` (`m` and `u`).
+fn filtered(sql: &mut Sql, workspace_id: &str, filter: &MemberFilter) {
+    let ws = sql.arg(workspace_id);
+    sql.push(&format!(" WHERE m.workspace_id = {ws}"));
+    if filter.owners {
+        sql.push(" AND m.is_owner = 1");
+    }
+    if let Some(role) = filter.role.as_deref().filter(|r| !r.is_empty()) {
+        let role = sql.arg(role);
+        sql.push(&format!(
+            " AND EXISTS (SELECT 1 FROM member_roles mr WHERE mr.workspace_id = m.workspace_id \
+               AND mr.user_id = m.user_id AND mr.role_name = {role})"
+        ));
+    }
+    // Lowered by the database, as `sort_name` was, so that both agree.
+    let query = filter.query.trim();
+    if !query.is_empty() {
+        let q = sql.arg(db::contains_pattern(query));
+        sql.push(&format!(
+            " AND (m.sort_name LIKE lower({q}) ESCAPE '\\' OR u.email LIKE lower({q}) ESCAPE '\\')"
+        ));
+    }
+}
+
+/// One page of the workspace's members, by name, with those `filter` keeps,
+/// and how many it keeps in all. A page costs the same however many there are:
+/// it is read from an index, never the whole list.
+pub async fn page(db: &Db, access: &Access, filter: &MemberFilter, window: &Window) -> AppResult<Listing<Member>> {
     access.authorize(Permission::Read, Resource::UserManagement, "see members")?;
-    let rows = sqlx::query_as(&format!(
-        "{MEMBER} WHERE m.workspace_id = $1 ORDER BY m.is_owner DESC, u.name, u.email"
-    ))
-    .bind(&access.workspace_id)
-    .fetch_all(db)
+    let mut count = Sql::new("SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id");
+    filtered(&mut count, &access.workspace_id, filter);
+    let total: i64 = count.query_scalar().fetch_one(db).await?;
+    let mut sql = Sql::new(MEMBER);
+    filtered(&mut sql, &access.workspace_id, filter);
+    let found = db::keyset::<MemberRow>(
+        db,
+        sql,
+        Order {
+            columns: ["m.sort_name", "m.user_id"],
+            descending: false,
+        },
+        window.after.as_deref(),
+        window.before.as_deref(),
+        window.limit.clamp(1, MAX_PAGE),
+    )
     .await?;
-    members(db, &access.workspace_id, rows).await
+    Ok(Listing {
+        items: members(db, &access.workspace_id, found.items).await?,
+        total,
+        next: found.next,
+        previous: found.previous,
+    })
 }
 
 /// The member `key` names: their user id, or their email (any case).

@@ -155,7 +155,7 @@ fn Roles(data: RolesPageData, create: ServerAction<CreateRole>, delete: ServerAc
                         <tr class="align-top">
                             <td class="px-4 py-3 font-medium text-zinc-900">{g.name.clone()}</td>
                             <td class="px-4 py-3"><Chips items=g.grants/></td>
-                            <td class="px-4 py-3 text-zinc-700">{g.targets.join(", ")}</td>
+                            <td class="cell">{g.targets.join(", ")}</td>
                             <td class="px-4 py-3 text-right">
                                 {manage.then_some(view! {
                                     <ActionForm action=delete>

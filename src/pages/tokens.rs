@@ -133,8 +133,8 @@ fn Tokens(
                             {data.tokens.into_iter().map(|t| view! {
                                 <tr>
                                     <td class="px-4 py-3 font-medium text-zinc-900">{t.name.clone()}</td>
-                                    <td class="px-4 py-3 text-zinc-700">{t.created_at.display()}</td>
-                                    <td class="px-4 py-3 text-zinc-700">{t.last_used_at.map(|at| at.display()).unwrap_or_else(|| "Never".into())}</td>
+                                    <td class="cell">{t.created_at.display()}</td>
+                                    <td class="cell">{t.last_used_at.map(|at| at.display()).unwrap_or_else(|| "Never".into())}</td>
                                     <td class="px-4 py-3 text-right">
                                         <ActionForm action=revoke>
                                             <input type="hidden" name="token_id" value=t.id/>

@@ -7,12 +7,15 @@ use crate::components::{
 };
 use crate::error::{AppError, FieldError};
 use crate::invitations::api::{DeleteInvitation, InviteUser, ResendInvitation, SetInvitationRoles};
-use crate::invitations::{self, Delivery, InviteReport, PendingInvitation};
-use crate::members::{self, Member};
+use crate::domain::{Listing, Window};
+use crate::invitations::{self, Delivery, InvitationFilter, InviteReport, PendingInvitation, PendingState};
+use crate::members::{self, Member, MemberFilter};
 use crate::pages::page_title;
 use crate::pages::workspace::WorkspaceRoute;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
@@ -24,41 +27,178 @@ use crate::{accounts::session, members::service, state};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsersPageData {
     pub frame: Frame,
-    pub members: Vec<Member>,
-    /// `None` for members who may not see invitations.
-    pub pending: Option<Vec<PendingInvitation>>,
+    /// What the page shows: its search, filters and pages, as its URL says.
+    pub view: UsersView,
+    /// One page of the members the view keeps.
+    pub members: Listing<Member>,
+    /// How many owners the workspace has (ownership stays with one at least).
+    pub owners: usize,
+    /// One page of the pending invitations the view keeps; `None` for
+    /// members who may not see invitations.
+    pub pending: Option<Listing<PendingInvitation>>,
     /// Roles that can be given to people (target USER), for the pickers.
     pub user_roles: Vec<String>,
     /// What a plain form post left to say, shown once.
     pub notice: Option<String>,
 }
 
-/// The Users page in one call.
+/// How many rows each list of the Users page shows.
+pub const PAGE: usize = 50;
+
+/// What the Users page shows, all of it in its URL (`?q=&show=&state=&after=`),
+/// so that it works as plain links and forms before the page's WASM loads.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsersView {
+    /// Search, in both lists: name or email, any case.
+    pub q: String,
+    /// Which members: all (empty), `owners`, or `role:NAME`.
+    pub show: String,
+    /// Which pending invitations (`PendingState::as_str`).
+    pub state: String,
+    /// The members' page: after or before a cursor.
+    pub after: String,
+    pub before: String,
+    /// The pending invitations' page.
+    pub pafter: String,
+    pub pbefore: String,
+}
+
+impl UsersView {
+    /// The view a URL's query names.
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |k: &str| get(k).unwrap_or_default();
+        UsersView {
+            q: get("q"),
+            show: get("show"),
+            state: get("state"),
+            after: get("after"),
+            before: get("before"),
+            pafter: get("pafter"),
+            pbefore: get("pbefore"),
+        }
+    }
+
+    /// The URL's query for this view.
+    pub fn to_query(&self) -> String {
+        let pairs = [
+            ("q", &self.q),
+            ("show", &self.show),
+            ("state", &self.state),
+            ("after", &self.after),
+            ("before", &self.before),
+            ("pafter", &self.pafter),
+            ("pbefore", &self.pbefore),
+        ];
+        let query: Vec<String> = pairs
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
+        if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", query.join("&"))
+        }
+    }
+
+    /// A link to this view with row `id` (a member or an invitation) open
+    /// for managing.
+    pub fn managing(&self, id: &str) -> String {
+        let query = self.to_query();
+        let joiner = if query.is_empty() { "?" } else { "&" };
+        format!("{query}{joiner}manage={}#manage-{}", encode(id), encode(id))
+    }
+
+    /// A link to this view (on the same page), with no row open.
+    pub fn to_query_or_here(&self) -> String {
+        match self.to_query() {
+            q if q.is_empty() => "?".to_string(),
+            q => q,
+        }
+    }
+
+    pub fn member_filter(&self) -> MemberFilter {
+        MemberFilter {
+            query: self.q.clone(),
+            owners: self.show == "owners",
+            role: self.show.strip_prefix("role:").map(str::to_string),
+        }
+    }
+
+    pub fn invitation_filter(&self) -> InvitationFilter {
+        InvitationFilter {
+            query: self.q.clone(),
+            state: PendingState::parse(&self.state),
+        }
+    }
+
+    fn window(after: &str, before: &str) -> Window {
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        Window {
+            after: some(after),
+            before: some(before).filter(|_| after.is_empty()),
+            limit: PAGE,
+        }
+    }
+
+    pub fn member_window(&self) -> Window {
+        Self::window(&self.after, &self.before)
+    }
+
+    pub fn pending_window(&self) -> Window {
+        Self::window(&self.pafter, &self.pbefore)
+    }
+}
+
+/// `text` as a URL's query holds it.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The Users page in one call: one page of each list, their totals, and the
+/// page's frame.
 #[server(endpoint = "users_page")]
-pub async fn users_page(workspace_id: String) -> Result<UsersPageData, AppError> {
+pub async fn users_page(workspace_id: String, #[server(default)] view: UsersView) -> Result<UsersPageData, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
-    let members = service::list(&state.db, &access).await?;
-    let pending = match crate::invitations::service::pending(&state.db, &access).await {
-        Ok(list) => Some(list),
-        Err(AppError::Forbidden(_)) => None,
-        Err(e) => return Err(e),
-    };
+    let members = service::page(&state.db, &access, &view.member_filter(), &view.member_window()).await?;
+    let owners = service::owner_count(&state.db, &access.workspace_id).await?;
+    let pending =
+        match crate::invitations::service::page(&state.db, &access, &view.invitation_filter(), &view.pending_window())
+            .await
+        {
+            Ok(list) => Some(list),
+            Err(AppError::Forbidden(_)) => None,
+            Err(e) => return Err(e),
+        };
     let user_roles =
         crate::roles::service::names_for(&state.db, &access.workspace_id, crate::access::Target::User).await?;
     Ok(UsersPageData {
         frame: super::workspace::frame(&state, access).await?,
+        view,
         members,
+        owners,
         pending,
         user_roles,
         notice: state::take_notice(),
     })
 }
 
-/// Everyone in the workspace.
+/// A page of the workspace's members, by name (the first 200 unless the
+/// window says otherwise).
 #[server(endpoint = "list_members")]
-pub async fn list_members(workspace_id: String) -> Result<Vec<Member>, AppError> {
+pub async fn list_members(
+    workspace_id: String,
+    #[server(default)] filter: MemberFilter,
+    #[server(default)] window: Option<Window>,
+) -> Result<Vec<Member>, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
-    service::list(&state.db, &access).await
+    let window = window.unwrap_or_else(|| Window::first(service::MAX_PAGE));
+    Ok(service::page(&state.db, &access, &filter, &window).await?.items)
 }
 
 /// Removes someone from the workspace. Returns their name.
@@ -146,7 +286,15 @@ impl Actions {
 pub fn UsersPage() -> impl IntoView {
     let ws = expect_context::<WorkspaceRoute>();
     let actions = Actions::new();
-    let page = Resource::new(move || (ws.id.get(), actions.version()), |(id, _)| users_page(id));
+    let query = use_query_map();
+    let view = Memo::new(move |_| query.with(|q| UsersView::from_query(|k| q.get(k))));
+    // Which row is open for managing: in the URL, so a plain link opens it,
+    // but not part of what the page loads.
+    let editing = Memo::new(move |_| query.with(|q| q.get("manage").unwrap_or_default()));
+    let page = Resource::new(
+        move || (ws.id.get(), view.get(), actions.version()),
+        |(id, view, _)| users_page(id, view),
+    );
 
     // What is in the email field: kept on failure, emptied on success but for
     // the addresses that could not be invited. It lives here, above the
@@ -207,7 +355,7 @@ pub fn UsersPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(data) => view! { <Users data actions typed chosen/> }.into_any(),
+                        Ok(data) => view! { <Users data actions typed chosen editing/> }.into_any(),
                         Err(error) => view! { <PageError error/> }.into_any(),
                     }
                 })}
@@ -222,6 +370,7 @@ fn Users(
     actions: Actions,
     typed: RwSignal<String>,
     chosen: RwSignal<Vec<String>>,
+    editing: Memo<String>,
 ) -> impl IntoView {
     let ctx = data.frame;
     let id = ctx.access.workspace_id.clone();
@@ -230,10 +379,14 @@ fn Users(
         workspace_id: id.clone(),
         manage,
         viewer: ctx.access.clone(),
-        owners: data.members.iter().filter(|m| m.is_owner).count(),
+        owners: data.owners,
         user_roles: data.user_roles.clone(),
         actions,
+        editing,
+        view: data.view.clone(),
+        base: format!("/w/{id}/users"),
     };
+    let base = rows.base.clone();
     view! {
         <div class="space-y-4">
             <div>
@@ -244,11 +397,86 @@ fn Users(
         </div>
         <PageNotice notice=data.notice/>
         {manage.then_some(view! {
-            <InviteForm action=actions.invite workspace_id=id.clone() lifetime=ctx.invitation_lifetime.clone() user_roles=data.user_roles typed chosen/>
+            <InviteForm action=actions.invite workspace_id=id.clone() lifetime=ctx.invitation_lifetime.clone() user_roles=data.user_roles.clone() typed chosen/>
         })}
-        {data.pending.map(|list| view! { <PendingTable list rows=rows.clone()/> })}
-        <MembersTable list=data.members rows/>
+        <Search view=data.view.clone() base=base.clone() user_roles=data.user_roles.clone() pending=data.pending.is_some()/>
+        {data.pending.map(|list| view! { <PendingTable list view=data.view.clone() base=base.clone() rows=rows.clone()/> })}
+        <MembersTable list=data.members view=data.view base rows/>
     }
+}
+
+/// The search and filters of both lists, as a plain GET form: it works before
+/// the page's WASM loads, and after it the router answers it in place. A new
+/// search starts both lists at their first page.
+#[component]
+fn Search(view: UsersView, base: String, user_roles: Vec<String>, pending: bool) -> impl IntoView {
+    let select = "block w-full rounded-md border-0 px-3 py-2 text-sm text-zinc-900 shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-600";
+    let shows = [("", "All members".to_string()), ("owners", "Owners".to_string())]
+        .into_iter()
+        .map(|(v, l)| (v.to_string(), l))
+        .chain(user_roles.into_iter().map(|r| (format!("role:{r}"), format!("Role: {r}"))))
+        .collect::<Vec<_>>();
+    let searching = !view.q.is_empty() || !view.show.is_empty() || !view.state.is_empty();
+    view! {
+        <search aria-label="Search people">
+            <Form method="GET" action=base.clone() attr:class="flex flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-sm sm:flex-row sm:items-end">
+                <div class="flex-1">
+                    <label for="users-q" class="block text-sm font-medium text-zinc-900">"Search by name or email"</label>
+                    <input id="users-q" name="q" type="search" value=view.q.clone() autocomplete="off" spellcheck="false" class=format!("{INPUT} mt-1.5")/>
+                </div>
+                <div>
+                    <label for="users-show" class="block text-sm font-medium text-zinc-900">"Members"</label>
+                    <select id="users-show" name="show" class=format!("{select} mt-1.5")>
+                        {shows.into_iter().map(|(value, label)| {
+                            let selected = value == view.show;
+                            view! { <option value=value selected=selected>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                {pending.then(|| view! {
+                    <div>
+                        <label for="users-state" class="block text-sm font-medium text-zinc-900">"Pending"</label>
+                        <select id="users-state" name="state" class=format!("{select} mt-1.5")>
+                            {PendingState::ALL.into_iter().map(|s| {
+                                let selected = s.as_str() == view.state;
+                                view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                })}
+                <div class="flex gap-2">
+                    <button type="submit" class=SECONDARY_BUTTON>"Search"</button>
+                    {searching.then(|| view! { <a href=base.clone() class="inline-flex items-center px-2 text-sm font-medium text-indigo-700 underline">"Clear"</a> })}
+                </div>
+            </Form>
+        </search>
+    }
+}
+
+/// The links to a list's pages on either side, as the URL says.
+struct Pager {
+    label: &'static str,
+    next: Option<UsersView>,
+    previous: Option<UsersView>,
+    base: String,
+}
+
+#[component]
+fn Pages(pages: Pager) -> impl IntoView {
+    if pages.next.is_none() && pages.previous.is_none() {
+        return None;
+    }
+    let link = "inline-flex items-center rounded-md px-3 py-1.5 text-sm font-medium text-indigo-700 ring-1 ring-inset ring-zinc-300 hover:bg-zinc-50";
+    let href = |v: &UsersView| format!("{}{}", pages.base, v.to_query());
+    Some(view! {
+        <nav aria-label=format!("{}: pages", pages.label) class="flex justify-between gap-3">
+            {match &pages.previous {
+                Some(v) => view! { <A href=href(v) attr:class=link attr:rel="prev">"Previous"</A> }.into_any(),
+                None => view! { <span></span> }.into_any(),
+            }}
+            {pages.next.as_ref().map(|v| view! { <A href=href(v) attr:class=link attr:rel="next">"Next"</A> })}
+        </nav>
+    })
 }
 
 /// What every row needs to draw its controls.
@@ -264,6 +492,19 @@ struct RowContext {
     owners: usize,
     user_roles: Vec<String>,
     actions: Actions,
+    /// Which row (member or invitation id) is open for managing.
+    editing: Memo<String>,
+    /// The page's view and path, for the rows' links.
+    view: UsersView,
+    base: String,
+}
+
+impl RowContext {
+    /// Whether row `id`'s panel is open.
+    fn opens(&self, id: &str) -> impl Fn() -> bool + Send + Sync + Clone + 'static + use<> {
+        let (editing, id) = (self.editing, id.to_string());
+        move || editing.get() == id
+    }
 }
 
 #[component]
@@ -335,8 +576,24 @@ fn InviteForm(
 }
 
 #[component]
-fn PendingTable(list: Vec<PendingInvitation>, rows: RowContext) -> impl IntoView {
-    let count = list.len();
+fn PendingTable(list: Listing<PendingInvitation>, view: UsersView, base: String, rows: RowContext) -> impl IntoView {
+    let count = list.total;
+    let pages = Pager {
+        label: "Pending invitations",
+        next: list.next.map(|c| UsersView {
+            pafter: c,
+            pbefore: String::new(),
+            ..view.clone()
+        }),
+        previous: list.previous.map(|c| UsersView {
+            pafter: String::new(),
+            pbefore: c,
+            ..view.clone()
+        }),
+        base,
+    };
+    let filtered = !view.q.is_empty() || !view.state.is_empty();
+    let list = list.items;
     view! {
         <section aria-labelledby="pending-title" class="space-y-3">
             <h2 id="pending-title" class="flex items-center gap-2 text-lg font-semibold">
@@ -344,7 +601,8 @@ fn PendingTable(list: Vec<PendingInvitation>, rows: RowContext) -> impl IntoView
                 <span class="rounded-full bg-zinc-200 px-2 py-0.5 text-xs font-medium text-zinc-700">{count}</span>
             </h2>
             {if list.is_empty() {
-                view! { <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600">"No pending invitations."</p> }.into_any()
+                let empty = if filtered { "No pending invitations match." } else { "No pending invitations." };
+                view! { <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600">{empty}</p> }.into_any()
             } else {
                 view! {
                     <div class="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
@@ -367,6 +625,7 @@ fn PendingTable(list: Vec<PendingInvitation>, rows: RowContext) -> impl IntoView
                     </div>
                 }.into_any()
             }}
+            <Pages pages/>
         </section>
     }
 }
@@ -379,74 +638,147 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
         (false, Delivery::Queued) => ("Sending", "bg-sky-100 text-sky-800"),
         (false, _) => ("Pending", "bg-amber-100 text-amber-800"),
     };
-    let RowContext {
-        workspace_id,
-        manage,
-        user_roles,
-        actions,
-        ..
-    } = rows;
-    let email = inv.email.clone();
-    let iid = inv.id.clone();
+    let open = rows.opens(&inv.id);
+    let panel = {
+        let (rows, inv) = (rows.clone(), inv.clone());
+        move || {
+            let RowContext {
+                workspace_id,
+                user_roles,
+                actions,
+                ..
+            } = rows.clone();
+            let (iid, email) = (inv.id.clone(), inv.email.clone());
+            let hidden = || {
+                view! {
+                    <input type="hidden" name="workspace_id" value=workspace_id.clone()/>
+                    <input type="hidden" name="invitation_id" value=iid.clone()/>
+                }
+            };
+            let (for_resend, for_delete) = (hidden(), hidden());
+            let (resend_label, delete_label) = (
+                format!("Resend invitation to {email}"),
+                format!("Delete invitation for {email}"),
+            );
+            let resend = view! {
+                <ActionForm action=actions.resend>
+                    {for_resend}
+                    <button type="submit" class=SECONDARY_BUTTON aria-label=resend_label>"Resend"</button>
+                </ActionForm>
+            };
+            let delete = view! {
+                <ActionForm action=actions.delete>
+                    {for_delete}
+                    <button type="submit" class=DANGER_BUTTON aria-label=delete_label>"Delete"</button>
+                </ActionForm>
+            };
+            view! {
+                <RolesForm of=RolesOf::Invitation(actions.invitation_roles) workspace_id=workspace_id.clone() id=iid.clone() held=inv.roles.clone() choices=user_roles/>
+                <div class="flex flex-wrap gap-2">{resend}{delete}</div>
+            }
+        }
+    };
     view! {
         <tr class="align-top">
             <td class="px-4 py-3 font-medium text-zinc-900">{inv.email.clone()}</td>
-            <td class="px-4 py-3 text-zinc-700">
-                <Chips items=inv.roles.clone() empty="—"/>
-                { let (ws, iid, email) = (workspace_id.clone(), iid.clone(), email.clone()); manage.then_some(view! {
-                    <ChangeRoles label=format!("Change roles of the invitation for {email}")>
-                        <ActionForm action=actions.invitation_roles attr:class="space-y-3">
-                            <input type="hidden" name="workspace_id" value=ws.clone()/>
-                            <input type="hidden" name="invitation_id" value=iid.clone()/>
-                            <RolePicker id=format!("inv-{iid}") choices=user_roles chosen=inv.roles.clone() legend="Roles"/>
-                            <button type="submit" class=SECONDARY_BUTTON>"Save roles"</button>
-                        </ActionForm>
-                    </ChangeRoles>
-                })}
-            </td>
-            <td class="px-4 py-3 text-zinc-700">{inv.invited_by}</td>
-            <td class="px-4 py-3 text-zinc-700"><time datetime=inv.sent_at.iso()>{inv.sent_at.display()}</time></td>
-            <td class="px-4 py-3 text-zinc-700"><time datetime=inv.expires_at.iso()>{inv.expires_at.display()}</time></td>
+            <td class="cell"><Chips items=inv.roles.clone() empty="—"/></td>
+            <td class="cell">{inv.invited_by.clone()}</td>
+            <td class="cell"><time datetime=inv.sent_at.iso()>{inv.sent_at.display()}</time></td>
+            <td class="cell"><time datetime=inv.expires_at.iso()>{inv.expires_at.display()}</time></td>
             <td class="px-4 py-3"><span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {tone}")>{status}</span></td>
-            <td class="px-4 py-3">
-                {manage.then(|| {
-                    let resend = format!("Resend invitation to {email}");
-                    let delete = format!("Delete invitation for {email}");
-                    let (ws2, iid2) = (workspace_id.clone(), iid.clone());
-                    view! {
-                        <div class="flex justify-end gap-2">
-                            <ActionForm action=actions.resend>
-                                <input type="hidden" name="workspace_id" value=workspace_id/>
-                                <input type="hidden" name="invitation_id" value=iid/>
-                                <button type="submit" class=SECONDARY_BUTTON aria-label=resend>"Resend"</button>
-                            </ActionForm>
-                            <ActionForm action=actions.delete>
-                                <input type="hidden" name="workspace_id" value=ws2/>
-                                <input type="hidden" name="invitation_id" value=iid2/>
-                                <button type="submit" class=DANGER_BUTTON aria-label=delete>"Delete"</button>
-                            </ActionForm>
-                        </div>
-                    }
-                })}
+            <td class="px-4 py-3 text-right">
+                {rows.manage.then(|| view! { <Manage rows=rows.clone() id=inv.id.clone() label=inv.email.clone()/> })}
+            </td>
+        </tr>
+        {let (id, close) = (inv.id.clone(), rows.view.to_query_or_here()); move || open().then(|| panel_row(&id, 7, &close, panel()))}
+    }
+}
+
+/// A row's "Manage" link: it opens the row's panel (in the URL, so that it
+/// works before the page's WASM loads), or closes it again.
+#[component]
+fn Manage(rows: RowContext, id: String, label: String) -> impl IntoView {
+    let open = rows.opens(&id);
+    let shown = open.clone();
+    let (to_open, to_close) = (rows.view.managing(&id), rows.view.to_query_or_here());
+    view! {
+        <a
+            href=move || if open() { to_close.clone() } else { to_open.clone() }
+            aria-expanded=move || if shown() { "true" } else { "false" }
+            aria-label=format!("Manage: {label}")
+            class="text-sm font-medium text-indigo-700 underline"
+        >
+            "Manage"
+        </a>
+    }
+}
+
+/// A row's panel: what can be done with it, below it, the width of the
+/// table; "Done" (`close`) closes it.
+fn panel_row<V: IntoView + 'static>(id: &str, columns: u8, close: &str, body: V) -> impl IntoView + use<V> {
+    view! {
+        <tr id=format!("manage-{id}") class="bg-zinc-50">
+            <td colspan=columns class="px-4 py-4">
+                <div class="space-y-4">
+                    {body}
+                    <a href=close.to_string() class="inline-block text-sm font-medium text-indigo-700 underline">"Done"</a>
+                </div>
             </td>
         </tr>
     }
 }
 
-/// A "Change roles" disclosure around its form.
+/// Whose roles a form changes, and the action that saves them.
+#[derive(Clone, Copy)]
+enum RolesOf {
+    Invitation(ServerAction<SetInvitationRoles>),
+    Member(ServerAction<SetMemberRoles>),
+}
+
+/// The roles a member or an invitation gives, to change.
 #[component]
-fn ChangeRoles(label: String, children: Children) -> impl IntoView {
-    view! {
-        <details class="mt-2">
-            <summary class="cursor-pointer text-xs font-medium text-indigo-700 underline" aria-label=label>"Change roles"</summary>
-            <div class="mt-2 rounded-md border border-zinc-200 bg-zinc-50 p-3">{children()}</div>
-        </details>
+fn RolesForm(of: RolesOf, workspace_id: String, id: String, held: Vec<String>, choices: Vec<String>) -> impl IntoView {
+    let (key, form) = match of {
+        RolesOf::Invitation(_) => ("invitation_id", "inv"),
+        RolesOf::Member(_) => ("user_id", "member"),
+    };
+    if choices.is_empty() {
+        return view! { <p class="text-sm text-zinc-600">"No roles for people yet. Create one on the Roles tab."</p> }
+            .into_any();
+    }
+    let fields = view! {
+        <input type="hidden" name="workspace_id" value=workspace_id/>
+        <input type="hidden" name=key value=id.clone()/>
+        <RolePicker id=format!("{form}-{id}") choices chosen=held legend="Roles"/>
+        <button type="submit" class=SECONDARY_BUTTON>"Save roles"</button>
+    };
+    match of {
+        RolesOf::Invitation(action) => {
+            view! { <ActionForm action attr:class="space-y-3">{fields}</ActionForm> }.into_any()
+        }
+        RolesOf::Member(action) => view! { <ActionForm action attr:class="space-y-3">{fields}</ActionForm> }.into_any(),
     }
 }
 
 #[component]
-fn MembersTable(list: Vec<Member>, rows: RowContext) -> impl IntoView {
-    let count = list.len();
+fn MembersTable(list: Listing<Member>, view: UsersView, base: String, rows: RowContext) -> impl IntoView {
+    let count = list.total;
+    let pages = Pager {
+        label: "Active users",
+        next: list.next.map(|c| UsersView {
+            after: c,
+            before: String::new(),
+            ..view.clone()
+        }),
+        previous: list.previous.map(|c| UsersView {
+            after: String::new(),
+            before: c,
+            ..view.clone()
+        }),
+        base,
+    };
+    let none_match = list.items.is_empty();
+    let list = list.items;
     view! {
         <section aria-labelledby="members-title" class="space-y-3">
             <h2 id="members-title" class="flex items-center gap-2 text-lg font-semibold">
@@ -469,80 +801,104 @@ fn MembersTable(list: Vec<Member>, rows: RowContext) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            {none_match.then_some(view! {
+                <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600">"No members match."</p>
+            })}
+            <Pages pages/>
         </section>
     }
 }
 
 #[component]
 fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
-    let RowContext {
-        workspace_id,
-        manage,
-        viewer,
-        owners,
-        user_roles,
-        actions,
-    } = rows;
+    let viewer = rows.viewer.clone();
     let is_you = m.user_id == viewer.user.id;
-    let removable = members::may_remove(&viewer, &m, owners);
-    let (viewer_is_owner, several_owners) = (viewer.is_owner, owners > 1);
+    let removable = members::may_remove(&viewer, &m, rows.owners);
+    let make_owner = viewer.is_owner && !m.is_owner;
+    let unmake_owner = viewer.is_owner && m.is_owner && rows.owners > 1;
+    let anything = rows.manage || make_owner || unmake_owner || removable;
     let mut labels = Vec::new();
     if m.is_owner {
         labels.push("Owner".to_string());
     }
     labels.extend(m.roles.iter().cloned());
     labels.extend(m.groups.iter().map(|g| format!("group: {g}")));
-    let name = m.name.clone();
-    let uid = m.user_id.clone();
-    let mname = m.name.clone();
+    let open = rows.opens(&m.user_id);
+    let panel = {
+        let (rows, m) = (rows.clone(), m.clone());
+        move || {
+            let RowContext {
+                workspace_id,
+                manage,
+                user_roles,
+                actions,
+                ..
+            } = rows.clone();
+            let (uid, name) = (m.user_id.clone(), m.name.clone());
+            let hidden = || {
+                view! {
+                    <input type="hidden" name="workspace_id" value=workspace_id.clone()/>
+                    <input type="hidden" name="user_id" value=uid.clone()/>
+                }
+            };
+            let grant = make_owner.then(|| {
+                let fields = hidden();
+                let label = format!("Make owner: {name}");
+                view! {
+                    <ActionForm action=actions.grant_owner>
+                        {fields}
+                        <button type="submit" class=SECONDARY_BUTTON aria-label=label>"Make owner"</button>
+                    </ActionForm>
+                }
+            });
+            let revoke = unmake_owner.then(|| {
+                let fields = hidden();
+                let (label, text) = if is_you {
+                    ("Give up ownership".to_string(), "Give up ownership")
+                } else {
+                    (format!("Remove as owner: {name}"), "Remove as owner")
+                };
+                view! {
+                    <ActionForm action=actions.revoke_owner>
+                        {fields}
+                        <button type="submit" class=SECONDARY_BUTTON aria-label=label>{text}</button>
+                    </ActionForm>
+                }
+            });
+            let remove = removable.then(|| {
+                let fields = hidden();
+                let label = format!("Remove {name} from the workspace");
+                view! {
+                    <ActionForm action=actions.remove>
+                        {fields}
+                        <button type="submit" class=DANGER_BUTTON aria-label=label>"Remove"</button>
+                    </ActionForm>
+                }
+            });
+            let roles = manage.then(|| {
+                view! {
+                    <RolesForm of=RolesOf::Member(actions.member_roles) workspace_id=workspace_id.clone() id=uid.clone() held=m.roles.clone() choices=user_roles.clone()/>
+                }
+            });
+            view! {
+                {roles}
+                <div class="flex flex-wrap gap-2">{grant}{revoke}{remove}</div>
+            }
+        }
+    };
     view! {
         <tr class="align-top">
             <td class="px-4 py-3 font-medium text-zinc-900">
                 {m.name.clone()}
                 {is_you.then_some(view! { <span class="ml-1 font-normal text-zinc-500">"(you)"</span> })}
             </td>
-            <td class="px-4 py-3 text-zinc-700">{m.email}</td>
-            <td class="px-4 py-3 text-zinc-700">
-                <Chips items=labels empty="Member"/>
-                { let (ws, uid) = (workspace_id.clone(), uid.clone()); manage.then_some(view! {
-                    <ChangeRoles label=format!("Change roles of {name}")>
-                        <ActionForm action=actions.member_roles attr:class="space-y-3">
-                            <input type="hidden" name="workspace_id" value=ws.clone()/>
-                            <input type="hidden" name="user_id" value=uid.clone()/>
-                            <RolePicker id=format!("member-{}", m.user_id) choices=user_roles chosen=m.roles.clone() legend="Roles"/>
-                            <button type="submit" class=SECONDARY_BUTTON>"Save roles"</button>
-                        </ActionForm>
-                    </ChangeRoles>
-                })}
-            </td>
-            <td class="px-4 py-3 text-zinc-700"><time datetime=m.joined_at.iso()>{m.joined_at.display()}</time></td>
-            <td class="px-4 py-3">
-                <div class="flex justify-end gap-2">
-                    { let (ws, uid, mname) = (workspace_id.clone(), uid.clone(), mname.clone()); (viewer_is_owner && !m.is_owner).then_some(view! {
-                        <ActionForm action=actions.grant_owner>
-                            <input type="hidden" name="workspace_id" value=ws.clone()/>
-                            <input type="hidden" name="user_id" value=uid.clone()/>
-                            <button type="submit" class=SECONDARY_BUTTON aria-label=format!("Make owner: {mname}")>"Make owner"</button>
-                        </ActionForm>
-                    })}
-                    { let (ws, uid, mname) = (workspace_id.clone(), uid.clone(), mname.clone()); (viewer_is_owner && m.is_owner && several_owners).then_some(view! {
-                        <ActionForm action=actions.revoke_owner>
-                            <input type="hidden" name="workspace_id" value=ws.clone()/>
-                            <input type="hidden" name="user_id" value=uid.clone()/>
-                            <button type="submit" class=SECONDARY_BUTTON aria-label=if is_you { "Give up ownership".to_string() } else { format!("Remove as owner: {mname}") }>
-                                {if is_you { "Give up ownership" } else { "Remove as owner" }}
-                            </button>
-                        </ActionForm>
-                    })}
-                    { let (ws, uid, mname) = (workspace_id.clone(), uid.clone(), mname.clone()); removable.then_some(view! {
-                        <ActionForm action=actions.remove>
-                            <input type="hidden" name="workspace_id" value=ws.clone()/>
-                            <input type="hidden" name="user_id" value=uid.clone()/>
-                            <button type="submit" class=DANGER_BUTTON aria-label=format!("Remove {mname} from the workspace")>"Remove"</button>
-                        </ActionForm>
-                    })}
-                </div>
+            <td class="cell">{m.email.clone()}</td>
+            <td class="cell"><Chips items=labels empty="Member"/></td>
+            <td class="cell"><time datetime=m.joined_at.iso()>{m.joined_at.display()}</time></td>
+            <td class="px-4 py-3 text-right">
+                {anything.then(|| view! { <Manage rows=rows.clone() id=m.user_id.clone() label=m.name.clone()/> })}
             </td>
         </tr>
+        {let (id, close) = (m.user_id.clone(), rows.view.to_query_or_here()); move || open().then(|| panel_row(&id, 5, &close, panel()))}
     }
 }

@@ -4,7 +4,7 @@ use super::Page;
 use super::extract::{
     Answer, Body, Caller, GroupMemberPath, GroupPath, GroupRolePath, InWorkspace, Params, created, workspace,
 };
-use super::page::PageQuery;
+use super::page::{PageQuery, list_error};
 use crate::access::Access;
 use crate::groups::Group;
 use crate::groups::service as groups;
@@ -27,8 +27,8 @@ pub async fn list_groups(
     q: PageQuery,
 ) -> Answer<Json<Page<Group>>> {
     let access = workspace(&state, &caller, &p.ws).await?;
-    let all = groups::list(&state.db, &access).await?;
-    Ok(Json(Page::of(all, &q)?))
+    let page = groups::page(&state.db, &access, &q.window()).await.map_err(list_error)?;
+    Ok(Json(Page::of(page, |g| g)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

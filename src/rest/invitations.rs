@@ -7,7 +7,7 @@ use super::Page;
 use super::extract::{
     Answer, Body, Caller, InWorkspace, InvitationPath, Params, RoleRef, RolesBody, created, role_names, workspace,
 };
-use super::page::PageQuery;
+use super::page::{PageQuery, list_error};
 use crate::access::{Access, Permission, Resource};
 use crate::domain::EmailAddress;
 use crate::error::ErrorCode;
@@ -156,8 +156,10 @@ pub async fn list_invitations(
     q: PageQuery,
 ) -> Answer<Json<Page<Invitation>>> {
     let access = workspace(&state, &caller, &p.ws).await?;
-    let all = invitations::pending(&state.db, &access).await?;
-    Ok(Json(Page::of(all.into_iter().map(Invitation::from).collect(), &q)?))
+    let page = invitations::page(&state.db, &access, &Default::default(), &q.window())
+        .await
+        .map_err(list_error)?;
+    Ok(Json(Page::of(page, Invitation::from)))
 }
 
 #[utoipa::path(delete, path = "/workspaces/{ws}/invitations/{invitation}", tag = "Invitations", summary = "Withdraws a pending invitation (delete_pending_invitation)", params(InvitationPath), responses((status = 204, description = "Done"), super::error::Refusals))]

@@ -2,9 +2,8 @@
 //! `next_token` to pass back for the next page while there is one.
 
 use super::ApiError;
-use crate::error::ErrorCode;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use crate::domain::{Listing, Window};
+use crate::error::{AppError, ErrorCode};
 use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_LIMIT: usize = 50;
@@ -64,43 +63,46 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for PageQuery {
     }
 }
 
+impl PageQuery {
+    /// The window this query asks for: `limit` items after `next_token`.
+    pub fn window(&self) -> Window {
+        Window {
+            after: self.next_token.clone(),
+            before: None,
+            limit: self.limit.unwrap_or(DEFAULT_LIMIT),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// How many items the whole list holds.
+    pub total: i64,
     /// Pass back as `next_token` for the next page; absent on the last.
     pub next_token: Option<String>,
 }
 
 impl<T> Page<T> {
-    /// The page `query` asks for out of `all`, in their order.
-    pub fn of(all: Vec<T>, query: &PageQuery) -> Result<Page<T>, ApiError> {
-        let limit = query.limit.unwrap_or(DEFAULT_LIMIT);
-        if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(ApiError::new(
-                ErrorCode::BadRequest,
-                format!("limit must be a whole number from 1 to {MAX_LIMIT}"),
-            )
-            .on_field("limit"));
+    /// A page of the API from a page of a list, each item as the API shows it.
+    pub fn of<U>(listing: Listing<U>, show: impl FnMut(U) -> T) -> Page<T> {
+        Page {
+            items: listing.items.into_iter().map(show).collect(),
+            total: listing.total,
+            next_token: listing.next,
         }
-        let start = match &query.next_token {
-            None => 0,
-            Some(t) => decode(t).ok_or_else(|| {
-                ApiError::new(ErrorCode::BadRequest, "next_token is not one this API gave out").on_field("next_token")
-            })?,
-        };
-        let total = all.len();
-        let items: Vec<T> = all.into_iter().skip(start).take(limit).collect();
-        let end = start + items.len();
-        Ok(Page {
-            items,
-            next_token: (end < total).then(|| URL_SAFE_NO_PAD.encode(format!("o{end}"))),
-        })
     }
 }
 
-fn decode(token: &str) -> Option<usize> {
-    let bytes = URL_SAFE_NO_PAD.decode(token).ok()?;
-    std::str::from_utf8(&bytes).ok()?.strip_prefix('o')?.parse().ok()
+/// A list's failure as the API reports it: a cursor that is not one it gave
+/// out is a bad `next_token`.
+pub fn list_error(e: AppError) -> ApiError {
+    match e {
+        AppError::BadRequest(_) => {
+            ApiError::new(ErrorCode::BadRequest, "next_token is not one this API gave out").on_field("next_token")
+        }
+        other => other.into(),
+    }
 }
 
 #[cfg(test)]
@@ -122,39 +124,5 @@ mod tests {
         }
         let ok = PageQuery::parse("limit=200&next_token=abc&other=1").unwrap();
         assert_eq!((ok.limit, ok.next_token.as_deref()), (Some(200), Some("abc")));
-    }
-
-    #[test]
-    fn pages_walk_the_whole_list_once() {
-        let mut query = PageQuery {
-            limit: Some(2),
-            next_token: None,
-        };
-        let mut seen = Vec::new();
-        loop {
-            let page = Page::of((1..=5).collect::<Vec<_>>(), &query).unwrap();
-            seen.extend(page.items);
-            match page.next_token {
-                Some(t) => query.next_token = Some(t),
-                None => break,
-            }
-        }
-        assert_eq!(seen, [1, 2, 3, 4, 5]);
-        query.next_token = Some("garbage".into());
-        assert_eq!(Page::of(vec![1], &query).unwrap_err().status(), 400);
-        query.limit = Some(0);
-        assert_eq!(
-            Page::of(
-                vec![1],
-                &PageQuery {
-                    limit: Some(0),
-                    next_token: None
-                }
-            )
-            .unwrap_err()
-            .field
-            .as_deref(),
-            Some("limit")
-        );
     }
 }

@@ -3,7 +3,7 @@
 use super::ApiError;
 use super::Page;
 use super::extract::{Answer, Body, Caller, InWorkspace, Params, RolePath, created, workspace};
-use super::page::PageQuery;
+use super::page::{PageQuery, list_error};
 use crate::access::{Access, Permission, Resource, Target};
 use crate::error::ErrorCode;
 use crate::roles::RoleRow;
@@ -51,8 +51,13 @@ pub async fn list_roles(
     q: PageQuery,
 ) -> Answer<Json<Page<Role>>> {
     let access = workspace(&state, &caller, &p.ws).await?;
-    let rows = crate::roles::service::list_roles(&state.db, &access).await?;
-    Ok(Json(Page::of(by_name(rows), &q)?))
+    let page = crate::roles::service::page(&state.db, &access, &q.window())
+        .await
+        .map_err(list_error)?;
+    Ok(Json(Page::of(page, |grants| Role {
+        name: grants[0].name.clone(),
+        grants,
+    })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

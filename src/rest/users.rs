@@ -4,7 +4,7 @@
 use super::ApiError;
 use super::Page;
 use super::extract::{Answer, Body, Caller, InWorkspace, Params, RolesBody, UserPath, role_names, workspace};
-use super::page::PageQuery;
+use super::page::{PageQuery, list_error};
 use crate::access::{Access, Permission, Resource};
 use crate::error::ErrorCode;
 use crate::members::service as members;
@@ -66,10 +66,11 @@ pub async fn list_users(
     q: PageQuery,
 ) -> Answer<Json<Page<Member>>> {
     let access = workspace(&state, &caller, &p.ws).await?;
-    let all = members::list(&state.db, &access).await?;
-    let owners = all.iter().filter(|m| m.is_owner).count();
-    let all = all.into_iter().map(|m| Member::of(m, &access, owners)).collect();
-    Ok(Json(Page::of(all, &q)?))
+    let page = members::page(&state.db, &access, &Default::default(), &q.window())
+        .await
+        .map_err(list_error)?;
+    let owners = members::owner_count(&state.db, &access.workspace_id).await?;
+    Ok(Json(Page::of(page, |m| Member::of(m, &access, owners))))
 }
 
 #[utoipa::path(get, path = "/workspaces/{ws}/users/{user}", tag = "Users", summary = "One member, by user id or email", params(UserPath), responses((status = 200, body = Member), super::error::Refusals))]

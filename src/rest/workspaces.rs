@@ -3,7 +3,7 @@
 use super::ApiError;
 use super::Page;
 use super::extract::{Answer, Body, Caller, InWorkspace, Params, created, workspace};
-use super::page::PageQuery;
+use super::page::{PageQuery, list_error};
 use crate::state::AppState;
 use crate::workspaces::WorkspaceSummary;
 use axum::Json;
@@ -17,8 +17,10 @@ pub async fn list_workspaces(
     Caller(caller): Caller,
     q: PageQuery,
 ) -> Answer<Json<Page<WorkspaceSummary>>> {
-    let all = crate::members::service::workspaces_of(&state.db, &caller.id).await?;
-    Ok(Json(Page::of(all, &q)?))
+    let page = crate::members::service::workspaces_page(&state.db, &caller.id, &q.window())
+        .await
+        .map_err(list_error)?;
+    Ok(Json(Page::of(page, |w| w)))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -5,8 +5,9 @@
 
 use super::RoleRow;
 use crate::access::{Access, Grant, Grants, Permission, Resource, Target};
+use crate::domain::{Listing, Window};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::platform::db::{self, Db, Tx};
+use crate::platform::db::{self, Db, Order, Sql, Tx};
 use crate::platform::time::now_ms;
 use std::collections::HashMap;
 
@@ -187,6 +188,71 @@ pub async fn list_roles(db: &Db, access: &Access) -> AppResult<Vec<RoleRow>> {
     .fetch_all(db)
     .await?;
     rows.into_iter().map(Stored::row).collect()
+}
+
+/// A role's name, as a list of roles reads it.
+#[derive(sqlx::FromRow)]
+struct Named {
+    name: String,
+}
+
+impl db::Keyed for Named {
+    fn key(&self) -> [String; 2] {
+        [self.name.clone(), self.name.clone()]
+    }
+
+    fn args(parts: &[String]) -> Option<[db::Arg; 2]> {
+        Some([parts[0].clone().into(), parts[1].clone().into()])
+    }
+}
+
+/// The most roles one page holds.
+pub const MAX_PAGE: usize = 200;
+
+/// One page of the workspace's roles by name: each role's rows (one a grant).
+pub async fn page(db: &Db, access: &Access, window: &Window) -> AppResult<Listing<Vec<RoleRow>>> {
+    access.authorize(Permission::Read, Resource::UserManagement, "see roles")?;
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(DISTINCT name) FROM roles WHERE workspace_id = $1")
+        .bind(&access.workspace_id)
+        .fetch_one(db)
+        .await?;
+    let mut sql = Sql::new("SELECT DISTINCT name FROM roles");
+    let ws = sql.arg(access.workspace_id.as_str());
+    sql.push(&format!(" WHERE workspace_id = {ws}"));
+    let found = db::keyset::<Named>(
+        db,
+        sql,
+        Order {
+            columns: ["name", "name"],
+            descending: false,
+        },
+        window.after.as_deref(),
+        window.before.as_deref(),
+        window.limit.clamp(1, MAX_PAGE),
+    )
+    .await?;
+    let names: Vec<String> = found.items.into_iter().map(|n| n.name).collect();
+    let mut rows = Sql::new("SELECT id, name, permission, resource, target FROM roles");
+    let ws = rows.arg(access.workspace_id.as_str());
+    let list: Vec<String> = names.iter().map(|n| rows.arg(n.as_str())).collect();
+    rows.push(&format!(
+        " WHERE workspace_id = {ws} AND name IN ({}) ORDER BY name, target, resource, permission",
+        if list.is_empty() { "NULL".to_string() } else { list.join(", ") }
+    ));
+    let mut by_name: Vec<Vec<RoleRow>> = Vec::with_capacity(names.len());
+    for row in rows.query_as::<Stored>().fetch_all(db).await? {
+        let row = row.row()?;
+        match by_name.last_mut() {
+            Some(last) if last[0].name == row.name => last.push(row),
+            _ => by_name.push(vec![row]),
+        }
+    }
+    Ok(Listing {
+        items: by_name,
+        total,
+        next: found.next,
+        previous: found.previous,
+    })
 }
 
 /// The rows of the role `key` names: a role name, or the id of one of its

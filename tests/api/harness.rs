@@ -187,7 +187,10 @@ impl TestApp {
 
     /// Makes `user_id` a member of `ws` (an owner with `owner`), directly in the database.
     pub async fn add_membership(&self, ws: &str, user_id: &str, owner: bool) {
-        sqlx::query("INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at) VALUES ($1, $2, $3, NULL, 1)")
+        sqlx::query(
+            "INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at, sort_name) \
+             VALUES ($1, $2, $3, NULL, 1, (SELECT lower(name) FROM users WHERE id = $2))",
+        )
             .bind(ws)
             .bind(user_id)
             .bind(i64::from(owner))
@@ -436,5 +439,59 @@ impl Person {
             &[("token", token), ("name", name), ("password", password)],
         )
         .await
+    }
+}
+
+impl TestApp {
+    /// Fills workspace `ws` with `members` members (`member00001@example.com`,
+    /// named `Member 00001`, …) and `pending` pending invitations
+    /// (`invitee00001@example.com`, …, sent a second apart, the last newest),
+    /// invited by `by`: straight into the database, many rows a statement.
+    pub async fn seed(&self, ws: &str, by: &str, members: usize, pending: usize) {
+        const CHUNK: usize = 500;
+        let mut tx = self.db.begin().await.unwrap();
+        for start in (1..=members).step_by(CHUNK) {
+            let end = (start + CHUNK - 1).min(members);
+            let users: Vec<String> = (start..=end)
+                .map(|n| format!("('seed-user-{n}', 'member{n:05}@example.com', 'Member {n:05}', 'none', 1)"))
+                .collect();
+            sqlx::query(&format!(
+                "INSERT INTO users (id, email, name, password_hash, created_at) VALUES {}",
+                users.join(", ")
+            ))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+            let rows: Vec<String> = (start..=end)
+                .map(|n| format!("('{ws}', 'seed-user-{n}', 0, NULL, {n}, 'member {n:05}')"))
+                .collect();
+            sqlx::query(&format!(
+                "INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at, sort_name) VALUES {}",
+                rows.join(", ")
+            ))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        let far = 4_102_444_800_000i64; // 2100: none of them expires during a test
+        for start in (1..=pending).step_by(CHUNK) {
+            let end = (start + CHUNK - 1).min(pending);
+            let rows: Vec<String> = (start..=end)
+                .map(|n| {
+                    format!(
+                        "('seed-invitation-{n}', '{ws}', 'invitee{n:05}@example.com', '{by}', NULL, 'pending', 0, {}, {far})",
+                        1_700_000_000_000i64 + n as i64 * 1000
+                    )
+                })
+                .collect();
+            sqlx::query(&format!(
+                "INSERT INTO invitations (id, workspace_id, email, invited_by, token_hash, status, send_email, created_at, expires_at) VALUES {}",
+                rows.join(", ")
+            ))
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
     }
 }

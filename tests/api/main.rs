@@ -10,6 +10,7 @@ mod authorization;
 mod boards;
 mod groups;
 mod invitations;
+mod lists;
 mod members;
 mod pages;
 mod races;
