@@ -4,7 +4,7 @@
 //! sign-in for workspace pages, and protective headers.
 
 use crate::accounts::service as accounts;
-use crate::accounts::session::{RequestCache, session_token};
+use crate::accounts::session::{RequestCache, SignedIn, session_token};
 use crate::app::{App, shell};
 use crate::error::ErrorCode;
 use crate::invitations::email::{InvitationEmails, KIND as INVITATION};
@@ -242,7 +242,8 @@ async fn same_origin_only(req: Request, next: Next) -> Response {
 }
 
 /// Workspace pages need a signed-in person: the others go to sign in and come back.
-async fn require_session_for_workspace_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// The page's own lookup of the same session reuses the one made here.
+async fn require_session_for_workspace_pages(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let guarded = req.method() == Method::GET
         && (path.starts_with("/w/") || path.starts_with("/workspaces/") || path.starts_with("/account/"));
@@ -251,6 +252,9 @@ async fn require_session_for_workspace_pages(State(state): State<AppState>, req:
             Some(token) => accounts::user_for_session(&state.db, &token).await.ok().flatten(),
             None => None,
         };
+        if let Some(user) = &user {
+            req.extensions_mut().insert(SignedIn(user.clone()));
+        }
         if user.is_none() {
             let here = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
             let target = format!(

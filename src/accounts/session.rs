@@ -1,10 +1,14 @@
 //! Who is signed in: the session cookie, and the person it stands for, looked
 //! up once per request.
 
+use crate::access::Access;
 use crate::domain::User;
 use crate::error::{AppError, AppResult};
 use crate::state::{self, AppState};
 use leptos::prelude::*;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use tokio::sync::OnceCell;
 
 pub const SESSION_COOKIE: &str = "boardroom_session";
 
@@ -13,15 +17,29 @@ pub fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
     state::cookie(headers, SESSION_COOKIE)
 }
 
-/// What one request has already looked up, so that a page whose server
-/// functions each ask "who is this?" asks the database once.
+/// The signed-in person as the router's guard found them, carried in the
+/// request so that the page does not look the session up again.
+#[derive(Clone, Debug)]
+pub struct SignedIn(pub User);
+
+/// What one request has already looked up, so that the layout and the page of
+/// one render (each loading its data) ask the database once: who is calling,
+/// their standing in each workspace, and the workspaces they belong to.
 #[derive(Clone, Default)]
 pub struct RequestCache {
-    user: std::sync::Arc<tokio::sync::OnceCell<Option<User>>>,
+    user: Arc<OnceCell<Option<User>>>,
+    access: Arc<Mutex<HashMap<String, Arc<OnceCell<Access>>>>>,
+    workspaces: Arc<OnceCell<Vec<crate::workspaces::WorkspaceSummary>>>,
 }
 
 /// The signed-in user, if any.
 pub async fn current_user() -> AppResult<Option<User>> {
+    if let Some(SignedIn(user)) = use_context::<axum::http::request::Parts>()
+        .as_ref()
+        .and_then(|p| p.extensions.get::<SignedIn>())
+    {
+        return Ok(Some(user.clone()));
+    }
     let Some(token) = state::request_cookie(SESSION_COOKIE) else {
         return Ok(None);
     };
@@ -29,6 +47,15 @@ pub async fn current_user() -> AppResult<Option<User>> {
     let lookup = || super::service::user_for_session(&state.db, &token);
     match use_context::<RequestCache>() {
         Some(cache) => cache.user.get_or_try_init(lookup).await.cloned(),
+        None => lookup().await,
+    }
+}
+
+/// The workspaces the signed-in `user` belongs to, looked up once a request.
+pub async fn workspaces_of(state: &AppState, user: &User) -> AppResult<Vec<crate::workspaces::WorkspaceSummary>> {
+    let lookup = || crate::members::service::workspaces_of(&state.db, &user.id);
+    match use_context::<RequestCache>() {
+        Some(cache) => cache.workspaces.get_or_try_init(lookup).await.cloned(),
         None => lookup().await,
     }
 }
@@ -59,9 +86,22 @@ pub async fn start(state: &AppState, user: &User) -> AppResult<()> {
 
 /// The signed-in caller's standing in `workspace_id`, with the shared state:
 /// where every workspace server function starts.
-pub async fn workspace_access(workspace_id: &str) -> AppResult<(AppState, crate::access::Access)> {
+pub async fn workspace_access(workspace_id: &str) -> AppResult<(AppState, Access)> {
     let user = require_user().await?;
     let state = state::state()?;
-    let access = crate::members::service::access(&state.db, &user, workspace_id).await?;
+    let lookup = || crate::members::service::access(&state.db, &user, workspace_id);
+    let access = match use_context::<RequestCache>() {
+        Some(cache) => {
+            let cell = cache
+                .access
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .entry(workspace_id.to_string())
+                .or_default()
+                .clone();
+            cell.get_or_try_init(lookup).await?.clone()
+        }
+        None => lookup().await?,
+    };
     Ok((state, access))
 }

@@ -7,8 +7,8 @@ use super::{Group, GroupMember};
 use crate::access::{Access, Permission, Resource, Target};
 use crate::audit;
 use crate::domain::Title;
-use crate::error::{AppError, AppResult};
 use crate::domain::{Listing, Window};
+use crate::error::{AppError, AppResult};
 use crate::platform::db::{self, Arg, Db, Order, Sql, Tx};
 use crate::platform::time::now_ms;
 use crate::roles::service as roles;
@@ -112,16 +112,15 @@ pub async fn page(db: &Db, access: &Access, window: &Window) -> AppResult<Listin
 /// The group `key` names: its id, or its name (any case).
 pub async fn find(db: &Db, access: &Access, key: &str) -> AppResult<Group> {
     access.authorize(Permission::Read, Resource::UserManagement, "see groups")?;
-    let rows =
-        sqlx::query_as(&format!(
-            "SELECT id, name, builtin, {SORT_KEY} AS sort_key FROM groups \
+    let rows = sqlx::query_as(&format!(
+        "SELECT id, name, builtin, {SORT_KEY} AS sort_key FROM groups \
              WHERE workspace_id = $1 AND (id = $2 OR name_key = $3)"
-        ))
-            .bind(&access.workspace_id)
-            .bind(key)
-            .bind(key.trim().to_lowercase())
-            .fetch_all(db)
-            .await?;
+    ))
+    .bind(&access.workspace_id)
+    .bind(key)
+    .bind(key.trim().to_lowercase())
+    .fetch_all(db)
+    .await?;
     groups(db, rows)
         .await?
         .pop()
@@ -182,7 +181,12 @@ async fn groups(db: &Db, rows: Vec<GroupRow>) -> AppResult<Vec<Group>> {
             "SELECT group_id, COUNT(*) FROM group_members WHERE group_id IN ({}) GROUP BY group_id",
             list.join(", ")
         ));
-        counts = sql.query_as::<(String, i64)>().fetch_all(db).await?.into_iter().collect();
+        counts = sql
+            .query_as::<(String, i64)>()
+            .fetch_all(db)
+            .await?
+            .into_iter()
+            .collect();
     }
     Ok(rows
         .into_iter()

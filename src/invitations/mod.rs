@@ -190,6 +190,9 @@ pub struct InviteReport {
     pub resent: Vec<String>,
     /// Addresses that could not be invited, each with the reason.
     pub failed: Vec<FailedAddress>,
+    /// The invitations as they were written, new and renewed.
+    #[serde(default)]
+    pub written: Vec<PendingInvitation>,
 }
 
 /// What a person reads after an invitation is withdrawn.

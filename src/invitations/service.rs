@@ -33,9 +33,10 @@ fn no_longer_pending() -> AppError {
     AppError::NotFound("That invitation is no longer pending".into())
 }
 
+/// What inviting one address did, and the invitation as written.
 enum Sent {
-    New,
-    Renewed,
+    New(PendingInvitation),
+    Renewed(PendingInvitation),
 }
 
 const HOUR_MS: i64 = 3_600_000;
@@ -189,8 +190,14 @@ pub async fn invite_with(
             *n = n.saturating_sub(1);
         }
         match outcome {
-            Ok(Sent::New) => report.sent.push(email.to_string()),
-            Ok(Sent::Renewed) => report.resent.push(email.to_string()),
+            Ok(Sent::New(written)) => {
+                report.sent.push(email.to_string());
+                report.written.push(written);
+            }
+            Ok(Sent::Renewed(written)) => {
+                report.resent.push(email.to_string());
+                report.written.push(written);
+            }
             Err(failure) => report.failed.push(FailedAddress {
                 email: email.to_string(),
                 failure,
@@ -286,7 +293,30 @@ async fn invite_one(
         "invitation.create"
     };
     audit::commit(tx, access, action, email.as_str()).await?;
-    Ok(Ok(if renewed { Sent::Renewed } else { Sent::New }))
+    // The answer is what was written: nothing is read back.
+    let written = PendingInvitation {
+        id: invitation_id,
+        email: email.to_string(),
+        invited_by: access.user.name.clone(),
+        sent_at: Timestamp(now),
+        expires_at: Timestamp(expires),
+        expired: false,
+        delivery: if send_email {
+            Delivery::Queued
+        } else {
+            Delivery::NotRequested
+        },
+        roles: {
+            let mut sorted = roles.to_vec();
+            sorted.sort();
+            sorted
+        },
+    };
+    Ok(Ok(if renewed {
+        Sent::Renewed(written)
+    } else {
+        Sent::New(written)
+    }))
 }
 
 /// When the address's pending invitation was last sent, if it has one.

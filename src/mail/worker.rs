@@ -1,13 +1,15 @@
-//! Delivers the outbox: due emails one at a time, retried with backoff, and on
-//! shutdown it finishes the email in hand, so each is either sent or still queued.
+//! Delivers the outbox: due emails claimed a batch at a time and sent several
+//! at once, retried with backoff; each is sent once, and never inside a
+//! transaction.
 //! What an email says is composed when it is sent, by the `Compose` its kind
 //! was registered with.
 
 use super::transport::Transport;
 use super::{Mailer, OutgoingEmail};
 use crate::error::AppResult;
-use crate::platform::db::Db;
+use crate::platform::db::{Db, Sql};
 use crate::platform::time::now_ms;
+use futures_util::StreamExt;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -35,15 +37,18 @@ pub const MAX_ATTEMPTS: i64 = 6;
 const LEASE_MS: i64 = 5 * 60 * 1000;
 const POLL: Duration = Duration::from_secs(5);
 
-/// An email due for sending, as the outbox holds it.
+/// How many due emails one claim takes.
+const BATCH: i64 = 64;
+/// How many emails are being sent at once (over the transport's pooled connections).
+pub const IN_FLIGHT: usize = 8;
+
+/// An email claimed for sending.
 #[derive(sqlx::FromRow)]
-struct Due {
+struct Claimed {
     id: String,
     kind: String,
     subject_id: Option<String>,
-    state: String,
     attempts: i64,
-    next_attempt_at: i64,
 }
 
 pub struct Worker {
@@ -60,85 +65,111 @@ pub fn backoff_ms(attempts: i64) -> i64 {
 }
 
 impl Worker {
-    /// Runs until `shutdown` turns true.
+    /// Runs until `shutdown` turns true: claims due emails a batch at a time
+    /// and sends several at once. On shutdown the emails being sent finish,
+    /// and those claimed but not yet begun go back to the queue, so each is
+    /// either sent or still queued.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let wake = self.mailer.wakeup();
         loop {
-            loop {
-                if *shutdown.borrow() {
-                    break;
-                }
-                match self.deliver_next().await {
-                    Ok(true) => continue,
-                    Ok(false) => break,
-                    Err(e) => {
-                        tracing::error!(error = %e, "mail worker: database error");
-                        break;
-                    }
-                }
-            }
             if *shutdown.borrow() {
-                tracing::info!("mail worker stopped");
-                return;
+                break;
             }
-            tokio::select! {
-                _ = wake.notified() => {}
-                _ = tokio::time::sleep(POLL) => {}
-                _ = shutdown.changed() => {}
+            let claimed = match self.claim().await {
+                Ok(claimed) => claimed,
+                Err(e) => {
+                    tracing::error!(error = %e, "mail worker: database error");
+                    Vec::new()
+                }
+            };
+            if claimed.is_empty() {
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                    _ = shutdown.changed() => {}
+                }
+                continue;
             }
+            let (this, stop) = (&self, shutdown.clone());
+            futures_util::stream::iter(claimed)
+                .for_each_concurrent(IN_FLIGHT, |email| {
+                    let stop = stop.clone();
+                    async move {
+                        let outcome = if *stop.borrow() {
+                            this.release(&email.id).await
+                        } else {
+                            this.deliver(email).await
+                        };
+                        if let Err(e) = outcome {
+                            tracing::error!(error = %e, "mail worker: database error");
+                        }
+                    }
+                })
+                .await;
         }
+        tracing::info!("mail worker stopped");
     }
 
-    /// Delivers the next due email, if any; true when there may be more.
-    pub async fn deliver_next(&self) -> Result<bool, sqlx::Error> {
+    /// Takes up to a batch of due emails for this worker. The conditional
+    /// update is the claim: of workers racing for an email (instances sharing
+    /// one PostgreSQL), the second finds its lease already set and leaves it.
+    async fn claim(&self) -> Result<Vec<Claimed>, sqlx::Error> {
         let now = now_ms();
-        let Some(row) = sqlx::query_as::<_, Due>(
-            "SELECT id, kind, subject_id, state, attempts, next_attempt_at FROM emails \
-             WHERE state IN ('queued', 'sending') AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT 1",
+        let due: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM emails WHERE state IN ('queued', 'sending') AND next_attempt_at <= $1 \
+             ORDER BY next_attempt_at LIMIT $2",
         )
         .bind(now)
-        .fetch_optional(&self.db)
-        .await?
-        else {
-            return Ok(false);
-        };
-        let id = row.id;
-        let attempts = row.attempts + 1;
-
-        // Claim it; another instance may have been quicker.
-        let claimed = sqlx::query(
-            "UPDATE emails SET state = 'sending', attempts = $1, next_attempt_at = $2 \
-             WHERE id = $3 AND state = $4 AND next_attempt_at = $5",
-        )
-        .bind(attempts)
-        .bind(now + LEASE_MS)
-        .bind(&id)
-        .bind(&row.state)
-        .bind(row.next_attempt_at)
-        .execute(&self.db)
-        .await?
-        .rows_affected();
-        if claimed == 0 {
-            return Ok(true);
+        .bind(BATCH)
+        .fetch_all(&self.db)
+        .await?;
+        if due.is_empty() {
+            return Ok(Vec::new());
         }
+        let mut sql = Sql::new("");
+        let lease = sql.arg(now + LEASE_MS);
+        let at = sql.arg(now);
+        let ids: Vec<String> = due.iter().map(|id| sql.arg(id.as_str())).collect();
+        sql.push(&format!(
+            "UPDATE emails SET state = 'sending', attempts = attempts + 1, next_attempt_at = {lease} \
+             WHERE id IN ({}) AND state IN ('queued', 'sending') AND next_attempt_at <= {at} \
+             RETURNING id, kind, subject_id, attempts",
+            ids.join(", ")
+        ));
+        sql.query_as().fetch_all(&self.db).await
+    }
 
-        let kind = row.kind;
-        let email = match (self.kinds.get(kind.as_str()), row.subject_id) {
+    /// Puts an email claimed but not begun back in the queue, as it was.
+    async fn release(&self, id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE emails SET state = 'queued', attempts = attempts - 1, next_attempt_at = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(id)
+            .execute(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Composes and sends one claimed email, and records what became of it.
+    async fn deliver(&self, claimed: Claimed) -> Result<(), sqlx::Error> {
+        let Claimed {
+            id,
+            kind,
+            subject_id,
+            attempts,
+        } = claimed;
+        let email = match (self.kinds.get(kind.as_str()), subject_id) {
             (Some(compose), Some(subject_id)) => match compose.compose(&subject_id).await {
                 Ok(Some(email)) => email,
-                Ok(None) => {
-                    self.finish(&id, "cancelled", None).await?;
-                    return Ok(true);
-                }
+                Ok(None) => return self.finish(&id, "cancelled", None).await,
                 Err(e) => {
+                    // Not this email's fault: it is tried again after its lease.
                     e.log();
-                    return Ok(false);
+                    return Ok(());
                 }
             },
             _ => {
                 tracing::error!(email_id = %id, kind, "mail worker: email of unknown kind");
-                self.finish(&id, "failed", Some("unknown kind")).await?;
-                return Ok(true);
+                return self.finish(&id, "failed", Some("unknown kind")).await;
             }
         };
 
@@ -162,7 +193,7 @@ impl Worker {
                     .await?;
             }
         }
-        Ok(true)
+        Ok(())
     }
 
     async fn finish(&self, id: &str, state: &str, error: Option<&str>) -> Result<(), sqlx::Error> {

@@ -31,7 +31,9 @@ pub struct GroupsPageData {
 #[server(endpoint = "groups_page")]
 pub async fn groups_page(workspace_id: String) -> Result<GroupsPageData, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
-    let groups = service::page(&state.db, &access, &Window::first(service::MAX_PAGE)).await?.items;
+    let groups = service::page(&state.db, &access, &Window::first(service::MAX_PAGE))
+        .await?
+        .items;
     let people = service::people(&state.db, &access).await?;
     let group_roles =
         crate::roles::service::names_for(&state.db, &access.workspace_id, crate::access::Target::Group).await?;
@@ -47,7 +49,9 @@ pub async fn groups_page(workspace_id: String) -> Result<GroupsPageData, AppErro
 #[server(endpoint = "list_groups")]
 pub async fn list_groups(workspace_id: String) -> Result<Vec<Group>, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
-    Ok(service::page(&state.db, &access, &Window::first(service::MAX_PAGE)).await?.items)
+    Ok(service::page(&state.db, &access, &Window::first(service::MAX_PAGE))
+        .await?
+        .items)
 }
 
 #[server(endpoint = "create_group")]

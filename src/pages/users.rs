@@ -5,9 +5,9 @@ use crate::components::{
     PeopleTabs, RolePicker, SECONDARY_BUTTON, aria_invalid, field_error, form_errors, ticked_before_hydration,
     typed_before_hydration,
 };
+use crate::domain::{Listing, Window};
 use crate::error::{AppError, FieldError};
 use crate::invitations::api::{DeleteInvitation, InviteUser, ResendInvitation, SetInvitationRoles};
-use crate::domain::{Listing, Window};
 use crate::invitations::{self, Delivery, InvitationFilter, InviteReport, PendingInvitation, PendingState};
 use crate::members::{self, Member, MemberFilter};
 use crate::pages::page_title;
@@ -414,7 +414,11 @@ fn Search(view: UsersView, base: String, user_roles: Vec<String>, pending: bool)
     let shows = [("", "All members".to_string()), ("owners", "Owners".to_string())]
         .into_iter()
         .map(|(v, l)| (v.to_string(), l))
-        .chain(user_roles.into_iter().map(|r| (format!("role:{r}"), format!("Role: {r}"))))
+        .chain(
+            user_roles
+                .into_iter()
+                .map(|r| (format!("role:{r}"), format!("Role: {r}"))),
+        )
         .collect::<Vec<_>>();
     let searching = !view.q.is_empty() || !view.show.is_empty() || !view.state.is_empty();
     view! {

@@ -16,7 +16,7 @@ use crate::{accounts::session, state};
 #[cfg(feature = "ssr")]
 pub async fn frame(state: &state::AppState, access: crate::access::Access) -> Result<Frame, AppError> {
     Ok(Frame {
-        workspaces: crate::members::service::workspaces_of(&state.db, &access.user.id).await?,
+        workspaces: crate::accounts::session::workspaces_of(state, &access.user).await?,
         invitation_lifetime: in_words(state.config.invitation_ttl),
         access,
     })

@@ -27,7 +27,9 @@ pub async fn list_groups(
     q: PageQuery,
 ) -> Answer<Json<Page<Group>>> {
     let access = workspace(&state, &caller, &p.ws).await?;
-    let page = groups::page(&state.db, &access, &q.window()).await.map_err(list_error)?;
+    let page = groups::page(&state.db, &access, &q.window())
+        .await
+        .map_err(list_error)?;
     Ok(Json(Page::of(page, |g| g)))
 }
 

@@ -132,7 +132,11 @@ pub async fn create_invitation(
         return Err(error);
     }
     let status = if report.sent.is_empty() { "renewed" } else { "sent" };
-    let invitation = pending(&state, &access, email.as_str()).await?;
+    let invitation = report
+        .written
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::from(crate::error::AppError::internal("an invitation without its row")))?;
     let accept_url = if b.send_email {
         state.mailer.wake();
         None

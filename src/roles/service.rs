@@ -237,7 +237,11 @@ pub async fn page(db: &Db, access: &Access, window: &Window) -> AppResult<Listin
     let list: Vec<String> = names.iter().map(|n| rows.arg(n.as_str())).collect();
     rows.push(&format!(
         " WHERE workspace_id = {ws} AND name IN ({}) ORDER BY name, target, resource, permission",
-        if list.is_empty() { "NULL".to_string() } else { list.join(", ") }
+        if list.is_empty() {
+            "NULL".to_string()
+        } else {
+            list.join(", ")
+        }
     ));
     let mut by_name: Vec<Vec<RoleRow>> = Vec::with_capacity(names.len());
     for row in rows.query_as::<Stored>().fetch_all(db).await? {

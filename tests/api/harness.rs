@@ -37,6 +37,12 @@ impl TestApp {
         Self::spawn_with(backend, &[]).await
     }
 
+    /// Starts the app again on the database of one that was stopped, with
+    /// its SMTP listener.
+    pub async fn resume(database_url: String, smtp: SmtpServer, vars: &[(&str, &str)]) -> TestApp {
+        Self::start(database_url, smtp, vars).await
+    }
+
     /// Starts the app with extra environment variables (e.g. a dead SMTP_URL).
     pub async fn spawn_with(backend: Backend, vars: &[(&str, &str)]) -> TestApp {
         TRACING.call_once(|| {
@@ -70,7 +76,10 @@ impl TestApp {
                 format!("{base}/{name}")
             }
         };
-        let smtp = SmtpServer::start().await;
+        Self::start(database_url, SmtpServer::start().await, vars).await
+    }
+
+    async fn start(database_url: String, smtp: SmtpServer, vars: &[(&str, &str)]) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
         let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
@@ -191,12 +200,12 @@ impl TestApp {
             "INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at, sort_name) \
              VALUES ($1, $2, $3, NULL, 1, (SELECT lower(name) FROM users WHERE id = $2))",
         )
-            .bind(ws)
-            .bind(user_id)
-            .bind(i64::from(owner))
-            .execute(&self.db)
-            .await
-            .unwrap();
+        .bind(ws)
+        .bind(user_id)
+        .bind(i64::from(owner))
+        .execute(&self.db)
+        .await
+        .unwrap();
     }
 
     /// Makes member `user_id` of `ws` an owner, directly in the database.

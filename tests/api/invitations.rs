@@ -17,6 +17,7 @@ on_both_databases!(
     a_dead_smtp_server_never_fails_the_invite,
     shutdown_finishes_the_email_in_hand,
     every_email_has_a_message_id_and_names_the_roles,
+    the_outbox_sends_several_at_once_each_once_across_a_restart,
 );
 
 async fn invite_email_accept_and_become_active(backend: Backend) {
@@ -475,4 +476,51 @@ async fn every_email_has_a_message_id_and_names_the_roles(backend: Backend) {
     }
     assert_ne!(ids[0], ids[1], "each message has its own id");
     app.stop().await;
+}
+
+/// The worker claims a batch and sends several at once; stopped halfway, it
+/// finishes what it is sending and puts back what it had not begun; started
+/// again, it sends the rest. Every address gets its email exactly once.
+async fn the_outbox_sends_several_at_once_each_once_across_a_restart(backend: Backend) {
+    let slow = crate::smtp::SmtpServer::start_slow(std::time::Duration::from_millis(300)).await;
+    let smtp_url = format!("smtp://127.0.0.1:{}", slow.port);
+    let vars = [("SMTP_URL", smtp_url.as_str())];
+    let app = TestApp::spawn_with(backend, &vars).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    let addresses: Vec<String> = (1..=40).map(|n| format!("p{n:02}@example.com")).collect();
+    owner.invite(&ws, &addresses.join(", ")).await.ok();
+
+    slow.wait_for_count(8).await;
+    let (database_url, smtp) = (app.database_url.clone(), app.smtp.clone());
+    let db = app.db.clone();
+    app.stop().await;
+    // Nothing was left half-claimed: each email is sent, or queued again.
+    let stranded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM emails WHERE state NOT IN ('sent', 'queued')")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(stranded, 0);
+    let sent_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM emails WHERE state = 'sent'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert!((8..40).contains(&sent_before), "stopped halfway: {sent_before} sent");
+    let app = TestApp::resume(database_url, smtp, &vars).await;
+    slow.wait_for_count(40).await;
+    let mut got: Vec<String> = slow.received().iter().flat_map(|e| e.to.clone()).collect();
+    got.sort();
+    assert_eq!(got, addresses, "every address once");
+    assert!(
+        slow.most_at_once.load(std::sync::atomic::Ordering::SeqCst) > 1,
+        "several were sent at once"
+    );
+    // Stopping waits for the sends under way to be recorded.
+    let db = app.db.clone();
+    app.stop().await;
+    let sent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM emails WHERE state = 'sent' AND kind = 'invitation'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(sent, 40);
 }

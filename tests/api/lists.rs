@@ -53,9 +53,16 @@ async fn the_users_page_of_a_large_workspace_shows_fifty_of_each_and_the_true_to
     // The page as a browser gets it: the totals in the headings, 50 rows each,
     // and a link to the next page of each list.
     let html = ada.get(&format!("/w/{ws}/users")).await.text().await.unwrap();
-    assert!(html.contains(">10000</span>") && html.contains(">10001</span>"), "totals");
+    assert!(
+        html.contains(">10000</span>") && html.contains(">10001</span>"),
+        "totals"
+    );
     let rows = regex::Regex::new(r"(member|invitee|ada)\d{0,5}@example\.com</td>").unwrap();
-    assert_eq!(rows.find_iter(&html).count(), 100, "50 members (Ada among them) and 50 invitations");
+    assert_eq!(
+        rows.find_iter(&html).count(),
+        100,
+        "50 members (Ada among them) and 50 invitations"
+    );
     assert!(html.contains(r#"rel="next""#));
     assert!(html.len() <= 100_000, "the page is {} bytes", html.len());
     app.stop().await;
@@ -220,7 +227,10 @@ async fn search_and_filters_keep_what_they_say(backend: Backend) {
     // By name, by email, any case; `%` and `_` are only themselves.
     assert_eq!(members(view("MEMBER 0001", "", "")).await.0, 10);
     assert_eq!(members(view("member0002", "", "")).await.0, 10);
-    assert_eq!(members(view("member00150@", "", "")).await.1, ["member00150@example.com"]);
+    assert_eq!(
+        members(view("member00150@", "", "")).await.1,
+        ["member00150@example.com"]
+    );
     assert_eq!(members(view("%", "", "")).await.0, 0);
     assert_eq!(members(view("_", "", "")).await.0, 0);
     // Owners, and the holders of a role.
@@ -247,7 +257,14 @@ async fn search_and_filters_keep_what_they_say(backend: Backend) {
     }
     let (total, found) = members(view("", "role:auditor", "")).await;
     assert_eq!(total, 3);
-    assert_eq!(found, ["member00003@example.com", "member00007@example.com", "member00042@example.com"]);
+    assert_eq!(
+        found,
+        [
+            "member00003@example.com",
+            "member00007@example.com",
+            "member00042@example.com"
+        ]
+    );
     assert_eq!(members(view("00007", "role:auditor", "")).await.0, 1);
 
     // Pending: by address; waiting, expired, not delivered.
@@ -256,10 +273,12 @@ async fn search_and_filters_keep_what_they_say(backend: Backend) {
         (page.total, emails(&page, |i: &PendingInvitation| &i.email))
     };
     assert_eq!(pending(view("INVITEE0003", "", "")).await.0, 10);
-    sqlx::query("UPDATE invitations SET expires_at = 1 WHERE email IN ('invitee00001@example.com', 'invitee00002@example.com')")
-        .execute(&app.db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "UPDATE invitations SET expires_at = 1 WHERE email IN ('invitee00001@example.com', 'invitee00002@example.com')",
+    )
+    .execute(&app.db)
+    .await
+    .unwrap();
     for (n, state, at) in [(5, "failed", 1), (6, "failed", 1), (6, "queued", 2), (9, "sent", 1)] {
         sqlx::query(
             "INSERT INTO emails (id, kind, subject_id, recipient, state, attempts, next_attempt_at, created_at) \
@@ -291,12 +310,18 @@ async fn a_cursor_from_elsewhere_is_refused_plainly(backend: Backend) {
     let answer = ada
         .call::<Vec<Member>>(
             "list_members",
-            &[("workspace_id", ws.as_str()), ("window[after]", "not-a-cursor"), ("window[limit]", "5")],
+            &[
+                ("workspace_id", ws.as_str()),
+                ("window[after]", "not-a-cursor"),
+                ("window[limit]", "5"),
+            ],
         )
         .await;
     assert_eq!(answer.status, 400);
     let api = Script::new(&app, &token_for(&ada).await);
-    let r = api.get(&format!("/workspaces/{ws}/invitations?next_token=bm9wZQ")).await;
+    let r = api
+        .get(&format!("/workspaces/{ws}/invitations?next_token=bm9wZQ"))
+        .await;
     assert_eq!((r.status, r.code()), (400, "bad_request"));
     assert_eq!(r.body["error"]["field"], Value::from("next_token"));
     let _ = Window::first(1);

@@ -68,6 +68,9 @@ pub struct SmtpServer {
     pub receiving: Arc<Notify>,
     /// How long to wait before acknowledging a message (a slow server).
     delay: std::time::Duration,
+    /// Messages being received right now, and the most there were at once.
+    in_flight: Arc<std::sync::atomic::AtomicUsize>,
+    pub most_at_once: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl SmtpServer {
@@ -83,6 +86,8 @@ impl SmtpServer {
             arrived: Arc::default(),
             receiving: Arc::default(),
             delay,
+            in_flight: Arc::default(),
+            most_at_once: Arc::default(),
         };
         let s = server.clone();
         tokio::spawn(async move {
@@ -135,7 +140,11 @@ impl SmtpServer {
                     );
                 }
                 self.receiving.notify_waiters();
+                use std::sync::atomic::Ordering::SeqCst;
+                let now = self.in_flight.fetch_add(1, SeqCst) + 1;
+                self.most_at_once.fetch_max(now, SeqCst);
                 tokio::time::sleep(self.delay).await;
+                self.in_flight.fetch_sub(1, SeqCst);
                 self.inbox.lock().unwrap().push(ReceivedEmail {
                     to: std::mem::take(&mut to),
                     raw,
@@ -156,6 +165,20 @@ impl SmtpServer {
 
     pub fn received(&self) -> Vec<ReceivedEmail> {
         self.inbox.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 60 s) until `count` emails have arrived in all.
+    pub async fn wait_for_count(&self, count: usize) {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let arrived = self.arrived.notified();
+            if self.received().len() >= count {
+                return;
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                panic!("{} emails of {count} within 60 s", self.received().len());
+            }
+        }
     }
 
     /// Waits (up to 10 s) until `count` emails have arrived for `to`, and returns the newest.

@@ -1,0 +1,78 @@
+//! A page view runs a small number of queries, and the same number whatever
+//! the size of its lists. Counted from sqlx's own statement events, in a
+//! process of its own (the count is of everything the process queries).
+
+#[allow(dead_code)]
+#[path = "api/harness.rs"]
+mod harness;
+#[allow(dead_code)]
+#[path = "api/smtp.rs"]
+mod smtp;
+
+use harness::{Backend, Person, TestApp};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::{Layer, Registry};
+
+static QUERIES: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts every statement sqlx runs.
+struct Counter;
+
+impl<S: tracing::Subscriber> Layer<S> for Counter {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() == "sqlx::query" {
+            QUERIES.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// The fewest statements one GET of `path` ran, of three (the mail worker's
+/// poll may fall into one of them).
+async fn queries_for(person: &Person, path: &str) -> usize {
+    let mut fewest = usize::MAX;
+    for _ in 0..3 {
+        let before = QUERIES.load(Ordering::SeqCst);
+        let res = person.get(path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        res.text().await.unwrap();
+        fewest = fewest.min(QUERIES.load(Ordering::SeqCst) - before);
+    }
+    fewest
+}
+
+/// The queries of the Users page, plain and searched, in a workspace of `n`
+/// members besides its owner and `n` pending invitations.
+async fn counts_for(backend: Backend, n: usize) -> (usize, usize) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let ada_id = ada.member(&ws, "ada@example.com").await.user_id;
+    app.seed(&ws, &ada_id, n, n).await;
+    let plain = queries_for(&ada, &format!("/w/{ws}/users")).await;
+    let searched = queries_for(&ada, &format!("/w/{ws}/users?q=member0&state=waiting")).await;
+    app.stop().await;
+    (plain, searched)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_users_page_view_runs_the_same_few_queries_at_any_size() {
+    let subscriber = Registry::default().with(
+        Counter
+            .with_filter(tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::TRACE)),
+    );
+    tracing::subscriber::set_global_default(subscriber).unwrap();
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let (small, small_search) = counts_for(backend, 10).await;
+        let (large, large_search) = counts_for(backend, 3_000).await;
+        println!(
+            "{backend:?}: {small} queries with 10 members and 10 invitations, {large} with 3,000 each; searching: {small_search}, {large_search}"
+        );
+        assert_eq!(small, large, "{backend:?}: the count grew with the lists");
+        assert_eq!(
+            small_search, large_search,
+            "{backend:?}: searching, the count grew with the lists"
+        );
+        assert!(large <= 15, "{backend:?}: {large} queries for one view");
+    }
+}
