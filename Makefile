@@ -2,9 +2,10 @@
 .PHONY: run test bench
 
 ## Serve http://127.0.0.1:3000 on a SQLite file in ./data, with the dev mailbox.
+## (Rebuilds on change write plain asset names, so names are not hashed here.)
 run:
 	scripts/setup.sh
-	cargo leptos watch
+	LEPTOS_HASH_FILES=false cargo leptos watch
 
 ## Run every check: fmt, clippy, unit and API tests on SQLite and PostgreSQL, Playwright.
 test:

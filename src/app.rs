@@ -12,23 +12,28 @@ use crate::pages::tokens::TokensPage;
 use crate::pages::users::UsersPage;
 use crate::pages::workspace::{NewWorkspacePage, WorkspaceLayout};
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
+use leptos_meta::provide_meta_context;
 use leptos_router::SsrMode;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
-/// The HTML document around every page.
+/// The HTML document around every page (rendered on the server only).
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let stylesheet = use_context::<crate::state::AppState>()
+        .map(|state| state.assets.stylesheet())
+        .unwrap_or_else(|| format!("/pkg/{}.css", options.output_name));
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
-                <MetaTags/>
+                <leptos_meta::MetaTags/>
             </head>
             <body class="min-h-screen bg-zinc-50 text-zinc-900 antialiased">
                 <App/>
@@ -41,7 +46,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/boardroom.css"/>
         <Router>
             // Every page is rendered whole before it is sent (Async), so that it
             // reads and works before the WASM loads, or without it.

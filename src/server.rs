@@ -30,20 +30,21 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+
+use crate::platform::assets::{self, Assets};
 use tokio::sync::watch;
 
-/// Where the compiled site (WASM, CSS) is: from cargo-leptos's environment when
-/// it runs the app, otherwise the defaults of this repository.
-pub fn leptos_options(listen: SocketAddr) -> LeptosOptions {
+/// Leptos's options: its own environment variables when cargo-leptos runs the
+/// app (live reload), with the site and its asset names as found.
+pub fn leptos_options(listen: SocketAddr, assets: &Assets) -> LeptosOptions {
     let mut options = leptos::config::get_configuration(None)
         .map(|c| c.leptos_options)
         .unwrap_or_else(|_| LeptosOptions::builder().output_name("boardroom").build());
     if options.output_name.is_empty() {
         options.output_name = "boardroom".into();
     }
-    if options.site_root.as_ref() == "." && std::env::var("LEPTOS_SITE_ROOT").is_err() {
-        options.site_root = "target/site".into();
-    }
+    assets.configure(&mut options);
     options.site_addr = listen;
     options
 }
@@ -77,8 +78,10 @@ pub async fn serve(
         ),
     }
 
+    let assets = Arc::new(Assets::find(&config.site_root, "boardroom", &config.hash_file));
     let state = AppState {
-        leptos_options: leptos_options(local),
+        leptos_options: leptos_options(local, &assets),
+        assets,
         db: db.clone(),
         config: config.clone(),
         mailer: mailer.clone(),
@@ -144,6 +147,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .nest("/api/v1", crate::rest::router())
+        .merge(state.assets.routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -161,6 +165,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(same_origin_only))
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn(assets::cache_policy))
+        .layer(CompressionLayer::new())
         .layer(middleware::from_fn(time_limit))
         .layer(middleware::from_fn(log_request))
         .with_state(state)

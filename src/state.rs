@@ -18,6 +18,7 @@ use std::sync::Arc;
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    pub assets: Arc<crate::platform::assets::Assets>,
     pub db: Db,
     pub config: Arc<Config>,
     pub mailer: Mailer,

@@ -48,6 +48,11 @@ pub struct Config {
     pub resend_interval: Duration,
     /// Serve the dev mailbox even when not on loopback (it shows live links).
     pub dev_mailbox_forced: bool,
+    /// The compiled site (WASM, JS, CSS and `public/`), as cargo-leptos writes it.
+    pub site_root: String,
+    /// The file in which cargo-leptos lists the hashes in the asset names
+    /// (`hash-files`): a path, or a name looked for next to the server binary.
+    pub hash_file: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -184,6 +189,9 @@ impl Config {
             }
         };
 
+        let site_root = get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into());
+        let hash_file = get("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|| "hash.txt".into());
+
         Ok(Config {
             database_url: Secret(database_url),
             database_max_connections,
@@ -197,6 +205,8 @@ impl Config {
             invitations_per_hour_per_workspace,
             invitations_per_hour_per_inviter,
             dev_mailbox_forced,
+            site_root,
+            hash_file,
         })
     }
 

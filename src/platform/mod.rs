@@ -1,6 +1,8 @@
 //! What every capability stands on, on the server, knowing nothing of them:
-//! configuration, the database pool, tokens and passwords, the clock, rate limits.
+//! configuration, the database pool, tokens and passwords, the clock, rate limits,
+//! the built assets the pages load.
 
+pub mod assets;
 pub mod config;
 pub mod crypto;
 pub mod db;

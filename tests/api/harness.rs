@@ -356,6 +356,14 @@ impl Person {
         self.http.get(format!("{}{path}", self.address)).send().await.unwrap()
     }
 
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+        let mut req = self.http.get(format!("{}{path}", self.address));
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        req.send().await.unwrap()
+    }
+
     /// Signs up and returns the new workspace's id.
     pub async fn sign_up(&self, name: &str, email: &str, workspace: &str) -> String {
         let a = self

@@ -5,6 +5,7 @@ on_both_databases!(
     pages_render_whole_under_concurrent_requests,
     the_invite_form_states_the_configured_lifetime,
     pages_load_the_assets_cargo_leptos_builds,
+    assets_have_hashed_names_and_go_out_compressed,
     every_control_is_named_first_by_what_it_shows,
 );
 
@@ -49,16 +50,175 @@ async fn the_invite_form_states_the_configured_lifetime(backend: Backend) {
     app.stop().await;
 }
 
-/// Whatever built the binary, pages ask for the files cargo-leptos writes to
-/// target/site/pkg (boardroom.js, boardroom.wasm, boardroom.css).
+/// Without hashed names (`cargo leptos watch`, or a hash file left by an
+/// earlier build) the pages ask for the plain names cargo-leptos writes to
+/// target/site/pkg, and browsers check those files again before each use.
 async fn pages_load_the_assets_cargo_leptos_builds(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    let mut site = Site::new(None);
+    let stale = site.root.join("hash.txt");
+    std::fs::write(&stale, "js: Old1\nwasm: Old2\ncss: Old3\n").unwrap();
+    site.hash_file = Some(stale);
+    let app = TestApp::spawn_with(backend, &site.vars()).await;
     let page = app.person().get("/signin").await.text().await.unwrap();
     for asset in ["/pkg/boardroom.js", "/pkg/boardroom.wasm", "/pkg/boardroom.css"] {
         assert!(page.contains(asset), "{asset} missing from {page}");
     }
     assert!(!page.contains("boardroom_bg.wasm"));
+    let css = app.person().get("/pkg/boardroom.css").await;
+    assert_eq!(css.status(), 200);
+    assert_eq!(header(&css, "cache-control"), "no-cache");
     app.stop().await;
+}
+
+/// With hashed names (cargo-leptos `hash-files`), the files are kept for a
+/// year, and the compressed copies the release build writes are sent to
+/// browsers that accept them; pages and API answers are compressed as they go
+/// and never kept by shared caches.
+async fn assets_have_hashed_names_and_go_out_compressed(backend: Backend) {
+    let site = Site::new(Some(("Js1", "Wasm2", "Css3")));
+    let app = TestApp::spawn_with(backend, &site.vars()).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+
+    let page = ada.get("/signin").await.text().await.unwrap();
+    for asset in [
+        "/pkg/boardroom.Js1.js",
+        "/pkg/boardroom.Wasm2.wasm",
+        "/pkg/boardroom.Css3.css",
+    ] {
+        assert!(page.contains(asset), "{asset} missing from {page}");
+    }
+    assert!(!page.contains("/pkg/boardroom.css") && !page.contains("/pkg/boardroom.wasm"));
+
+    let wasm = "/pkg/boardroom.Wasm2.wasm";
+    let raw = site.read(wasm);
+    for (encoding, copy) in [("br", ".br"), ("gzip", ".gz")] {
+        let res = ada.get_with(wasm, &[("accept-encoding", encoding)]).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(header(&res, "content-encoding"), encoding);
+        assert_eq!(header(&res, "content-type"), "application/wasm");
+        assert_eq!(header(&res, "cache-control"), "public, max-age=31536000, immutable");
+        let body = res.bytes().await.unwrap();
+        assert_eq!(
+            body.as_ref(),
+            site.read(&format!("{wasm}{copy}")),
+            "the precompressed copy, as it is"
+        );
+        assert_eq!(decode(encoding, &body), raw);
+    }
+    let plain = ada.get(wasm).await;
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), raw);
+    assert_eq!(ada.get("/pkg/boardroom.Nope.wasm").await.status(), 404);
+
+    let users = format!("/w/{ws}/users");
+    let html = ada.get_with(&users, &[("accept-encoding", "br")]).await;
+    assert_eq!(header(&html, "content-encoding"), "br");
+    assert_eq!(header(&html, "cache-control"), "private, no-cache");
+    let text = String::from_utf8(decode("br", &html.bytes().await.unwrap())).unwrap();
+    assert!(text.contains("Active users") && text.contains("</html>"));
+
+    let api = ada
+        .get_with("/api/v1/openapi.json", &[("accept-encoding", "gzip")])
+        .await;
+    assert_eq!(api.status(), 200);
+    assert_eq!(header(&api, "content-encoding"), "gzip");
+    assert_eq!(header(&api, "cache-control"), "private, no-store");
+    let json: serde_json::Value = serde_json::from_slice(&decode("gzip", &api.bytes().await.unwrap())).unwrap();
+    assert!(json["openapi"].is_string(), "{json}");
+    app.stop().await;
+}
+
+fn header(res: &reqwest::Response, name: &str) -> String {
+    res.headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+fn decode(encoding: &str, body: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    match encoding {
+        "br" => brotli::Decompressor::new(body, 4096).read_to_end(&mut out).unwrap(),
+        _ => flate2::read::GzDecoder::new(body).read_to_end(&mut out).unwrap(),
+    };
+    out
+}
+
+/// A built site of our own: the three assets, under hashed names with
+/// compressed copies and a hash file when `hashes` is given.
+struct Site {
+    root: std::path::PathBuf,
+    hash_file: Option<std::path::PathBuf>,
+}
+
+impl Site {
+    fn new(hashes: Option<(&str, &str, &str)>) -> Site {
+        use std::io::Write;
+        let root = std::env::temp_dir().join(format!("boardroom-site-{}", uuid::Uuid::new_v4()));
+        let pkg = root.join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        let wasm: Vec<u8> = b"\0asm\x01\0\0\0".iter().copied().cycle().take(20_000).collect();
+        let files: [(&str, Vec<u8>); 3] = [
+            ("js", b"export default function init() {}".repeat(50)),
+            ("wasm", wasm),
+            ("css", b"body { color: black; }".repeat(50)),
+        ];
+        let mut hash_file = None;
+        for (ext, bytes) in files {
+            let name = match hashes {
+                Some((js, wasm, css)) => {
+                    let hash = match ext {
+                        "js" => js,
+                        "wasm" => wasm,
+                        _ => css,
+                    };
+                    format!("boardroom.{hash}.{ext}")
+                }
+                None => format!("boardroom.{ext}"),
+            };
+            std::fs::write(pkg.join(&name), &bytes).unwrap();
+            if hashes.is_some() {
+                let mut br = Vec::new();
+                brotli::CompressorWriter::new(&mut br, 4096, 9, 22)
+                    .write_all(&bytes)
+                    .unwrap();
+                std::fs::write(pkg.join(format!("{name}.br")), br).unwrap();
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+                gz.write_all(&bytes).unwrap();
+                std::fs::write(pkg.join(format!("{name}.gz")), gz.finish().unwrap()).unwrap();
+            }
+        }
+        if let Some((js, wasm, css)) = hashes {
+            let path = root.join("hash.txt");
+            std::fs::write(&path, format!("js: {js}\nwasm: {wasm}\ncss: {css}\n")).unwrap();
+            hash_file = Some(path);
+        }
+        Site { root, hash_file }
+    }
+
+    fn vars(&self) -> Vec<(&str, &str)> {
+        let mut vars = vec![("LEPTOS_SITE_ROOT", self.root.to_str().unwrap())];
+        // Without a hash file of its own the app must not find the build's.
+        vars.push((
+            "LEPTOS_HASH_FILE_NAME",
+            self.hash_file
+                .as_deref()
+                .map_or("/nonexistent/hash.txt", |p| p.to_str().unwrap()),
+        ));
+        vars
+    }
+
+    fn read(&self, path: &str) -> Vec<u8> {
+        std::fs::read(self.root.join(path.trim_start_matches('/'))).unwrap()
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
 }
 
 /// People using voice control say what they see: a control's accessible name
