@@ -4,29 +4,59 @@
     rol1 = client.workspaces.create_role(uuid=ws, role_name="test_role",
                                          permission="WRITE", resource="DATA", target="USER")
     client.workspaces.invite_user(email="jon@gmail.com", uuid=ws, roles=[rol1])
+
+When the server answers 429 Too Many Requests (an invitation limit, say), the
+client waits as its Retry-After says and sends the request again: up to
+``retries`` times, each wait at most ``max_wait`` seconds; ``on_wait`` is
+called before each wait.
 """
 
 from __future__ import annotations
 
+import email.utils
 import json
 import os
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 __all__ = ["Client", "BoardroomError"]
 
 
 class BoardroomError(Exception):
-    """What the API refused, and why: its HTTP status, code, message and field."""
+    """What the API refused, and why: its HTTP status, code, message and field;
+    for 429, ``retry_after``: the seconds the server asked to wait."""
 
-    def __init__(self, status: Optional[int], code: str, message: str, field: Optional[str] = None):
+    def __init__(
+        self,
+        status: Optional[int],
+        code: str,
+        message: str,
+        field: Optional[str] = None,
+        retry_after: Optional[float] = None,
+    ):
         super().__init__(f"{code}: {message}")
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.retry_after = retry_after
+
+
+def _retry_after(value: Optional[str]) -> Optional[float]:
+    """Retry-After in seconds (as the server sends it) or as an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        at = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, at.timestamp() - time.time())
 
 
 class Client:
@@ -36,7 +66,15 @@ class Client:
     ``BOARDROOM_TOKEN`` environment variables.
     """
 
-    def __init__(self, base_url: Optional[str] = None, token: Optional[str] = None, timeout: float = 30.0):
+    def __init__(
+        self,
+        base_url: Optional[str] = None,
+        token: Optional[str] = None,
+        timeout: float = 30.0,
+        retries: int = 5,
+        max_wait: float = 120.0,
+        on_wait: Optional[Callable[[float, int, str], None]] = None,
+    ):
         base_url = base_url or os.environ.get("BOARDROOM_URL")
         token = token or os.environ.get("BOARDROOM_TOKEN")
         if not base_url:
@@ -46,9 +84,29 @@ class Client:
         self.base_url = base_url.rstrip("/")
         self._token = token
         self.timeout = timeout
+        self.retries = retries
+        self.max_wait = max_wait
+        self.on_wait = on_wait
         self.workspaces = Workspaces(self)
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
+        """One call; a 429 is waited out and sent again (the server did
+        nothing with the refused one) as ``retries`` and ``max_wait`` allow.
+        ``on_wait(seconds, retry, message)`` hears of each wait."""
+        retry = 0
+        while True:
+            try:
+                return self._request_once(method, path, body)
+            except BoardroomError as e:
+                wait = e.retry_after
+                if e.status != 429 or wait is None or retry >= self.retries or wait > self.max_wait:
+                    raise
+                retry += 1
+                if self.on_wait:
+                    self.on_wait(wait, retry, e.message)
+                time.sleep(wait)
+
+    def _request_once(self, method: str, path: str, body: Any) -> Any:
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(self.base_url + "/api/v1" + path, data=data, method=method)
         req.add_header("Authorization", f"Bearer {self._token}")
@@ -61,11 +119,15 @@ class Client:
                 return json.loads(raw) if raw else None
         except urllib.error.HTTPError as e:
             raw = e.read()
+            wait = _retry_after(e.headers.get("Retry-After"))
             try:
                 err = json.loads(raw)["error"]
             except (ValueError, KeyError, TypeError):
-                raise BoardroomError(e.code, "http_error", raw.decode(errors="replace") or str(e)) from None
-            raise BoardroomError(e.code, err.get("code", "error"), err.get("message", ""), err.get("field")) from None
+                message = raw.decode(errors="replace") or str(e)
+                raise BoardroomError(e.code, "http_error", message, None, wait) from None
+            raise BoardroomError(
+                e.code, err.get("code", "error"), err.get("message", ""), err.get("field"), wait
+            ) from None
 
     def pages(self, path: str, limit: int = 200) -> Iterator[Any]:
         """Every item of a list, page after page."""

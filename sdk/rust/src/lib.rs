@@ -15,6 +15,10 @@
 //! client.remove_user_from_workspace(&acme, "jon@gmail.com").await.ok();
 //! # Ok(()) }
 //! ```
+//!
+//! When the server answers `429 Too Many Requests` (an invitation limit, say),
+//! the client waits as its `Retry-After` says and tries again; [`Retry`] sets
+//! how many times and how long it will wait.
 
 mod types;
 
@@ -23,6 +27,8 @@ pub use types::*;
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use std::time::Duration;
 
 /// What went wrong: the API's refusal (with its code), the workspace's uuid
 /// and name disagreeing, or the request not getting through.
@@ -34,6 +40,8 @@ pub enum Error {
         code: ErrorCode,
         message: String,
         field: Option<String>,
+        /// For `429`: how long the server asked to wait before trying again.
+        retry_after: Option<Duration>,
     },
     #[error("The workspace {uuid} is named {actual:?}, not {given:?}")]
     WorkspaceMismatch {
@@ -55,6 +63,75 @@ impl Error {
             _ => None,
         }
     }
+
+    /// For a refusal to go faster: how long the server asked to wait.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// How a client meets `429 Too Many Requests`: it waits as the answer's
+/// `Retry-After` says, then sends the same request again (the server did
+/// nothing with the refused one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retry {
+    /// How many times one call is tried again.
+    pub times: u32,
+    /// The longest single wait accepted; an answer asking for longer is
+    /// returned as the error at once.
+    pub longest_wait: Duration,
+}
+
+impl Default for Retry {
+    /// Five times, waiting up to two minutes each.
+    fn default() -> Self {
+        Retry {
+            times: 5,
+            longest_wait: Duration::from_secs(120),
+        }
+    }
+}
+
+impl Retry {
+    /// Never: a `429` comes back as [`Error::Api`] with its `retry_after`.
+    pub const NEVER: Retry = Retry {
+        times: 0,
+        longest_wait: Duration::ZERO,
+    };
+    /// For long jobs (a bulk import): as often and as long as the server asks.
+    pub const PATIENTLY: Retry = Retry {
+        times: u32::MAX,
+        longest_wait: Duration::from_secs(24 * 3600),
+    };
+}
+
+/// A wait about to begin, for showing it (a progress bar, a log line).
+#[derive(Clone, Debug)]
+pub struct Wait {
+    /// How long.
+    pub duration: Duration,
+    /// Which retry this wait comes before (1 for the first).
+    pub retry: u32,
+    /// What the server said.
+    pub message: String,
+}
+
+type OnWait = Arc<dyn Fn(&Wait) + Send + Sync>;
+
+/// `Retry-After` in seconds (the form the server sends), or as an HTTP date.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let value = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// The API's error codes.
@@ -153,6 +230,8 @@ pub struct Client {
     base: String,
     token: String,
     http: reqwest::Client,
+    retry: Retry,
+    on_wait: Option<OnWait>,
 }
 
 impl Client {
@@ -166,10 +245,22 @@ impl Client {
         Ok(Client {
             base: format!("{}/api/v1", base_url.trim_end_matches('/')),
             token: token.trim().to_string(),
-            http: reqwest::Client::builder()
-                .timeout(std::time::Duration::from_secs(30))
-                .build()?,
+            http: reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?,
+            retry: Retry::default(),
+            on_wait: None,
         })
+    }
+
+    /// How this client meets `429 Too Many Requests` (by default [`Retry::default`]).
+    pub fn with_retry(mut self, retry: Retry) -> Client {
+        self.retry = retry;
+        self
+    }
+
+    /// Calls `show` before each wait for a `429`, with how long it will be.
+    pub fn on_wait(mut self, show: impl Fn(&Wait) + Send + Sync + 'static) -> Client {
+        self.on_wait = Some(Arc::new(show));
+        self
     }
 
     /// From `BOARDROOM_URL` and `BOARDROOM_TOKEN`.
@@ -186,6 +277,36 @@ impl Client {
         path: &str,
         body: Option<&impl Serialize>,
     ) -> Result<T, Error> {
+        let mut retry = 0;
+        loop {
+            match self.send_once(method.clone(), path, body).await {
+                Err(Error::Api {
+                    status: 429,
+                    retry_after: Some(wait),
+                    message,
+                    ..
+                }) if retry < self.retry.times && wait <= self.retry.longest_wait => {
+                    retry += 1;
+                    if let Some(show) = &self.on_wait {
+                        show(&Wait {
+                            duration: wait,
+                            retry,
+                            message,
+                        });
+                    }
+                    tokio::time::sleep(wait).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn send_once<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&impl Serialize>,
+    ) -> Result<T, Error> {
         let mut req = self
             .http
             .request(method, format!("{}{path}", self.base))
@@ -195,6 +316,7 @@ impl Client {
         }
         let res = req.send().await?;
         let status = res.status().as_u16();
+        let wait = retry_after(res.headers());
         let text = res.text().await?;
         if (200..300).contains(&status) {
             let text = if text.is_empty() { "null" } else { text.as_str() };
@@ -203,6 +325,7 @@ impl Client {
                 code: ErrorCode::Other("unreadable".into()),
                 message: format!("The answer could not be read: {e}"),
                 field: None,
+                retry_after: None,
             });
         }
         let parsed: Option<ErrorEnvelope> = serde_json::from_str(&text).ok();
@@ -212,12 +335,14 @@ impl Client {
                 code: ErrorCode::parse(&e.error.code),
                 message: e.error.message,
                 field: e.error.field,
+                retry_after: wait,
             },
             None => Error::Api {
                 status,
                 code: ErrorCode::Other("http".into()),
                 message: text,
                 field: None,
+                retry_after: wait,
             },
         })
     }

@@ -143,3 +143,28 @@ async fn invite_list_delete_and_remove_from_the_command_line() {
         "error: Give an API token (BOARDROOM_TOKEN)"
     );
 }
+
+/// A list that meets the server's limits still finishes: the command waits as
+/// the server says, and says that it is waiting.
+#[tokio::test]
+async fn a_bulk_invite_waits_out_the_limits_and_finishes() {
+    let server = Server::start_with(&[("INVITATION_RESEND_INTERVAL", "2s")]).await;
+    let (ok, _, err) = cli(&server, &["invite", "kim@example.com", "-w", "acme"]);
+    assert!(ok, "{err}");
+    // Inviting kim again at once is sending her another email too soon.
+    let list = std::env::temp_dir().join(format!("invitees-again-{}.txt", std::process::id()));
+    std::fs::write(&list, "kim@example.com\nlee@example.com\nKim@Example.com\n").unwrap();
+    let (ok, out, err) = cli(&server, &["invite", "--file", list.to_str().unwrap(), "-w", "acme"]);
+    std::fs::remove_file(&list).ok();
+    assert!(ok, "{err}\n{out}");
+    assert!(err.contains("waiting") && err.contains("(rate limited)"), "{err}");
+    assert!(
+        out.contains("kim@example.com") && out.contains("renewed and sent again"),
+        "{out}"
+    );
+    assert!(
+        out.contains("lee@example.com") && out.contains("invitation sent"),
+        "{out}"
+    );
+    assert!(out.contains("listed twice"), "{out}");
+}

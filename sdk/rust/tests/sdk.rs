@@ -3,7 +3,9 @@
 
 mod support;
 
-use boardroom_sdk::{Client, Error, ErrorCode, Workspace};
+use boardroom_sdk::{Client, Error, ErrorCode, Retry, Workspace};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use support::Server;
 
 fn code(e: Error) -> (u16, ErrorCode, Option<String>) {
@@ -182,7 +184,9 @@ async fn each_refusal_comes_back_typed() {
         code(client.delete_role(&acme, "business_read").await.unwrap_err()).1,
         ErrorCode::Conflict
     );
-    let stranger = Client::new(&server.url, &format!("brd_{}", "A".repeat(43))).unwrap();
+    let stranger = Client::new(&server.url, &format!("brd_{}", "A".repeat(43)))
+        .unwrap()
+        .with_retry(Retry::NEVER);
     assert_eq!(
         code(stranger.list_workspaces().await.unwrap_err()).1,
         ErrorCode::InvalidToken
@@ -208,4 +212,54 @@ async fn each_refusal_comes_back_typed() {
         refused.to_string(),
         "You need WRITE on USER_MANAGEMENT to invite people (403 forbidden)"
     );
+}
+
+/// A `429` is waited out as its `Retry-After` says, then the call goes
+/// through; a client told not to retry, or not to wait that long, gets the
+/// refusal with the wait in it.
+#[tokio::test]
+async fn a_429_is_waited_out_as_retry_after_says() {
+    let server = Server::start_with(&[("INVITATION_RESEND_INTERVAL", "2s")]).await;
+    let acme = Workspace::name("Acme");
+    let client = Client::new(&server.url, &server.token).unwrap();
+    client.invite_user(&acme, "kim@example.com", &[]).await.unwrap();
+
+    let refused = client
+        .clone()
+        .with_retry(Retry::NEVER)
+        .resend_invitation(&acme, "kim@example.com")
+        .await
+        .unwrap_err();
+    let wait = refused.retry_after().expect("a 429 says how long to wait");
+    assert!(wait > Duration::ZERO && wait <= Duration::from_secs(2), "{wait:?}");
+    assert_eq!(code(refused), (429, ErrorCode::RateLimited, None));
+
+    let started = Instant::now();
+    let impatient = Retry {
+        times: 5,
+        longest_wait: Duration::from_millis(500),
+    };
+    let refused = client
+        .clone()
+        .with_retry(impatient)
+        .resend_invitation(&acme, "kim@example.com")
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Some(&ErrorCode::RateLimited));
+    assert!(started.elapsed() < Duration::from_millis(500), "it did not wait");
+
+    let waits = Arc::new(Mutex::new(Vec::new()));
+    let patient = client.clone().on_wait({
+        let waits = waits.clone();
+        move |wait| waits.lock().unwrap().push(wait.clone())
+    });
+    let started = Instant::now();
+    let resent = patient.resend_invitation(&acme, "kim@example.com").await.unwrap();
+    assert_eq!(resent.email, "kim@example.com");
+    let waits = waits.lock().unwrap().clone();
+    assert!(!waits.is_empty(), "it waited");
+    assert_eq!(waits[0].retry, 1);
+    assert!(waits[0].message.contains("kim@example.com"), "{}", waits[0].message);
+    let waited: Duration = waits.iter().map(|w| w.duration).sum();
+    assert!(started.elapsed() >= waited, "{:?} < {waited:?}", started.elapsed());
 }

@@ -4,7 +4,7 @@
 //!
 //! The server and token come from `--url`/`--token` or `BOARDROOM_URL`/`BOARDROOM_TOKEN`.
 
-use boardroom_sdk::{Client, Error, Workspace};
+use boardroom_sdk::{Client, Error, Retry, Wait, Workspace};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -139,8 +139,20 @@ fn json(value: &impl serde::Serialize) {
     println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
 }
 
+/// "waiting 1 min 5 s: <what the server said>"
+fn waiting(wait: &Wait) -> String {
+    let secs = wait.duration.as_secs().max(1);
+    let how_long = match (secs / 3600, secs % 3600 / 60, secs % 60) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, m, _) => format!("{h} h {m} min"),
+    };
+    format!("waiting {how_long} (rate limited): {}", wait.message)
+}
+
 async fn run(cli: Cli) -> Result<ExitCode, Error> {
-    let client = Client::new(&cli.url, &cli.token)?;
+    let client = Client::new(&cli.url, &cli.token)?.on_wait(|wait| eprintln!("{}", waiting(wait)));
     let as_json = cli.json;
     match cli.command {
         Command::Workspaces => {
@@ -175,6 +187,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             if emails.is_empty() {
                 return Err(Error::Config("Give at least one email address, or --file".into()));
             }
+            // Each address once, as first written.
+            let mut seen = std::collections::HashSet::new();
+            let mut repeated = Vec::new();
+            emails.retain(|e| {
+                let first = seen.insert(e.to_lowercase());
+                if !first {
+                    repeated.push(e.clone());
+                }
+                first
+            });
             let ws = Workspace::name(workspace);
             let roles: Vec<&str> = roles.iter().map(String::as_str).collect();
             let bar = indicatif::ProgressBar::new(emails.len() as u64);
@@ -182,6 +204,19 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
                     .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
+            // A long list meets the server's invitation limits: wait them out,
+            // saying so on the bar (or on stderr when there is no terminal).
+            let client = client.with_retry(Retry::PATIENTLY).on_wait({
+                let bar = bar.clone();
+                move |wait| {
+                    let said = waiting(wait);
+                    if bar.is_hidden() {
+                        eprintln!("{said}");
+                    } else {
+                        bar.set_message(said);
+                    }
+                }
+            });
             let mut results = Vec::new();
             let mut failed = 0;
             for email in &emails {
@@ -206,6 +241,11 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 }
             }
             bar.finish_and_clear();
+            results.extend(repeated.iter().map(|email| {
+                serde_json::json!({
+                    "email": email, "status": "skipped", "message": "listed twice; invited once",
+                })
+            }));
             if as_json {
                 json(&results);
             } else {
@@ -215,7 +255,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                         .iter()
                         .map(|r| {
                             let said = match r["status"].as_str() {
-                                Some("failed") => r["message"].as_str().unwrap_or("").to_string(),
+                                Some("failed" | "skipped") => r["message"].as_str().unwrap_or("").to_string(),
                                 Some("renewed") => "renewed and sent again".to_string(),
                                 _ => match r["accept_url"].as_str() {
                                     Some(url) => format!("invited: {url}"),

@@ -41,6 +41,12 @@ fn free_port() -> u16 {
 
 impl Server {
     pub async fn start() -> Server {
+        // The stories resend and renew at once; nothing waits between sends here.
+        Server::start_with(&[("INVITATION_RESEND_INTERVAL", "0")]).await
+    }
+
+    /// A server with these environment variables set as well.
+    pub async fn start_with(vars: &[(&str, &str)]) -> Server {
         let binary =
             std::env::var("BOARDROOM_BIN").expect("set BOARDROOM_BIN to the server binary (scripts/test.sh does)");
         let dir = std::env::temp_dir().join(format!("boardroom-sdk-{}-{}", std::process::id(), free_port()));
@@ -82,8 +88,7 @@ impl Server {
             .env("LISTEN_ADDR", format!("127.0.0.1:{port}"))
             .env("BASE_URL", &url)
             .env("RUST_LOG", "warn")
-            // The stories resend and renew at once; nothing waits between sends here.
-            .env("INVITATION_RESEND_INTERVAL", "0")
+            .envs(vars.iter().copied())
             .env_remove("SMTP_URL")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
