@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
-# Figures for the README: release build time, WASM and binary sizes, and
-# requests per second of the signed-in Users page next to the home page.
+# make bench: the release build's sizes and speed, in one run on one machine.
+#
+# Builds for release (precompressed assets), starts the server on a fresh
+# SQLite file with an SMTP listener that accepts everything, seeds three
+# workspaces of 1,000, 10,000 and 100,000 members and as many pending
+# invitations straight into the database, then measures with wrk (2 threads,
+# 16 connections, 10 s each): the home page; the signed-in Users page and the
+# list API (200 a page) at each size; inviting over the API; then the time to
+# deliver 10,000 queued emails; and the server's memory after all of it.
+#
 #   scripts/bench.sh          uses the warm build cache
 #   scripts/bench.sh --cold   builds into an empty target directory first (slow)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 scripts/setup.sh >/dev/null
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-command -v brotli >/dev/null || { apt-get update -qq && apt-get install -y -qq brotli >/dev/null; }
+missing=()
+for tool in wrk brotli python3 curl; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 
 cleanup=()
 trap 'for c in "${cleanup[@]}"; do eval "$c"; done' EXIT
@@ -18,43 +29,147 @@ if [ "${1:-}" = "--cold" ]; then
 fi
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 
+say() { printf '%s\n' "$*" >&2; }
+kb() { echo "$(( ($1 + 512) / 1024 )) KB"; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# --- Build --------------------------------------------------------------------
+say "building for release (cargo leptos build --release --precompress)…"
 started=$(date +%s)
 log=$(mktemp)
-cargo leptos build --release >"$log" 2>&1 || { tail -n 40 "$log"; exit 1; }
+cleanup+=("rm -f '$log'")
+cargo leptos build --release --precompress >"$log" 2>&1 || { tail -n 40 "$log"; exit 1; }
 built=$(( $(date +%s) - started ))
-
-wasm=target/site/pkg/boardroom.wasm
-js=target/site/pkg/boardroom.js
-css=target/site/pkg/boardroom.css
 bin="$CARGO_TARGET_DIR/release/boardroom"
-kb() { echo "$(( ($1 + 512) / 1024 )) KB"; }
+hashes="$CARGO_TARGET_DIR/release/hash.txt"
+hash_of() { sed -n "s/^$1: //p" "$hashes"; }
+pkg=target/site/pkg
+wasm="$pkg/boardroom.$(hash_of wasm).wasm"
+js="$pkg/boardroom.$(hash_of js).js"
+css="$pkg/boardroom.$(hash_of css).css"
 size() { stat -c %s "$1"; }
 
-echo "release build (cargo leptos build --release): ${built} s $( [ "${1:-}" = "--cold" ] && echo cold || echo warm)"
-echo "WASM: $(kb "$(size $wasm)") raw, $(kb "$(gzip -9c $wasm | wc -c)") gzip, $(kb "$(brotli -c -q 11 $wasm | wc -c)") brotli"
-echo "JS glue: $(kb "$(size $js)") raw; CSS: $(kb "$(size $css)") raw, $(kb "$(gzip -9c $css | wc -c)") gzip"
-echo "server binary: $(kb "$(size "$bin")")"
-
-# A running server with one signed-in owner.
-port=3300
+# --- Server, mail and data ----------------------------------------------------
 data=$(mktemp -d)
-DATABASE_URL="sqlite://$data/bench.db" LISTEN_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$PWD/target/site" RUST_LOG=warn "$bin" &
+cleanup+=("rm -rf '$data'")
+db="$data/bench.db"
+export DATABASE_URL="sqlite://$db"
+smtp_port=$(free_port)
+python3 scripts/bench/smtp_sink.py "$smtp_port" "$data/sink.log" &
+cleanup+=("kill $! 2>/dev/null")
+touch "$data/sink.log"
+
+password="bench password 1"
+made=$(printf '%s\n' "$password" | "$bin" admin create-user --email owner@bench.example --name "Bench Owner" \
+  --workspace "Size 1000" --password-stdin)
+token=$(sed -n 's/^API token: //p' <<<"$made")
+ws_1000=$(sed -n 's/^Created workspace.*(\(.*\))$/\1/p' <<<"$made")
+sql() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1], timeout=60).execute(sys.argv[2]).fetchone()[0])' "$db" "$1"; }
+owner=$(sql "SELECT id FROM users WHERE email = 'owner@bench.example'")
+
+port=$(free_port)
+base="http://127.0.0.1:$port"
+LISTEN_ADDR="127.0.0.1:$port" BASE_URL="$base" LEPTOS_SITE_ROOT="$PWD/target/site" \
+  SMTP_URL="smtp://127.0.0.1:$smtp_port" RUST_LOG=warn \
+  INVITATIONS_PER_HOUR_PER_WORKSPACE=0 INVITATIONS_PER_HOUR_PER_INVITER=0 \
+  "$bin" >"$data/server.log" 2>&1 &
 server=$!
-cleanup+=("kill $server 2>/dev/null" "rm -rf '$data'")
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-jar="$data/cookies"
-curl -fs -c "$jar" -o /dev/null -D "$data/headers" "http://127.0.0.1:$port/api/sign_up" \
-  --data-urlencode name=Bench --data-urlencode email=bench@example.com \
-  --data-urlencode password="correct horse" --data-urlencode workspace=Bench
-workspace=$(sed -n 's#^location: /w/\([^/]*\)/boards.*#\1#ip' "$data/headers" | tr -d '\r')
-cookie=$(awk '$6 == "boardroom_session" { print $6 "=" $7 }' "$jar")
-for i in $(seq 1 5); do
-  curl -fs -b "$jar" -o /dev/null "http://127.0.0.1:$port/api/invite_user" \
-    --data-urlencode workspace_id="$workspace" --data-urlencode emails="person$i@example.com"
+cleanup+=("kill $server 2>/dev/null")
+for _ in $(seq 1 200); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.05; done
+
+api() { # METHOD PATH [JSON]
+  curl -fsS -X "$1" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    ${3:+--data "$3"} "$base/api/v1$2"
+}
+field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
+ws_10000=$(api POST /workspaces '{"name": "Size 10000"}' | field id)
+ws_100000=$(api POST /workspaces '{"name": "Size 100000"}' | field id)
+
+say "seeding 1,000, 10,000 and 100,000 members and pending invitations…"
+for size in 1000 10000 100000; do
+  ws_var="ws_$size"
+  ws="${!ws_var}"
+  api POST "/workspaces/$ws/roles" \
+    '{"role_name": "reviewer", "permission": "READ", "resource": "DATA", "target": "USER"}' >/dev/null
+  python3 scripts/bench/seed.py "$db" members "$ws" "$owner" "$size" "s$size"
 done
 
-rps() { wrk -t2 -c16 -d10s "$@" | awk '/Requests\/sec/ { print $2 }'; }
-echo "home page (signed out) /: $(rps "http://127.0.0.1:$port/") requests/s"
-echo "sign-in page /signin: $(rps "http://127.0.0.1:$port/signin") requests/s"
-echo "Users page (signed in, 1 member, 5 pending) /w/…/users: $(rps -H "Cookie: $cookie" "http://127.0.0.1:$port/w/$workspace/users") requests/s"
-echo "server memory after the runs: $(( $(awk '/VmRSS/ { print $2 }' /proc/$server/status) / 1024 )) MB RSS"
+jar="$data/cookies"
+curl -fsS -c "$jar" -o /dev/null "$base/api/sign_in" \
+  --data-urlencode email=owner@bench.example --data-urlencode password="$password"
+cookie=$(awk '$6 == "boardroom_session" { print $6 "=" $7 }' "$jar")
+
+# --- Measurements -------------------------------------------------------------
+# wrk's requests/s and 99th percentile (in ms) of one 10-second run.
+run() {
+  wrk -t2 -c16 -d10s --latency "$@" | awk '
+    /Requests\/sec/ { rps = $2 }
+    $1 == "99%" { v = $2; unit = v; gsub(/[0-9.]/, "", unit); sub(/[a-z]+$/, "", v)
+                  ms = (unit == "us") ? v / 1000 : (unit == "s") ? v * 1000 : v; p99 = ms }
+    /^created/ { made = $2; refused = $4 }
+    END { printf "%d %.1f %s %s\n", rps, p99, made, refused }'
+}
+row() { printf '| %s | %s |\n' "$1" "$2"; }
+declare -A rps p99 bytes gz
+
+say "measuring…"
+read -r rps[home] p99[home] _ < <(run "$base/")
+for size in 1000 10000 100000; do
+  ws_var="ws_$size"
+  ws="${!ws_var}"
+  users="$base/w/$ws/users"
+  bytes[$size]=$(curl -fsS -b "$jar" -o /dev/null -w '%{size_download}' "$users")
+  gz[$size]=$(curl -fsS -b "$jar" -H 'Accept-Encoding: br' -o /dev/null -w '%{size_download}' "$users")
+  read -r rps[users_$size] p99[users_$size] _ < <(run -H "Cookie: $cookie" "$users")
+  read -r rps[members_$size] p99[members_$size] _ < <(run -H "Authorization: Bearer $token" \
+    "$base/api/v1/workspaces/$ws/users?limit=200")
+  read -r rps[pending_$size] p99[pending_$size] _ < <(run -H "Authorization: Bearer $token" \
+    "$base/api/v1/workspaces/$ws/invitations?limit=200")
+done
+
+read -r rps[invite] p99[invite] created refused < <(run -s scripts/bench/invite.lua \
+  -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  "$base/api/v1/workspaces/$ws_100000/invitations")
+stored=$(sql "SELECT COUNT(*) FROM invitations WHERE email LIKE 'load-%'")
+unqueued=$(sql "SELECT COUNT(*) FROM invitations i WHERE i.email LIKE 'load-%' AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.subject_id = i.id)")
+
+say "letting the outbox drain, then delivering 10,000 queued emails…"
+outbox() { sql "SELECT COUNT(*) FROM emails WHERE state IN ('queued', 'sending')"; }
+for _ in $(seq 1 1200); do [ "$(outbox)" = 0 ] && break; sleep 0.5; done
+before=$(wc -l <"$data/sink.log")
+python3 scripts/bench/seed.py "$db" queued "$ws_1000" "$owner" 10000 q
+# One more invitation wakes the worker at once (otherwise it looks every 5 s).
+t0=$(date +%s.%N)
+api POST "/workspaces/$ws_1000/invitations" '{"email": "wake@bench.example"}' >/dev/null
+target=$(( before + 10001 ))
+for _ in $(seq 1 6000); do [ "$(wc -l <"$data/sink.log")" -ge "$target" ] && break; sleep 0.05; done
+t1=$(date +%s.%N)
+delivered=$(grep -c -- '-q@bench.example' "$data/sink.log" || true)
+distinct=$(grep -- '-q@bench.example' "$data/sink.log" | sort -u | wc -l)
+sleep 1
+recorded=$(sql "SELECT COUNT(*) FROM emails WHERE id LIKE 'e-q-%' AND state = 'sent'")
+rss=$(( $(awk '/VmRSS/ { print $2 }' /proc/$server/status) / 1024 ))
+peak=$(( $(awk '/VmHWM/ { print $2 }' /proc/$server/status) / 1024 ))
+seconds=$(python3 -c "print(f'{$t1 - $t0:.1f}')")
+
+# --- Report -------------------------------------------------------------------
+pct() { python3 -c "print(f'{100 * $1 / $2:.0f} %')"; }
+echo
+echo "Boardroom bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), SQLite; wrk -t2 -c16 -d10s"
+echo
+echo "| figure | result |"
+echo "|---|---|"
+row "release build (cargo leptos build --release --precompress, $( [ "${1:-}" = "--cold" ] && echo cold || echo warm))" "${built} s"
+row "WASM" "$(kb "$(size "$wasm")") raw, $(kb "$(size "$wasm.gz")") gzip, $(kb "$(size "$wasm.br")") brotli"
+row "JS glue, CSS (brotli)" "$(kb "$(size "$js.br")"), $(kb "$(size "$css.br")")"
+row "server binary" "$(kb "$(size "$bin")")"
+row "home page (signed out)" "${rps[home]} req/s, p99 ${p99[home]} ms"
+for size in 1000 10000 100000; do
+  row "Users page, $size + $size" "${rps[users_$size]} req/s ($(pct "${rps[users_$size]}" "${rps[home]}") of home), p99 ${p99[users_$size]} ms, $(kb "${bytes[$size]}") HTML ($(kb "${gz[$size]}") brotli)"
+done
+for size in 1000 10000 100000; do
+  row "list API, 200 a page, $size rows" "users ${rps[members_$size]} req/s (p99 ${p99[members_$size]} ms), invitations ${rps[pending_$size]} req/s (p99 ${p99[pending_$size]} ms)"
+done
+row "invite API, 16 connections" "${rps[invite]} req/s, p99 ${p99[invite]} ms; $created created, $refused refused, $stored stored, $unqueued without their email queued"
+row "10,000 queued emails to a local SMTP listener" "${seconds} s; $delivered received, $(( delivered - distinct )) twice, $(( 10000 - distinct )) lost, $recorded recorded as sent"
+row "server memory after the run" "$rss MB RSS (peak $peak MB)"

@@ -321,9 +321,23 @@ fn filtered(sql: &mut Sql, workspace_id: &str, filter: &MemberFilter) {
 /// it is read from an index, never the whole list.
 pub async fn page(db: &Db, access: &Access, filter: &MemberFilter, window: &Window) -> AppResult<Listing<Member>> {
     access.authorize(Permission::Read, Resource::UserManagement, "see members")?;
-    let mut count = Sql::new("SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id");
-    filtered(&mut count, &access.workspace_id, filter);
-    let total: i64 = count.query_scalar().fetch_one(db).await?;
+    let query = !filter.query.trim().is_empty();
+    let role = filter.role.as_deref().is_some_and(|r| !r.is_empty());
+    let total = if !query && !role {
+        // Everyone, or the owners: kept counts, one row however many there are.
+        let counts = workspaces::counts(db, &access.workspace_id).await?;
+        if filter.owners { counts.owners } else { counts.members }
+    } else {
+        // A search or a role counts what it keeps (users joined only for email).
+        let from = if query {
+            "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id"
+        } else {
+            "SELECT COUNT(*) FROM memberships m"
+        };
+        let mut count = Sql::new(from);
+        filtered(&mut count, &access.workspace_id, filter);
+        count.query_scalar().fetch_one(db).await?
+    };
     let mut sql = Sql::new(MEMBER);
     filtered(&mut sql, &access.workspace_id, filter);
     let found = db::keyset::<MemberRow>(
@@ -365,11 +379,7 @@ pub async fn find(db: &Db, access: &Access, key: &str) -> AppResult<Member> {
 
 /// How many owners the workspace has.
 pub async fn owner_count(db: &Db, workspace_id: &str) -> AppResult<usize> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND is_owner = 1")
-        .bind(workspace_id)
-        .fetch_one(db)
-        .await?;
-    Ok(n as usize)
+    Ok(workspaces::counts(db, workspace_id).await?.owners.max(0) as usize)
 }
 
 /// Replaces the roles held directly by member `user_id`. Returns their name.

@@ -93,3 +93,23 @@ fn name_taken(name: &Title) -> AppError {
         ),
     )
 }
+
+/// How many members, owners and pending invitations a workspace has, as the
+/// database keeps them: triggers change them in the same transaction as the
+/// rows they count (migration `workspace_counts`), so they are always true.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Counts {
+    pub members: i64,
+    pub owners: i64,
+    pub pending: i64,
+}
+
+pub async fn counts(db: &Db, workspace_id: &str) -> AppResult<Counts> {
+    Ok(
+        sqlx::query_as("SELECT members, owners, pending FROM workspace_counts WHERE workspace_id = $1")
+            .bind(workspace_id)
+            .fetch_optional(db)
+            .await?
+            .unwrap_or_default(),
+    )
+}

@@ -25,7 +25,7 @@ pub struct TestApp {
     pub database_url: String,
     pub smtp: SmtpServer,
     /// A pool of its own on the app's database, for arranging and checking.
-    pub db: sqlx::AnyPool,
+    pub db: boardroom::platform::db::Db,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<Result<(), String>>>,
 }
@@ -268,13 +268,13 @@ impl TestApp {
     }
 }
 
-async fn wait_for_database(url: &str) -> sqlx::AnyPool {
+async fn wait_for_database(url: &str) -> boardroom::platform::db::Db {
     // The app creates and migrates the database as it starts.
     for _ in 0..200 {
         if let Ok(pool) = sqlx::any::AnyPoolOptions::new().max_connections(2).connect(url).await
             && sqlx::query("SELECT COUNT(*) FROM users").fetch_one(&pool).await.is_ok()
         {
-            return pool;
+            return boardroom::platform::db::Db::from_pool(pool);
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }

@@ -17,7 +17,82 @@ on_both_databases!(
     pages_go_back_as_well_as_forward,
     search_and_filters_keep_what_they_say,
     a_cursor_from_elsewhere_is_refused_plainly,
+    the_kept_totals_agree_with_the_rows_after_every_kind_of_change,
 );
+
+/// The headings' totals are kept by the database as rows change; after each
+/// kind of change they equal a count of the rows, and the page shows them.
+async fn the_kept_totals_agree_with_the_rows_after_every_kind_of_change(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("INVITATION_RESEND_INTERVAL", "0")]).await;
+    let (ada, _jon, ws) = app.workspace_with_member().await;
+    let agree = |step: &'static str| {
+        let app = &app;
+        let ws = ws.clone();
+        async move {
+            let kept: (i64, i64, i64) =
+                sqlx::query_as("SELECT members, owners, pending FROM workspace_counts WHERE workspace_id = $1")
+                    .bind(&ws)
+                    .fetch_one(&app.db)
+                    .await
+                    .unwrap();
+            let counted = (
+                app.count("SELECT COUNT(*) FROM memberships WHERE workspace_id = $1", &ws)
+                    .await,
+                app.count(
+                    "SELECT COUNT(*) FROM memberships WHERE workspace_id = $1 AND is_owner = 1",
+                    &ws,
+                )
+                .await,
+                app.count(
+                    "SELECT COUNT(*) FROM invitations WHERE workspace_id = $1 AND status = 'pending'",
+                    &ws,
+                )
+                .await,
+            );
+            assert_eq!(kept, counted, "after {step}");
+        }
+    };
+    agree("an invitation accepted").await;
+    let report = ada
+        .invite(&ws, "kim@example.com, lee@example.com, max@example.com")
+        .await
+        .ok();
+    assert_eq!(report.sent.len(), 3);
+    agree("three invited").await;
+    ada.invite(&ws, "kim@example.com").await.ok();
+    agree("one invited again").await;
+    let pending = ada.pending(&ws).await.ok();
+    let lee = pending.iter().find(|p| p.email == "lee@example.com").unwrap();
+    ada.call::<String>(
+        "delete_invitation",
+        &[("workspace_id", &ws), ("invitation_id", &lee.id)],
+    )
+    .await
+    .ok();
+    agree("one withdrawn").await;
+    let jon_id = ada.member(&ws, "jon@example.com").await.user_id;
+    ada.call::<String>("grant_ownership", &[("workspace_id", &ws), ("user_id", &jon_id)])
+        .await
+        .ok();
+    agree("an owner made").await;
+    ada.call::<String>("revoke_ownership", &[("workspace_id", &ws), ("user_id", &jon_id)])
+        .await
+        .ok();
+    agree("an owner unmade").await;
+    ada.call::<String>("remove_member", &[("workspace_id", &ws), ("user_id", &jon_id)])
+        .await
+        .ok();
+    agree("a member removed").await;
+    let ada_id = ada.member(&ws, "ada@example.com").await.user_id;
+    app.seed(&ws, &ada_id, 120, 80).await;
+    agree("rows written straight into the database").await;
+
+    let page = users_page(&ada, &ws, &UsersView::default()).await;
+    assert_eq!(page.members.total, 121);
+    assert_eq!(page.pending.unwrap().total, 82);
+    assert_eq!(page.owners, 1);
+    app.stop().await;
+}
 
 async fn users_page(person: &Person, ws: &str, view: &UsersView) -> UsersPageData {
     let view = serde_json::to_value(view).unwrap();
