@@ -202,6 +202,10 @@ pub async fn connect(url: &str, size: PoolSize) -> Result<Db, sqlx::Error> {
     let pool = AnyPoolOptions::new()
         .max_connections(size.max_connections.unwrap_or(if sqlite { 8 } else { 16 }))
         .acquire_timeout(size.acquire_timeout)
+        // A SQLite connection is a file handle on a thread of ours: it cannot
+        // go stale, and testing it cost a round trip to that thread on every
+        // query. PostgreSQL connections are tested before use.
+        .test_before_acquire(!sqlite)
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 if sqlite {

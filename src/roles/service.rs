@@ -555,6 +555,11 @@ async fn names_of(db: &Db, sql: &str, first: Option<&str>, ids: &[String]) -> Ap
     for (owner, name) in query.fetch_all(db).await? {
         by.entry(owner).or_default().push(name);
     }
+    // Sorted here: an ORDER BY would lead SQLite to read the workspace's
+    // whole index in name order rather than look up these ids.
+    for names in by.values_mut() {
+        names.sort();
+    }
     Ok(by)
 }
 
@@ -567,7 +572,7 @@ pub async fn member_roles_of(
     names_of(
         db,
         "SELECT user_id AS owner_id, role_name AS name FROM member_roles \
-         WHERE workspace_id = $1 AND user_id IN (…) ORDER BY role_name",
+         WHERE workspace_id = $1 AND user_id IN (…)",
         Some(workspace_id),
         user_ids,
     )
@@ -579,7 +584,7 @@ pub async fn invitation_roles_of(db: &Db, invitation_ids: &[String]) -> AppResul
     names_of(
         db,
         "SELECT invitation_id AS owner_id, role_name AS name FROM invitation_roles \
-         WHERE invitation_id IN (…) ORDER BY role_name",
+         WHERE invitation_id IN (…)",
         None,
         invitation_ids,
     )
@@ -590,7 +595,7 @@ pub async fn invitation_roles_of(db: &Db, invitation_ids: &[String]) -> AppResul
 pub async fn group_roles_of(db: &Db, group_ids: &[String]) -> AppResult<HashMap<String, Vec<String>>> {
     names_of(
         db,
-        "SELECT group_id AS owner_id, role_name AS name FROM group_roles WHERE group_id IN (…) ORDER BY role_name",
+        "SELECT group_id AS owner_id, role_name AS name FROM group_roles WHERE group_id IN (…)",
         None,
         group_ids,
     )
