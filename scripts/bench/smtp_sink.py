@@ -31,10 +31,12 @@ async def session(reader, writer, log):
             await say("250 OK")
         elif verb == b"DATA":
             await say("354 End data with <CR><LF>.<CR><LF>")
-            while True:
-                data = await reader.readline()
-                if not data or data == b".\r\n":
-                    break
+            # The whole message in one read: line by line, the listener
+            # itself was what the delivery figure measured.
+            try:
+                await reader.readuntil(b"\r\n.\r\n")
+            except (asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+                break
             log.write(" ".join(recipients) + "\n")
             log.flush()
             await say("250 OK queued")
@@ -49,7 +51,7 @@ async def session(reader, writer, log):
 async def main() -> None:
     port, path = int(sys.argv[1]), sys.argv[2]
     with open(path, "a", buffering=1) as log:
-        server = await asyncio.start_server(lambda r, w: session(r, w, log), "127.0.0.1", port)
+        server = await asyncio.start_server(lambda r, w: session(r, w, log), "127.0.0.1", port, limit=1 << 20)
         async with server:
             await server.serve_forever()
 
