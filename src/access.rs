@@ -83,6 +83,61 @@ impl Grant {
     }
 }
 
+impl Grant {
+    /// Every grant, least privileged first: what the pages offer, in this order.
+    pub const ALL: [Grant; 8] = [
+        Grant::new(Permission::Read, Resource::Data),
+        Grant::new(Permission::Read, Resource::DataExecution),
+        Grant::new(Permission::Read, Resource::BusinessInfo),
+        Grant::new(Permission::Read, Resource::UserManagement),
+        Grant::new(Permission::Write, Resource::DataExecution),
+        Grant::new(Permission::Write, Resource::Data),
+        Grant::new(Permission::Write, Resource::BusinessInfo),
+        Grant::new(Permission::Write, Resource::UserManagement),
+    ];
+
+    /// What the grant lets a person do, as the pages say it. The API and the
+    /// SDKs keep the seed's spelling (`WRITE` on `DATA`).
+    pub fn label(self) -> &'static str {
+        use {Permission::*, Resource::*};
+        match (self.permission, self.resource) {
+            (Read, Data) => "See boards",
+            (Read, DataExecution) => "See when boards ran",
+            (Read, BusinessInfo) => "See workspace settings",
+            (Read, UserManagement) => "See people, roles and groups",
+            (Write, DataExecution) => "Run boards",
+            (Write, Data) => "Create, edit and delete boards",
+            (Write, BusinessInfo) => "Rename the workspace",
+            (Write, UserManagement) => "Invite and remove people",
+        }
+    }
+
+    /// One line more about the grant.
+    pub fn description(self) -> &'static str {
+        use {Permission::*, Resource::*};
+        match (self.permission, self.resource) {
+            (Read, Data) => "Can open the workspace's boards and read them.",
+            (Read, DataExecution) => "Can see when each board last ran, and who ran it.",
+            (Read, BusinessInfo) => "Can see the workspace's name, id, owners and size.",
+            (Read, UserManagement) => "Can see who is a member, who is invited, and the roles and groups.",
+            (Write, DataExecution) => "Can run boards to refresh their data.",
+            (Write, Data) => "Can create boards, change them and delete them.",
+            (Write, BusinessInfo) => "Can rename the workspace.",
+            (Write, UserManagement) => "Can invite and remove people, change their roles, and manage roles and groups.",
+        }
+    }
+}
+
+impl Target {
+    /// Who the role is for, as the pages say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Target::User => "People",
+            Target::Group => "Groups",
+        }
+    }
+}
+
 impl fmt::Display for Grant {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} on {}", self.permission, self.resource)

@@ -34,6 +34,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <leptos_meta::MetaTags/>
+                <script inner_html=UI_SCRIPT></script>
             </head>
             <body class="min-h-screen bg-zinc-50 text-zinc-900 antialiased">
                 <App/>
@@ -42,10 +43,67 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Behaviour every page has from its first paint, before (and without) the
+/// WASM, so it is part of the page itself:
+/// - the skip link moves focus to the main region;
+/// - menus (`<details data-menu>`): Escape closes the open one and puts focus
+///   back on its button; a click or focus anywhere outside closes it;
+/// - forms that destroy something carry `data-confirm` (the question, naming
+///   what happens) and `data-confirm-button`: sending one first asks in a
+///   modal `<dialog>` with focus on Cancel. Escape or Cancel changes nothing
+///   and returns focus to the button; confirming sends the form as it was
+///   and moves focus to the page's main region, away from the next row's
+///   destructive button;
+/// - moments (`<time datetime>`, see `Moment`) read in the reader's time
+///   zone, relative when within a week (only the text node changes, so the
+///   markers hydration looks for stay where they are).
+#[cfg(feature = "ssr")]
+const UI_SCRIPT: &str = r##"(function(){
+function menus(){return document.querySelectorAll("details[data-menu][open]")}
+function away(e){menus().forEach(function(d){if(!d.contains(e.target))d.open=false})}
+document.addEventListener("click",away);
+document.addEventListener("click",function(e){var a=e.target.closest&&e.target.closest('a[href="#main"]'),m=document.getElementById("main");if(a&&m){e.preventDefault();m.focus()}});
+document.addEventListener("focusin",away);
+document.addEventListener("keydown",function(e){if(e.key!=="Escape")return;menus().forEach(function(d){d.open=false;d.querySelector("summary").focus()})});
+var dialog;
+function ask(form,submitter){
+if(!dialog){dialog=document.createElement("dialog");dialog.setAttribute("aria-labelledby","confirm-question");dialog.className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-zinc-200 bg-white p-6 text-zinc-900 shadow-xl backdrop:bg-zinc-950/60";
+dialog.innerHTML='<form method="dialog"><p id="confirm-question" class="text-base font-medium"></p><div class="mt-6 flex flex-wrap justify-end gap-3"><button value="cancel" class="btn-secondary">Cancel</button><button value="ok" class="btn-danger"></button></div></form>';
+document.body.appendChild(dialog)}
+dialog.querySelector("p").textContent=form.dataset.confirm;
+dialog.querySelector("button[value=ok]").textContent=form.dataset.confirmButton||"Confirm";
+dialog.returnValue="";
+dialog.onclose=function(){
+if(dialog.returnValue!=="ok"){if(submitter)submitter.focus();return}
+form.dataset.confirmed="1";
+var main=document.getElementById("main");if(main)main.focus();
+form.requestSubmit(submitter&&submitter.form===form?submitter:undefined)};
+dialog.showModal();dialog.querySelector("button[value=cancel]").focus()}
+document.addEventListener("submit",function(e){var f=e.target;if(!f.dataset||!f.dataset.confirm)return;
+if(f.dataset.confirmed){delete f.dataset.confirmed;return}
+e.preventDefault();e.stopImmediatePropagation();ask(f,e.submitter)},true);
+var rel=window.Intl&&Intl.RelativeTimeFormat?new Intl.RelativeTimeFormat(undefined,{numeric:"auto"}):null;
+var steps=[[60,1,"second"],[3600,60,"minute"],[86400,3600,"hour"],[604800,86400,"day"]];
+function moment(t){var at=new Date(t.getAttribute("datetime"));if(isNaN(at))return;
+var s=(at-Date.now())/1000,a=Math.abs(s),words=null;
+if(rel){for(var i=0;i<steps.length;i++){if(a<steps[i][0]){words=a<45?(s<0?rel.format(0,"second"):rel.format(1,"minute")):rel.format(Math.round(s/steps[i][1]),steps[i][2]);break}}}
+var full=at.toLocaleString(undefined,{year:"numeric",month:"short",day:"numeric",hour:"2-digit",minute:"2-digit",timeZoneName:"short"});
+var text=words||at.toLocaleDateString(undefined,{day:"numeric",month:"short",year:"numeric"});
+var n=t.firstChild;while(n&&n.nodeType!==3)n=n.nextSibling;
+if(n&&n.data!==text)n.data=text;if(t.title!==full)t.title=full}
+function moments(){document.querySelectorAll("time[datetime]").forEach(moment)}
+function watch(){moments();new MutationObserver(function(){moments()}).observe(document.body,{childList:true,characterData:true,subtree:true});setInterval(moments,60000)}
+if(document.readyState==="loading")document.addEventListener("DOMContentLoaded",watch);else watch();
+})()"##;
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
+        // First in the body, so that it is the first thing Tab reaches.
+        <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-3 focus:z-50 focus:rounded-md focus:bg-white focus:px-4 focus:py-2 focus:text-sm focus:font-semibold focus:text-indigo-700 focus:shadow-lg focus:outline-2 focus:outline-indigo-600">
+            "Skip to main content"
+        </a>
         <Router>
             // Every page is rendered whole before it is sent (Async), so that it
             // reads and works before the WASM loads, or without it.

@@ -23,7 +23,14 @@ test('a token made in the account menu works for scripts until it is revoked', a
 
   await page.reload();
   await expect(page.getByTestId('tokens').getByRole('row', { name: /CI invites/ })).not.toContainText('Never');
+  // Revoking asks first; Cancel leaves the token working.
   await page.getByRole('button', { name: 'Revoke token CI invites' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('Revoke the token CI invites?');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  expect((await request.get('/api/v1/workspaces', { headers: auth })).status()).toBe(200);
+  await page.getByRole('button', { name: 'Revoke token CI invites' }).click();
+  await dialog.getByRole('button', { name: 'Revoke token' }).click();
   await expect(page.getByRole('status')).toHaveText('Token “CI invites” revoked');
   const refused = await request.get('/api/v1/workspaces', { headers: auth });
   expect(refused.status()).toBe(401);

@@ -180,18 +180,22 @@ impl Default for Feedback {
     }
 }
 
-/// The status region and the alert for a page's `Feedback`.
+/// The status region and the alert for a page's `Feedback`, at the foot of
+/// the window: they take no room in the page while empty (nothing jumps when
+/// a message arrives), and stay in sight however far the page is scrolled.
 #[component]
 pub fn FeedbackView(feedback: Feedback) -> impl IntoView {
     view! {
-        <StatusMessage message=feedback.notice/>
-        {move || {
-            feedback.error.get().map(|e| {
-                view! {
-                    <p role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-800">{e}</p>
-                }
-            })
-        }}
+        <div class="pointer-events-none fixed inset-x-4 bottom-4 z-30 space-y-2 sm:left-auto sm:right-6 sm:w-96">
+            <StatusMessage message=feedback.notice/>
+            {move || {
+                feedback.error.get().map(|e| {
+                    view! {
+                        <p role="alert" class="pointer-events-auto rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-800">{e}</p>
+                    }
+                })
+            }}
+        </div>
     }
 }
 

@@ -14,7 +14,7 @@ pub fn AccountIcon() -> impl IntoView {
 pub fn Logo() -> impl IntoView {
     view! {
         <span class="inline-flex items-center gap-2 font-semibold text-zinc-900">
-            <span aria-hidden="true" class="grid h-7 w-7 place-items-center rounded-md bg-indigo-600 text-sm font-bold text-white">"B"</span>
+            <span aria-hidden="true" class="grid h-7 w-7 place-items-center rounded-md bg-indigo-600 text-sm font-bold text-on-accent">"B"</span>
             "Boardroom"
         </span>
     }

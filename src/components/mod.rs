@@ -11,8 +11,8 @@ pub use forms::{
     field_error, form_errors, ticked_before_hydration, typed_before_hydration,
 };
 pub use icons::{AccountIcon, Logo};
-pub use page::{Chips, PageError, PageNotice, PeopleTabs, RolePicker};
-pub use shell::{AuthCard, Frame, TopBar};
+pub use page::{Chips, Moment, PageError, PageNotice, PeopleTabs, RolePicker};
+pub use shell::{AccountBar, AuthCard, Frame, TopBar};
 
 /// Classes for the one primary button style.
 pub const PRIMARY_BUTTON: &str = "btn-primary";

@@ -1,4 +1,6 @@
+use crate::domain::Timestamp;
 use crate::error::AppError;
+use crate::roles::RoleChoice;
 use leptos::prelude::*;
 
 /// A page that could not be shown, with the reason; the response carries the
@@ -82,7 +84,7 @@ pub fn Chips(items: Vec<String>, #[prop(optional)] empty: &'static str) -> impl 
 pub fn RolePicker(
     /// Distinguishes the inputs' ids on a page with several pickers.
     id: String,
-    choices: Vec<String>,
+    choices: Vec<RoleChoice>,
     chosen: Vec<String>,
     legend: &'static str,
     /// When given, the boxes follow this signal (so a form can clear them after it is sent).
@@ -100,12 +102,14 @@ pub fn RolePicker(
                 {choices
                     .into_iter()
                     .enumerate()
-                    .map(|(i, name)| {
+                    .map(|(i, choice)| {
+                        let allows = choice.allows();
+                        let name = choice.name;
                         let input_id = format!("{id}-{i}");
                         let checked = chosen.contains(&name);
                         let (is_on, toggle) = (name.clone(), name.clone());
                         view! {
-                            <label for=input_id.clone() class="flex items-center gap-2 text-sm text-zinc-800">
+                            <label for=input_id.clone() class="flex items-start gap-2 text-sm text-zinc-800">
                                 <input
                                     id=input_id.clone()
                                     type="checkbox"
@@ -124,9 +128,12 @@ pub fn RolePicker(
                                             });
                                         }
                                     }
-                                    class="h-4 w-4 rounded border-zinc-300 text-indigo-600"
+                                    class="mt-0.5 h-4 w-4 rounded border-zinc-300 accent-indigo-600"
                                 />
-                                {name}
+                                <span>
+                                    {name}
+                                    <span class="block text-xs text-zinc-600">{allows}</span>
+                                </span>
                             </label>
                         }
                     })
@@ -135,4 +142,15 @@ pub fn RolePicker(
         </fieldset>
     }
     .into_any()
+}
+
+/// A moment, as the reader's clock would put it. The server writes it in UTC
+/// ("26 Nov 2026, 14:05 UTC"), and so does the first render in the browser,
+/// so the two agree; the page's script then rewrites every `<time datetime>`
+/// in the reader's time zone, relative when recent ("3 hours ago", "in 6
+/// days"), with the full local date and time as its tooltip, and keeps it
+/// current.
+#[component]
+pub fn Moment(at: Timestamp) -> impl IntoView {
+    view! { <time datetime=at.iso()>{at.display()}</time> }
 }

@@ -1,6 +1,7 @@
 use super::{AccountIcon, Logo};
 use crate::access::Access;
 use crate::accounts::api::SignOut;
+use crate::domain::User;
 use crate::workspaces::WorkspaceSummary;
 use leptos::html;
 use leptos::prelude::*;
@@ -18,11 +19,47 @@ pub struct Frame {
 }
 
 /// The bar at the top of every workspace page: the workspace, its sections, and
-/// the account menu at the top right. The menu is a `<details>`, so it opens
-/// before the page's WASM has loaded.
+/// the account menu at the top right.
 #[component]
 pub fn TopBar(ctx: Frame) -> impl IntoView {
     let base = format!("/w/{}", ctx.access.workspace_id);
+    let tab = "rounded-md px-3 py-1.5 text-zinc-700 hover:bg-zinc-100 focus-visible:outline-2 focus-visible:outline-indigo-600 aria-[current=page]:bg-zinc-100 aria-[current=page]:font-semibold";
+    view! {
+        <header class="border-b border-zinc-200 bg-white">
+            // Below `sm` the sections fold into the account menu, which lists them too.
+            <div class="mx-auto flex h-14 max-w-6xl items-center gap-3 px-4 sm:gap-6">
+                <a href="/" class="shrink-0"><Logo/></a>
+                <span class="min-w-0 truncate text-sm font-medium text-zinc-600" data-testid="workspace-name">{ctx.access.workspace_name.clone()}</span>
+                <nav aria-label="Workspace" class="hidden gap-1 text-sm sm:flex">
+                    <A href=format!("{base}/boards") attr:class=tab>"Boards"</A>
+                    <A href=format!("{base}/users") attr:class=tab>"Users"</A>
+                    <A href=format!("{base}/settings") attr:class=tab>"Settings"</A>
+                </nav>
+                <AccountMenu user=ctx.access.user.clone() workspace_id=Some(ctx.access.workspace_id.clone()) workspaces=ctx.workspaces/>
+            </div>
+        </header>
+    }
+}
+
+/// The bar at the top of the signed-in pages outside a workspace (API tokens).
+#[component]
+pub fn AccountBar(user: User, workspaces: Vec<WorkspaceSummary>) -> impl IntoView {
+    view! {
+        <header class="border-b border-zinc-200 bg-white">
+            <div class="mx-auto flex h-14 max-w-6xl items-center gap-3 px-4 sm:gap-6">
+                <a href="/" class="shrink-0"><Logo/></a>
+                <span class="min-w-0 truncate text-sm font-medium text-zinc-600">"Your account"</span>
+                <AccountMenu user workspace_id=None workspaces/>
+            </div>
+        </header>
+    }
+}
+
+/// The account menu at the top right. It is a `<details data-menu>`, so it
+/// opens before the page's WASM has loaded; the page's menu script closes it
+/// on Escape (focus back on its button) and on a click or focus outside.
+#[component]
+fn AccountMenu(user: User, workspace_id: Option<String>, workspaces: Vec<WorkspaceSummary>) -> impl IntoView {
     let menu = NodeRef::<html::Details>::new();
     let close = move |_| {
         if let Some(d) = menu.get() {
@@ -30,57 +67,50 @@ pub fn TopBar(ctx: Frame) -> impl IntoView {
         }
     };
     let sign_out = ServerAction::<SignOut>::new();
-    let others: Vec<_> = ctx
-        .workspaces
-        .iter()
-        .filter(|w| w.id != ctx.access.workspace_id)
-        .cloned()
+    let item = "block px-4 py-2 text-sm text-zinc-800 hover:bg-zinc-100 focus-visible:bg-zinc-100 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600";
+    let sections = workspace_id.as_ref().map(|id| {
+        let base = format!("/w/{id}");
+        view! {
+            <a href=format!("{base}/users") class=item on:click=close>"Users"</a>
+            <a href=format!("{base}/boards") class=item on:click=close>"Boards"</a>
+            <a href=format!("{base}/settings") class=item on:click=close>"Settings"</a>
+        }
+    });
+    let others: Vec<_> = workspaces
+        .into_iter()
+        .filter(|w| Some(&w.id) != workspace_id.as_ref())
         .collect();
-    let item = "block px-4 py-2 text-sm text-zinc-800 hover:bg-zinc-100 focus:bg-zinc-100 focus:outline-none";
     view! {
-        <header class="border-b border-zinc-200 bg-white">
-            <div class="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4">
-                <a href="/" class="shrink-0"><Logo/></a>
-                <span class="truncate text-sm font-medium text-zinc-600" data-testid="workspace-name">{ctx.access.workspace_name.clone()}</span>
-                <nav aria-label="Workspace" class="flex gap-1 text-sm">
-                    <A href=format!("{base}/boards") attr:class="rounded-md px-3 py-1.5 text-zinc-700 hover:bg-zinc-100 aria-[current=page]:bg-zinc-100 aria-[current=page]:font-semibold">"Boards"</A>
-                    <A href=format!("{base}/users") attr:class="rounded-md px-3 py-1.5 text-zinc-700 hover:bg-zinc-100 aria-[current=page]:bg-zinc-100 aria-[current=page]:font-semibold">"Users"</A>
-                    <A href=format!("{base}/settings") attr:class="rounded-md px-3 py-1.5 text-zinc-700 hover:bg-zinc-100 aria-[current=page]:bg-zinc-100 aria-[current=page]:font-semibold">"Settings"</A>
-                </nav>
-                <details node_ref=menu class="relative ml-auto">
-                    <summary
-                        class="flex h-9 w-9 cursor-pointer list-none items-center justify-center rounded-full bg-zinc-100 text-zinc-700 hover:bg-zinc-200 [&::-webkit-details-marker]:hidden"
-                        aria-label="Account menu"
-                        title="Account"
-                    >
-                        <AccountIcon/>
-                    </summary>
-                    <div class="absolute right-0 z-20 mt-2 w-64 overflow-hidden rounded-md border border-zinc-200 bg-white py-1 shadow-lg">
-                        <div class="border-b border-zinc-100 px-4 py-2">
-                            <p class="truncate text-sm font-semibold text-zinc-900">{ctx.access.user.name.clone()}</p>
-                            <p class="truncate text-sm text-zinc-600">{ctx.access.user.email.clone()}</p>
-                        </div>
-                        <a href=format!("{base}/users") class=item on:click=close>"Users"</a>
-                        <a href=format!("{base}/boards") class=item on:click=close>"Boards"</a>
-                        <a href=format!("{base}/settings") class=item on:click=close>"Settings"</a>
-                        <a href="/account/tokens" class=item on:click=close>"API tokens"</a>
-                        <div class="border-t border-zinc-100 py-1">
-                            <p class="px-4 pt-1 text-xs font-medium uppercase tracking-wide text-zinc-500">"Workspaces"</p>
-                            {others
-                                .into_iter()
-                                .map(|w| view! { <a href=format!("/w/{}/boards", w.id) class=item on:click=close>{w.name}</a> })
-                                .collect_view()}
-                            <a href="/workspaces/new" class=item on:click=close>"New workspace"</a>
-                        </div>
-                        <div class="border-t border-zinc-100 pt-1">
-                            <ActionForm action=sign_out>
-                                <button type="submit" class=format!("{item} w-full text-left")>"Sign out"</button>
-                            </ActionForm>
-                        </div>
-                    </div>
-                </details>
+        <details node_ref=menu data-menu="" class="relative ml-auto shrink-0">
+            <summary
+                class="flex h-9 w-9 cursor-pointer list-none items-center justify-center rounded-full bg-zinc-100 text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 [&::-webkit-details-marker]:hidden"
+                aria-label="Account menu"
+                title="Account"
+            >
+                <AccountIcon/>
+            </summary>
+            <div class="absolute right-0 z-20 mt-2 w-64 max-w-[calc(100vw-2rem)] overflow-hidden rounded-md border border-zinc-200 bg-white py-1 shadow-lg">
+                <div class="border-b border-zinc-100 px-4 py-2">
+                    <p class="truncate text-sm font-semibold text-zinc-900">{user.name}</p>
+                    <p class="truncate text-sm text-zinc-600">{user.email}</p>
+                </div>
+                {sections}
+                <a href="/account/tokens" class=item on:click=close>"API tokens"</a>
+                <div class="border-t border-zinc-100 py-1">
+                    <p class="px-4 pt-1 text-xs font-medium uppercase tracking-wide text-zinc-600">"Workspaces"</p>
+                    {others
+                        .into_iter()
+                        .map(|w| view! { <a href=format!("/w/{}/boards", w.id) class=item on:click=close>{w.name}</a> })
+                        .collect_view()}
+                    <a href="/workspaces/new" class=item on:click=close>"New workspace"</a>
+                </div>
+                <div class="border-t border-zinc-100 pt-1">
+                    <ActionForm action=sign_out>
+                        <button type="submit" class=format!("{item} w-full text-left")>"Sign out"</button>
+                    </ActionForm>
+                </div>
             </div>
-        </header>
+        </details>
     }
 }
 
@@ -89,8 +119,8 @@ pub fn TopBar(ctx: Frame) -> impl IntoView {
 pub fn AuthCard(children: Children) -> impl IntoView {
     view! {
         <div class="flex min-h-screen flex-col items-center bg-zinc-50 px-4 py-12">
-            <a href="/" class="mb-8"><Logo/></a>
-            <main class="w-full max-w-md rounded-lg border border-zinc-200 bg-white p-8 shadow-sm">{children()}</main>
+            <header class="mb-8"><a href="/" class="block"><Logo/></a></header>
+            <main id="main" tabindex="-1" class="w-full max-w-md rounded-lg focus:outline-none border border-zinc-200 bg-white p-8 shadow-sm">{children()}</main>
         </div>
     }
 }

@@ -1,6 +1,7 @@
 use crate::accounts::api::SignOut;
 use crate::components::{
-    AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, aria_invalid, field_error, form_errors,
+    AuthCard, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, SECONDARY_BUTTON, aria_invalid, field_error,
+    form_errors,
 };
 use crate::invitations::InvitationPreview;
 use crate::invitations::api::{
@@ -48,7 +49,7 @@ fn Invitation(p: InvitationPreview, token: String) -> impl IntoView {
         </p>
         <dl class="mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded-md bg-zinc-50 p-3 text-sm">
             <dt class="text-zinc-600">"Invitation for"</dt><dd class="font-medium">{p.email.clone()}</dd>
-            <dt class="text-zinc-600">"Expires"</dt><dd><time datetime=p.expires_at.iso()>{p.expires_at.display()}</time></dd>
+            <dt class="text-zinc-600">"Expires"</dt><dd><Moment at=p.expires_at/></dd>
         </dl>
     };
     let next = match &p.signed_in_as {

@@ -3,7 +3,7 @@ use crate::boards::api::{CreateBoard, DeleteBoard, RunBoard, UpdateBoard};
 use crate::boards::{self, Board};
 use crate::components::Frame;
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
+    DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice,
     StatusMessage, aria_invalid, cleared_on_success, field_error, form_errors,
 };
 use crate::error::AppError;
@@ -149,8 +149,8 @@ fn BoardCard(board: Board, workspace_id: String) -> impl IntoView {
             <p class="mt-2 line-clamp-4 whitespace-pre-line text-sm text-zinc-700">{board.content}</p>
             <p class="mt-3 text-xs text-zinc-500">
                 {board.created_by.map(|by| format!("By {by} · ")).unwrap_or_default()}
-                {board.created_at.display()}
-                {board.last_run.map(|r| format!(" · Last run {}", r.at.display()))}
+                <Moment at=board.created_at/>
+                {board.last_run.map(|r| view! { " · Last run " <Moment at=r.at/> })}
             </p>
         </li>
     }
@@ -217,7 +217,7 @@ fn BoardView(
             <h1 class="mt-2 text-2xl font-semibold">{board.name.clone()}</h1>
             <p class="mt-1 text-sm text-zinc-600">
                 {board.created_by.clone().map(|by| format!("By {by} · ")).unwrap_or_default()}
-                {board.created_at.display()}
+                <Moment at=board.created_at/>
             </p>
         </div>
         <PageNotice notice=data.notice/>
@@ -228,7 +228,7 @@ fn BoardView(
                     <h2 id="run-title" class="font-semibold">"Data"</h2>
                     <p class="text-sm text-zinc-700" data-testid="last-run">
                         {match board.last_run.clone() {
-                            Some(r) => view! { "Last run "<time datetime=r.at.iso()>{r.at.display()}</time>{r.by.map(|b| format!(" by {b}"))} }.into_any(),
+                            Some(r) => view! { "Last run "<Moment at=r.at/>{r.by.map(|b| format!(" by {b}"))} }.into_any(),
                             None => view! { "Never run" }.into_any(),
                         }}
                     </p>
@@ -260,7 +260,11 @@ fn BoardView(
                     </ActionForm>
                 </div>
             </section>
-            <ActionForm action=delete>
+            <ActionForm
+                action=delete
+                attr:data-confirm="Delete this board? It can't be undone."
+                attr:data-confirm-button="Delete board"
+            >
                 <input type="hidden" name="workspace_id" value=ws_d/>
                 <input type="hidden" name="board_id" value=bid_d/>
                 <button type="submit" class=DANGER_BUTTON>"Delete board"</button>

@@ -24,6 +24,8 @@ pub struct GroupsPageData {
     pub people: Vec<GroupMember>,
     /// Roles that can be given to groups (target GROUP).
     pub group_roles: Vec<String>,
+    /// Members of the workspace: all of them are in `everyone`.
+    pub member_total: i64,
     pub notice: Option<String>,
 }
 
@@ -37,11 +39,15 @@ pub async fn groups_page(workspace_id: String) -> Result<GroupsPageData, AppErro
     let people = service::people(&state.db, &access).await?;
     let group_roles =
         crate::roles::service::names_for(&state.db, &access.workspace_id, crate::access::Target::Group).await?;
+    let member_total = crate::workspaces::service::counts(&state.db, &access.workspace_id)
+        .await?
+        .members;
     Ok(GroupsPageData {
         frame: super::workspace::frame(&state, access).await?,
         groups,
         people,
         group_roles,
+        member_total,
         notice: state::take_notice(),
     })
 }
@@ -204,6 +210,7 @@ fn Groups(data: GroupsPageData, actions: Actions) -> impl IntoView {
                     edit_roles: manage && (!group.builtin || owner),
                     people: data.people.clone(),
                     group_roles: data.group_roles.clone(),
+                    member_total: data.member_total,
                     actions,
                 };
                 view! { <GroupCard group card/> }
@@ -220,6 +227,7 @@ struct CardContext {
     edit_roles: bool,
     people: Vec<GroupMember>,
     group_roles: Vec<String>,
+    member_total: i64,
     actions: Actions,
 }
 
@@ -231,8 +239,14 @@ fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
         edit_roles,
         people,
         group_roles,
+        member_total,
         actions,
     } = card;
+    let affects = if group.builtin {
+        member_total
+    } else {
+        group.member_count
+    };
     let gid = group.id.clone();
     let gname = group.name.clone();
     let addable: Vec<GroupMember> = people
@@ -248,8 +262,14 @@ fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
                     {group.name.clone()}
                     {group.builtin.then_some(view! { <span class="ml-2 rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-medium text-zinc-600">"built in"</span> })}
                 </h2>
-                { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); (manage && !group.builtin).then_some(view! {
-                    <ActionForm action=actions.delete>
+                { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone());
+                  let question = format!("Delete the group {gname}? {} lose what it grants, unless another role gives it to them.", affected(group.member_count));
+                  (manage && !group.builtin).then_some(view! {
+                    <ActionForm
+                        action=actions.delete
+                        attr:data-confirm=question
+                        attr:data-confirm-button="Delete group"
+                    >
                         <input type="hidden" name="workspace_id" value=ws.clone()/>
                         <input type="hidden" name="group_id" value=gid.clone()/>
                         <button type="submit" class=DANGER_BUTTON aria-label=format!("Delete group {gname}")>"Delete"</button>
@@ -275,8 +295,14 @@ fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
                             {group.roles.clone().into_iter().map(|r| { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); view! {
                                 <li class="flex items-center gap-1 rounded-full bg-indigo-50 py-0.5 pl-2 pr-1 text-xs font-medium text-indigo-800 ring-1 ring-inset ring-indigo-200">
                                     {r.clone()}
-                                    { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); edit_roles.then_some(view! {
-                                        <ActionForm action=actions.revoke_role>
+                                    { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone());
+                                      let question = format!("Take {r} away from {gname}? {} lose what it grants, unless another role gives it to them.", affected(affects));
+                                      edit_roles.then_some(view! {
+                                        <ActionForm
+                                            action=actions.revoke_role
+                                            attr:data-confirm=question
+                                            attr:data-confirm-button="Take role away"
+                                        >
                                             <input type="hidden" name="workspace_id" value=ws.clone()/>
                                             <input type="hidden" name="group_id" value=gid.clone()/>
                                             <input type="hidden" name="role_name" value=r.clone()/>
@@ -312,8 +338,14 @@ fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
                             {group.members.clone().into_iter().map(|m| { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); view! {
                                 <li class="flex items-center justify-between py-1.5">
                                     <span>{m.name.clone()}" "<span class="text-zinc-500">{m.email.clone()}</span></span>
-                                    { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); manage.then_some(view! {
-                                        <ActionForm action=actions.remove_member>
+                                    { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone());
+                                      let question = format!("Remove {} from {gname}? They lose what the group grants, unless another role gives it.", m.name);
+                                      manage.then_some(view! {
+                                        <ActionForm
+                                            action=actions.remove_member
+                                            attr:data-confirm=question
+                                            attr:data-confirm-button="Remove from group"
+                                        >
                                             <input type="hidden" name="workspace_id" value=ws.clone()/>
                                             <input type="hidden" name="group_id" value=gid.clone()/>
                                             <input type="hidden" name="user_id" value=m.user_id.clone()/>
@@ -362,5 +394,14 @@ fn NewGroupForm(action: ServerAction<CreateGroup>, workspace_id: String) -> impl
                 </ActionForm>
             </div>
         </section>
+    }
+}
+
+/// Who a change reaches: "12 members will", "1 member will", "Nobody will".
+fn affected(n: i64) -> String {
+    match n {
+        0 => "Nobody will".to_string(),
+        1 => "1 member will".to_string(),
+        n => format!("{n} members will"),
     }
 }

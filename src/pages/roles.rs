@@ -1,7 +1,7 @@
-use crate::access::{self, Permission, Target};
+use crate::access::{self, Grant, Permission, Target};
 use crate::components::Frame;
 use crate::components::{
-    Chips, DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
+    DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
     PeopleTabs, aria_invalid, field_error, form_errors,
 };
 use crate::error::AppError;
@@ -98,15 +98,15 @@ pub fn RolesPage() -> impl IntoView {
 /// One role name and all its grants.
 struct RoleGroup {
     name: String,
-    grants: Vec<String>,
-    targets: Vec<String>,
+    grants: Vec<Grant>,
+    targets: Vec<Target>,
 }
 
 fn by_name(rows: Vec<RoleRow>) -> Vec<RoleGroup> {
     let mut out: Vec<RoleGroup> = Vec::new();
     for r in rows {
-        let grant = format!("{} on {}", r.permission, r.resource);
-        let target = r.target.to_string();
+        let grant = Grant::new(r.permission, r.resource);
+        let target = r.target;
         match out.iter_mut().find(|g| g.name == r.name) {
             Some(g) => {
                 g.grants.push(grant);
@@ -134,18 +134,18 @@ fn Roles(data: RolesPageData, create: ServerAction<CreateRole>, delete: ServerAc
         <div class="space-y-4">
             <div>
                 <h1 class="text-2xl font-semibold">"Roles"</h1>
-                <p class="mt-1 text-sm text-zinc-600">"A role is a name for one or more grants. Roles for USER are given to people; roles for GROUP are given to groups."</p>
+                <p class="mt-1 text-sm text-zinc-600">"A role is a name for what its holders may do. Roles for people are given to members directly; roles for groups are given to groups, and reach everyone in them."</p>
             </div>
             <PeopleTabs workspace_id=id.clone() current="Roles"/>
         </div>
         <PageNotice notice=data.notice/>
         {manage.then(|| view! { <NewRoleForm action=create workspace_id=id.clone()/> })}
-        <div class="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
-            <table class="min-w-full divide-y divide-zinc-200 text-sm" data-testid="roles">
+        <div class="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
+            <table class="stack stack-roles min-w-full divide-y divide-zinc-200 text-sm" data-testid="roles">
                 <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
                     <tr>
                         <th scope="col" class="px-4 py-3">"Role"</th>
-                        <th scope="col" class="px-4 py-3">"Grants"</th>
+                        <th scope="col" class="px-4 py-3">"Allows"</th>
                         <th scope="col" class="px-4 py-3">"Given to"</th>
                         <th scope="col" class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
                     </tr>
@@ -153,12 +153,17 @@ fn Roles(data: RolesPageData, create: ServerAction<CreateRole>, delete: ServerAc
                 <tbody class="divide-y divide-zinc-100">
                     {groups.into_iter().map(|g| { let id = id.clone(); view! {
                         <tr class="align-top">
-                            <td class="px-4 py-3 font-medium text-zinc-900">{g.name.clone()}</td>
-                            <td class="px-4 py-3"><Chips items=g.grants/></td>
-                            <td class="cell">{g.targets.join(", ")}</td>
-                            <td class="px-4 py-3 text-right">
-                                {manage.then_some(view! {
-                                    <ActionForm action=delete>
+                            <td class="cell-name">{g.name.clone()}</td>
+                            <td class="px-4 py-3"><GrantList grants=g.grants/></td>
+                            <td class="cell">{g.targets.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")}</td>
+                            <td class="cell-actions">
+                                {let question = format!("Delete the role {}? This can't be undone.", g.name);
+                                 manage.then_some(view! {
+                                    <ActionForm
+                                        action=delete
+                                        attr:data-confirm=question
+                                        attr:data-confirm-button="Delete role"
+                                    >
                                         <input type="hidden" name="workspace_id" value=id.clone()/>
                                         <input type="hidden" name="role_name" value=g.name.clone()/>
                                         <button type="submit" class=DANGER_BUTTON aria-label=format!("Delete role {}", g.name)>"Delete"</button>
@@ -173,10 +178,30 @@ fn Roles(data: RolesPageData, create: ServerAction<CreateRole>, delete: ServerAc
     }
 }
 
-fn options(values: &[&'static str]) -> impl IntoView + use<> {
+/// What a role allows, in words, each with the API's spelling beside it.
+#[component]
+fn GrantList(grants: Vec<Grant>) -> impl IntoView {
+    view! {
+        <ul class="space-y-1">
+            {grants
+                .into_iter()
+                .map(|g| view! {
+                    <li>
+                        <span class="text-zinc-900">{g.label()}</span>
+                        " "
+                        <code class="text-xs text-zinc-600">{g.to_string()}</code>
+                    </li>
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+/// `(value, words)` pairs as options.
+fn options(values: Vec<(&'static str, String)>) -> impl IntoView + use<> {
     values
-        .iter()
-        .map(|v| view! { <option value=*v>{*v}</option> })
+        .into_iter()
+        .map(|(v, words)| view! { <option value=v>{words}</option> })
         .collect_view()
 }
 
@@ -185,9 +210,23 @@ fn NewRoleForm(action: ServerAction<CreateRole>, workspace_id: String) -> impl I
     let errors = form_errors(action.value());
     let name_error = field_error(errors, "role_name");
     let select = "block w-full rounded-md border-0 px-3 py-2 text-zinc-900 shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-600";
-    let permissions: Vec<&str> = Permission::ALL.iter().map(|p| p.as_str()).collect();
-    let resources: Vec<&str> = access::Resource::ALL.iter().map(|r| r.as_str()).collect();
-    let targets: Vec<&str> = Target::ALL.iter().map(|t| t.as_str()).collect();
+    let permissions = vec![
+        ("READ", "See (READ)".to_string()),
+        ("WRITE", "See and change (WRITE)".to_string()),
+    ];
+    let resources = vec![
+        ("DATA", "Boards (DATA)".to_string()),
+        ("DATA_EXECUTION", "Board runs (DATA_EXECUTION)".to_string()),
+        ("BUSINESS_INFO", "Workspace settings (BUSINESS_INFO)".to_string()),
+        (
+            "USER_MANAGEMENT",
+            "People, roles and groups (USER_MANAGEMENT)".to_string(),
+        ),
+    ];
+    let targets: Vec<_> = Target::ALL
+        .iter()
+        .map(|t| (t.as_str(), format!("{} ({})", t.label(), t.as_str())))
+        .collect();
     view! {
         <section aria-labelledby="role-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
             <h2 id="role-title" class="text-lg font-semibold">"Create a role"</h2>
@@ -202,18 +241,33 @@ fn NewRoleForm(action: ServerAction<CreateRole>, workspace_id: String) -> impl I
                         </Field>
                     </div>
                     <Field id="role-permission" label="Permission">
-                        <select id="role-permission" name="permission" class=select>{options(&permissions)}</select>
+                        <select id="role-permission" name="permission" class=select>{options(permissions)}</select>
                     </Field>
                     <Field id="role-resource" label="Resource">
-                        <select id="role-resource" name="resource" class=select>{options(&resources)}</select>
+                        <select id="role-resource" name="resource" class=select>{options(resources)}</select>
                     </Field>
                     <Field id="role-target" label="Given to">
-                        <select id="role-target" name="target" class=select>{options(&targets)}</select>
+                        <select id="role-target" name="target" class=select>{options(targets)}</select>
                     </Field>
                     <div class="sm:col-span-5">
                         <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>"Create role"</button>
                     </div>
                 </ActionForm>
+                <details class="text-sm">
+                    <summary class="cursor-pointer font-medium text-indigo-700">"What each grant allows"</summary>
+                    <dl class="mt-2 divide-y divide-zinc-100">
+                        {Grant::ALL
+                            .into_iter()
+                            .map(|g| view! {
+                                <div class="py-2 sm:flex sm:gap-4">
+                                    <dt class="font-medium text-zinc-900 sm:w-64 sm:shrink-0">{g.label()}" "<code class="text-xs font-normal text-zinc-600">{g.to_string()}</code></dt>
+                                    <dd class="text-zinc-700">{g.description()}</dd>
+                                </div>
+                            })
+                            .collect_view()}
+                    </dl>
+                    <p class="mt-2 text-zinc-600">"See and change (WRITE) includes See (READ)."</p>
+                </details>
             </div>
         </section>
     }

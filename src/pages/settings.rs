@@ -1,7 +1,7 @@
 use crate::access::{self, Permission};
 use crate::components::Frame;
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
+    DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice,
     aria_invalid, field_error, form_errors,
 };
 use crate::error::AppError;
@@ -109,6 +109,9 @@ fn Settings(
     let name_error = field_error(errors, "workspace");
     let can_rename = ctx.access.can(Permission::Write, access::Resource::BusinessInfo);
     let row = "flex justify-between gap-4 py-2";
+    // Owners hold every grant, so an owner always has `info`.
+    let sole_owner = ctx.access.is_owner && data.info.as_ref().is_some_and(|i| i.owners.len() == 1);
+    let users = format!("/w/{id}/users");
     view! {
         <div>
             <h1 class="text-2xl font-semibold">"Settings"</h1>
@@ -122,7 +125,7 @@ fn Settings(
                     <dl class="mt-3 divide-y divide-zinc-100 text-sm">
                         <div class=row><dt class="text-zinc-600">"Name"</dt><dd class="font-medium">{info.name.clone()}</dd></div>
                         <div class=row><dt class="text-zinc-600">"ID (for the API)"</dt><dd class="font-mono text-xs">{info.id.clone()}</dd></div>
-                        <div class=row><dt class="text-zinc-600">"Created"</dt><dd><time datetime=info.created_at.iso()>{info.created_at.display()}</time></dd></div>
+                        <div class=row><dt class="text-zinc-600">"Created"</dt><dd><Moment at=info.created_at/></dd></div>
                         <div class=row><dt class="text-zinc-600">"Owners"</dt><dd>{info.owners.join(", ")}</dd></div>
                         <div class=row><dt class="text-zinc-600">"Members"</dt><dd>{info.members}</dd></div>
                     </dl>
@@ -143,16 +146,33 @@ fn Settings(
                 </section>
             }.into_any(),
             None => view! {
-                <p class="rounded-lg border border-zinc-200 bg-white p-6 text-sm text-zinc-700 shadow-sm">"You need READ on BUSINESS_INFO to see this workspace's settings."</p>
+                <p class="rounded-lg border border-zinc-200 bg-white p-6 text-sm text-zinc-700 shadow-sm">"Your roles don't include “See workspace settings”, so only leaving is shown here."</p>
             }.into_any(),
         }}
         <section aria-labelledby="leave-title" class="rounded-lg border border-red-200 bg-white p-6 shadow-sm">
             <h2 id="leave-title" class="text-lg font-semibold">"Leave workspace"</h2>
-            <p class="mt-1 text-sm text-zinc-600">{format!("You will lose access to {} until someone invites you again. The last owner can't leave.", ctx.access.workspace_name)}</p>
-            <ActionForm action=leave attr:class="mt-4">
-                <input type="hidden" name="workspace_id" value=id/>
-                <button type="submit" class=DANGER_BUTTON>{format!("Leave {}", ctx.access.workspace_name)}</button>
-            </ActionForm>
+            {if sole_owner {
+                view! {
+                    <p class="mt-1 text-sm text-zinc-700" data-testid="sole-owner">
+                        {format!("You are the only owner of {}, so you can't leave it. ", ctx.access.workspace_name)}
+                        "Make someone else an owner on the "<a class="font-medium text-indigo-700 underline" href=users>"Users"</a>" page first."
+                    </p>
+                }.into_any()
+            } else {
+                let question = format!("Leave {}? You lose access to its boards at once, until someone invites you again.", ctx.access.workspace_name);
+                view! {
+                    <p class="mt-1 text-sm text-zinc-600">{format!("You will lose access to {} until someone invites you again.", ctx.access.workspace_name)}</p>
+                    <ActionForm
+                        action=leave
+                        attr:class="mt-4"
+                        attr:data-confirm=question
+                        attr:data-confirm-button="Leave"
+                    >
+                        <input type="hidden" name="workspace_id" value=id/>
+                        <button type="submit" class=DANGER_BUTTON>{format!("Leave {}", ctx.access.workspace_name)}</button>
+                    </ActionForm>
+                }.into_any()
+            }}
         </section>
     }
 }

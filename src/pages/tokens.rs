@@ -1,6 +1,6 @@
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, Logo, PRIMARY_BUTTON, PageError, PageNotice,
-    aria_invalid, cleared_on_success, field_error, form_errors,
+    AccountBar, DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, Moment, PRIMARY_BUTTON, PageError,
+    PageNotice, aria_invalid, cleared_on_success, field_error, form_errors,
 };
 use crate::domain::User;
 use crate::error::AppError;
@@ -18,6 +18,8 @@ use crate::{accounts::session, state};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokensPageData {
     pub user: User,
+    /// The person's workspaces, for the account menu.
+    pub workspaces: Vec<crate::workspaces::WorkspaceSummary>,
     pub tokens: Vec<ApiToken>,
     /// Where "back" goes: the person's first workspace, or creating one.
     pub home: String,
@@ -32,6 +34,7 @@ pub async fn tokens_page() -> Result<TokensPageData, AppError> {
     Ok(TokensPageData {
         tokens: crate::tokens::service::list(&state.db, &user.id).await?,
         home: crate::members::service::home_path(&state.db, &user.id).await?,
+        workspaces: session::workspaces_of(&state, &user).await?,
         user,
         notice: state::take_notice(),
     })
@@ -58,30 +61,32 @@ pub fn TokensPage() -> impl IntoView {
     });
     view! {
         <Title text=page_title("API tokens", Signal::derive(move || !errors.get().is_empty()))/>
-        <header class="border-b border-zinc-200 bg-white">
-            <div class="mx-auto flex h-14 max-w-4xl items-center gap-6 px-4">
-                <a href="/" class="shrink-0"><Logo/></a>
-            </div>
-        </header>
-        <main class="mx-auto max-w-4xl space-y-8 px-4 py-8">
-            <FeedbackView feedback/>
-            {move || fresh.get().map(|secret| view! {
-                <section class="rounded-lg border border-amber-300 bg-amber-50 p-5" aria-labelledby="secret-title">
-                    <h2 id="secret-title" class="font-semibold text-amber-900">"Copy your new token now"</h2>
-                    <p class="mt-1 text-sm text-amber-900">"It won't be shown again. Scripts send it as "<code>"Authorization: Bearer …"</code>"."</p>
-                    <label for="new-token" class="sr-only">"New token"</label>
-                    <input id="new-token" readonly=true value=secret class=format!("{INPUT} mt-3 font-mono text-sm") data-testid="new-token"/>
-                </section>
+        // The bar comes with the page's data (who is signed in, their
+        // workspaces), read in this one boundary.
+        <Transition fallback=|| view! { <p class="px-4 py-8 text-zinc-600">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(data) => view! {
+                        <AccountBar user=data.user.clone() workspaces=data.workspaces.clone()/>
+                        <main id="main" tabindex="-1" class="mx-auto max-w-4xl space-y-8 px-4 py-8 focus:outline-none">
+                            <FeedbackView feedback/>
+                            {move || fresh.get().map(|secret| view! {
+                                <section class="rounded-lg border border-amber-300 bg-amber-50 p-5" aria-labelledby="secret-title">
+                                    <h2 id="secret-title" class="font-semibold text-amber-900">"Copy your new token now"</h2>
+                                    <p class="mt-1 text-sm text-amber-900">"It won't be shown again. Scripts send it as "<code>"Authorization: Bearer …"</code>"."</p>
+                                    <label for="new-token" class="sr-only">"New token"</label>
+                                    <input id="new-token" readonly=true value=secret class=format!("{INPUT} mt-3 font-mono text-sm") data-testid="new-token"/>
+                                </section>
+                            })}
+                            <Tokens data create revoke/>
+                        </main>
+                    }.into_any(),
+                    Err(error) => view! {
+                        <main id="main" class="mx-auto max-w-4xl px-4 py-8"><PageError error/></main>
+                    }.into_any(),
+                }
             })}
-            <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(data) => view! { <Tokens data create revoke/> }.into_any(),
-                        Err(error) => view! { <PageError error/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </main>
+        </Transition>
     }
 }
 
@@ -119,8 +124,8 @@ fn Tokens(
             view! { <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600">"No tokens yet."</p> }.into_any()
         } else {
             view! {
-                <div class="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
-                    <table class="min-w-full divide-y divide-zinc-200 text-sm" data-testid="tokens">
+                <div class="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
+                    <table class="stack stack-tokens min-w-full divide-y divide-zinc-200 text-sm" data-testid="tokens">
                         <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
                             <tr>
                                 <th scope="col" class="px-4 py-3">"Name"</th>
@@ -130,19 +135,26 @@ fn Tokens(
                             </tr>
                         </thead>
                         <tbody class="divide-y divide-zinc-100">
-                            {data.tokens.into_iter().map(|t| view! {
+                            {data.tokens.into_iter().map(|t| { let question = format!("Revoke the token {}? Scripts using it are refused from now on.", t.name); view! {
                                 <tr>
-                                    <td class="px-4 py-3 font-medium text-zinc-900">{t.name.clone()}</td>
-                                    <td class="cell">{t.created_at.display()}</td>
-                                    <td class="cell">{t.last_used_at.map(|at| at.display()).unwrap_or_else(|| "Never".into())}</td>
-                                    <td class="px-4 py-3 text-right">
-                                        <ActionForm action=revoke>
+                                    <td class="cell-name">{t.name.clone()}</td>
+                                    <td class="cell"><Moment at=t.created_at/></td>
+                                    <td class="cell">{match t.last_used_at {
+                                        Some(at) => view! { <Moment at/> }.into_any(),
+                                        None => "Never".into_any(),
+                                    }}</td>
+                                    <td class="cell-actions">
+                                        <ActionForm
+                                            action=revoke
+                                            attr:data-confirm=question
+                                            attr:data-confirm-button="Revoke token"
+                                        >
                                             <input type="hidden" name="token_id" value=t.id/>
                                             <button type="submit" class=DANGER_BUTTON aria-label=format!("Revoke token {}", t.name)>"Revoke"</button>
                                         </ActionForm>
                                     </td>
                                 </tr>
-                            }).collect_view()}
+                            }}).collect_view()}
                         </tbody>
                     </table>
                 </div>

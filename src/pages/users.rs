@@ -1,9 +1,9 @@
 use crate::access::{self, Access, Permission};
 use crate::components::Frame;
 use crate::components::{
-    Chips, DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
-    PeopleTabs, RolePicker, SECONDARY_BUTTON, aria_invalid, field_error, form_errors, ticked_before_hydration,
-    typed_before_hydration,
+    Chips, DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, Moment, PRIMARY_BUTTON, PageError,
+    PageNotice, PeopleTabs, RolePicker, SECONDARY_BUTTON, aria_invalid, field_error, form_errors,
+    ticked_before_hydration, typed_before_hydration,
 };
 use crate::domain::{Listing, Window};
 use crate::error::{AppError, FieldError};
@@ -12,6 +12,7 @@ use crate::invitations::{self, Delivery, InvitationFilter, InviteReport, Pending
 use crate::members::{self, Member, MemberFilter};
 use crate::pages::page_title;
 use crate::pages::workspace::WorkspaceRoute;
+use crate::roles::RoleChoice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
@@ -37,7 +38,7 @@ pub struct UsersPageData {
     /// members who may not see invitations.
     pub pending: Option<Listing<PendingInvitation>>,
     /// Roles that can be given to people (target USER), for the pickers.
-    pub user_roles: Vec<String>,
+    pub user_roles: Vec<RoleChoice>,
     /// What a plain form post left to say, shown once.
     pub notice: Option<String>,
 }
@@ -176,7 +177,7 @@ pub async fn users_page(workspace_id: String, #[server(default)] view: UsersView
             Err(e) => return Err(e),
         };
     let user_roles =
-        crate::roles::service::names_for(&state.db, &access.workspace_id, crate::access::Target::User).await?;
+        crate::roles::service::choices_for(&state.db, &access.workspace_id, crate::access::Target::User).await?;
     Ok(UsersPageData {
         frame: super::workspace::frame(&state, access).await?,
         view,
@@ -409,7 +410,7 @@ fn Users(
 /// the page's WASM loads, and after it the router answers it in place. A new
 /// search starts both lists at their first page.
 #[component]
-fn Search(view: UsersView, base: String, user_roles: Vec<String>, pending: bool) -> impl IntoView {
+fn Search(view: UsersView, base: String, user_roles: Vec<RoleChoice>, pending: bool) -> impl IntoView {
     let select = "block w-full rounded-md border-0 px-3 py-2 text-sm text-zinc-900 shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-600";
     let shows = [("", "All members".to_string()), ("owners", "Owners".to_string())]
         .into_iter()
@@ -417,7 +418,7 @@ fn Search(view: UsersView, base: String, user_roles: Vec<String>, pending: bool)
         .chain(
             user_roles
                 .into_iter()
-                .map(|r| (format!("role:{r}"), format!("Role: {r}"))),
+                .map(|r| (format!("role:{}", r.name), format!("Role: {}", r.name))),
         )
         .collect::<Vec<_>>();
     let searching = !view.q.is_empty() || !view.show.is_empty() || !view.state.is_empty();
@@ -494,7 +495,7 @@ struct RowContext {
     /// How many owners there are: ownership can be taken away only while
     /// someone else keeps it.
     owners: usize,
-    user_roles: Vec<String>,
+    user_roles: Vec<RoleChoice>,
     actions: Actions,
     /// Which row (member or invitation id) is open for managing.
     editing: Memo<String>,
@@ -516,7 +517,7 @@ fn InviteForm(
     action: ServerAction<InviteUser>,
     workspace_id: String,
     lifetime: String,
-    user_roles: Vec<String>,
+    user_roles: Vec<RoleChoice>,
     typed: RwSignal<String>,
     chosen: RwSignal<Vec<String>>,
 ) -> impl IntoView {
@@ -535,7 +536,7 @@ fn InviteForm(
     view! {
         <section aria-labelledby="invite-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
             <h2 id="invite-title" class="text-lg font-semibold">"Invite people"</h2>
-            <p class="mt-1 text-sm text-zinc-600">{format!("They get an email with a link to join. Links expire after {lifetime}. Everyone also gets what the group everyone holds.")}</p>
+            <p class="mt-1 text-sm text-zinc-600">{format!("They get an email with a link to join. Links expire after {lifetime}. Everyone who joins is also in the built-in group “everyone” and gets what it allows (see Groups).")}</p>
             <div class="mt-4 space-y-4">
                 <ErrorSummary form="invite" errors/>
                 <Show when=move || !partial.get().is_empty()>
@@ -609,8 +610,8 @@ fn PendingTable(list: Listing<PendingInvitation>, view: UsersView, base: String,
                 view! { <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600">{empty}</p> }.into_any()
             } else {
                 view! {
-                    <div class="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
-                        <table class="min-w-full divide-y divide-zinc-200 text-sm" data-testid="pending-invitations">
+                    <div class="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
+                        <table class="stack stack-pending min-w-full divide-y divide-zinc-200 text-sm" data-testid="pending-invitations">
                             <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
                                 <tr>
                                     <th scope="col" class="px-4 py-3">"Email"</th>
@@ -671,7 +672,11 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
                 </ActionForm>
             };
             let delete = view! {
-                <ActionForm action=actions.delete>
+                <ActionForm
+                    action=actions.delete
+                    attr:data-confirm=format!("Delete the invitation to {email}? The link in their email stops working.")
+                    attr:data-confirm-button="Delete invitation"
+                >
                     {for_delete}
                     <button type="submit" class=DANGER_BUTTON aria-label=delete_label>"Delete"</button>
                 </ActionForm>
@@ -684,13 +689,13 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
     };
     view! {
         <tr class="align-top">
-            <td class="px-4 py-3 font-medium text-zinc-900">{inv.email.clone()}</td>
+            <td class="cell-name">{inv.email.clone()}</td>
             <td class="cell"><Chips items=inv.roles.clone() empty="—"/></td>
             <td class="cell">{inv.invited_by.clone()}</td>
-            <td class="cell"><time datetime=inv.sent_at.iso()>{inv.sent_at.display()}</time></td>
-            <td class="cell"><time datetime=inv.expires_at.iso()>{inv.expires_at.display()}</time></td>
+            <td class="cell"><Moment at=inv.sent_at/></td>
+            <td class="cell"><Moment at=inv.expires_at/></td>
             <td class="px-4 py-3"><span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {tone}")>{status}</span></td>
-            <td class="px-4 py-3 text-right">
+            <td class="cell-actions">
                 {rows.manage.then(|| view! { <Manage rows=rows.clone() id=inv.id.clone() label=inv.email.clone()/> })}
             </td>
         </tr>
@@ -710,7 +715,7 @@ fn Manage(rows: RowContext, id: String, label: String) -> impl IntoView {
             href=move || if open() { to_close.clone() } else { to_open.clone() }
             aria-expanded=move || if shown() { "true" } else { "false" }
             aria-label=format!("Manage: {label}")
-            class="text-sm font-medium text-indigo-700 underline"
+            class="row-link"
         >
             "Manage"
         </a>
@@ -741,7 +746,13 @@ enum RolesOf {
 
 /// The roles a member or an invitation gives, to change.
 #[component]
-fn RolesForm(of: RolesOf, workspace_id: String, id: String, held: Vec<String>, choices: Vec<String>) -> impl IntoView {
+fn RolesForm(
+    of: RolesOf,
+    workspace_id: String,
+    id: String,
+    held: Vec<String>,
+    choices: Vec<RoleChoice>,
+) -> impl IntoView {
     let (key, form) = match of {
         RolesOf::Invitation(_) => ("invitation_id", "inv"),
         RolesOf::Member(_) => ("user_id", "member"),
@@ -789,8 +800,8 @@ fn MembersTable(list: Listing<Member>, view: UsersView, base: String, rows: RowC
                 "Active users"
                 <span class="rounded-full bg-zinc-200 px-2 py-0.5 text-xs font-medium text-zinc-700">{count}</span>
             </h2>
-            <div class="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
-                <table class="min-w-full divide-y divide-zinc-200 text-sm" data-testid="active-users">
+            <div class="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
+                <table class="stack stack-members min-w-full divide-y divide-zinc-200 text-sm" data-testid="active-users">
                     <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
                         <tr>
                             <th scope="col" class="px-4 py-3">"Name"</th>
@@ -838,6 +849,7 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
                 actions,
                 ..
             } = rows.clone();
+            let workspace = viewer.workspace_name.clone();
             let (uid, name) = (m.user_id.clone(), m.name.clone());
             let hidden = || {
                 view! {
@@ -863,7 +875,15 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
                     (format!("Remove as owner: {name}"), "Remove as owner")
                 };
                 view! {
-                    <ActionForm action=actions.revoke_owner>
+                    <ActionForm
+                        action=actions.revoke_owner
+                        attr:data-confirm=if is_you {
+                            format!("Give up ownership of {workspace}? You stay a member with your roles; only an owner can make you an owner again.")
+                        } else {
+                            format!("Remove {name} as an owner of {workspace}? They stay a member with their roles.")
+                        }
+                        attr:data-confirm-button=text
+                    >
                         {fields}
                         <button type="submit" class=SECONDARY_BUTTON aria-label=label>{text}</button>
                     </ActionForm>
@@ -873,7 +893,11 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
                 let fields = hidden();
                 let label = format!("Remove {name} from the workspace");
                 view! {
-                    <ActionForm action=actions.remove>
+                    <ActionForm
+                        action=actions.remove
+                        attr:data-confirm=format!("Remove {name} from {workspace}? They lose access to its boards at once.")
+                        attr:data-confirm-button="Remove"
+                    >
                         {fields}
                         <button type="submit" class=DANGER_BUTTON aria-label=label>"Remove"</button>
                     </ActionForm>
@@ -892,14 +916,14 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
     };
     view! {
         <tr class="align-top">
-            <td class="px-4 py-3 font-medium text-zinc-900">
+            <td class="cell-name">
                 {m.name.clone()}
                 {is_you.then_some(view! { <span class="ml-1 font-normal text-zinc-500">"(you)"</span> })}
             </td>
             <td class="cell">{m.email.clone()}</td>
             <td class="cell"><Chips items=labels empty="Member"/></td>
-            <td class="cell"><time datetime=m.joined_at.iso()>{m.joined_at.display()}</time></td>
-            <td class="px-4 py-3 text-right">
+            <td class="cell"><Moment at=m.joined_at/></td>
+            <td class="cell-actions">
                 {anything.then(|| view! { <Manage rows=rows.clone() id=m.user_id.clone() label=m.name.clone()/> })}
             </td>
         </tr>

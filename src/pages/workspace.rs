@@ -94,7 +94,7 @@ pub fn WorkspaceLayout() -> impl IntoView {
                 }
             })}
         </Suspense>
-        <main class="mx-auto max-w-6xl px-4 py-8"><Outlet/></main>
+        <main id="main" tabindex="-1" class="mx-auto max-w-6xl px-4 py-8 focus:outline-none"><Outlet/></main>
     }
 }
 

@@ -6,6 +6,23 @@ pub mod service;
 
 pub use model::RoleRow;
 
+use crate::access::Grant;
+use serde::{Deserialize, Serialize};
+
+/// A role offered in a picker: its name and, in words, what it allows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleChoice {
+    pub name: String,
+    pub grants: Vec<Grant>,
+}
+
+impl RoleChoice {
+    /// "See boards; Run boards".
+    pub fn allows(&self) -> String {
+        self.grants.iter().map(|g| g.label()).collect::<Vec<_>>().join("; ")
+    }
+}
+
 /// What a person reads after a role gains a grant.
 pub fn created_notice(row: &RoleRow) -> String {
     format!(

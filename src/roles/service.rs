@@ -417,6 +417,32 @@ pub async fn names_for(db: &Db, workspace_id: &str, target: Target) -> AppResult
     )
 }
 
+/// The roles for `target`, by name, each with what it grants (least privileged first).
+pub async fn choices_for(db: &Db, workspace_id: &str, target: Target) -> AppResult<Vec<super::RoleChoice>> {
+    let rows: Vec<Stored> = sqlx::query_as(
+        "SELECT name, permission, resource FROM roles WHERE workspace_id = $1 AND target = $2 ORDER BY name",
+    )
+    .bind(workspace_id)
+    .bind(target.as_str())
+    .fetch_all(db)
+    .await?;
+    let mut out: Vec<super::RoleChoice> = Vec::new();
+    for row in rows {
+        let grant = row.grant()?;
+        match out.last_mut() {
+            Some(last) if last.name == row.name => last.grants.push(grant),
+            _ => out.push(super::RoleChoice {
+                name: row.name,
+                grants: vec![grant],
+            }),
+        }
+    }
+    for choice in &mut out {
+        choice.grants.sort_by_key(|g| Grant::ALL.iter().position(|a| a == g));
+    }
+    Ok(out)
+}
+
 /// Sets what an invitation grants when it is accepted, inside `tx`.
 pub async fn replace_invitation_roles(tx: &mut Tx<'_>, invitation_id: &str, roles: &[String]) -> AppResult<()> {
     sqlx::query("DELETE FROM invitation_roles WHERE invitation_id = $1")

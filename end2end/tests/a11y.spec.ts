@@ -1,0 +1,66 @@
+import { test, expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { emailFor, inviteLink, signUp, unique } from './support';
+
+/** axe-core on the page as it is, at desktop and phone widths, light and dark: no violation of any impact. */
+async function noViolations(page: Page, what: string) {
+  for (const width of [1280, 375]) {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.emulateMedia({ colorScheme });
+      const { violations } = await new AxeBuilder({ page }).analyze();
+      const found = violations.map(
+        (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join('\n    ')}`,
+      );
+      expect.soft(found, `${what} at ${width} px, ${colorScheme}`).toEqual([]);
+    }
+  }
+}
+
+test('every page passes axe-core at 1280 and 375 px, light and dark', async ({ page, browser, request }) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  await noViolations(page, 'home');
+  await page.goto('/signin');
+  await noViolations(page, 'sign-in');
+  await page.goto('/signup');
+  await noViolations(page, 'sign-up');
+
+  const id = unique();
+  const invitee = `axe-${id}@example.com`;
+  await signUp(page, 'Ada Lovelace', `owner-${id}@example.com`, `Axe ${id}`);
+  const base = new URL(page.url()).pathname.replace(/\/boards$/, '');
+  await page.getByLabel('Name', { exact: true }).fill('Quarterly numbers');
+  await page.getByLabel('Content').fill('Revenue by region.');
+  await page.getByRole('button', { name: 'Create board' }).click();
+  await expect(page.getByRole('link', { name: 'Quarterly numbers' })).toBeVisible();
+  await noViolations(page, 'boards');
+  await page.getByRole('link', { name: 'Quarterly numbers' }).click();
+  await expect(page.getByRole('heading', { name: 'Quarterly numbers' })).toBeVisible();
+  await noViolations(page, 'a board');
+
+  await page.goto(`${base}/users`);
+  await page.getByLabel('Email addresses').fill(invitee);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(invitee) })).toBeVisible();
+  await noViolations(page, 'users, with a pending invitation and a member');
+  for (const section of ['roles', 'groups', 'settings']) {
+    await page.goto(`${base}/${section}`);
+    await noViolations(page, section);
+  }
+  await page.goto('/account/tokens');
+  await noViolations(page, 'API tokens');
+
+  // The invitation as the invited person meets it, then signed in as someone else.
+  const link = inviteLink(await emailFor(request, invitee));
+  const stranger = await browser.newContext();
+  const guest = await stranger.newPage();
+  await guest.goto(link);
+  await expect(guest.getByRole('heading', { level: 1 })).toBeVisible();
+  await noViolations(guest, 'accept as a new person');
+  await stranger.close();
+  await page.goto(link);
+  await noViolations(page, 'accept while signed in');
+  await page.goto('/invite/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+  await noViolations(page, 'a dead link');
+});

@@ -1,0 +1,203 @@
+import { test, expect, Page } from '@playwright/test';
+import { hydrated, signUp, unique } from './support';
+import * as os from 'os';
+import * as path from 'path';
+
+// One owner and workspace for every test here (sign-ups are rate limited per
+// address); each test invites someone of its own.
+const owner = path.join(os.tmpdir(), `boardroom-frontend-owner-${process.pid}.json`);
+let base = '';
+test.use({ storageState: owner });
+
+test.beforeAll(async ({ browser }) => {
+  const page = await browser.newPage({ storageState: undefined });
+  const id = unique();
+  await signUp(page, 'Ada Lovelace', `owner-${id}@example.com`, `Front ${id}`);
+  base = new URL(page.url()).pathname.replace(/\/boards$/, '');
+  await page.context().storageState({ path: owner });
+  await page.close();
+});
+
+/** The shared workspace with one more pending invitation; returns its base path and the address. */
+async function workspaceWithRows(page: Page): Promise<{ base: string; invitee: string }> {
+  const invitee = `row-${unique()}@example.com`;
+  await page.goto(`${base}/users`);
+  await page.getByLabel('Email addresses').fill(invitee);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(invitee) }).first()).toBeVisible();
+  return { base, invitee };
+}
+
+async function noSidewaysScroll(page: Page, path: string) {
+  await page.goto(path);
+  const { scroll, width } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+  }));
+  expect(scroll, `${path} scrolls sideways`).toBeLessThanOrEqual(width);
+}
+
+test.describe('on a phone (375 px)', () => {
+  test.use({ viewport: { width: 375, height: 740 } });
+
+  test('no page scrolls sideways, and the account menu is in reach', async ({ page }) => {
+    const { base } = await workspaceWithRows(page);
+    for (const path of [
+      `${base}/boards`,
+      `${base}/users`,
+      `${base}/roles`,
+      `${base}/groups`,
+      `${base}/settings`,
+      '/account/tokens',
+      '/workspaces/new',
+    ]) {
+      await noSidewaysScroll(page, path);
+    }
+    await page.goto(`${base}/users`);
+    const icon = page.getByLabel('Account menu');
+    await expect(icon).toBeInViewport();
+    await icon.click();
+    // The sections fold into the menu on a phone.
+    await expect(page.getByRole('link', { name: 'Settings' })).toBeVisible();
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  });
+});
+
+test('the keyboard reaches the skip link and the menu, and Escape closes the menu', async ({ page }) => {
+  const { base } = await workspaceWithRows(page);
+  await page.goto(`${base}/users`);
+  await hydrated(page);
+  await page.keyboard.press('Tab');
+  const skip = page.getByRole('link', { name: 'Skip to main content' });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  // Onwards through the bar to the account menu, Users, the invite field and Send.
+  const reached: string[] = [];
+  for (let i = 0; i < 40 && !reached.includes('Send'); i++) {
+    await page.keyboard.press('Tab');
+    reached.push(
+      await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        return el.getAttribute('aria-label') ?? el.labels?.[0]?.textContent?.trim() ?? el.textContent?.trim() ?? '';
+      }),
+    );
+  }
+  for (const name of ['Account menu', 'Users', 'Email addresses', 'Send']) {
+    expect(reached, `Tab reaches ${name}`).toContain(name);
+  }
+  expect(reached.indexOf('Account menu')).toBeLessThan(reached.indexOf('Email addresses'));
+  await page.goto(`${base}/users`);
+  await hydrated(page);
+  const icon = page.getByLabel('Account menu');
+  await icon.focus();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Tab');
+  await expect(icon).toBeFocused();
+  const ring = await icon.evaluate((el) => getComputedStyle(el).outlineStyle);
+  expect(ring, 'the focused account button shows a ring').not.toBe('none');
+  await page.keyboard.press('Enter');
+  const tokens = page.getByRole('link', { name: 'API tokens' });
+  await expect(tokens).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(tokens).toBeHidden();
+  await expect(icon).toBeFocused();
+
+  // A click outside closes it too.
+  await icon.click();
+  await expect(tokens).toBeVisible();
+  await page.getByRole('heading', { level: 1 }).click();
+  await expect(tokens).toBeHidden();
+
+  // The skip link moves focus to the page's content.
+  await page.goto(`${base}/users`);
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('main#main')).toBeFocused();
+});
+
+test('deleting an invitation asks first; Cancel keeps it, confirming deletes it', async ({ page }) => {
+  const { base, invitee } = await workspaceWithRows(page);
+  await page.goto(`${base}/users`);
+  await hydrated(page);
+  const pending = page.getByTestId('pending-invitations');
+  await page.getByRole('link', { name: `Manage: ${invitee}` }).click();
+  const remove = page.getByRole('button', { name: `Delete invitation for ${invitee}` });
+  await remove.click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText(`Delete the invitation to ${invitee}?`);
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(remove).toBeFocused();
+  await expect(pending.getByRole('row', { name: new RegExp(invitee) }).first()).toBeVisible();
+
+  await remove.click();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(pending.getByRole('row', { name: new RegExp(invitee) }).first()).toBeVisible();
+
+  await remove.click();
+  await dialog.getByRole('button', { name: 'Delete invitation' }).click();
+  await expect(pending.getByRole('row', { name: new RegExp(invitee) })).toHaveCount(0);
+  // Focus is not left on (or next to) another destructive button.
+  const focused = await page.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName);
+  expect(focused).toBe('main');
+});
+
+test('taking a role from everyone says how many lose it, and only then takes it', async ({ page }) => {
+  const { base } = await workspaceWithRows(page);
+  await page.goto(`${base}/groups`);
+  await hydrated(page);
+  const take = page.getByRole('button', { name: 'Take business_read away from everyone' });
+  await take.click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('Take business_read away from everyone? 1 member will lose what it grants');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Take business_read away from everyone' })).toBeVisible();
+});
+
+test('the only owner is told why they cannot leave instead of being offered Leave', async ({ page }) => {
+  const { base } = await workspaceWithRows(page);
+  await page.goto(`${base}/settings`);
+  await expect(page.getByTestId('sole-owner')).toContainText("You are the only owner of");
+  await expect(page.getByRole('button', { name: /^Leave/ })).toHaveCount(0);
+});
+
+test.describe('in the dark', () => {
+  test.use({ colorScheme: 'dark' });
+
+  test('pages follow the system setting', async ({ page }) => {
+    const { base } = await workspaceWithRows(page);
+    await page.goto(`${base}/users`);
+    const lightness = async (selector: string, property: 'backgroundColor' | 'color') =>
+      page.evaluate(
+        ([sel, prop]) => {
+          const probe = document.createElement('canvas').getContext('2d')!;
+          probe.fillStyle = getComputedStyle(document.querySelector(sel)!)[prop as 'color'];
+          probe.fillRect(0, 0, 1, 1);
+          const [r, g, b] = probe.getImageData(0, 0, 1, 1).data;
+          return (r + g + b) / 3;
+        },
+        [selector, property],
+      );
+    expect(await lightness('body', 'backgroundColor')).toBeLessThan(60);
+    expect(await lightness('body', 'color')).toBeGreaterThan(200);
+    expect(await lightness('header', 'backgroundColor')).toBeLessThan(60);
+  });
+});
+
+test.describe("in the reader's time zone", () => {
+  test.use({ timezoneId: 'Asia/Tokyo', locale: 'en-GB' });
+
+  test('times read relative when recent, with the full local time as a tooltip, after hydration too', async ({ page }) => {
+    const { base, invitee } = await workspaceWithRows(page);
+    await page.goto(`${base}/users`);
+    await hydrated(page);
+    const row = page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(invitee) });
+    const sent = row.locator('time').nth(0);
+    await expect(sent).toHaveText(/^(now|\d+ seconds? ago|1 minute ago)$/);
+    await expect(sent).toHaveAttribute('title', /GMT\+9|JST/);
+    await expect(row.locator('time').nth(1)).toHaveText('in 7 days');
+  });
+});
