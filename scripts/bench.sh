@@ -11,6 +11,12 @@
 #
 #   scripts/bench.sh          uses the warm build cache
 #   scripts/bench.sh --cold   builds into an empty target directory first (slow)
+#   BENCH_PROFILE=DIR scripts/bench.sh
+#                             also records the server with perf during the
+#                             100,000-row Users page, list API and invite runs
+#                             and the delivery, and writes each profile's top
+#                             functions to DIR/NAME.txt (the figures are then
+#                             lower than without it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -110,6 +116,26 @@ run() {
     END { printf "%d %.1f %s %s\n", rps, p99, made, refused }'
 }
 row() { printf '| %s | %s |\n' "$1" "$2"; }
+# With BENCH_PROFILE: `profiled NAME` starts perf on the server, `profiled`
+# stops it and writes NAME's report.
+profiling=""
+profiled() {
+  [ -n "${BENCH_PROFILE:-}" ] || return 0
+  if [ -n "$profiling" ]; then
+    kill -INT "$perf_pid" && wait "$perf_pid" 2>/dev/null || true
+    { perf report -i "$BENCH_PROFILE/$profiling.data" --stdio --no-children -g none --percent-limit 0.5 \
+      --sort comm,symbol 2>/dev/null | grep -v -e '^$' -e '^#' | cut -c1-160 | head -n 60 || true; } \
+      >"$BENCH_PROFILE/$profiling.txt"
+    profiling=""
+  fi
+  if [ -n "${1:-}" ]; then
+    mkdir -p "$BENCH_PROFILE"
+    perf record -F 999 -g -p "$server" -o "$BENCH_PROFILE/$1.data" >/dev/null 2>&1 &
+    perf_pid=$!
+    profiling=$1
+    sleep 0.5
+  fi
+}
 declare -A rps p99 bytes gz
 
 say "measuring…"
@@ -120,16 +146,21 @@ for size in 1000 10000 100000; do
   users="$base/w/$ws/users"
   bytes[$size]=$(curl -fsS -b "$jar" -o /dev/null -w '%{size_download}' "$users")
   gz[$size]=$(curl -fsS -b "$jar" -H 'Accept-Encoding: br' -o /dev/null -w '%{size_download}' "$users")
+  [ "$size" = 100000 ] && profiled users_page
   read -r rps[users_$size] p99[users_$size] _ < <(run -H "Cookie: $cookie" "$users")
+  [ "$size" = 100000 ] && profiled list_api
   read -r rps[members_$size] p99[members_$size] _ < <(run -H "Authorization: Bearer $token" \
     "$base/api/v1/workspaces/$ws/users?limit=200")
+  profiled
   read -r rps[pending_$size] p99[pending_$size] _ < <(run -H "Authorization: Bearer $token" \
     "$base/api/v1/workspaces/$ws/invitations?limit=200")
 done
 
+profiled invite
 read -r rps[invite] p99[invite] created refused < <(run -s scripts/bench/invite.lua \
   -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   "$base/api/v1/workspaces/$ws_100000/invitations")
+profiled
 stored=$(sql "SELECT COUNT(*) FROM invitations WHERE email LIKE 'load-%'")
 unqueued=$(sql "SELECT COUNT(*) FROM invitations i WHERE i.email LIKE 'load-%' AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.subject_id = i.id)")
 
@@ -139,11 +170,13 @@ for _ in $(seq 1 1200); do [ "$(outbox)" = 0 ] && break; sleep 0.5; done
 before=$(wc -l <"$data/sink.log")
 python3 scripts/bench/seed.py "$db" queued "$ws_1000" "$owner" 10000 q
 # One more invitation wakes the worker at once (otherwise it looks every 5 s).
+profiled delivery
 t0=$(date +%s.%N)
 api POST "/workspaces/$ws_1000/invitations" '{"email": "wake@bench.example"}' >/dev/null
 target=$(( before + 10001 ))
 for _ in $(seq 1 6000); do [ "$(wc -l <"$data/sink.log")" -ge "$target" ] && break; sleep 0.05; done
 t1=$(date +%s.%N)
+profiled
 delivered=$(grep -c -- '-q@bench.example' "$data/sink.log" || true)
 distinct=$(grep -- '-q@bench.example' "$data/sink.log" | sort -u | wc -l)
 sleep 1
@@ -162,6 +195,8 @@ echo "|---|---|"
 row "release build (cargo leptos build --release --precompress, $( [ "${1:-}" = "--cold" ] && echo cold || echo warm))" "${built} s"
 row "WASM" "$(kb "$(size "$wasm")") raw, $(kb "$(size "$wasm.gz")") gzip, $(kb "$(size "$wasm.br")") brotli"
 row "JS glue, CSS (brotli)" "$(kb "$(size "$js.br")"), $(kb "$(size "$css.br")")"
+bundle=$(( $(size "$wasm.br") + $(size "$js.br") ))
+row "WASM + JS, brotli, against the 200 KB budget" "$(kb "$bundle") ($( [ "$bundle" -le 204800 ] && echo "within it" || echo "$(kb $(( bundle - 204800 ))) over"))"
 row "server binary" "$(kb "$(size "$bin")")"
 row "home page (signed out)" "${rps[home]} req/s, p99 ${p99[home]} ms"
 for size in 1000 10000 100000; do

@@ -75,6 +75,12 @@ test('a bad address gets a specific message and keeps what was typed', async ({ 
   await expect(page).toHaveTitle(/^Error: Users/);
   await expect(page.getByLabel('Email addresses')).toHaveValue('jon@');
   await expect(page.getByLabel('Email addresses')).toHaveAttribute('aria-invalid', 'true');
+
+  // Of several, the good one is invited and the bad ones come back as typed, spaced.
+  await page.getByLabel('Email addresses').fill(`jon@, kim-${id}@example.com, mia@`);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(page.getByRole('alert').filter({ hasText: "2 people couldn't be invited" })).toBeVisible();
+  await expect(page.getByLabel('Email addresses')).toHaveValue('jon@, mia@');
 });
 
 test.describe('before the WASM loads', () => {

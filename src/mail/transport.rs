@@ -5,6 +5,7 @@ use super::OutgoingEmail;
 use super::mailbox::DevMailbox;
 use crate::platform::config::Config;
 use lettre::message::{Mailbox, MultiPart};
+use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
 
@@ -24,6 +25,9 @@ pub enum Transport {
     Log { mailbox: DevMailbox },
 }
 
+/// The most SMTP connections kept open to the server at once.
+pub const CONNECTIONS: u32 = 16;
+
 impl Transport {
     pub fn from_config(config: &Config, mailbox: DevMailbox) -> Result<Self, String> {
         match &config.smtp_url {
@@ -31,6 +35,7 @@ impl Transport {
                 let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
                     .map_err(|e| format!("SMTP_URL: {e}"))?
                     .timeout(Some(Duration::from_secs(20)))
+                    .pool_config(PoolConfig::new().max_size(CONNECTIONS))
                     .build();
                 let from = config.mail_from.parse().map_err(|e| format!("MAIL_FROM: {e}"))?;
                 let host = config.base_url.host_str().unwrap_or("localhost").to_string();

@@ -39,8 +39,12 @@ const POLL: Duration = Duration::from_secs(5);
 
 /// How many due emails one claim takes.
 const BATCH: i64 = 64;
-/// How many emails are being sent at once (over the transport's pooled connections).
-pub const IN_FLIGHT: usize = 8;
+/// How many emails are being sent at once, each on one of the transport's
+/// pooled connections (as many as this). An SMTP exchange spends most of its
+/// time waiting on the server (lettre writes a message's body and its closing
+/// dot separately, so each message waits out the server's delayed ACK), so
+/// throughput grows with the emails in flight.
+pub const IN_FLIGHT: usize = super::transport::CONNECTIONS as usize;
 
 /// An email claimed for sending.
 #[derive(sqlx::FromRow)]

@@ -556,8 +556,11 @@ fn InviteForm(
                                 <input
                                     id="invite-emails"
                                     name="emails"
-                                    type="email"
-                                    multiple=true
+                                    // Text with an email keyboard: a browser rewrites an
+                                    // `email multiple` field's value, dropping the spaces
+                                    // after the commas of the addresses it is handed back.
+                                    type="text"
+                                    inputmode="email"
                                     autocomplete="email"
                                     spellcheck="false"
                                     placeholder="name@example.com"

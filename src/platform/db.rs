@@ -213,8 +213,16 @@ pub async fn connect(url: &str, size: PoolSize) -> Result<Db, sqlx::Error> {
                     // WAL with synchronous NORMAL: a commit is durable against a crash of
                     // the app, and reaches the disk at the next checkpoint; a power
                     // loss can lose the last moments of commits, never corrupt.
-                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;")
-                        .await?;
+                    // Reads through a memory map (up to 256 MB of the file): a
+                    // connection whose cache another's commit made stale reads
+                    // the pages straight from the OS's cache rather than copying
+                    // each with a read() call, which was most of a 200-row list's
+                    // cost at 100,000 rows.
+                    conn.execute(
+                        "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; \
+                         PRAGMA mmap_size = 268435456;",
+                    )
+                    .await?;
                 }
                 Ok(())
             })
