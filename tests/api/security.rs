@@ -9,6 +9,7 @@ on_both_databases!(
     tokens_and_passwords_are_stored_hashed,
     the_dev_mailbox_exists_only_without_smtp,
     plain_form_posts_return_to_their_page_with_a_notice_shown_once,
+    every_limit_answers_429_with_retry_after,
 );
 
 async fn other_workspaces_are_invisible(backend: Backend) {
@@ -232,5 +233,133 @@ async fn the_dev_mailbox_exists_only_without_smtp(backend: Backend) {
         .unwrap()[1]
         .to_string();
     app.person().accept_new(&token, "Jon", "winter is here").await.ok();
+    app.stop().await;
+}
+
+/// Posts `form` to server function `endpoint` until it answers 429 (at most
+/// `tries` times); returns that answer, or fails when the limit never came.
+async fn post_until_limited(
+    http: &reqwest::Client,
+    address: &str,
+    endpoint: &str,
+    form: &[(&str, &str)],
+    tries: usize,
+) -> reqwest::Response {
+    for _ in 0..tries {
+        let res = http
+            .post(format!("{address}/api/{endpoint}"))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 429 {
+            return res;
+        }
+    }
+    panic!("{endpoint}: no 429 in {tries} tries");
+}
+
+/// The seconds a 429 says to wait, which must be there and sensible.
+fn retry_after(res: &reqwest::Response) -> u64 {
+    let header = res
+        .headers()
+        .get("retry-after")
+        .unwrap_or_else(|| panic!("{}: 429 without Retry-After", res.url()));
+    let secs: u64 = header.to_str().unwrap().parse().unwrap();
+    assert!((1..=3600).contains(&secs), "{}: Retry-After {secs}", res.url());
+    secs
+}
+
+/// Every limit a caller can run into answers 429 with `Retry-After`, through
+/// HTTP as a browser or a script meets it: sign-in, sign-up and opening
+/// invitation links (per address), the invite form, guessed API tokens and
+/// invitations over the API (both in the API's error shape with `retry_after`).
+async fn every_limit_answers_429_with_retry_after(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("INVITATIONS_PER_HOUR_PER_WORKSPACE", "2")]).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let stranger = reqwest::Client::new();
+
+    let res = post_until_limited(
+        &stranger,
+        &app.address,
+        "sign_in",
+        &[("email", "nobody@example.com"), ("password", "wrong password")],
+        12,
+    )
+    .await;
+    retry_after(&res);
+    let res = post_until_limited(
+        &stranger,
+        &app.address,
+        "sign_up",
+        &[
+            ("name", "Kim"),
+            ("email", "not an address"),
+            ("password", "correct horse"),
+            ("workspace", "Kim's"),
+        ],
+        12,
+    )
+    .await;
+    retry_after(&res);
+    let res = post_until_limited(
+        &stranger,
+        &app.address,
+        "accept_invitation",
+        &[("token", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")],
+        32,
+    )
+    .await;
+    retry_after(&res);
+
+    // Guessed API tokens: the API's error shape, with the wait in it too.
+    let mut guessed = None;
+    for _ in 0..12 {
+        let res = stranger
+            .get(format!("{}/api/v1/workspaces", app.address))
+            .bearer_auth("brd_not-a-real-token")
+            .send()
+            .await
+            .unwrap();
+        if res.status() == 429 {
+            guessed = Some(res);
+            break;
+        }
+        assert_eq!(res.status(), 401);
+    }
+    let guessed = guessed.expect("guessing tokens is limited");
+    let secs = retry_after(&guessed);
+    let body: serde_json::Value = guessed.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    assert_eq!(body["error"]["retry_after"].as_u64(), Some(secs));
+
+    // Invitations: two an hour here, over the API and then through the form.
+    let token = crate::rest::token_for(&ada).await;
+    let script = reqwest::Client::new();
+    let invite = |email: &'static str| {
+        script
+            .post(format!("{}/api/v1/workspaces/{ws}/invitations", app.address))
+            .bearer_auth(&token)
+            .json(&serde_json::json!({ "email": email }))
+            .send()
+    };
+    assert_eq!(invite("one@example.com").await.unwrap().status(), 201);
+    assert_eq!(invite("two@example.com").await.unwrap().status(), 201);
+    let third = invite("three@example.com").await.unwrap();
+    assert_eq!(third.status(), 429);
+    let secs = retry_after(&third);
+    let body: serde_json::Value = third.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    assert_eq!(body["error"]["retry_after"].as_u64(), Some(secs));
+    let form = ada
+        .http
+        .post(format!("{}/api/invite_user", app.address))
+        .form(&[("workspace_id", ws.as_str()), ("emails", "four@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 429);
+    retry_after(&form);
     app.stop().await;
 }
