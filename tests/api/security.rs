@@ -10,6 +10,10 @@ on_both_databases!(
     the_dev_mailbox_exists_only_without_smtp,
     plain_form_posts_return_to_their_page_with_a_notice_shown_once,
     every_limit_answers_429_with_retry_after,
+    the_same_origin_rule_case_by_case,
+    the_session_cookie_is_guarded_and_new_at_each_sign_in,
+    https_makes_the_session_cookie_secure,
+    pages_and_the_api_carry_the_security_headers,
 );
 
 async fn other_workspaces_are_invisible(backend: Backend) {
@@ -361,5 +365,178 @@ async fn every_limit_answers_429_with_retry_after(backend: Backend) {
         .unwrap();
     assert_eq!(form.status(), 429);
     retry_after(&form);
+    app.stop().await;
+}
+
+/// Each kind of state-changing request the same-origin rule meets, and what
+/// it does with it (as the README states): refused ones change nothing.
+async fn the_same_origin_rule_case_by_case(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let host = app.address.trim_start_matches("http://").to_string();
+    let port: u16 = host.rsplit(':').next().unwrap().parse().unwrap();
+    let other_port = format!("http://127.0.0.1:{}", if port == 65535 { 1 } else { port + 1 });
+    let cases: [(&str, &[(&str, &str)], u16); 7] = [
+        ("another site", &[("Origin", "http://evil.example")], 403),
+        ("an opaque origin (Origin: null)", &[("Origin", "null")], 403),
+        ("the same host on another port", &[("Origin", other_port.as_str())], 403),
+        ("Sec-Fetch-Site: cross-site", &[("Sec-Fetch-Site", "cross-site")], 403),
+        ("Sec-Fetch-Site: same-site", &[("Sec-Fetch-Site", "same-site")], 403),
+        (
+            "this origin",
+            &[("Origin", app.address.as_str()), ("Sec-Fetch-Site", "same-origin")],
+            200,
+        ),
+        ("neither header (an old browser's plain form, or a script)", &[], 200),
+    ];
+    let mut invited = 0;
+    for (i, (what, headers, status)) in cases.iter().enumerate() {
+        let email = format!("case{i}@example.com");
+        let mut req = ada
+            .http
+            .post(format!("{}/api/invite_user", app.address))
+            .form(&[("workspace_id", ws.as_str()), ("emails", email.as_str())]);
+        for (name, value) in headers.iter() {
+            req = req.header(*name, *value);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status().as_u16(), *status, "{what}");
+        if *status == 200 {
+            invited += 1;
+        }
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM invitations WHERE workspace_id = $1", &ws)
+                .await,
+            invited,
+            "{what}: only allowed requests invite"
+        );
+    }
+    // The API answers a refused one in its own shape.
+    let token = crate::rest::token_for(&ada).await;
+    let res = reqwest::Client::new()
+        .post(format!("{}/api/v1/workspaces/{ws}/invitations", app.address))
+        .bearer_auth(&token)
+        .header("Origin", "http://evil.example")
+        .json(&serde_json::json!({ "email": "api@example.com" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "cross_site");
+    app.stop().await;
+}
+
+/// The `boardroom_session` cookie of a response, as set.
+fn session_cookie(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("boardroom_session="))
+        .unwrap_or_else(|| panic!("{}: no session cookie set", res.url()))
+        .to_string()
+}
+
+fn cookie_value(set_cookie: &str) -> &str {
+    set_cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("boardroom_session=")
+}
+
+async fn sign_in_raw(app: &TestApp, cookie: Option<&str>) -> reqwest::Response {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}/api/sign_in", app.address))
+        .form(&[("email", "ada@example.com"), ("password", "correct horse")]);
+    if let Some(c) = cookie {
+        req = req.header("Cookie", format!("boardroom_session={c}"));
+    }
+    req.send().await.unwrap()
+}
+
+/// HttpOnly and SameSite=Lax, not Secure over plain http; a sign-in always
+/// starts a new session (a session id planted beforehand is not adopted), the
+/// database keeps only its hash, and signing out deletes its row.
+async fn the_session_cookie_is_guarded_and_new_at_each_sign_in(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    ada.sign_up("Ada", "ada@example.com", "Acme").await;
+
+    let planted = "planted-by-someone-else";
+    let first = sign_in_raw(&app, Some(planted)).await;
+    assert_eq!(first.status(), 200);
+    let set = session_cookie(&first);
+    for part in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(set.split("; ").any(|p| p == part), "{part} missing: {set}");
+    }
+    assert!(!set.contains("Secure"), "not Secure over http: {set}");
+    let one = cookie_value(&set).to_string();
+    assert_ne!(one, planted);
+    let two = cookie_value(&session_cookie(&sign_in_raw(&app, Some(&one)).await)).to_string();
+    assert_ne!(one, two, "signing in again starts a new session");
+
+    let hash = boardroom::platform::crypto::token_hash(&two);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions WHERE token_hash = $1", &hash)
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions WHERE token_hash = $1", &two)
+            .await,
+        0
+    );
+    let out = reqwest::Client::new()
+        .post(format!("{}/api/sign_out", app.address))
+        .header("Cookie", format!("boardroom_session={two}"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        out.status().is_success() || out.status().is_redirection(),
+        "{}",
+        out.status()
+    );
+    assert!(session_cookie(&out).contains("Max-Age=0"), "the cookie is cleared");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions WHERE token_hash = $1", &hash)
+            .await,
+        0,
+        "signing out deletes the session"
+    );
+    app.stop().await;
+}
+
+/// With an https BASE_URL the session cookie is Secure.
+async fn https_makes_the_session_cookie_secure(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("BASE_URL", "https://boardroom.example")]).await;
+    let ada = app.person();
+    ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let set = session_cookie(&sign_in_raw(&app, None).await);
+    assert!(set.split("; ").any(|p| p == "Secure"), "{set}");
+    app.stop().await;
+}
+
+/// nosniff, no framing and a same-origin referrer on pages, on the API and on
+/// errors.
+async fn pages_and_the_api_carry_the_security_headers(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let http = reqwest::Client::new();
+    for path in [
+        "/",
+        "/signin",
+        "/invite/not-a-token",
+        "/api/v1/workspaces",
+        "/api/v1/nowhere",
+    ] {
+        let res = http.get(format!("{}{path}", app.address)).send().await.unwrap();
+        let h = res.headers();
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+        assert_eq!(h["referrer-policy"], "same-origin", "{path}");
+    }
     app.stop().await;
 }
