@@ -36,6 +36,9 @@ pub struct PendingInvitation {
     pub expires_at: Timestamp,
     pub expired: bool,
     pub delivery: Delivery,
+    /// Why the email was given up on (with `Delivery::Failed`): the SMTP
+    /// server's last answer.
+    pub delivery_error: Option<String>,
     /// What accepting grants (USER-target role names).
     pub roles: Vec<String>,
 }

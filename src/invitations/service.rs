@@ -306,6 +306,7 @@ async fn invite_one(
         } else {
             Delivery::NotRequested
         },
+        delivery_error: None,
         roles: {
             let mut sorted = roles.to_vec();
             sorted.sort();
@@ -439,6 +440,10 @@ async fn rows_to_pending(db: &Db, rows: Vec<Row>) -> AppResult<Vec<PendingInvita
     Ok(rows
         .into_iter()
         .map(|r| PendingInvitation {
+            delivery_error: match emails.get(&r.id) {
+                Some((outbox::State::Failed, error)) => error.clone(),
+                _ => None,
+            },
             delivery: match (emails.get(&r.id).map(|e| e.0), r.send_email) {
                 (Some(outbox::State::Sent), _) => Delivery::Sent,
                 (Some(outbox::State::Failed), _) => Delivery::Failed,

@@ -697,7 +697,10 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
             <td class="cell">{inv.invited_by.clone()}</td>
             <td class="cell"><Moment at=inv.sent_at/></td>
             <td class="cell"><Moment at=inv.expires_at/></td>
-            <td class="px-4 py-3"><span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {tone}")>{status}</span></td>
+            <td class="px-4 py-3">
+                <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {tone}")>{status}</span>
+                {inv.delivery_error.clone().map(|why| view! { <span class="mt-1 block max-w-xs text-xs text-zinc-600">{why}</span> })}
+            </td>
             <td class="cell-actions">
                 {rows.manage.then(|| view! { <Manage rows=rows.clone() id=inv.id.clone() label=inv.email.clone()/> })}
             </td>

@@ -4,6 +4,7 @@ use boardroom::error::AppError;
 use boardroom::invitations::Delivery;
 
 on_both_databases!(
+    an_email_given_up_on_says_why_and_resend_queues_a_fresh_one,
     invite_email_accept_and_become_active,
     opening_the_link_changes_nothing,
     a_used_link_cannot_be_used_again,
@@ -523,4 +524,120 @@ async fn the_outbox_sends_several_at_once_each_once_across_a_restart(backend: Ba
         .await
         .unwrap();
     assert_eq!(sent, 40);
+}
+
+/// The sixth failed attempt gives the email up: the pending row says "Not
+/// delivered" with the server's answer, and resend queues a fresh email.
+/// Deleting an invitation cancels its queued email.
+async fn an_email_given_up_on_says_why_and_resend_queues_a_fresh_one(backend: Backend) {
+    // Nothing listens on port 9 of loopback: every delivery attempt fails.
+    let app = TestApp::spawn_with(
+        backend,
+        &[("SMTP_URL", "smtp://127.0.0.1:9"), ("INVITATION_RESEND_INTERVAL", "0")],
+    )
+    .await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    owner.invite(&ws, "jon@example.com").await.ok();
+    let first_failure =
+        "SELECT COUNT(*) FROM emails WHERE recipient = $1 AND state = 'queued' AND last_error IS NOT NULL";
+    for _ in 0..400 {
+        if app.count(first_failure, "jon@example.com").await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(app.count(first_failure, "jon@example.com").await, 1);
+
+    // Five attempts behind it and due now: the next one is the last.
+    sqlx::query("UPDATE emails SET attempts = 5, next_attempt_at = 0 WHERE recipient = 'jon@example.com'")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    owner.invite(&ws, "kim@example.com").await.ok(); // wakes the worker
+    let failed = "SELECT COUNT(*) FROM emails WHERE recipient = $1 AND state = 'failed' AND attempts = 6";
+    for _ in 0..400 {
+        if app.count(failed, "jon@example.com").await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(app.count(failed, "jon@example.com").await, 1, "given up after six");
+    let pending = owner.pending(&ws).await.ok();
+    let jon = pending.iter().find(|p| p.email == "jon@example.com").unwrap();
+    assert_eq!(jon.delivery, Delivery::Failed);
+    let why = jon.delivery_error.clone().expect("the reason is kept");
+    assert!(!why.is_empty());
+    let page = owner.get(&format!("/w/{ws}/users")).await.text().await.unwrap();
+    assert!(page.contains("Not delivered"), "the row says so");
+    assert!(page.contains(&html_escape(&why)), "with the reason: {why}");
+
+    // Resend queues a fresh email; the row is "Sending" again.
+    let answer = owner
+        .call::<String>(
+            "resend_invitation",
+            &[("workspace_id", &ws), ("invitation_id", &jon.id)],
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{:?}", answer.result);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM emails WHERE recipient = $1", "jon@example.com")
+            .await,
+        2,
+        "the given-up email stays as it was, beside a fresh one"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM emails WHERE recipient = $1 AND state IN ('queued', 'sending')",
+            "jon@example.com"
+        )
+        .await,
+        1
+    );
+    let pending = owner.pending(&ws).await.ok();
+    let jon = pending.iter().find(|p| p.email == "jon@example.com").unwrap();
+    assert_eq!((jon.delivery, jon.delivery_error.clone()), (Delivery::Queued, None));
+
+    // Deleting an invitation cancels its queued email (waiting for its retry).
+    for _ in 0..400 {
+        if app.count(first_failure, "kim@example.com").await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let kim = pending
+        .iter()
+        .find(|p| p.email == "kim@example.com")
+        .unwrap()
+        .id
+        .clone();
+    owner
+        .call::<String>("delete_invitation", &[("workspace_id", &ws), ("invitation_id", &kim)])
+        .await
+        .ok();
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM emails WHERE recipient = $1 AND state IN ('queued', 'sending')",
+            "kim@example.com"
+        )
+        .await,
+        0,
+        "nothing left to send to kim"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM emails WHERE recipient = $1 AND state = 'cancelled'",
+            "kim@example.com"
+        )
+        .await,
+        1
+    );
+    app.stop().await;
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
