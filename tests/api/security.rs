@@ -377,7 +377,9 @@ async fn the_same_origin_rule_case_by_case(backend: Backend) {
     let host = app.address.trim_start_matches("http://").to_string();
     let port: u16 = host.rsplit(':').next().unwrap().parse().unwrap();
     let other_port = format!("http://127.0.0.1:{}", if port == 65535 { 1 } else { port + 1 });
-    let cases: [(&str, &[(&str, &str)], u16); 7] = [
+    // What the request is, the headers it carries, the status it gets.
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], u16);
+    let cases: [Case; 7] = [
         ("another site", &[("Origin", "http://evil.example")], 403),
         ("an opaque origin (Origin: null)", &[("Origin", "null")], 403),
         ("the same host on another port", &[("Origin", other_port.as_str())], 403),
