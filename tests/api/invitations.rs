@@ -256,6 +256,26 @@ async fn a_batch_invites_the_good_and_reports_the_bad(backend: Backend) {
     assert_eq!(failed, vec!["not-an-email", "ada@example.com"]);
     app.smtp.wait_for("a@example.com", 1).await;
     app.smtp.wait_for("b@example.com", 1).await;
+
+    // Exactly the most a batch may hold goes through; one more is refused whole.
+    let fifty: Vec<String> = (0..50).map(|i| format!("p{i}@example.com")).collect();
+    let report = owner.invite(&ws, &fifty.join(", ")).await.ok();
+    assert_eq!((report.sent.len(), report.failed.len()), (50, 0));
+    let fifty_one: Vec<String> = (0..51).map(|i| format!("q{i}@example.com")).collect();
+    let refused = owner.invite(&ws, &fifty_one.join(", ")).await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(
+        refused.err().to_string(),
+        "You can invite up to 50 people at a time; this list has 51"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM invitations WHERE workspace_id = $1 AND email LIKE 'q%'",
+            &ws
+        )
+        .await,
+        0
+    );
     app.stop().await;
 }
 

@@ -173,6 +173,71 @@ async fn roles_in_use_are_not_deleted(backend: Backend) {
             .await,
         4
     );
+
+    // Held by a pending invitation, then by a member too: refused, saying where.
+    create_role(&owner, &ws, "reviewer", "READ", "DATA", "USER").await.ok();
+    owner
+        .call::<serde_json::Value>(
+            "invite_user",
+            &[
+                ("workspace_id", &ws),
+                ("emails", "jon@example.com"),
+                ("roles[0]", "reviewer"),
+            ],
+        )
+        .await
+        .ok();
+    let form = [("workspace_id", ws.as_str()), ("role_name", "reviewer")];
+    let delete = || owner.call::<String>("delete_role", &form);
+    let refused = delete().await;
+    assert_eq!(refused.status, 409);
+    assert_eq!(
+        refused.err().to_string(),
+        "The role reviewer is held by 1 pending invitation. Take it away there first"
+    );
+    let kim = app.person();
+    kim.sign_up("Kim", "kim@example.com", "Kim's").await;
+    let kim_id: String = sqlx::query_scalar("SELECT id FROM users WHERE email = 'kim@example.com'")
+        .fetch_one(&app.db)
+        .await
+        .unwrap();
+    app.add_membership(&ws, &kim_id, false).await;
+    owner
+        .call::<String>(
+            "set_member_roles",
+            &[("workspace_id", &ws), ("user_id", &kim_id), ("roles[0]", "reviewer")],
+        )
+        .await
+        .ok();
+    let refused = delete().await;
+    assert_eq!(
+        refused.err().to_string(),
+        "The role reviewer is held by 1 member, 1 pending invitation. Take it away there first"
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM roles WHERE workspace_id = $1 AND name = 'reviewer'",
+            &ws
+        )
+        .await,
+        1,
+        "nothing deleted"
+    );
+
+    // Taken away in both places, it goes.
+    owner
+        .call::<String>("set_member_roles", &[("workspace_id", &ws), ("user_id", &kim_id)])
+        .await
+        .ok();
+    let jon = owner.pending(&ws).await.ok().remove(0).id;
+    owner
+        .call::<String>(
+            "set_invitation_roles",
+            &[("workspace_id", &ws), ("invitation_id", &jon)],
+        )
+        .await
+        .ok();
+    assert_eq!(delete().await.status, 200);
     app.stop().await;
 }
 
