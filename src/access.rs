@@ -128,6 +128,28 @@ impl Grant {
     }
 }
 
+impl Permission {
+    /// What the permission lets a person do, as the pages say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Permission::Read => "See",
+            Permission::Write => "See and change",
+        }
+    }
+}
+
+impl Resource {
+    /// What the resource is, as the pages say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Resource::Data => "Boards",
+            Resource::DataExecution => "Board runs",
+            Resource::UserManagement => "People, roles and groups",
+            Resource::BusinessInfo => "Workspace settings",
+        }
+    }
+}
+
 impl Target {
     /// Who the role is for, as the pages say it.
     pub fn label(self) -> &'static str {

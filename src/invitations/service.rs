@@ -439,24 +439,27 @@ async fn rows_to_pending(db: &Db, rows: Vec<Row>) -> AppResult<Vec<PendingInvita
     let emails = outbox::latest(db, &ids).await?;
     Ok(rows
         .into_iter()
-        .map(|r| PendingInvitation {
-            delivery_error: match emails.get(&r.id) {
-                Some((outbox::State::Failed, error)) => error.clone(),
-                _ => None,
-            },
-            delivery: match (emails.get(&r.id).map(|e| e.0), r.send_email) {
-                (Some(outbox::State::Sent), _) => Delivery::Sent,
-                (Some(outbox::State::Failed), _) => Delivery::Failed,
-                (_, 0) => Delivery::NotRequested,
-                _ => Delivery::Queued,
-            },
-            roles: roles.remove(&r.id).unwrap_or_default(),
-            email: r.email,
-            invited_by: r.inviter,
-            sent_at: Timestamp(r.created_at),
-            expires_at: Timestamp(r.expires_at),
-            expired: r.expires_at <= now,
-            id: r.id,
+        .map(|r| {
+            let email = emails.get(&r.id);
+            PendingInvitation {
+                delivery_error: match email {
+                    Some((outbox::State::Failed, error)) => error.clone(),
+                    _ => None,
+                },
+                delivery: match (email.map(|e| e.0), r.send_email) {
+                    (Some(outbox::State::Sent), _) => Delivery::Sent,
+                    (Some(outbox::State::Failed), _) => Delivery::Failed,
+                    (_, 0) => Delivery::NotRequested,
+                    _ => Delivery::Queued,
+                },
+                roles: roles.remove(&r.id).unwrap_or_default(),
+                email: r.email,
+                invited_by: r.inviter,
+                sent_at: Timestamp(r.created_at),
+                expires_at: Timestamp(r.expires_at),
+                expired: r.expires_at <= now,
+                id: r.id,
+            }
         })
         .collect())
 }

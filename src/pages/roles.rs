@@ -197,11 +197,11 @@ fn GrantList(grants: Vec<Grant>) -> impl IntoView {
     }
 }
 
-/// `(value, words)` pairs as options.
-fn options(values: Vec<(&'static str, String)>) -> impl IntoView + use<> {
+/// `(value, words)` pairs as options reading "Words (VALUE)": the page's
+/// words beside the API's spelling.
+fn options(values: impl Iterator<Item = (&'static str, &'static str)>) -> impl IntoView {
     values
-        .into_iter()
-        .map(|(v, words)| view! { <option value=v>{words}</option> })
+        .map(|(v, words)| view! { <option value=v>{format!("{words} ({v})")}</option> })
         .collect_view()
 }
 
@@ -210,23 +210,9 @@ fn NewRoleForm(action: ServerAction<CreateRole>, workspace_id: String) -> impl I
     let errors = form_errors(action.value());
     let name_error = field_error(errors, "role_name");
     let select = "block w-full rounded-md border-0 px-3 py-2 text-zinc-900 shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-600";
-    let permissions = vec![
-        ("READ", "See (READ)".to_string()),
-        ("WRITE", "See and change (WRITE)".to_string()),
-    ];
-    let resources = vec![
-        ("DATA", "Boards (DATA)".to_string()),
-        ("DATA_EXECUTION", "Board runs (DATA_EXECUTION)".to_string()),
-        ("BUSINESS_INFO", "Workspace settings (BUSINESS_INFO)".to_string()),
-        (
-            "USER_MANAGEMENT",
-            "People, roles and groups (USER_MANAGEMENT)".to_string(),
-        ),
-    ];
-    let targets: Vec<_> = Target::ALL
-        .iter()
-        .map(|t| (t.as_str(), format!("{} ({})", t.label(), t.as_str())))
-        .collect();
+    let permissions = Permission::ALL.iter().map(|p| (p.as_str(), p.label()));
+    let resources = access::Resource::ALL.iter().map(|r| (r.as_str(), r.label()));
+    let targets = Target::ALL.iter().map(|t| (t.as_str(), t.label()));
     view! {
         <section aria-labelledby="role-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
             <h2 id="role-title" class="text-lg font-semibold">"Create a role"</h2>
@@ -266,7 +252,7 @@ fn NewRoleForm(action: ServerAction<CreateRole>, workspace_id: String) -> impl I
                             })
                             .collect_view()}
                     </dl>
-                    <p class="mt-2 text-zinc-600">"See and change (WRITE) includes See (READ)."</p>
+                    <p class="mt-2 text-zinc-600">{format!("{} (WRITE) includes {} (READ).", Permission::Write.label(), Permission::Read.label())}</p>
                 </details>
             </div>
         </section>
