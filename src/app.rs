@@ -3,6 +3,7 @@
 use crate::pages::accept::AcceptInvitationPage;
 use crate::pages::auth::{SignInPage, SignUpPage};
 use crate::pages::boards::{BoardPage, BoardsPage};
+use crate::pages::confirm::ConfirmPage;
 use crate::pages::groups::GroupsPage;
 use crate::pages::home::HomePage;
 use crate::pages::not_found::NotFoundPage;
@@ -52,8 +53,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 ///   what happens) and `data-confirm-button`: sending one first asks in a
 ///   modal `<dialog>` with focus on Cancel. Escape or Cancel changes nothing
 ///   and returns focus to the button; confirming sends the form as it was
-///   and moves focus to the page's main region, away from the next row's
-///   destructive button;
+///   (with `confirmed=yes`, so that a post made before the WASM loads is
+///   not asked again by the server) and moves focus to the page's main
+///   region, away from the next row's destructive button;
+/// - a `button[data-copy]` copies the value of the field it names;
 /// - moments (`<time datetime>`, see `Moment`) read in the reader's time
 ///   zone, relative when within a week (only the text node changes, so the
 ///   markers hydration looks for stay where they are).
@@ -76,12 +79,16 @@ dialog.returnValue="";
 dialog.onclose=function(){
 if(dialog.returnValue!=="ok"){if(submitter)submitter.focus();return}
 form.dataset.confirmed="1";
+var c=form.querySelector("input[name=confirmed]");if(!c){c=document.createElement("input");c.type="hidden";c.name="confirmed";form.appendChild(c)}c.value="yes";
 var main=document.getElementById("main");if(main)main.focus();
 form.requestSubmit(submitter&&submitter.form===form?submitter:undefined)};
 dialog.showModal();dialog.querySelector("button[value=cancel]").focus()}
 document.addEventListener("submit",function(e){var f=e.target;if(!f.dataset||!f.dataset.confirm)return;
 if(f.dataset.confirmed){delete f.dataset.confirmed;return}
 e.preventDefault();e.stopImmediatePropagation();ask(f,e.submitter)},true);
+document.addEventListener("click",function(e){var b=e.target.closest&&e.target.closest("button[data-copy]"),i=b&&document.getElementById(b.dataset.copy);if(!i)return;
+i.select();function done(){b.textContent="Copied"}
+if(navigator.clipboard&&navigator.clipboard.writeText)navigator.clipboard.writeText(i.value).then(done,function(){document.execCommand("copy");done()});else{document.execCommand("copy");done()}});
 var rel=window.Intl&&Intl.RelativeTimeFormat?new Intl.RelativeTimeFormat(undefined,{numeric:"auto"}):null;
 var steps=[[60,1,"second"],[3600,60,"minute"],[86400,3600,"hour"],[604800,86400,"day"]];
 function moment(t){var at=new Date(t.getAttribute("datetime"));if(isNaN(at))return;
@@ -114,6 +121,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/workspaces/new") view=NewWorkspacePage ssr=SsrMode::Async/>
                 <Route path=path!("/account/tokens") view=TokensPage ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=AcceptInvitationPage ssr=SsrMode::Async/>
+                <Route path=path!("/confirm") view=ConfirmPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/w/:wid") view=WorkspaceLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=BoardsPage ssr=SsrMode::Async/>
                     <Route path=path!("boards") view=BoardsPage ssr=SsrMode::Async/>

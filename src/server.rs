@@ -163,6 +163,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             require_session_for_workspace_pages,
         ))
+        .layer(middleware::from_fn(ask_first))
         .layer(middleware::from_fn(same_origin_only))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(assets::cache_policy))
@@ -247,12 +248,64 @@ async fn same_origin_only(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
+/// A plain form post (no JavaScript) that would destroy something, and was not
+/// confirmed, goes to the confirmation page instead, carrying its fields and
+/// the page it came from; nothing is done. A confirmed one goes through and
+/// then back to `back`, the page the person started on (Leptos sends a plain
+/// post back to its `Referer`). With JavaScript the page asks in a dialog and
+/// its post says `confirmed=yes` itself.
+async fn ask_first(req: Request, next: Next) -> Response {
+    use crate::pages::confirm::{BACK, CONFIRMED, DESTRUCTIVE, local_path};
+    let destructive = req.method() == Method::POST
+        && req
+            .uri()
+            .path()
+            .strip_prefix("/api/")
+            .is_some_and(|endpoint| DESTRUCTIVE.contains(&endpoint));
+    if !destructive || !crate::state::accepts_html(req.headers()) {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large").into_response();
+    };
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&body).into_owned().collect();
+    let value = |name: &str| fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+    if value(CONFIRMED) == Some("yes") {
+        if let Some(back) = value(BACK).and_then(|b| HeaderValue::from_str(&local_path(b)).ok()) {
+            parts.headers.insert(header::REFERER, back);
+        }
+        return next.run(Request::from_parts(parts, axum::body::Body::from(body))).await;
+    }
+    let came_from = parts
+        .headers
+        .get(header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| url::Url::parse(r).ok())
+        .map(|u| match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        })
+        .unwrap_or_else(|| "/".into());
+    let endpoint = parts.uri.path().trim_start_matches("/api/");
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("action", endpoint)
+        .extend_pairs(fields.iter().filter(|(k, _)| k != BACK))
+        .append_pair(BACK, &came_from)
+        .finish();
+    Redirect::to(&format!("/confirm?{query}")).into_response()
+}
+
 /// Workspace pages need a signed-in person: the others go to sign in and come back.
 /// The page's own lookup of the same session reuses the one made here.
 async fn require_session_for_workspace_pages(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let guarded = req.method() == Method::GET
-        && (path.starts_with("/w/") || path.starts_with("/workspaces/") || path.starts_with("/account/"));
+        && (path.starts_with("/w/")
+            || path.starts_with("/workspaces/")
+            || path.starts_with("/account/")
+            // Declining needs only the invitation's link.
+            || (path == "/confirm" && !req.uri().query().unwrap_or("").starts_with("action=decline_invitation&")));
     if guarded {
         let user = match session_token(req.headers()) {
             Some(token) => accounts::user_for_session(&state.db, &token).await.ok().flatten(),

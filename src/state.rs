@@ -82,14 +82,15 @@ pub fn rate_limit(state: &AppState, what: &str, limit: Limit) -> AppResult<()> {
 /// Whether the call came from a plain HTML form (before the page's WASM loaded),
 /// which gets a redirect back instead of data.
 pub fn is_plain_form_post() -> bool {
-    parts()
-        .and_then(|p| {
-            p.headers
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .map(|v| v.contains("text/html"))
-        })
-        .unwrap_or(false)
+    parts().is_some_and(|p| accepts_html(&p.headers))
+}
+
+/// Whether a request asks for a page (as a browser's plain form post does).
+pub fn accepts_html(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("text/html"))
 }
 
 pub const NOTICE_COOKIE: &str = "boardroom_notice";

@@ -30,3 +30,8 @@ pub struct LastRun {
 pub fn notice(name: &str, what: &str) -> String {
     format!("Board \u{201c}{name}\u{201d} {what}")
 }
+
+/// The question asked before deleting a board.
+pub fn delete_question(name: &str) -> String {
+    format!("Delete the board \u{201c}{name}\u{201d}? It can't be undone.")
+}

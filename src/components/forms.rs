@@ -184,10 +184,16 @@ impl Default for Feedback {
 /// the window: they take no room in the page while empty (nothing jumps when
 /// a message arrives), and stay in sight however far the page is scrolled.
 #[component]
-pub fn FeedbackView(feedback: Feedback) -> impl IntoView {
+pub fn FeedbackView(
+    feedback: Feedback,
+    /// Shown beside the notice, such as a way to undo what it reports.
+    #[prop(optional, into)]
+    beside: Option<ViewFn>,
+) -> impl IntoView {
     view! {
         <div class="pointer-events-none fixed inset-x-4 bottom-4 z-30 space-y-2 sm:left-auto sm:right-6 sm:w-96">
             <StatusMessage message=feedback.notice/>
+            {beside.map(|beside| beside.run())}
             {move || {
                 feedback.error.get().map(|e| {
                     view! {

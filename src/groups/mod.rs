@@ -65,3 +65,34 @@ pub fn granted_notice(group: &str, role: &str) -> String {
 pub fn revoked_notice(group: &str, role: &str) -> String {
     format!("{group} no longer holds {role}")
 }
+
+/// Who loses what a group grants: `n` members.
+fn affected(n: i64) -> String {
+    match n {
+        0 => "Nobody will".to_string(),
+        1 => "1 member will".to_string(),
+        n => format!("{n} members will"),
+    }
+}
+
+/// The question asked before deleting a group of `members` members.
+pub fn delete_question(group: &str, members: i64) -> String {
+    format!(
+        "Delete the group {group}? {} lose what it grants, unless another role gives it to them.",
+        affected(members)
+    )
+}
+
+/// The question asked before taking `role` from a group whose loss reaches
+/// `members` members (every member, for `everyone`).
+pub fn revoke_role_question(role: &str, group: &str, members: i64) -> String {
+    format!(
+        "Take {role} away from {group}? {} lose what it grants, unless another role gives it to them.",
+        affected(members)
+    )
+}
+
+/// The question asked before taking someone out of a group.
+pub fn remove_member_question(person: &str, group: &str) -> String {
+    format!("Remove {person} from {group}? They lose what the group grants, unless another role gives it.")
+}

@@ -1,7 +1,7 @@
 //! Server functions for invitations. Each checks who is calling, then hands the
 //! work to the service.
 
-use super::{InvitationFilter, InvitationPreview, InviteReport, PendingInvitation};
+use super::{InvitationFilter, InvitationPreview, InviteReport, PendingInvitation, SharedLink};
 use crate::domain::Window;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -50,6 +50,16 @@ pub async fn delete_invitation(workspace_id: String, invitation_id: String) -> R
     Ok(email)
 }
 
+/// Undoes a withdrawal made moments ago.
+#[server(endpoint = "restore_invitation")]
+pub async fn restore_invitation(workspace_id: String, invitation_id: String) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let email = super::service::restore(&state.db, &access, &invitation_id).await?;
+    state.mailer.wake();
+    state::notice_for_plain_form(&super::restored_notice(&email));
+    Ok(email)
+}
+
 /// Renews an invitation and sends its email again with a new link.
 #[server(endpoint = "resend_invitation")]
 pub async fn resend_invitation(workspace_id: String, invitation_id: String) -> Result<String, AppError> {
@@ -58,6 +68,27 @@ pub async fn resend_invitation(workspace_id: String, invitation_id: String) -> R
     state.mailer.wake();
     state::notice_for_plain_form(&super::resent_notice(&email));
     Ok(email)
+}
+
+/// Hands over a pending invitation's link instead of emailing it (a new link;
+/// the emailed one stops working).
+#[server(endpoint = "share_invitation_link")]
+pub async fn share_invitation_link(workspace_id: String, invitation_id: String) -> Result<SharedLink, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let link = super::service::share_link(&state.db, &state.config, &access, &invitation_id).await?;
+    state::notice_for_plain_form(&super::shared_link_notice(&link));
+    Ok(link)
+}
+
+/// Turns the invitation down (no account needed: the link is enough).
+/// Returns the workspace's name.
+#[server(endpoint = "decline_invitation")]
+pub async fn decline_invitation(token: String) -> Result<String, AppError> {
+    let state = state::state()?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    let workspace = super::service::decline(&state.db, &token).await?;
+    state::notice_for_plain_form(&super::declined_notice(&workspace));
+    Ok(workspace)
 }
 
 /// Changes what a pending invitation grants when accepted.
@@ -79,7 +110,14 @@ pub async fn get_invitation_preview(token: String) -> Result<InvitationPreview, 
     let state = state::state()?;
     state::rate_limit(&state, "accept", Limit::ACCEPT)?;
     let viewer = session::current_user().await?;
-    super::service::preview(&state.db, &token, viewer.as_ref()).await
+    match super::service::preview(&state.db, &token, viewer.as_ref()).await {
+        // Declined a moment ago without JavaScript: the page says so.
+        Err(e) if e.code() == crate::error::ErrorCode::NotFound => Err(match state::take_notice() {
+            Some(notice) => AppError::NotFound(notice),
+            None => e,
+        }),
+        answer => answer,
+    }
 }
 
 /// Accepts as the signed-in person.

@@ -27,7 +27,7 @@ impl Compose for InvitationEmails {
         invitation_id: &'a str,
     ) -> Pin<Box<dyn Future<Output = AppResult<Option<OutgoingEmail>>> + Send + 'a>> {
         Box::pin(async move {
-            Ok(service::mint_link(&self.db, &self.config, invitation_id)
+            Ok(service::mint_link(&self.db, &self.config, invitation_id, true)
                 .await?
                 .map(|link| invitation(&link)))
         })

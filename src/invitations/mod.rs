@@ -41,6 +41,37 @@ pub struct PendingInvitation {
     pub delivery_error: Option<String>,
     /// What accepting grants (USER-target role names).
     pub roles: Vec<String>,
+    /// When the invited person declined it (a declined invitation is closed).
+    pub declined_at: Option<Timestamp>,
+}
+
+/// A pending invitation's link, handed to the inviter instead of emailed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedLink {
+    pub invitation_id: String,
+    pub email: String,
+    pub url: String,
+    /// The link works until then.
+    pub expires_at: Timestamp,
+}
+
+/// What a person reads when they are handed an invitation's link (the only
+/// way a plain form post can show it).
+pub fn shared_link_notice(link: &SharedLink) -> String {
+    format!(
+        "Invitation link for {} (the emailed link no longer works): {}",
+        link.email, link.url
+    )
+}
+
+/// What the invited person reads after declining.
+pub fn declined_notice(workspace: &str) -> String {
+    format!("You declined the invitation to join {workspace}")
+}
+
+/// The question asked before declining.
+pub fn decline_question(workspace: &str, inviter: &str) -> String {
+    format!("Decline the invitation to join {workspace}? The link stops working, and {inviter} sees that you declined.")
 }
 
 /// Which pending invitations a list keeps.
@@ -53,14 +84,17 @@ pub enum PendingState {
     Expired,
     /// Its newest email could not be delivered.
     NotDelivered,
+    /// Closed: the invited person declined it.
+    Declined,
 }
 
 impl PendingState {
-    pub const ALL: [PendingState; 4] = [
+    pub const ALL: [PendingState; 5] = [
         PendingState::All,
         PendingState::Waiting,
         PendingState::Expired,
         PendingState::NotDelivered,
+        PendingState::Declined,
     ];
 
     /// How a URL or a form names it.
@@ -70,6 +104,7 @@ impl PendingState {
             PendingState::Waiting => "waiting",
             PendingState::Expired => "expired",
             PendingState::NotDelivered => "undelivered",
+            PendingState::Declined => "declined",
         }
     }
 
@@ -87,6 +122,7 @@ impl PendingState {
             PendingState::Waiting => "Waiting",
             PendingState::Expired => "Expired",
             PendingState::NotDelivered => "Not delivered",
+            PendingState::Declined => "Declined",
         }
     }
 }
@@ -203,6 +239,11 @@ pub fn deleted_notice(email: &str) -> String {
     format!("Invitation to {email} deleted")
 }
 
+/// What a person reads after a withdrawn invitation is restored.
+pub fn restored_notice(email: &str) -> String {
+    format!("Invitation to {email} restored")
+}
+
 /// What a person reads after an invitation is sent again.
 pub fn resent_notice(email: &str) -> String {
     format!("Invitation to {email} sent again")
@@ -253,6 +294,13 @@ pub struct InvitationPreview {
     pub signed_in_as: Option<String>,
     /// The signed-in person already belongs to the workspace.
     pub already_member: bool,
+    /// The roles accepting gives, each with what it allows.
+    pub roles: Vec<crate::roles::RoleChoice>,
+}
+
+/// The question asked before withdrawing an invitation.
+pub fn delete_question(email: &str) -> String {
+    format!("Delete the invitation to {email}? The link in their email stops working.")
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use super::{
     Delivery, FailedAddress, InvitationFilter, InvitationPreview, InviteFailure, InviteReport, PendingInvitation,
-    PendingState,
+    PendingState, SharedLink,
 };
 use crate::access::{Access, Permission, Resource, Target};
 use crate::accounts::service::{self as accounts, HashedPassword};
@@ -307,6 +307,7 @@ async fn invite_one(
             Delivery::NotRequested
         },
         delivery_error: None,
+        declined_at: None,
         roles: {
             let mut sorted = roles.to_vec();
             sorted.sort();
@@ -340,6 +341,7 @@ struct Row {
     created_at: i64,
     expires_at: i64,
     send_email: i64,
+    declined_at: Option<i64>,
     inviter: String,
 }
 
@@ -353,7 +355,7 @@ impl db::Keyed for Row {
     }
 }
 
-const ROW: &str = "SELECT i.id, i.email, i.status, i.created_at, i.expires_at, i.send_email, u.name AS inviter \
+const ROW: &str = "SELECT i.id, i.email, i.status, i.created_at, i.expires_at, i.send_email, i.declined_at, u.name AS inviter \
      FROM invitations i JOIN users u ON u.id = i.invited_by";
 
 /// The most invitations one page holds.
@@ -366,9 +368,15 @@ const UNDELIVERED: &str = "EXISTS (SELECT 1 FROM emails e WHERE e.subject_id = i
 /// The conditions of `filter` on the pending invitations (`i`) of `workspace_id`.
 fn filtered(sql: &mut Sql, workspace_id: &str, filter: &InvitationFilter, now: i64) {
     let ws = sql.arg(workspace_id);
-    sql.push(&format!(" WHERE i.workspace_id = {ws} AND i.status = 'pending'"));
+    if filter.state == PendingState::Declined {
+        sql.push(&format!(
+            " WHERE i.workspace_id = {ws} AND i.status = 'revoked' AND i.declined_at IS NOT NULL"
+        ));
+    } else {
+        sql.push(&format!(" WHERE i.workspace_id = {ws} AND i.status = 'pending'"));
+    }
     match filter.state {
-        PendingState::All => {}
+        PendingState::All | PendingState::Declined => {}
         PendingState::Waiting => {
             let now = sql.arg(now);
             sql.push(&format!(" AND i.expires_at > {now} AND NOT {UNDELIVERED}"));
@@ -446,10 +454,12 @@ async fn rows_to_pending(db: &Db, rows: Vec<Row>) -> AppResult<Vec<PendingInvita
                     Some((outbox::State::Failed, error)) => error.clone(),
                     _ => None,
                 },
+                // An invitation whose link was handed over wants no email,
+                // whatever became of an earlier one.
                 delivery: match (email.map(|e| e.0), r.send_email) {
+                    (_, 0) => Delivery::NotRequested,
                     (Some(outbox::State::Sent), _) => Delivery::Sent,
                     (Some(outbox::State::Failed), _) => Delivery::Failed,
-                    (_, 0) => Delivery::NotRequested,
                     _ => Delivery::Queued,
                 },
                 roles: roles.remove(&r.id).unwrap_or_default(),
@@ -458,6 +468,7 @@ async fn rows_to_pending(db: &Db, rows: Vec<Row>) -> AppResult<Vec<PendingInvita
                 sent_at: Timestamp(r.created_at),
                 expires_at: Timestamp(r.expires_at),
                 expired: r.expires_at <= now,
+                declined_at: r.declined_at.map(Timestamp),
                 id: r.id,
             }
         })
@@ -467,10 +478,11 @@ async fn rows_to_pending(db: &Db, rows: Vec<Row>) -> AppResult<Vec<PendingInvita
 /// What a key (an invitation's id, or the invited address) names.
 pub enum Lookup {
     Pending(PendingInvitation),
-    /// Accepted (`true`) or withdrawn, with its address.
+    /// Accepted, declined or withdrawn, with its address.
     Closed {
         email: String,
         accepted: bool,
+        declined: bool,
     },
     Nothing,
 }
@@ -498,18 +510,23 @@ pub async fn lookup(db: &Db, access: &Access, key: &str) -> AppResult<Lookup> {
             .unwrap_or(Lookup::Nothing),
         Some(row) => Lookup::Closed {
             accepted: row.status == "accepted",
+            declined: row.declined_at.is_some(),
             email: row.email,
         },
     })
 }
 
+/// How long a withdrawn invitation can be restored, in milliseconds.
+pub const UNDO_MS: i64 = 60_000;
+
 /// Withdraws a pending invitation: its link stops working and unsent email is
-/// dropped. Returns its address.
+/// dropped. Returns its address. For `UNDO_MS` it can be restored as it was
+/// (its link's hash is kept, and no closed invitation's link is accepted).
 pub async fn revoke(db: &Db, access: &Access, invitation_id: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::UserManagement, "withdraw invitations")?;
     let mut tx = db.begin().await?;
     let email: String = sqlx::query_scalar(
-        "UPDATE invitations SET status = 'revoked', token_hash = NULL, closed_at = $1 \
+        "UPDATE invitations SET status = 'revoked', closed_at = $1 \
          WHERE id = $2 AND workspace_id = $3 AND status = 'pending' RETURNING email",
     )
     .bind(now_ms())
@@ -520,6 +537,52 @@ pub async fn revoke(db: &Db, access: &Access, invitation_id: &str) -> AppResult<
     .ok_or_else(no_longer_pending)?;
     outbox::cancel(&mut tx, invitation_id).await?;
     audit::commit(tx, access, "invitation.revoke", &email).await?;
+    Ok(email)
+}
+
+/// Undoes `revoke` within `UNDO_MS`: the invitation is pending again with
+/// the same link, and an email that had not gone out yet goes. Returns its
+/// address.
+pub async fn restore(db: &Db, access: &Access, invitation_id: &str) -> AppResult<String> {
+    access.authorize(Permission::Write, Resource::UserManagement, "restore invitations")?;
+    let mut tx = db.begin().await?;
+    let restored = sqlx::query_scalar(
+        "UPDATE invitations SET status = 'pending', closed_at = NULL \
+         WHERE id = $1 AND workspace_id = $2 AND status = 'revoked' AND declined_at IS NULL AND closed_at > $3 \
+         RETURNING email",
+    )
+    .bind(invitation_id)
+    .bind(&access.workspace_id)
+    .bind(now_ms() - UNDO_MS)
+    .fetch_optional(&mut *tx)
+    .await;
+    let email: String = match restored {
+        Ok(Some(email)) => email,
+        Ok(None) => {
+            let withdrawn: Option<String> = sqlx::query_scalar(
+                "SELECT email FROM invitations WHERE id = $1 AND workspace_id = $2 AND status = 'revoked' \
+                 AND declined_at IS NULL",
+            )
+            .bind(invitation_id)
+            .bind(&access.workspace_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            return Err(match withdrawn {
+                Some(email) => AppError::Conflict(format!(
+                    "The invitation to {email} can no longer be restored; invite them again instead"
+                )),
+                None => AppError::NotFound("There is no withdrawn invitation to restore".into()),
+            });
+        }
+        Err(e) if db::is_unique_violation(&e) => {
+            return Err(AppError::Conflict(
+                "That address has been invited again since; the new invitation stands".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    outbox::resume(&mut tx, invitation_id).await?;
+    audit::commit(tx, access, "invitation.restore", &email).await?;
     Ok(email)
 }
 
@@ -595,6 +658,62 @@ pub async fn set_roles(db: &Db, access: &Access, invitation_id: &str, roles: &[S
     Ok(email)
 }
 
+/// Hands a pending invitation's link to the caller instead of emailing it: a
+/// new link (the emailed one stops working), valid for the full time again,
+/// and no email goes out for it (a queued one is dropped). For owners who
+/// deliver links themselves.
+pub async fn share_link(db: &Db, config: &Config, access: &Access, invitation_id: &str) -> AppResult<SharedLink> {
+    access.authorize(Permission::Write, Resource::UserManagement, "copy invitation links")?;
+    let token = crypto::new_token();
+    let expires = now_ms() + config.invitation_ttl.as_millis() as i64;
+    let mut tx = db.begin().await?;
+    let email: String = sqlx::query_scalar(
+        "UPDATE invitations SET token_hash = $1, expires_at = $2, send_email = 0 \
+         WHERE id = $3 AND workspace_id = $4 AND status = 'pending' RETURNING email",
+    )
+    .bind(crypto::token_hash(&token))
+    .bind(expires)
+    .bind(invitation_id)
+    .bind(&access.workspace_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(no_longer_pending)?;
+    outbox::cancel(&mut tx, invitation_id).await?;
+    audit::commit(tx, access, "invitation.link", &email).await?;
+    Ok(SharedLink {
+        invitation_id: invitation_id.to_string(),
+        email,
+        url: config.url_for(&format!("/invite/{token}")),
+        expires_at: Timestamp(expires),
+    })
+}
+
+/// The invited person turns the invitation down through its link: it closes,
+/// its link stops working, and the inviter sees it declined. Returns the
+/// workspace's name.
+pub async fn decline(db: &Db, token: &str) -> AppResult<String> {
+    let open = find_open(db, token).await?;
+    let about = about(db, &open.id).await?;
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let declined = sqlx::query(
+        "UPDATE invitations SET status = 'revoked', token_hash = NULL, closed_at = $1, declined_at = $1 \
+         WHERE id = $2 AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(&open.id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if declined != 1 {
+        return Err(invalid_link());
+    }
+    outbox::cancel(&mut tx, &open.id).await?;
+    record(&mut tx, &open.workspace_id, None, "invitation.decline", &open.email).await?;
+    tx.commit().await?;
+    Ok(about.workspace_name)
+}
+
 /// An invitation's email as it goes out: a freshly minted link and the facts
 /// the email states.
 pub struct Link {
@@ -611,16 +730,23 @@ pub struct Link {
 /// Mints a new single-use token for a pending invitation (the previous link
 /// stops working) and returns what its email needs. `None` when the invitation
 /// is no longer open, so its email should be dropped.
-pub async fn mint_link(db: &Db, config: &Config, invitation_id: &str) -> AppResult<Option<Link>> {
+///
+/// For its email (`for_email`), only while the invitation still wants one: once
+/// its link was handed over by other means (`share_link`), an email already
+/// being composed is dropped rather than replace the shared link.
+pub async fn mint_link(db: &Db, config: &Config, invitation_id: &str, for_email: bool) -> AppResult<Option<Link>> {
     let token = crypto::new_token();
-    let updated =
-        sqlx::query("UPDATE invitations SET token_hash = $1 WHERE id = $2 AND status = 'pending' AND expires_at > $3")
-            .bind(crypto::token_hash(&token))
-            .bind(invitation_id)
-            .bind(now_ms())
-            .execute(db)
-            .await?
-            .rows_affected();
+    let updated = sqlx::query(
+        "UPDATE invitations SET token_hash = $1 WHERE id = $2 AND status = 'pending' AND expires_at > $3 \
+         AND (send_email = 1 OR $4 = 0)",
+    )
+    .bind(crypto::token_hash(&token))
+    .bind(invitation_id)
+    .bind(now_ms())
+    .bind(i64::from(for_email))
+    .execute(db)
+    .await?
+    .rows_affected();
     if updated == 0 {
         return Ok(None);
     }
@@ -693,7 +819,17 @@ pub async fn preview(db: &Db, token: &str, viewer: Option<&User>) -> AppResult<I
         Some(v) => members::is_member(db, &open.workspace_id, &v.id).await?,
         None => false,
     };
+    let offered = roles::invitation_roles_of(db, std::slice::from_ref(&open.id))
+        .await?
+        .remove(&open.id)
+        .unwrap_or_default();
+    let roles = roles::choices_for(db, &open.workspace_id, Target::User)
+        .await?
+        .into_iter()
+        .filter(|c| offered.contains(&c.name))
+        .collect();
     Ok(InvitationPreview {
+        roles,
         workspace_id: open.workspace_id,
         workspace_name: r.workspace_name,
         inviter_name: r.inviter_name,

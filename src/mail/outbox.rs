@@ -57,6 +57,21 @@ pub async fn cancel(tx: &mut Tx<'_>, subject_id: &str) -> AppResult<()> {
     Ok(())
 }
 
+/// Queues again the newest email about `subject_id` if it was cancelled before
+/// it went out (the change that cancelled it was undone), inside the caller's
+/// transaction.
+pub async fn resume(tx: &mut Tx<'_>, subject_id: &str) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE emails SET state = 'queued', next_attempt_at = $2 WHERE subject_id = $1 AND state = 'cancelled' \
+         AND created_at = (SELECT MAX(created_at) FROM emails WHERE subject_id = $1)",
+    )
+    .bind(subject_id)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// The state of the newest email about each of `subject_ids`, with the error
 /// of its last failed attempt.
 pub async fn latest(db: &Db, subject_ids: &[String]) -> AppResult<HashMap<String, (State, Option<String>)>> {

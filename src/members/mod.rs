@@ -60,3 +60,25 @@ pub fn owner_notice(name: &str, workspace: &str) -> String {
 pub fn no_longer_owner_notice(name: &str, workspace: &str) -> String {
     format!("{name} is no longer an owner of {workspace}")
 }
+
+/// The question asked before removing someone.
+pub fn remove_question(name: &str, workspace: &str) -> String {
+    format!("Remove {name} from {workspace}? They lose access to its boards at once.")
+}
+
+/// The question asked before taking ownership away: `own` when it is the
+/// caller's own.
+pub fn revoke_owner_question(name: &str, workspace: &str, own: bool) -> String {
+    if own {
+        format!(
+            "Give up ownership of {workspace}? You stay a member with your roles; only an owner can make you an owner again."
+        )
+    } else {
+        format!("Remove {name} as an owner of {workspace}? They stay a member with their roles.")
+    }
+}
+
+/// The question asked before leaving a workspace.
+pub fn leave_question(workspace: &str) -> String {
+    format!("Leave {workspace}? You lose access to its boards at once, until someone invites you again.")
+}

@@ -3,10 +3,10 @@ use crate::components::{
     AuthCard, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, SECONDARY_BUTTON, aria_invalid, field_error,
     form_errors,
 };
-use crate::invitations::InvitationPreview;
 use crate::invitations::api::{
-    AcceptInvitation, AcceptInvitationNewAccount, AcceptInvitationSignIn, get_invitation_preview,
+    AcceptInvitation, AcceptInvitationNewAccount, AcceptInvitationSignIn, DeclineInvitation, get_invitation_preview,
 };
+use crate::invitations::{self, InvitationPreview};
 use crate::pages::page_title;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -51,8 +51,79 @@ fn Invitation(p: InvitationPreview, token: String) -> impl IntoView {
             <dt class="text-zinc-600">"Invitation for"</dt><dd class="font-medium">{p.email.clone()}</dd>
             <dt class="text-zinc-600">"Expires"</dt><dd><Moment at=p.expires_at/></dd>
         </dl>
+        <Offered roles=p.roles.clone()/>
     };
-    let next = match &p.signed_in_as {
+    let decline = ServerAction::<DeclineInvitation>::new();
+    let question = invitations::decline_question(&p.workspace_name, &p.inviter_name);
+    let title = format!("Join {} · Boardroom", p.workspace_name);
+    view! {
+        <Title text=title/>
+        {body}
+        <div class="mt-6">
+            {move || {
+                let (next, token, question) = (next_step(&p, token.clone()), token.clone(), question.clone());
+                let after = format!("{} will see that you declined.", p.inviter_name);
+                let offer_decline = !p.already_member;
+                match decline.value().get() {
+                    Some(Ok(workspace)) => view! {
+                        <p role="status" class="rounded-md border border-zinc-200 bg-zinc-50 p-4 text-sm text-zinc-800">
+                            {invitations::declined_notice(&workspace)}". "{after}
+                        </p>
+                    }.into_any(),
+                    failed => {
+                        let failure = failed.and_then(Result::err).map(|e| e.to_string());
+                        let form = offer_decline.then(move || view! {
+                            <ActionForm
+                                action=decline
+                                attr:class="mt-6 border-t border-zinc-200 pt-4 text-center"
+                                attr:data-confirm=question
+                                attr:data-confirm-button="Decline invitation"
+                            >
+                                <input type="hidden" name="token" value=token/>
+                                <span class="text-sm text-zinc-600">"Not for you? "</span>
+                                <button type="submit" class="text-sm font-medium text-zinc-700 underline hover:text-zinc-900">"Decline invitation"</button>
+                            </ActionForm>
+                        });
+                        view! {
+                            {next}
+                            {failure.map(|e| view! { <p role="alert" class="mt-4 text-sm text-red-700">{e}</p> })}
+                            {form}
+                        }.into_any()
+                    }
+                }
+            }}
+        </div>
+    }
+}
+
+/// The roles accepting gives, each with what it allows in plain words.
+#[component]
+fn Offered(roles: Vec<crate::roles::RoleChoice>) -> impl IntoView {
+    if roles.is_empty() {
+        return view! {
+            <p class="mt-4 text-sm text-zinc-700">"You'll join as a member, with what every member of the workspace may do."</p>
+        }
+        .into_any();
+    }
+    view! {
+        <div class="mt-4">
+            <h2 class="text-sm font-medium">"Roles you'll have"</h2>
+            <ul class="mt-2 space-y-2 text-sm" aria-label="Roles you'll have">
+                {roles.into_iter().map(|r| { let allows = r.allows(); view! {
+                    <li>
+                        <span class="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-800 ring-1 ring-inset ring-indigo-200">{r.name}</span>
+                        <span class="ml-2 text-zinc-700">{allows}</span>
+                    </li>
+                }}).collect_view()}
+            </ul>
+        </div>
+    }
+    .into_any()
+}
+
+/// What the person can do next, by who is signed in.
+fn next_step(p: &InvitationPreview, token: String) -> AnyView {
+    match &p.signed_in_as {
         Some(me) if *me == p.email && p.already_member => view! {
             <p class="mt-6 text-zinc-700">"You're already a member of this workspace."</p>
             <p class="mt-4"><a class=PRIMARY_BUTTON href=format!("/w/{}/boards", p.workspace_id)>"Go to the workspace"</a></p>
@@ -61,11 +132,6 @@ fn Invitation(p: InvitationPreview, token: String) -> impl IntoView {
         Some(me) => view! { <WrongAccount invited=p.email.clone() me=me.clone() token/> }.into_any(),
         None if p.account_exists => view! { <SignInToAccept email=p.email.clone() token/> }.into_any(),
         None => view! { <SignUpToAccept email=p.email.clone() token/> }.into_any(),
-    };
-    view! {
-        <Title text=format!("Join {} · Boardroom", p.workspace_name)/>
-        {body}
-        <div class="mt-6">{next}</div>
     }
 }
 

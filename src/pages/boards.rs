@@ -242,7 +242,7 @@ fn BoardView(
                 })}
             </section>
         })}
-        { let (ws, bid, ws_d, bid_d) = (ws.clone(), bid.clone(), ws.clone(), bid.clone()); ctx.access.can(Permission::Write, access::Resource::Data).then_some(view! {
+        { let (ws, bid, ws_d, bid_d) = (ws.clone(), bid.clone(), ws.clone(), bid.clone()); let delete_question = crate::boards::delete_question(&board.name); ctx.access.can(Permission::Write, access::Resource::Data).then_some(view! {
             <section aria-labelledby="edit-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
                 <h2 id="edit-title" class="text-lg font-semibold">"Edit board"</h2>
                 <div class="mt-4 space-y-4">
@@ -262,7 +262,7 @@ fn BoardView(
             </section>
             <ActionForm
                 action=delete
-                attr:data-confirm="Delete this board? It can't be undone."
+                attr:data-confirm=delete_question
                 attr:data-confirm-button="Delete board"
             >
                 <input type="hidden" name="workspace_id" value=ws_d/>

@@ -263,7 +263,7 @@ fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
                     {group.builtin.then_some(view! { <span class="ml-2 rounded-full bg-zinc-100 px-2 py-0.5 text-xs font-medium text-zinc-600">"built in"</span> })}
                 </h2>
                 { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone());
-                  let question = format!("Delete the group {gname}? {} lose what it grants, unless another role gives it to them.", affected(group.member_count));
+                  let question = groups::delete_question(&gname, group.member_count);
                   (manage && !group.builtin).then_some(view! {
                     <ActionForm
                         action=actions.delete
@@ -296,7 +296,7 @@ fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
                                 <li class="flex items-center gap-1 rounded-full bg-indigo-50 py-0.5 pl-2 pr-1 text-xs font-medium text-indigo-800 ring-1 ring-inset ring-indigo-200">
                                     {r.clone()}
                                     { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone());
-                                      let question = format!("Take {r} away from {gname}? {} lose what it grants, unless another role gives it to them.", affected(affects));
+                                      let question = groups::revoke_role_question(&r, &gname, affects);
                                       edit_roles.then_some(view! {
                                         <ActionForm
                                             action=actions.revoke_role
@@ -339,7 +339,7 @@ fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
                                 <li class="flex items-center justify-between py-1.5">
                                     <span>{m.name.clone()}" "<span class="text-zinc-500">{m.email.clone()}</span></span>
                                     { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone());
-                                      let question = format!("Remove {} from {gname}? They lose what the group grants, unless another role gives it.", m.name);
+                                      let question = groups::remove_member_question(&m.name, &gname);
                                       manage.then_some(view! {
                                         <ActionForm
                                             action=actions.remove_member
@@ -394,14 +394,5 @@ fn NewGroupForm(action: ServerAction<CreateGroup>, workspace_id: String) -> impl
                 </ActionForm>
             </div>
         </section>
-    }
-}
-
-/// Who a change reaches: "12 members will", "1 member will", "Nobody will".
-fn affected(n: i64) -> String {
-    match n {
-        0 => "Nobody will".to_string(),
-        1 => "1 member will".to_string(),
-        n => format!("{n} members will"),
     }
 }

@@ -3,6 +3,7 @@
 pub mod accept;
 pub mod auth;
 pub mod boards;
+pub mod confirm;
 pub mod groups;
 pub mod home;
 pub mod not_found;

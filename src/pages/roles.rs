@@ -157,7 +157,7 @@ fn Roles(data: RolesPageData, create: ServerAction<CreateRole>, delete: ServerAc
                             <td class="px-4 py-3"><GrantList grants=g.grants/></td>
                             <td class="cell">{g.targets.iter().map(|t| t.label()).collect::<Vec<_>>().join(", ")}</td>
                             <td class="cell-actions">
-                                {let question = format!("Delete the role {}? This can't be undone.", g.name);
+                                {let question = crate::roles::delete_question(&g.name);
                                  manage.then_some(view! {
                                     <ActionForm
                                         action=delete

@@ -159,7 +159,7 @@ fn Settings(
                     </p>
                 }.into_any()
             } else {
-                let question = format!("Leave {}? You lose access to its boards at once, until someone invites you again.", ctx.access.workspace_name);
+                let question = crate::members::leave_question(&ctx.access.workspace_name);
                 view! {
                     <p class="mt-1 text-sm text-zinc-600">{format!("You will lose access to {} until someone invites you again.", ctx.access.workspace_name)}</p>
                     <ActionForm

@@ -135,7 +135,7 @@ fn Tokens(
                             </tr>
                         </thead>
                         <tbody class="divide-y divide-zinc-100">
-                            {data.tokens.into_iter().map(|t| { let question = format!("Revoke the token {}? Scripts using it are refused from now on.", t.name); view! {
+                            {data.tokens.into_iter().map(|t| { let question = crate::tokens::revoke_question(&t.name); view! {
                                 <tr>
                                     <td class="cell-name">{t.name.clone()}</td>
                                     <td class="cell"><Moment at=t.created_at/></td>

@@ -7,7 +7,9 @@ use crate::components::{
 };
 use crate::domain::{Listing, Window};
 use crate::error::{AppError, FieldError};
-use crate::invitations::api::{DeleteInvitation, InviteUser, ResendInvitation, SetInvitationRoles};
+use crate::invitations::api::{
+    DeleteInvitation, InviteUser, ResendInvitation, RestoreInvitation, SetInvitationRoles, ShareInvitationLink,
+};
 use crate::invitations::{self, Delivery, InvitationFilter, InviteReport, PendingInvitation, PendingState};
 use crate::members::{self, Member, MemberFilter};
 use crate::pages::page_title;
@@ -249,6 +251,8 @@ struct Actions {
     invite: ServerAction<InviteUser>,
     delete: ServerAction<DeleteInvitation>,
     resend: ServerAction<ResendInvitation>,
+    share: ServerAction<ShareInvitationLink>,
+    restore: ServerAction<RestoreInvitation>,
     invitation_roles: ServerAction<SetInvitationRoles>,
     remove: ServerAction<RemoveMember>,
     member_roles: ServerAction<SetMemberRoles>,
@@ -262,6 +266,8 @@ impl Actions {
             invite: ServerAction::new(),
             delete: ServerAction::new(),
             resend: ServerAction::new(),
+            share: ServerAction::new(),
+            restore: ServerAction::new(),
             invitation_roles: ServerAction::new(),
             remove: ServerAction::new(),
             member_roles: ServerAction::new(),
@@ -274,6 +280,8 @@ impl Actions {
         self.invite.version().get()
             + self.delete.version().get()
             + self.resend.version().get()
+            + self.share.version().get()
+            + self.restore.version().get()
             + self.invitation_roles.version().get()
             + self.remove.version().get()
             + self.member_roles.version().get()
@@ -326,11 +334,41 @@ pub fn UsersPage() -> impl IntoView {
             .map(|d| d.frame.access.workspace_name)
             .unwrap_or_default()
     };
-    feedback.watch(actions.delete.value(), false, |email| {
+    // A withdrawn invitation can be restored for a minute: Undo stays beside
+    // the notice until the next action replaces it.
+    let deleting = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        if let Some(args) = actions.delete.input().get() {
+            deleting.set(Some(args.invitation_id));
+        }
+    });
+    let undoable = RwSignal::new(None::<(String, String)>);
+    feedback.watch(actions.delete.value(), false, move |email: String| {
+        undoable.set(deleting.get_untracked().map(|id| (id, email.clone())));
         invitations::deleted_notice(&email)
     });
+    feedback.watch(actions.restore.value(), false, |email| {
+        invitations::restored_notice(&email)
+    });
+    let undo = move || {
+        let (id, email) = undoable.get()?;
+        if feedback.notice.get() != Some(invitations::deleted_notice(&email)) {
+            return None;
+        }
+        let label = format!("Undo: restore the invitation to {email}");
+        Some(view! {
+            <ActionForm action=actions.restore attr:class="pointer-events-auto flex justify-end">
+                <input type="hidden" name="workspace_id" value=ws.id.get_untracked()/>
+                <input type="hidden" name="invitation_id" value=id/>
+                <button type="submit" class=SECONDARY_BUTTON aria-label=label>"Undo"</button>
+            </ActionForm>
+        })
+    };
     feedback.watch(actions.resend.value(), false, |email| {
         invitations::resent_notice(&email)
+    });
+    feedback.watch(actions.share.value(), false, |link: invitations::SharedLink| {
+        format!("New link for {} below; the emailed link no longer works", link.email)
     });
     feedback.watch(actions.invitation_roles.value(), false, |email| {
         invitations::roles_saved_notice(&email)
@@ -352,7 +390,7 @@ pub fn UsersPage() -> impl IntoView {
     view! {
         <Title text=page_title("Users", Signal::derive(move || !invite_errors.get().is_empty()))/>
         <div class="space-y-8">
-            <FeedbackView feedback/>
+            <FeedbackView feedback beside=undo/>
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -640,7 +678,9 @@ fn PendingTable(list: Listing<PendingInvitation>, view: UsersView, base: String,
 
 #[component]
 fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
+    let declined = inv.declined_at;
     let (status, tone) = match (inv.expired, inv.delivery) {
+        _ if declined.is_some() => ("Declined", "bg-zinc-100 text-zinc-700"),
         (true, _) => ("Expired", "bg-zinc-100 text-zinc-700"),
         (false, Delivery::Failed) => ("Not delivered", "bg-red-100 text-red-800"),
         (false, Delivery::Queued) => ("Sending", "bg-sky-100 text-sky-800"),
@@ -663,10 +703,11 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
                     <input type="hidden" name="invitation_id" value=iid.clone()/>
                 }
             };
-            let (for_resend, for_delete) = (hidden(), hidden());
-            let (resend_label, delete_label) = (
+            let (for_resend, for_delete, for_share) = (hidden(), hidden(), hidden());
+            let (resend_label, delete_label, share_label) = (
                 format!("Resend invitation to {email}"),
                 format!("Delete invitation for {email}"),
+                format!("Copy invite link for {email}"),
             );
             let resend = view! {
                 <ActionForm action=actions.resend>
@@ -674,10 +715,28 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
                     <button type="submit" class=SECONDARY_BUTTON aria-label=resend_label>"Resend"</button>
                 </ActionForm>
             };
+            let share = view! {
+                <ActionForm action=actions.share>
+                    {for_share}
+                    <button type="submit" class=SECONDARY_BUTTON aria-label=share_label>"Copy invite link"</button>
+                </ActionForm>
+            };
+            let shared = {
+                let iid = iid.clone();
+                move || {
+                    actions
+                        .share
+                        .value()
+                        .get()
+                        .and_then(Result::ok)
+                        .filter(|link| link.invitation_id == iid)
+                        .map(|link| view! { <SharedLinkBox link/> })
+                }
+            };
             let delete = view! {
                 <ActionForm
                     action=actions.delete
-                    attr:data-confirm=format!("Delete the invitation to {email}? The link in their email stops working.")
+                    attr:data-confirm=crate::invitations::delete_question(&email)
                     attr:data-confirm-button="Delete invitation"
                 >
                     {for_delete}
@@ -686,7 +745,8 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
             };
             view! {
                 <RolesForm of=RolesOf::Invitation(actions.invitation_roles) workspace_id=workspace_id.clone() id=iid.clone() held=inv.roles.clone() choices=user_roles/>
-                <div class="flex flex-wrap gap-2">{resend}{delete}</div>
+                <div class="flex flex-wrap gap-2">{resend}{share}{delete}</div>
+                {shared}
             }
         }
     };
@@ -699,13 +759,34 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
             <td class="cell"><Moment at=inv.expires_at/></td>
             <td class="px-4 py-3">
                 <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {tone}")>{status}</span>
+                {declined.map(|at| view! { <span class="mt-1 block text-xs text-zinc-600"><Moment at/></span> })}
                 {inv.delivery_error.clone().map(|why| view! { <span class="mt-1 block max-w-xs text-xs text-zinc-600">{why}</span> })}
             </td>
             <td class="cell-actions">
-                {rows.manage.then(|| view! { <Manage rows=rows.clone() id=inv.id.clone() label=inv.email.clone()/> })}
+                {(rows.manage && declined.is_none()).then(|| view! { <Manage rows=rows.clone() id=inv.id.clone() label=inv.email.clone()/> })}
             </td>
         </tr>
         {let (id, close) = (inv.id.clone(), rows.view.to_query_or_here()); move || open().then(|| panel_row(&id, 7, &close, panel()))}
+    }
+}
+
+/// A pending invitation's link, handed over: to copy and send by other means.
+#[component]
+fn SharedLinkBox(link: invitations::SharedLink) -> impl IntoView {
+    let id = format!("invite-link-{}", link.invitation_id);
+    let hint = format!(
+        "Anyone with this link can join as {}. Send it yourself; it is shown only now.",
+        link.email
+    );
+    view! {
+        <div class="rounded-md border border-zinc-200 bg-white p-3">
+            <label for=id.clone() class="block text-sm font-medium">{format!("Invite link for {}", link.email)}</label>
+            <div class="mt-2 flex flex-wrap gap-2">
+                <input id=id.clone() type="text" readonly=true value=link.url class="field min-w-0 flex-1 font-mono text-xs"/>
+                <button type="button" class=SECONDARY_BUTTON data-copy=id>"Copy"</button>
+            </div>
+            <p class="mt-2 text-xs text-zinc-600">{hint}" Works until "<Moment at=link.expires_at/>"."</p>
+        </div>
     }
 }
 
@@ -883,11 +964,7 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
                 view! {
                     <ActionForm
                         action=actions.revoke_owner
-                        attr:data-confirm=if is_you {
-                            format!("Give up ownership of {workspace}? You stay a member with your roles; only an owner can make you an owner again.")
-                        } else {
-                            format!("Remove {name} as an owner of {workspace}? They stay a member with their roles.")
-                        }
+                        attr:data-confirm=members::revoke_owner_question(&name, &workspace, is_you)
                         attr:data-confirm-button=text
                     >
                         {fields}
@@ -901,7 +978,7 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
                 view! {
                     <ActionForm
                         action=actions.remove
-                        attr:data-confirm=format!("Remove {name} from {workspace}? They lose access to its boards at once.")
+                        attr:data-confirm=members::remove_question(&name, &workspace)
                         attr:data-confirm-button="Remove"
                     >
                         {fields}

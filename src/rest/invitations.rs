@@ -85,11 +85,21 @@ pub struct InvitationCreated {
 async fn pending(state: &AppState, access: &Access, key: &str) -> Answer<PendingInvitation> {
     match invitations::lookup(&state.db, access, key).await? {
         Lookup::Pending(found) => Ok(found),
-        Lookup::Closed { email, accepted } => Err(ApiError::new(
+        Lookup::Closed {
+            email,
+            accepted,
+            declined,
+        } => Err(ApiError::new(
             ErrorCode::Gone,
             format!(
                 "The invitation to {email} {}; it is no longer pending",
-                if accepted { "was accepted" } else { "was withdrawn" }
+                if accepted {
+                    "was accepted"
+                } else if declined {
+                    "was declined"
+                } else {
+                    "was withdrawn"
+                }
             ),
         )),
         Lookup::Nothing => Err(ApiError::new(
@@ -141,7 +151,7 @@ pub async fn create_invitation(
         state.mailer.wake();
         None
     } else {
-        invitations::mint_link(&state.db, &state.config, &invitation.id)
+        invitations::mint_link(&state.db, &state.config, &invitation.id, false)
             .await?
             .map(|m| m.url)
     };
@@ -192,6 +202,30 @@ pub async fn resend_invitation(
     invitations::resend(&state.db, &state.config, &access, &invitation.id).await?;
     state.mailer.wake();
     Ok(Json(pending(&state, &access, &invitation.id).await?.into()))
+}
+
+/// A pending invitation's link, handed over instead of emailed.
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+pub struct InvitationLink {
+    pub invitation: Invitation,
+    /// The link to hand over; shown this once. The emailed link no longer works.
+    pub accept_url: String,
+}
+
+#[utoipa::path(post, path = "/workspaces/{ws}/invitations/{invitation}/link", tag = "Invitations", summary = "Makes a new link to hand over yourself: the emailed one stops working and no email goes", params(InvitationPath), responses((status = 200, body = InvitationLink), super::error::Refusals))]
+pub async fn create_invitation_link(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Params(p): Params<InvitationPath>,
+) -> Answer<Json<InvitationLink>> {
+    let access = workspace(&state, &caller, &p.ws).await?;
+    access.authorize(Permission::Write, Resource::UserManagement, "copy invitation links")?;
+    let invitation = pending(&state, &access, &p.invitation).await?;
+    let link = invitations::share_link(&state.db, &state.config, &access, &invitation.id).await?;
+    Ok(Json(InvitationLink {
+        invitation: pending(&state, &access, &invitation.id).await?.into(),
+        accept_url: link.url,
+    }))
 }
 
 #[utoipa::path(put, path = "/workspaces/{ws}/invitations/{invitation}/roles", tag = "Invitations", summary = "Changes what accepting the invitation grants", params(InvitationPath), request_body = RolesBody, responses((status = 200, body = Invitation), super::error::Refusals))]

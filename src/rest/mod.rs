@@ -68,6 +68,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_invitations, create_invitation))
         .routes(routes!(delete_invitation))
         .routes(routes!(resend_invitation))
+        .routes(routes!(create_invitation_link))
         .routes(routes!(set_invitation_roles))
         .routes(routes!(list_users))
         .routes(routes!(get_user, remove_user))

@@ -35,3 +35,8 @@ pub fn created_notice(row: &RoleRow) -> String {
 pub fn deleted_notice(name: &str) -> String {
     format!("The role {name} was deleted")
 }
+
+/// The question asked before deleting a role.
+pub fn delete_question(name: &str) -> String {
+    format!("Delete the role {name}? This can't be undone.")
+}

@@ -42,3 +42,8 @@ pub fn created_with_secret_notice(name: &str, secret: &str) -> String {
 pub fn revoked_notice(name: &str) -> String {
     format!("Token \u{201c}{name}\u{201d} revoked")
 }
+
+/// The question asked before revoking a token.
+pub fn revoke_question(name: &str) -> String {
+    format!("Revoke the token {name}? Scripts using it are refused from now on.")
+}

@@ -8,7 +8,10 @@ use crate::on_both_databases;
 use boardroom::access::{Grant, Permission, Resource};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-on_both_databases!(every_server_function_and_page_answers_each_caller_as_the_table_says);
+on_both_databases!(
+    every_server_function_and_page_answers_each_caller_as_the_table_says,
+    a_destructive_plain_post_goes_through_the_confirmation_page,
+);
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Need {
@@ -44,10 +47,13 @@ const TABLE: &[(&str, Need)] = &[
     ("accept_invitation", Token),
     ("accept_invitation_new_account", Token),
     ("accept_invitation_sign_in", Token),
+    ("decline_invitation", Token),
     ("create_workspace", SignedIn),
     ("tokens_page", SignedIn),
     ("create_api_token", SignedIn),
     ("revoke_api_token", SignedIn),
+    // Asked about one of the caller's own tokens.
+    ("confirmation", SignedIn),
     ("get_workspace_context", Member),
     ("settings_page", Member),
     ("rename_workspace", g(Write, BusinessInfo)),
@@ -58,6 +64,8 @@ const TABLE: &[(&str, Need)] = &[
     ("resend_invitation", g(Write, UserManagement)),
     ("set_invitation_roles", g(Write, UserManagement)),
     ("delete_invitation", g(Write, UserManagement)),
+    ("restore_invitation", g(Write, UserManagement)),
+    ("share_invitation_link", g(Write, UserManagement)),
     ("set_member_roles", g(Write, UserManagement)),
     ("remove_member", g(Write, UserManagement)),
     ("grant_ownership", Owner),
@@ -221,9 +229,25 @@ impl World {
                 let id = made.result.map(|t| t.token.id).unwrap_or_else(|_| "none".into());
                 vec![("token_id".into(), id)]
             }
+            "confirmation" => {
+                let made = actor
+                    .call::<boardroom::tokens::NewToken>("create_api_token", &[("name", "to ask about")])
+                    .await;
+                let id = made.result.map(|t| t.token.id).unwrap_or_else(|_| "none".into());
+                vec![("query".into(), format!("action=revoke_api_token&token_id={id}"))]
+            }
+            "restore_invitation" => {
+                let id = self.invitation(by, ws).await;
+                by.call::<String>("delete_invitation", &[("workspace_id", ws), ("invitation_id", &id)])
+                    .await
+                    .ok();
+                with(&[("invitation_id", id)])
+            }
             "rename_workspace" => with(&[("workspace", format!("Renamed {n}"))]),
             "invite_user" => with(&[("emails", format!("new{n}@example.com"))]),
-            "resend_invitation" | "delete_invitation" => with(&[("invitation_id", self.invitation(by, ws).await)]),
+            "resend_invitation" | "delete_invitation" | "share_invitation_link" => {
+                with(&[("invitation_id", self.invitation(by, ws).await)])
+            }
             "set_invitation_roles" => with(&[("invitation_id", self.invitation(by, ws).await)]),
             "set_member_roles" | "remove_member" | "grant_ownership" => {
                 with(&[("user_id", self.member(ws, false).await)])
@@ -320,7 +344,10 @@ async fn once(w: &World, endpoint: &str, need: Need) -> (u16, u16) {
             200,
         ),
         "sign_out" | "get_current_user" | "home_path" => (vec![], 200),
-        "get_invitation_preview" | "accept_invitation_new_account" | "accept_invitation_sign_in" => (
+        "get_invitation_preview"
+        | "accept_invitation_new_account"
+        | "accept_invitation_sign_in"
+        | "decline_invitation" => (
             vec![
                 ("token", token),
                 ("name", "Someone".into()),
@@ -491,4 +518,102 @@ async fn every_server_function_and_page_answers_each_caller_as_the_table_says(ba
         wrong.len(),
         wrong.join("\n")
     );
+}
+
+/// Without JavaScript, every destructive form is asked about on the
+/// confirmation page first: posting it unconfirmed changes nothing and leads
+/// there; the page words the question from the rows as they are; confirming
+/// does it and returns to the page the person started on.
+async fn a_destructive_plain_post_goes_through_the_confirmation_page(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    let w = World {
+        app,
+        n: AtomicUsize::new(0),
+    };
+    // A second owner, so that Ada may leave at the end.
+    w.member(&ws, true).await;
+    owner
+        .call::<boardroom::roles::RoleRow>(
+            "create_role",
+            &[
+                ("workspace_id", &ws),
+                ("role_name", "see_people"),
+                ("permission", "READ"),
+                ("resource", "USER_MANAGEMENT"),
+                ("target", "GROUP"),
+            ],
+        )
+        .await
+        .ok();
+    let back = format!("/w/{ws}/users?q=a");
+    let mut endpoints: Vec<&str> = boardroom::pages::confirm::DESTRUCTIVE
+        .into_iter()
+        .filter(|e| *e != "decline_invitation")
+        .collect();
+    // Leaving takes Ada out of the workspace: last.
+    endpoints.sort_by_key(|e| *e == "leave_workspace");
+    for endpoint in endpoints {
+        let args = w.args(endpoint, &ws, &owner, &owner).await;
+        let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let res = owner
+            .post_plain_form(endpoint, &format!("{}{back}", owner.address), &form)
+            .await;
+        assert_eq!(
+            res.status(),
+            303,
+            "{endpoint}: an unconfirmed plain post is asked about"
+        );
+        let asking = res.headers()["location"].to_str().unwrap().to_string();
+        assert!(
+            asking.starts_with(&format!("/confirm?action={endpoint}&")),
+            "{endpoint}: {asking}"
+        );
+
+        // Asked, and nothing done: the question is worded from the rows, which
+        // are still there.
+        let page = owner.get(&asking).await.text().await.unwrap();
+        assert!(
+            page.contains(&format!(r#"action="/api/{endpoint}""#)),
+            "{endpoint}: {page}"
+        );
+        assert!(page.contains(r#"name="confirmed" value="yes""#), "{endpoint}");
+        assert!(
+            page.contains(&format!(r#"href="{back}""#)),
+            "{endpoint}: Cancel goes back"
+        );
+        assert!(!page.contains(r#"role="alert""#), "{endpoint}: {page}");
+
+        // Confirmed: done, and back where it started.
+        let mut confirmed = form.clone();
+        confirmed.extend([("confirmed", "yes"), ("back", back.as_str())]);
+        let res = owner
+            .post_plain_form(endpoint, &format!("{}{asking}", owner.address), &confirmed)
+            .await;
+        assert!(res.status().is_redirection(), "{endpoint}: {}", res.status());
+        let landed = res.headers()["location"].to_str().unwrap().to_string();
+        if !matches!(endpoint, "leave_workspace" | "delete_board") {
+            assert_eq!(landed, back, "{endpoint}");
+        }
+        if endpoint == "revoke_ownership" {
+            let user = &args.iter().find(|(k, _)| k == "user_id").unwrap().1;
+            assert_eq!(
+                w.app
+                    .count(
+                        "SELECT COUNT(*) FROM memberships WHERE user_id = $1 AND is_owner = 1",
+                        user
+                    )
+                    .await,
+                0
+            );
+        } else {
+            let again = owner.get(&asking).await.text().await.unwrap();
+            assert!(
+                again.contains(r#"role="alert""#),
+                "{endpoint}: done, so nothing is left to ask about: {again}"
+            );
+        }
+    }
+    w.app.stop().await;
 }

@@ -19,6 +19,9 @@ on_both_databases!(
     shutdown_finishes_the_email_in_hand,
     every_email_has_a_message_id_and_names_the_roles,
     the_outbox_sends_several_at_once_each_once_across_a_restart,
+    a_copied_link_replaces_the_emailed_one_and_sends_nothing,
+    declining_closes_the_invitation_and_the_inviter_sees_it,
+    a_withdrawn_invitation_can_be_restored_for_a_minute,
 );
 
 async fn invite_email_accept_and_become_active(backend: Backend) {
@@ -412,6 +415,15 @@ async fn a_dead_smtp_server_never_fails_the_invite(backend: Backend) {
     );
     let pending = owner.pending(&ws).await.ok();
     assert_eq!(pending[0].delivery, Delivery::Queued);
+
+    // Withdrawing it cancels the email; restoring it queues the email again.
+    let args = [("workspace_id", ws.as_str()), ("invitation_id", pending[0].id.as_str())];
+    let in_state = "SELECT COUNT(*) FROM emails WHERE recipient = 'jon@example.com' AND state = $1";
+    owner.call::<String>("delete_invitation", &args).await.ok();
+    assert_eq!(app.count(in_state, "cancelled").await, 1);
+    owner.call::<String>("restore_invitation", &args).await.ok();
+    assert_eq!(app.count(in_state, "queued").await, 1);
+    assert_eq!(app.count(in_state, "cancelled").await, 0);
     app.stop().await;
 }
 
@@ -660,4 +672,212 @@ fn html_escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+fn token_of(url: &str) -> String {
+    url.rsplit("/invite/").next().unwrap().to_string()
+}
+
+async fn a_copied_link_replaces_the_emailed_one_and_sends_nothing(backend: Backend) {
+    use crate::rest::{Script, token_for};
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada Lovelace", "ada@example.com", "Acme").await;
+    owner.invite(&ws, "kim@example.com").await.ok();
+    let emailed = app.smtp.wait_for("kim@example.com", 1).await.invite_token();
+    let id = owner.pending(&ws).await.ok()[0].id.clone();
+
+    let shared = owner
+        .call::<boardroom::invitations::SharedLink>(
+            "share_invitation_link",
+            &[("workspace_id", &ws), ("invitation_id", &id)],
+        )
+        .await
+        .ok();
+    assert_eq!(shared.email, "kim@example.com");
+    let copied = token_of(&shared.url);
+    let kim = app.person();
+    let preview = |token: String| {
+        let kim = &kim;
+        async move {
+            kim.call::<boardroom::invitations::InvitationPreview>("get_invitation_preview", &[("token", &token)])
+                .await
+        }
+    };
+    assert_eq!(
+        preview(emailed.clone()).await.status,
+        404,
+        "the emailed link stops working"
+    );
+    assert_eq!(preview(copied.clone()).await.ok().email, "kim@example.com");
+    let pending = owner.pending(&ws).await.ok();
+    assert_eq!(pending[0].delivery, Delivery::NotRequested);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM emails WHERE recipient = $1", "kim@example.com")
+            .await,
+        1,
+        "no email goes for a copied link"
+    );
+
+    // The same over REST, by address; only the newest link works.
+    let api = Script::new(&app, &token_for(&owner).await);
+    let reply = api
+        .post(
+            &format!("/workspaces/{ws}/invitations/kim@example.com/link"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    assert_eq!(reply.body["invitation"]["email"], "kim@example.com");
+    let by_rest = token_of(reply.body["accept_url"].as_str().unwrap());
+    assert_eq!(preview(copied).await.status, 404);
+    kim.accept_new(&by_rest, "Kim", "correct horse").await.ok();
+    assert_eq!(owner.members(&ws).await.ok().len(), 2);
+
+    // A member without the grant is refused, and the link stays as it was.
+    owner.invite(&ws, "lee@example.com").await.ok();
+    let lee = app.smtp.wait_for("lee@example.com", 1).await.invite_token();
+    let lee_id = owner.pending(&ws).await.ok()[0].id.clone();
+    let (_, nobody) = app.member_holding(&ws, "nobody@example.com", &[]).await;
+    owner.empty_everyone(&ws).await;
+    let refused = nobody
+        .call::<boardroom::invitations::SharedLink>(
+            "share_invitation_link",
+            &[("workspace_id", &ws), ("invitation_id", &lee_id)],
+        )
+        .await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(preview(lee).await.ok().email, "lee@example.com");
+    app.stop().await;
+}
+
+async fn declining_closes_the_invitation_and_the_inviter_sees_it(backend: Backend) {
+    use crate::rest::{Script, token_for};
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada Lovelace", "ada@example.com", "Acme").await;
+    owner.invite(&ws, "jon@example.com").await.ok();
+    let token = app.smtp.wait_for("jon@example.com", 1).await.invite_token();
+
+    // The accept page offers it, with the roles the invitation gives.
+    let jon = app.person();
+    let page = jon.get(&format!("/invite/{token}")).await.text().await.unwrap();
+    assert!(page.contains("Decline invitation"), "{page}");
+    assert!(page.contains("join as a member"), "{page}");
+
+    let declined = jon
+        .call::<String>("decline_invitation", &[("token", &token)])
+        .await
+        .ok();
+    assert_eq!(declined, "Acme");
+    let again = jon.call::<String>("decline_invitation", &[("token", &token)]).await;
+    assert_eq!(again.status, 404, "the link no longer works");
+    assert!(owner.pending(&ws).await.ok().is_empty());
+
+    // The inviter sees it declined: on the Users page and over REST.
+    let users = owner
+        .get(&format!("/w/{ws}/users?state=declined"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        users.contains("jon@example.com") && users.contains("Declined"),
+        "{users}"
+    );
+    let api = Script::new(&app, &token_for(&owner).await);
+    let reply = api
+        .post(
+            &format!("/workspaces/{ws}/invitations/jon@example.com/resend"),
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(reply.status, 410);
+    assert!(
+        reply.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("was declined"),
+        "{:?}",
+        reply.body
+    );
+
+    // Without JavaScript: asked first on the confirmation page, which needs no
+    // account, then the accept page says what happened.
+    owner.invite(&ws, "mia@example.com").await.ok();
+    let token = app.smtp.wait_for("mia@example.com", 1).await.invite_token();
+    let mia = app.person();
+    let page = format!("{}/invite/{token}", mia.address);
+    let res = mia
+        .post_plain_form("decline_invitation", &page, &[("token", &token)])
+        .await;
+    assert_eq!(res.status(), 303);
+    let asking = res.headers()["location"].to_str().unwrap().to_string();
+    let question = mia.get(&asking).await.text().await.unwrap();
+    assert!(
+        question.contains(
+            "Decline the invitation to join Acme? The link stops working, and Ada Lovelace sees that you declined."
+        ),
+        "{question}"
+    );
+    assert_eq!(owner.pending(&ws).await.ok().len(), 1, "asking changed nothing");
+    let back = format!("/invite/{token}");
+    let res = mia
+        .post_plain_form(
+            "decline_invitation",
+            &format!("{}{asking}", mia.address),
+            &[("token", &token), ("confirmed", "yes"), ("back", &back)],
+        )
+        .await;
+    assert_eq!(res.headers()["location"].to_str().unwrap(), back);
+    let after = mia.get(&back).await.text().await.unwrap();
+    assert!(after.contains("You declined the invitation to join Acme"), "{after}");
+    assert!(owner.pending(&ws).await.ok().is_empty());
+
+    // They can be invited again.
+    owner.invite(&ws, "jon@example.com").await.ok();
+    app.stop().await;
+}
+
+async fn a_withdrawn_invitation_can_be_restored_for_a_minute(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada Lovelace", "ada@example.com", "Acme").await;
+    owner.invite(&ws, "kim@example.com").await.ok();
+    let token = app.smtp.wait_for("kim@example.com", 1).await.invite_token();
+    let id = owner.pending(&ws).await.ok()[0].id.clone();
+    let kim = app.person();
+    let args = [("workspace_id", ws.as_str()), ("invitation_id", id.as_str())];
+    let form = [("token", token.as_str())];
+    let preview = || kim.call::<serde_json::Value>("get_invitation_preview", &form);
+
+    owner.call::<String>("delete_invitation", &args).await.ok();
+    assert_eq!(preview().await.status, 404, "withdrawn: the link stops working");
+    let restored = owner.call::<String>("restore_invitation", &args).await.ok();
+    assert_eq!(restored, "kim@example.com");
+    assert_eq!(owner.pending(&ws).await.ok().len(), 1);
+    assert_eq!(preview().await.status, 200, "restored: the same link works again");
+    let twice = owner.call::<String>("restore_invitation", &args).await.err();
+    assert!(matches!(twice, AppError::NotFound(_)), "{twice:?}");
+
+    // Not after a minute.
+    owner.call::<String>("delete_invitation", &args).await.ok();
+    app.count(
+        "UPDATE invitations SET closed_at = closed_at - 61000 WHERE id = $1 RETURNING closed_at",
+        &id,
+    )
+    .await;
+    let late = owner.call::<String>("restore_invitation", &args).await.err();
+    assert!(late.to_string().contains("can no longer be restored"), "{late}");
+
+    // Not when the address was invited again meanwhile.
+    owner.invite(&ws, "lee@example.com").await.ok();
+    let lee = owner.pending(&ws).await.ok()[0].id.clone();
+    let lee_args = [("workspace_id", ws.as_str()), ("invitation_id", lee.as_str())];
+    owner.call::<String>("delete_invitation", &lee_args).await.ok();
+    owner.invite(&ws, "lee@example.com").await.ok();
+    let clash = owner.call::<String>("restore_invitation", &lee_args).await.err();
+    assert!(clash.to_string().contains("invited again"), "{clash}");
+    assert_eq!(owner.pending(&ws).await.ok().len(), 1);
+    app.stop().await;
 }

@@ -508,6 +508,7 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("post", "/workspaces/{ws}/invitations"),
     ("delete", "/workspaces/{ws}/invitations/{invitation}"),
     ("post", "/workspaces/{ws}/invitations/{invitation}/resend"),
+    ("post", "/workspaces/{ws}/invitations/{invitation}/link"),
     ("put", "/workspaces/{ws}/invitations/{invitation}/roles"),
     ("get", "/workspaces/{ws}/users"),
     ("get", "/workspaces/{ws}/users/{user}"),

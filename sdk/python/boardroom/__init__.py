@@ -217,6 +217,11 @@ class Workspaces:
     def resend_invitation(self, email: str, uuid=None, name=None) -> dict:
         return self._c.request("POST", self._ws(uuid, name) + f"/invitations/{_seg(email)}/resend")
 
+    def invitation_link(self, email: str, uuid=None, name=None) -> dict:
+        """A new link for the pending invitation to `email`, to hand over
+        yourself (`accept_url`): the emailed link stops working and no email goes."""
+        return self._c.request("POST", self._ws(uuid, name) + f"/invitations/{_seg(email)}/link")
+
     # Members
     def get_all_workspace_users(self, uuid=None, name=None) -> list:
         return list(self._c.pages(self._ws(uuid, name) + "/users"))

@@ -111,3 +111,14 @@ def test_the_openapi_document_is_valid_openapi_3_1(server):
         # The page's assets come from the site, installed from the npm registry.
         with urllib.request.urlopen(server["url"] + "/vendor/swagger-ui/swagger-ui-bundle.js", timeout=30) as res:
             assert res.status == 200
+
+
+def test_an_invitation_link_is_handed_over_instead_of_emailed(client, server):
+    ws = server["workspace_id"]
+    client.workspaces.invite_user(uuid=ws, email="handover@example.com")
+    first = client.workspaces.invitation_link("handover@example.com", uuid=ws)
+    second = client.workspaces.invitation_link("handover@example.com", uuid=ws)
+    assert first["invitation"]["email"] == "handover@example.com"
+    assert first["invitation"]["delivery"] == "NotRequested"
+    assert "/invite/" in first["accept_url"] and first["accept_url"] != second["accept_url"]
+    client.workspaces.delete_pending_invitation("handover@example.com", uuid=ws)

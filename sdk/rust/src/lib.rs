@@ -474,6 +474,13 @@ impl Client {
         self.send(Method::POST, &path, None::<&()>).await
     }
 
+    /// A new link for the pending invitation to `email`, to hand over yourself:
+    /// the emailed link stops working and no email goes.
+    pub async fn invitation_link(&self, ws: &Workspace, email: &str) -> Result<InvitationLink, Error> {
+        let path = format!("{}/invitations/{}/link", self.ws(ws).await?, seg(email));
+        self.send(Method::POST, &path, None::<&()>).await
+    }
+
     pub async fn set_invitation_roles(
         &self,
         ws: &Workspace,

@@ -59,6 +59,13 @@ pub struct PendingInvitation {
     pub roles: Vec<String>,
 }
 
+/// A pending invitation's link, to hand over yourself.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationLink {
+    pub invitation: PendingInvitation,
+    pub accept_url: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationCreated {
     /// `sent`, or `renewed` when one was pending already.

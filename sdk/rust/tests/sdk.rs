@@ -49,6 +49,9 @@ async fn every_call_works_against_a_running_server() {
         client.resend_invitation(&acme, "jon@gmail.com").await.unwrap().email,
         "jon@gmail.com"
     );
+    let link = client.invitation_link(&acme, "jon@gmail.com").await.unwrap();
+    assert_eq!(link.invitation.email, "jon@gmail.com");
+    assert!(link.accept_url.contains("/invite/"), "{}", link.accept_url);
     client.delete_pending_invitation(&acme, "jon@gmail.com").await.unwrap();
     assert!(client.get_pending_invitations(&acme).await.unwrap().is_empty());
 
