@@ -24,7 +24,7 @@ async function workspaceWithRows(page: Page): Promise<{ base: string; invitee: s
   await page.goto(`${base}/users`);
   await page.getByLabel('Email addresses').fill(invitee);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
-  await expect(page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(invitee) }).first()).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Pending invitations' }).getByRole('row', { name: new RegExp(invitee) }).first()).toBeVisible();
   return { base, invitee };
 }
 
@@ -120,7 +120,7 @@ test('deleting an invitation asks first; Cancel keeps it, confirming deletes it'
   const { base, invitee } = await workspaceWithRows(page);
   await page.goto(`${base}/users`);
   await hydrated(page);
-  const pending = page.getByTestId('pending-invitations');
+  const pending = page.getByRole('table', { name: 'Pending invitations' });
   await page.getByRole('link', { name: `Manage: ${invitee}` }).click();
   const remove = page.getByRole('button', { name: `Delete invitation for ${invitee}` });
   await remove.click();
@@ -144,6 +144,55 @@ test('deleting an invitation asks first; Cancel keeps it, confirming deletes it'
   expect(focused).toBe('main');
 });
 
+test('Undo brings a deleted invitation back, with its link', async ({ page }) => {
+  const { base, invitee } = await workspaceWithRows(page);
+  await page.goto(`${base}/users`);
+  await hydrated(page);
+  const pending = page.getByRole('table', { name: 'Pending invitations' });
+  await page.getByRole('link', { name: `Manage: ${invitee}` }).click();
+  await page.getByRole('button', { name: `Delete invitation for ${invitee}` }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Delete invitation' }).click();
+  await expect(page.getByRole('status')).toContainText(`Invitation to ${invitee} deleted`);
+  await expect(pending.getByRole('row', { name: new RegExp(invitee) })).toHaveCount(0);
+  await page.getByRole('button', { name: `Undo: restore the invitation to ${invitee}` }).click();
+  await expect(page.getByRole('status')).toContainText(`Invitation to ${invitee} restored`);
+  await expect(pending.getByRole('row', { name: new RegExp(invitee) }).first()).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Undo/ })).toHaveCount(0);
+});
+
+test('Copy invite link hands over a working link; the invited person can decline it and the owner sees that', async ({ page, browser }) => {
+  const { base, invitee } = await workspaceWithRows(page);
+  await page.goto(`${base}/users`);
+  await hydrated(page);
+  await page.getByRole('link', { name: `Manage: ${invitee}` }).click();
+  await page.getByRole('button', { name: `Copy invite link for ${invitee}` }).click();
+  const field = page.getByRole('textbox', { name: `Invite link for ${invitee}` });
+  await expect(field).toHaveValue(/\/invite\/[A-Za-z0-9_-]{43}$/);
+  const link = await field.inputValue();
+  await page.getByRole('button', { name: 'Copy', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Copied', exact: true })).toBeVisible();
+
+  // The invited person opens it, sees what they would get, and declines.
+  const other = await browser.newContext({ storageState: undefined });
+  const guest = await other.newPage();
+  await guest.goto(link);
+  await expect(guest.getByRole('heading', { level: 1 })).toContainText('Join Front');
+  await expect(guest.getByText("You'll join as a member")).toBeVisible();
+  await hydrated(guest);
+  await guest.getByRole('button', { name: 'Decline invitation' }).click();
+  const dialog = guest.getByRole('dialog');
+  await expect(dialog).toContainText('sees that you declined');
+  await dialog.getByRole('button', { name: 'Decline invitation' }).click();
+  await expect(guest.getByRole('status')).toContainText('You declined the invitation to join Front');
+  await guest.goto(link);
+  await expect(guest.getByRole('heading', { level: 1 })).toHaveText("This invitation link can't be used");
+  await other.close();
+
+  await page.goto(`${base}/users?state=declined`);
+  const row = page.getByRole('table', { name: 'Pending invitations' }).getByRole('row', { name: new RegExp(invitee) });
+  await expect(row).toContainText('Declined');
+});
+
 test('taking a role from everyone says how many lose it, and only then takes it', async ({ page }) => {
   const { base } = await workspaceWithRows(page);
   await page.goto(`${base}/groups`);
@@ -160,7 +209,7 @@ test('taking a role from everyone says how many lose it, and only then takes it'
 test('the only owner is told why they cannot leave instead of being offered Leave', async ({ page }) => {
   const { base } = await workspaceWithRows(page);
   await page.goto(`${base}/settings`);
-  await expect(page.getByTestId('sole-owner')).toContainText("You are the only owner of");
+  await expect(page.getByText(/^You are the only owner of/)).toContainText("You are the only owner of");
   await expect(page.getByRole('button', { name: /^Leave/ })).toHaveCount(0);
 });
 
@@ -194,7 +243,7 @@ test.describe("in the reader's time zone", () => {
     const { base, invitee } = await workspaceWithRows(page);
     await page.goto(`${base}/users`);
     await hydrated(page);
-    const row = page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(invitee) });
+    const row = page.getByRole('table', { name: 'Pending invitations' }).getByRole('row', { name: new RegExp(invitee) });
     const sent = row.locator('time').nth(0);
     await expect(sent).toHaveText(/^(now|\d+ seconds? ago|1 minute ago)$/);
     await expect(sent).toHaveAttribute('title', /GMT\+9|JST/);

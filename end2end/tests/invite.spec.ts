@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { emailFor, hydrated, inviteLink, signUp, unique } from './support';
+import { emailFor, hydrated, inviteLink, notice, signUp, unique } from './support';
 
 test('an owner invites by email and the invitee joins through the link', async ({ page, browser, request }) => {
   const id = unique();
@@ -22,7 +22,7 @@ test('an owner invites by email and the invitee joins through the link', async (
   await page.getByLabel('Email addresses').fill(invitee);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${invitee}`);
-  const pending = page.getByTestId('pending-invitations');
+  const pending = page.getByRole('table', { name: 'Pending invitations' });
   await expect(pending.getByRole('row', { name: new RegExp(invitee) })).toBeVisible();
   await expect(page.getByLabel('Email addresses')).toHaveValue('');
   expect(await page.evaluate(() => (window as any).__stillHere)).toBe(true);
@@ -47,17 +47,18 @@ test('an owner invites by email and the invitee joins through the link', async (
   await invitedPage.getByRole('button', { name: 'Create account and join' }).click();
   await expect(invitedPage).toHaveURL(/\/boards\?joined=1$/);
   await expect(invitedPage.getByRole('heading', { name: 'Boards' })).toBeVisible();
-  await expect(invitedPage.getByTestId('page-notice')).toHaveText(`You've joined ${workspace}.`);
+  await expect(notice(invitedPage)).toHaveText(`You've joined ${workspace}.`);
 
   // The link was single use.
   const again = await invitedContext.newPage();
   await again.goto(link);
-  await expect(again.getByTestId('invalid-link')).toBeVisible();
+  await expect(again.getByRole('heading', { level: 1 })).toHaveText("This invitation link can't be used");
+  await expect(again.getByText(/It may have expired, been withdrawn or already been used/)).toBeVisible();
   await invitedContext.close();
 
   // Back as the owner: Jon is active and no longer pending.
   await page.reload();
-  await expect(page.getByTestId('active-users').getByRole('row', { name: /Jon Snow/ })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Active users' }).getByRole('row', { name: /Jon Snow/ })).toBeVisible();
   await expect(page.getByText('No pending invitations.')).toBeVisible();
 });
 
@@ -96,19 +97,19 @@ test.describe('before the WASM loads', () => {
     for (const [from, to] of [[1, 50], [51, 55]]) {
       await page.getByLabel('Email addresses').fill(batch(from, to));
       await page.getByRole('button', { name: 'Send', exact: true }).click();
-      await expect(page.getByTestId('page-notice')).toBeVisible();
+      await expect(notice(page)).toBeVisible();
     }
     const pending = page.getByRole('region', { name: /Pending invitations/ });
     await expect(pending.getByRole('heading')).toContainText('55');
-    const rows = page.getByTestId('pending-invitations').getByRole('row');
+    const rows = page.getByRole('table', { name: 'Pending invitations' }).getByRole('row');
     await expect(rows).toHaveCount(51); // the header and 50
     await page.getByRole('navigation', { name: 'Pending invitations: pages' }).getByRole('link', { name: 'Next' }).click();
     await expect(page).toHaveURL(/pafter=/);
     await expect(rows).toHaveCount(6);
-    await expect(page.getByTestId('pending-invitations')).toContainText(`p01-${id}@example.com`);
+    await expect(page.getByRole('table', { name: 'Pending invitations' })).toContainText(`p01-${id}@example.com`);
     await page.getByRole('navigation', { name: 'Pending invitations: pages' }).getByRole('link', { name: 'Previous' }).click();
     await expect(rows).toHaveCount(51);
-    await expect(page.getByTestId('pending-invitations')).toContainText(`p55-${id}@example.com`);
+    await expect(page.getByRole('table', { name: 'Pending invitations' })).toContainText(`p55-${id}@example.com`);
 
     await page.getByLabel('Search by name or email').fill(`p4`);
     await page.getByRole('button', { name: 'Search' }).click();
@@ -130,13 +131,27 @@ test.describe('before the WASM loads', () => {
 
     await page.getByLabel('Email addresses').fill(invitee);
     await page.getByRole('button', { name: 'Send', exact: true }).click();
-    await expect(page.getByTestId('page-notice')).toHaveText(`Invitation sent to ${invitee}`);
-    await expect(page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(invitee) })).toBeVisible();
+    await expect(notice(page)).toHaveText(`Invitation sent to ${invitee}`);
+    await expect(page.getByRole('table', { name: 'Pending invitations' }).getByRole('row', { name: new RegExp(invitee) })).toBeVisible();
     await emailFor(request, invitee);
 
+    // Deleting asks first, on a page of its own: Cancel goes back and keeps it.
     await page.getByRole('link', { name: `Manage: ${invitee}` }).click();
+    const managing = page.url().split('#')[0];
     await page.getByRole('button', { name: `Delete invitation for ${invitee}` }).click();
-    await expect(page.getByTestId('page-notice')).toHaveText(`Invitation to ${invitee} deleted`);
+    await expect(page).toHaveURL(/\/confirm\?action=delete_invitation&/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+      `Delete the invitation to ${invitee}? The link in their email stops working.`,
+    );
+    await page.getByRole('link', { name: 'Cancel' }).click();
+    await expect(page).toHaveURL(managing);
+    await expect(page.getByRole('table', { name: 'Pending invitations' }).getByRole('row', { name: new RegExp(invitee) }).first()).toBeVisible();
+
+    // Confirming does it, and returns to the Users page.
+    await page.getByRole('button', { name: `Delete invitation for ${invitee}` }).click();
+    await page.getByRole('button', { name: 'Delete invitation' }).click();
+    await expect(page).toHaveURL(managing);
+    await expect(notice(page)).toHaveText(`Invitation to ${invitee} deleted`);
     await expect(page.getByText('No pending invitations.')).toBeVisible();
   });
 });
@@ -152,7 +167,7 @@ test('what is typed before the page hydrates is kept, and Send sends it', async 
   await page.getByLabel('Resource').selectOption('DATA');
   await page.getByLabel('Given to').selectOption('USER');
   await page.getByRole('button', { name: 'Create role' }).click();
-  await expect(page.getByTestId('roles').getByRole('row', { name: /viewer/ })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Roles' }).getByRole('row', { name: /viewer/ })).toBeVisible();
 
   // The WASM is held back until the person has typed and ticked.
   let release!: () => void;
@@ -172,6 +187,6 @@ test('what is typed before the page hydrates is kept, and Send sends it', async 
   await expect(page.getByRole('checkbox', { name: 'viewer' })).toBeChecked();
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${invitee}`);
-  const row = page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(invitee) });
+  const row = page.getByRole('table', { name: 'Pending invitations' }).getByRole('row', { name: new RegExp(invitee) });
   await expect(row).toContainText('viewer');
 });

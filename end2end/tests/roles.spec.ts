@@ -33,7 +33,7 @@ test("the seed's role example: test_role (WRITE, DATA, USER) lets its holder cre
   await page.getByLabel('Given to').selectOption('USER');
   await page.getByRole('button', { name: 'Create role' }).click();
   await expect(page.getByRole('status')).toHaveText('The role test_role now grants WRITE on DATA to USER');
-  await expect(page.getByTestId('roles').getByRole('row', { name: /test_role/ })).toContainText('WRITE on DATA');
+  await expect(page.getByRole('table', { name: 'Roles' }).getByRole('row', { name: /test_role/ })).toContainText('WRITE on DATA');
 
   // Invites one person with test_role and one with no role.
   await page.getByRole('navigation', { name: 'People' }).getByRole('link', { name: 'Users' }).click();
@@ -42,20 +42,20 @@ test("the seed's role example: test_role (WRITE, DATA, USER) lets its holder cre
   await page.getByRole('checkbox', { name: 'test_role' }).check();
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${editor}`);
-  await expect(page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(editor) }).getByTestId('chips')).toHaveText('test_role');
+  await expect(page.getByRole('table', { name: 'Pending invitations' }).getByRole('row', { name: new RegExp(editor) }).getByRole('cell', { name: 'test_role', exact: true })).toBeVisible();
   // Sending cleared the role boxes, so the next invitation grants nothing extra.
   await expect(page.getByRole('checkbox', { name: 'test_role' })).not.toBeChecked();
   await page.getByLabel('Email addresses').fill(viewer);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page.getByRole('status')).toHaveText(`Invitation sent to ${viewer}`);
-  await expect(page.getByTestId('pending-invitations').getByRole('row', { name: new RegExp(viewer) }).getByTestId('chips')).toHaveText('—');
+  await expect(page.getByRole('table', { name: 'Pending invitations' }).getByRole('row', { name: new RegExp(viewer) }).getByRole('cell', { name: '—', exact: true })).toBeVisible();
 
   // The editor joins and creates a board.
   const first = await join(browser, request, editor, 'Edie Editor');
   await first.page.getByLabel('Name').fill('Q3 revenue');
   await first.page.getByLabel('Content').fill('Up 12%.');
   await first.page.getByRole('button', { name: 'Create board' }).click();
-  await expect(first.page.getByRole('status')).toHaveText('Board “Q3 revenue” created');
+  await expect(first.page.getByRole('status').filter({ hasText: 'Board “Q3 revenue” created' })).toBeVisible();
   await expect(first.page.getByRole('list', { name: 'Boards' })).toContainText('Q3 revenue');
   await first.context.close();
 
@@ -69,11 +69,10 @@ test("the seed's role example: test_role (WRITE, DATA, USER) lets its holder cre
     form: { workspace_id: wid, name: 'Sneaky', content: '' },
   });
   expect(direct.status()).toBe(403);
-  expect((await direct.json()).Forbidden).toBe('You need WRITE on DATA to create boards');
+  expect(await direct.text()).toContain('You need WRITE on DATA to create boards');
   await second.context.close();
 
   // Back as the owner: the members list shows who holds what.
   await page.reload();
-  await expect(page.getByTestId('active-users').getByRole('row', { name: /Edie Editor/ }).getByTestId('chips')).toHaveText('test_role');
-  await page.screenshot({ path: 'test-results/users-with-roles.png', fullPage: true });
+  await expect(page.getByRole('table', { name: 'Active users' }).getByRole('row', { name: /Edie Editor/ }).getByRole('cell', { name: 'test_role', exact: true })).toBeVisible();
 });

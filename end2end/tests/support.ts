@@ -1,4 +1,4 @@
-import { expect, Page, APIRequestContext } from '@playwright/test';
+import { expect, Page, APIRequestContext, Locator } from '@playwright/test';
 
 export const mailApi = `http://127.0.0.1:${process.env.E2E_MAIL_WEB_PORT ?? 1080}/api/email`;
 
@@ -47,4 +47,9 @@ export function inviteLink(email: Email): string {
   const match = email.text.match(/^(https?:\/\/\S+\/invite\/[A-Za-z0-9_-]{43})$/m);
   expect(match, 'the plain-text part has the link alone on its line').not.toBeNull();
   return match![1];
+}
+
+/** The notice a page shows after something was done: a status message with words in it. */
+export function notice(page: Page): Locator {
+  return page.getByRole('status').filter({ hasText: /\S/ });
 }

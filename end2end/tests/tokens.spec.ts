@@ -13,7 +13,7 @@ test('a token made in the account menu works for scripts until it is revoked', a
   await page.getByLabel('Name').fill('CI invites');
   await page.getByRole('button', { name: 'Create token' }).click();
   await expect(page.getByRole('status')).toHaveText('Token “CI invites” created');
-  const secret = await page.getByTestId('new-token').inputValue();
+  const secret = await page.getByRole('textbox', { name: 'New token', exact: true }).inputValue();
   expect(secret).toMatch(/^brd_[A-Za-z0-9_-]{43}$/);
 
   const auth = { Authorization: `Bearer ${secret}` };
@@ -22,7 +22,7 @@ test('a token made in the account menu works for scripts until it is revoked', a
   expect((await listed.json()).items.map((w: { name: string }) => w.name)).toEqual([workspace]);
 
   await page.reload();
-  await expect(page.getByTestId('tokens').getByRole('row', { name: /CI invites/ })).not.toContainText('Never');
+  await expect(page.getByRole('table', { name: 'API tokens' }).getByRole('row', { name: /CI invites/ })).not.toContainText('Never');
   // Revoking asks first; Cancel leaves the token working.
   await page.getByRole('button', { name: 'Revoke token CI invites' }).click();
   const dialog = page.getByRole('dialog');

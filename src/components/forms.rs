@@ -193,7 +193,7 @@ pub fn FeedbackView(
     view! {
         <div class="pointer-events-none fixed inset-x-4 bottom-4 z-30 space-y-2 sm:left-auto sm:right-6 sm:w-96">
             <StatusMessage message=feedback.notice/>
-            {beside.map(|beside| beside.run())}
+            {beside.map(|beside| move || beside.run())}
             {move || {
                 feedback.error.get().map(|e| {
                     view! {

@@ -32,7 +32,7 @@ pub fn PageError(error: AppError) -> impl IntoView {
 pub fn PageNotice(notice: Option<String>) -> impl IntoView {
     notice.map(|m| {
         view! {
-            <p class="rounded-md border border-green-300 bg-green-50 px-4 py-3 text-sm font-medium text-green-900" data-testid="page-notice">{m}</p>
+            <p role="status" class="rounded-md border border-green-300 bg-green-50 px-4 py-3 text-sm font-medium text-green-900">{m}</p>
         }
     })
 }

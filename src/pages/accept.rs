@@ -28,7 +28,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                         Err(e) => view! {
                             <Title text="Invitation link can't be used · Boardroom"/>
                             <h1 class="text-xl font-semibold">"This invitation link can't be used"</h1>
-                            <p class="mt-3 text-zinc-700" data-testid="invalid-link">{e.to_string()}"."</p>
+                            <p class="mt-3 text-zinc-700">{e.to_string()}"."</p>
                             <p class="mt-6"><a class="font-medium text-indigo-700 underline" href="/">"Go to Boardroom"</a></p>
                         }.into_any(),
                     }

@@ -141,7 +141,7 @@ fn Roles(data: RolesPageData, create: ServerAction<CreateRole>, delete: ServerAc
         <PageNotice notice=data.notice/>
         {manage.then(|| view! { <NewRoleForm action=create workspace_id=id.clone()/> })}
         <div class="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
-            <table class="stack stack-roles min-w-full divide-y divide-zinc-200 text-sm" data-testid="roles">
+            <table class="stack stack-roles min-w-full divide-y divide-zinc-200 text-sm" aria-label="Roles">
                 <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
                     <tr>
                         <th scope="col" class="px-4 py-3">"Role"</th>

@@ -153,7 +153,7 @@ fn Settings(
             <h2 id="leave-title" class="text-lg font-semibold">"Leave workspace"</h2>
             {if sole_owner {
                 view! {
-                    <p class="mt-1 text-sm text-zinc-700" data-testid="sole-owner">
+                    <p class="mt-1 text-sm text-zinc-700">
                         {format!("You are the only owner of {}, so you can't leave it. ", ctx.access.workspace_name)}
                         "Make someone else an owner on the "<a class="font-medium text-indigo-700 underline" href=users>"Users"</a>" page first."
                     </p>

@@ -75,7 +75,7 @@ pub fn TokensPage() -> impl IntoView {
                                     <h2 id="secret-title" class="font-semibold text-amber-900">"Copy your new token now"</h2>
                                     <p class="mt-1 text-sm text-amber-900">"It won't be shown again. Scripts send it as "<code>"Authorization: Bearer …"</code>"."</p>
                                     <label for="new-token" class="sr-only">"New token"</label>
-                                    <input id="new-token" readonly=true value=secret class=format!("{INPUT} mt-3 font-mono text-sm") data-testid="new-token"/>
+                                    <input id="new-token" readonly=true value=secret class=format!("{INPUT} mt-3 font-mono text-sm")/>
                                 </section>
                             })}
                             <Tokens data create revoke/>
@@ -125,7 +125,7 @@ fn Tokens(
         } else {
             view! {
                 <div class="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
-                    <table class="stack stack-tokens min-w-full divide-y divide-zinc-200 text-sm" data-testid="tokens">
+                    <table class="stack stack-tokens min-w-full divide-y divide-zinc-200 text-sm" aria-label="API tokens">
                         <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
                             <tr>
                                 <th scope="col" class="px-4 py-3">"Name"</th>

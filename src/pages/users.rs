@@ -652,7 +652,7 @@ fn PendingTable(list: Listing<PendingInvitation>, view: UsersView, base: String,
             } else {
                 view! {
                     <div class="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
-                        <table class="stack stack-pending min-w-full divide-y divide-zinc-200 text-sm" data-testid="pending-invitations">
+                        <table class="stack stack-pending min-w-full divide-y divide-zinc-200 text-sm" aria-label="Pending invitations">
                             <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
                                 <tr>
                                     <th scope="col" class="px-4 py-3">"Email"</th>
@@ -888,7 +888,7 @@ fn MembersTable(list: Listing<Member>, view: UsersView, base: String, rows: RowC
                 <span class="rounded-full bg-zinc-200 px-2 py-0.5 text-xs font-medium text-zinc-700">{count}</span>
             </h2>
             <div class="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
-                <table class="stack stack-members min-w-full divide-y divide-zinc-200 text-sm" data-testid="active-users">
+                <table class="stack stack-members min-w-full divide-y divide-zinc-200 text-sm" aria-label="Active users">
                     <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
                         <tr>
                             <th scope="col" class="px-4 py-3">"Name"</th>

@@ -94,8 +94,15 @@ const TABLE: &[(&str, Need)] = &[
     ("leave_workspace", Member),
 ];
 
+/// The pages anyone may open. `/confirm` only asks: the question comes from a
+/// server function that checks the caller (see
+/// `a_destructive_plain_post_goes_through_the_confirmation_page`).
+const OPEN_PAGES: &[&str] = &["/", "/signin", "/signup", "/invite/{token}", "/confirm"];
+
 /// The pages behind sign-in and what each needs.
 const PAGES: &[(&str, Need)] = &[
+    ("/workspaces/new", SignedIn),
+    ("/w/{ws}", g(Read, Data)),
     ("/w/{ws}/boards", g(Read, Data)),
     ("/w/{ws}/boards/{board}", g(Read, Data)),
     ("/w/{ws}/users", g(Read, UserManagement)),
@@ -387,6 +394,25 @@ async fn every_server_function_and_page_answers_each_caller_as_the_table_says(ba
         stale.is_empty(),
         "rows for server functions that don't exist: {stale:?}"
     );
+
+    // No page without a row either.
+    let routes: Vec<String> = boardroom::server::page_routes()
+        .iter()
+        .map(|r| {
+            r.path()
+                .replace(":wid", "{ws}")
+                .replace("{wid}", "{ws}")
+                .replace(":bid", "{board}")
+                .replace("{bid}", "{board}")
+                .replace(":token", "{token}")
+        })
+        .collect();
+    let unlisted: Vec<&String> = routes
+        .iter()
+        .filter(|r| !PAGES.iter().any(|(p, _)| p == r) && !OPEN_PAGES.contains(&r.as_str()))
+        .collect();
+    assert!(unlisted.is_empty(), "pages with no row in the table: {unlisted:?}");
+    assert!(routes.len() >= PAGES.len() + OPEN_PAGES.len(), "{routes:?}");
 
     let app = TestApp::spawn(backend).await;
     let owner = app.person();

@@ -68,6 +68,9 @@ pub struct SmtpServer {
     pub receiving: Arc<Notify>,
     /// How long to wait before acknowledging a message (a slow server).
     delay: std::time::Duration,
+    /// A message is acknowledged only with a permit: a held server gets none
+    /// until `release`.
+    permits: Arc<tokio::sync::Semaphore>,
     /// Messages being received right now, and the most there were at once.
     in_flight: Arc<std::sync::atomic::AtomicUsize>,
     pub most_at_once: Arc<std::sync::atomic::AtomicUsize>,
@@ -79,6 +82,21 @@ impl SmtpServer {
     }
 
     pub async fn start_slow(delay: std::time::Duration) -> SmtpServer {
+        Self::listen(delay, tokio::sync::Semaphore::MAX_PERMITS).await
+    }
+
+    /// A server that reads each message and then holds it, unacknowledged,
+    /// until the test calls `release`.
+    pub async fn start_held() -> SmtpServer {
+        Self::listen(std::time::Duration::ZERO, 0).await
+    }
+
+    /// Lets one held message be acknowledged.
+    pub fn release(&self) {
+        self.permits.add_permits(1);
+    }
+
+    async fn listen(delay: std::time::Duration, permits: usize) -> SmtpServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let server = SmtpServer {
             port: listener.local_addr().unwrap().port(),
@@ -86,6 +104,7 @@ impl SmtpServer {
             arrived: Arc::default(),
             receiving: Arc::default(),
             delay,
+            permits: Arc::new(tokio::sync::Semaphore::new(permits)),
             in_flight: Arc::default(),
             most_at_once: Arc::default(),
         };
@@ -144,6 +163,10 @@ impl SmtpServer {
                 let now = self.in_flight.fetch_add(1, SeqCst) + 1;
                 self.most_at_once.fetch_max(now, SeqCst);
                 tokio::time::sleep(self.delay).await;
+                match self.permits.acquire().await {
+                    Ok(permit) => permit.forget(),
+                    Err(_) => return,
+                }
                 self.in_flight.fetch_sub(1, SeqCst);
                 self.inbox.lock().unwrap().push(ReceivedEmail {
                     to: std::mem::take(&mut to),
@@ -181,9 +204,10 @@ impl SmtpServer {
         }
     }
 
-    /// Waits (up to 10 s) until `count` emails have arrived for `to`, and returns the newest.
+    /// Waits (up to 60 s, for a loaded machine) until `count` emails have
+    /// arrived for `to`, and returns the newest.
     pub async fn wait_for(&self, to: &str, count: usize) -> ReceivedEmail {
-        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
         loop {
             let arrived = self.arrived.notified();
             let mine: Vec<_> = self
@@ -196,7 +220,7 @@ impl SmtpServer {
             }
             if tokio::time::timeout_at(deadline, arrived).await.is_err() {
                 panic!(
-                    "no email #{count} for {to} within 10 s; got {:?}",
+                    "no email #{count} for {to} within 60 s; got {:?}",
                     self.received().iter().map(|e| &e.to).collect::<Vec<_>>()
                 );
             }
