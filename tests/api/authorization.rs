@@ -124,6 +124,13 @@ enum Actor {
     SignedOut,
 }
 
+/// Whether holding `held` alone lets a member do what needs `permission` on
+/// `resource`: the same grant, or WRITE where READ is needed. Written here, not
+/// taken from the code under test.
+pub(crate) fn holds(held: Grant, permission: Permission, resource: Resource) -> bool {
+    held.resource == resource && (held.permission == permission || held.permission == Write)
+}
+
 /// The status each caller must get.
 fn expected(need: Need, actor: Actor) -> u16 {
     let member_may = |allowed: bool| if allowed { 200 } else { 403 };
@@ -136,9 +143,7 @@ fn expected(need: Need, actor: Actor) -> u16 {
         (_, Actor::Owner) => 200,
         (Member, _) => 200,
         (Owner, _) => 403,
-        (Grant(p, r), Actor::Holding(held)) => {
-            member_may(boardroom::access::Grants::from_grants([held]).allows(Grant::new(p, r)))
-        }
+        (Grant(p, r), Actor::Holding(held)) => member_may(holds(held, p, r)),
         (Grant(..), Actor::NoGrant) => 403,
     }
 }

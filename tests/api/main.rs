@@ -15,6 +15,7 @@ mod members;
 mod pages;
 mod races;
 mod rest;
+mod rest_authorization;
 mod roles;
 mod security;
 
