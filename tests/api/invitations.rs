@@ -24,6 +24,7 @@ on_both_databases!(
     a_withdrawn_invitation_can_be_restored_for_a_minute,
     the_database_never_holds_a_usable_link,
     an_invitation_and_its_email_are_written_together_or_not_at_all,
+    shutdown_lets_a_request_in_flight_finish,
 );
 
 async fn invite_email_accept_and_become_active(backend: Backend) {
@@ -1019,4 +1020,67 @@ async fn an_invitation_and_its_email_are_written_together_or_not_at_all(backend:
     assert_eq!(app.count(invitations, "jon@example.com").await, 1);
     app.smtp.wait_for("jon@example.com", 1).await;
     app.stop().await;
+}
+
+/// A request the server is in the middle of when it is told to stop is
+/// answered in full. `Expect: 100-continue` makes the server say when its
+/// handler starts reading the body, so the test stops the app exactly while
+/// the request is in flight, and only then sends the body.
+async fn shutdown_lets_a_request_in_flight_finish(backend: Backend) {
+    use std::time::Duration;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    let token = crate::rest::token_for(&owner).await;
+    let body = r#"{"name":"Started before the stop"}"#;
+    let host = app.address.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+    stream
+        .write_all(
+            format!(
+                "POST /api/v1/workspaces HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n\
+                 Content-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\n\r\n",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !String::from_utf8_lossy(&seen).contains("100 Continue") {
+        let n = tokio::time::timeout(Duration::from_secs(60), stream.read(&mut buf))
+            .await
+            .expect("the handler started")
+            .unwrap();
+        assert!(n > 0, "closed before the handler started");
+        seen.extend_from_slice(&buf[..n]);
+    }
+
+    let db = app.db.clone();
+    let mut stopping = tokio::spawn(app.stop());
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), &mut stopping)
+            .await
+            .is_err(),
+        "the app stopped with a request in flight"
+    );
+    stream.write_all(body.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(60), stream.read_to_end(&mut answer))
+        .await
+        .expect("answered")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    tokio::time::timeout(Duration::from_secs(60), stopping)
+        .await
+        .expect("stopped once the request was answered")
+        .unwrap();
+    let made: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workspaces WHERE name = 'Started before the stop'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    assert_eq!(made, 1);
 }
