@@ -7,6 +7,7 @@ on_both_databases!(
     pages_load_the_assets_cargo_leptos_builds,
     assets_have_hashed_names_and_go_out_compressed,
     every_control_is_named_first_by_what_it_shows,
+    what_a_plain_post_says_is_announced,
 );
 
 /// Many browsers on the Users page at once, each reusing its connection: every
@@ -291,5 +292,50 @@ async fn every_control_is_named_first_by_what_it_shows(backend: Backend) {
         }
     }
     assert!(checked >= 8, "only {checked} labelled controls were found");
+    app.stop().await;
+}
+
+/// After a plain form post (no JavaScript) the page it returns to says what
+/// happened in a live region: a `role="status"` notice when it worked, a
+/// `role="alert"` summary when it did not, so screen readers announce either.
+async fn what_a_plain_post_says_is_announced(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let users = format!("{}/w/{ws}/users", app.address);
+
+    let res = ada
+        .post_plain_form(
+            "invite_user",
+            &users,
+            &[("workspace_id", &ws), ("emails", "jon@example.com")],
+        )
+        .await;
+    let back = res.headers()["location"].to_str().unwrap().replace(&app.address, "");
+    let page = ada.get(&back).await.text().await.unwrap();
+    // The text of each status region, up to its first closing tag.
+    let regions: Vec<&str> = page
+        .match_indices(r#"role="status""#)
+        .map(|(at, _)| {
+            let rest = &page[at..];
+            &rest[..rest.find("</").unwrap_or(rest.len())]
+        })
+        .collect();
+    assert!(
+        regions.iter().any(|r| r.contains("Invitation sent to jon@example.com")),
+        "{regions:?}"
+    );
+
+    let res = ada
+        .post_plain_form(
+            "invite_user",
+            &users,
+            &[("workspace_id", &ws), ("emails", "not an email")],
+        )
+        .await;
+    let back = res.headers()["location"].to_str().unwrap().replace(&app.address, "");
+    let page = ada.get(&back).await.text().await.unwrap();
+    let alert = page.find(r#"role="alert""#).expect("an alert");
+    assert!(page[alert..].contains("There is a problem"), "{page}");
     app.stop().await;
 }

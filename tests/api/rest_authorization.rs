@@ -131,7 +131,11 @@ impl Fixtures<'_> {
         v
     }
 
-    async fn call<T: serde::de::DeserializeOwned + std::fmt::Debug>(&self, endpoint: &str, extra: &[(&str, &str)]) -> T {
+    async fn call<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+        &self,
+        endpoint: &str,
+        extra: &[(&str, &str)],
+    ) -> T {
         let args = self.args(extra);
         let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         self.owner.call::<T>(endpoint, &form).await.ok()
@@ -165,7 +169,9 @@ impl Fixtures<'_> {
     /// A fresh group: (id, name).
     async fn group(&self) -> (String, String) {
         let name = format!("group {}", self.next());
-        let g = self.call::<boardroom::groups::Group>("create_group", &[("name", &name)]).await;
+        let g = self
+            .call::<boardroom::groups::Group>("create_group", &[("name", &name)])
+            .await;
         (g.id, name)
     }
 
@@ -191,7 +197,11 @@ impl Fixtures<'_> {
     async fn request(&self, method: &str, path: &str, by_name: bool) -> (String, Option<Value>) {
         let pick = |id: String, name: String| if by_name { name } else { id };
         let n = self.next();
-        let ws = if by_name { "Acme".to_string() } else { self.ws.to_string() };
+        let ws = if by_name {
+            "Acme".to_string()
+        } else {
+            self.ws.to_string()
+        };
         let path = path.replace("{ws}", &ws);
         let body = |v: Value| Some(v);
         match (method, path.rsplit_once("/{").map(|(_, last)| last).unwrap_or("")) {
@@ -237,11 +247,8 @@ impl Fixtures<'_> {
                     }
                     if path.contains("{role}") {
                         if method == "delete" {
-                            self.call::<String>(
-                                "grant_group_role",
-                                &[("group_id", &gid), ("role_name", "see_people")],
-                            )
-                            .await;
+                            self.call::<String>("grant_group_role", &[("group_id", &gid), ("role_name", "see_people")])
+                                .await;
                         }
                         path = path.replace("{role}", "see_people");
                     }
@@ -265,9 +272,7 @@ impl Fixtures<'_> {
     /// The role `people_reader` (READ on USER_MANAGEMENT, for people): (id of
     /// its grant, name).
     async fn viewer(&self) -> (String, String) {
-        let roles = self
-            .call::<Vec<boardroom::roles::RoleRow>>("list_roles", &[])
-            .await;
+        let roles = self.call::<Vec<boardroom::roles::RoleRow>>("list_roles", &[]).await;
         let row = roles.into_iter().find(|r| r.name == "people_reader").unwrap();
         (row.id, row.name)
     }
@@ -370,7 +375,11 @@ async fn every_api_operation_answers_each_caller_as_the_table_says(backend: Back
     let mut wrong = Vec::new();
     let mut cells = 0;
     for (method, path, need) in NEEDS {
-        let addressings: &[bool] = if path.contains("{ws}") { &[false, true] } else { &[false] };
+        let addressings: &[bool] = if path.contains("{ws}") {
+            &[false, true]
+        } else {
+            &[false]
+        };
         for by_name in addressings {
             for (actor, token) in &callers {
                 let (url, body) = f.request(method, path, *by_name).await;
@@ -378,11 +387,17 @@ async fn every_api_operation_answers_each_caller_as_the_table_says(backend: Back
                 let client = if matches!(actor, Actor::Revoked) {
                     loopback += 1;
                     let from = std::net::Ipv4Addr::new(127, 1, (loopback / 250) as u8, (loopback % 250 + 1) as u8);
-                    reqwest::Client::builder().local_address(std::net::IpAddr::V4(from)).build().unwrap()
+                    reqwest::Client::builder()
+                        .local_address(std::net::IpAddr::V4(from))
+                        .build()
+                        .unwrap()
                 } else {
                     http.clone()
                 };
-                let mut req = client.request(method.to_uppercase().parse().unwrap(), format!("{}/api/v1{url}", app.address));
+                let mut req = client.request(
+                    method.to_uppercase().parse().unwrap(),
+                    format!("{}/api/v1{url}", app.address),
+                );
                 if let Some(t) = token {
                     req = req.bearer_auth(t);
                 }
