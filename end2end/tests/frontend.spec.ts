@@ -144,6 +144,20 @@ test('deleting an invitation asks first; Cancel keeps it, confirming deletes it'
   expect(focused).toBe('main');
 });
 
+test('an action on a row answers in that row', async ({ page }) => {
+  const { base, invitee } = await workspaceWithRows(page);
+  await page.goto(`${base}/users`);
+  await hydrated(page);
+  await page.getByRole('link', { name: `Manage: ${invitee}` }).click();
+  const panel = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Done' }) });
+  // Sent moments ago, so sending again is refused: said in the row, not far away.
+  await page.getByRole('button', { name: `Resend invitation to ${invitee}` }).click();
+  await expect(panel.getByRole('alert')).toContainText(`An invitation was sent to ${invitee} moments ago`);
+  await page.getByRole('button', { name: `Copy invite link for ${invitee}` }).click();
+  await expect(panel.getByRole('status')).toHaveText(`New link for ${invitee} below; the emailed link no longer works`);
+  await expect(panel.getByRole('alert')).toHaveCount(0);
+});
+
 test('Undo brings a deleted invitation back, with its link', async ({ page }) => {
   const { base, invitee } = await workspaceWithRows(page);
   await page.goto(`${base}/users`);

@@ -253,6 +253,8 @@ struct Actions {
     resend: ServerAction<ResendInvitation>,
     share: ServerAction<ShareInvitationLink>,
     restore: ServerAction<RestoreInvitation>,
+    /// What the last action on a row that stays said, shown in that row.
+    said: RwSignal<RowAnswer>,
     invitation_roles: ServerAction<SetInvitationRoles>,
     remove: ServerAction<RemoveMember>,
     member_roles: ServerAction<SetMemberRoles>,
@@ -268,6 +270,7 @@ impl Actions {
             resend: ServerAction::new(),
             share: ServerAction::new(),
             restore: ServerAction::new(),
+            said: RwSignal::new(None),
             invitation_roles: ServerAction::new(),
             remove: ServerAction::new(),
             member_roles: ServerAction::new(),
@@ -364,27 +367,66 @@ pub fn UsersPage() -> impl IntoView {
             </ActionForm>
         })
     };
-    feedback.watch(actions.resend.value(), false, |email| {
-        invitations::resent_notice(&email)
-    });
-    feedback.watch(actions.share.value(), false, |link: invitations::SharedLink| {
-        format!("New link for {} below; the emailed link no longer works", link.email)
-    });
-    feedback.watch(actions.invitation_roles.value(), false, |email| {
-        invitations::roles_saved_notice(&email)
-    });
     feedback.watch(actions.remove.value(), false, move |name| {
         members::removed_notice(&name, &workspace())
     });
-    feedback.watch(actions.member_roles.value(), false, |name| {
-        members::roles_saved_notice(&name)
+    // What is done to a row that stays answers in that row's panel; what
+    // removes a row answers at the foot of the window. Each answer replaces
+    // the one before, wherever it was.
+    let said = actions.said;
+    Effect::new(move |_| {
+        if feedback.notice.get().is_some() || feedback.error.get().is_some() {
+            said.set(None);
+        }
     });
-    feedback.watch(actions.grant_owner.value(), false, move |name| {
-        members::owner_notice(&name, &workspace())
-    });
-    feedback.watch(actions.revoke_owner.value(), false, move |name| {
-        members::no_longer_owner_notice(&name, &workspace())
-    });
+    answer_in_row(
+        feedback,
+        said,
+        actions.resend.input(),
+        |a| a.invitation_id.clone(),
+        actions.resend.value(),
+        |email| invitations::resent_notice(&email),
+    );
+    answer_in_row(
+        feedback,
+        said,
+        actions.share.input(),
+        |a| a.invitation_id.clone(),
+        actions.share.value(),
+        |link: invitations::SharedLink| format!("New link for {} below; the emailed link no longer works", link.email),
+    );
+    answer_in_row(
+        feedback,
+        said,
+        actions.invitation_roles.input(),
+        |a| a.invitation_id.clone(),
+        actions.invitation_roles.value(),
+        |email| invitations::roles_saved_notice(&email),
+    );
+    answer_in_row(
+        feedback,
+        said,
+        actions.member_roles.input(),
+        |a| a.user_id.clone(),
+        actions.member_roles.value(),
+        |name| members::roles_saved_notice(&name),
+    );
+    answer_in_row(
+        feedback,
+        said,
+        actions.grant_owner.input(),
+        |a| a.user_id.clone(),
+        actions.grant_owner.value(),
+        move |name| members::owner_notice(&name, &workspace()),
+    );
+    answer_in_row(
+        feedback,
+        said,
+        actions.revoke_owner.input(),
+        |a| a.user_id.clone(),
+        actions.revoke_owner.value(),
+        move |name| members::no_longer_owner_notice(&name, &workspace()),
+    );
 
     let invite_errors = form_errors(actions.invite.value());
     view! {
@@ -766,7 +808,7 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
                 {(rows.manage && declined.is_none()).then(|| view! { <Manage rows=rows.clone() id=inv.id.clone() label=inv.email.clone()/> })}
             </td>
         </tr>
-        {let (id, close) = (inv.id.clone(), rows.view.to_query_or_here()); move || open().then(|| panel_row(&id, 7, &close, panel()))}
+        {let (id, close) = (inv.id.clone(), rows.view.to_query_or_here()); move || open().then(|| panel_row(&id, 7, &close, rows.actions.said, panel()))}
     }
 }
 
@@ -809,14 +851,69 @@ fn Manage(rows: RowContext, id: String, label: String) -> impl IntoView {
     }
 }
 
+/// What the last action on a row said, by the row's id: its words, or the
+/// reason it failed.
+type RowAnswer = Option<(String, Result<String, String>)>;
+
+/// Reports an action on a row in that row (`said`), by the row id its
+/// arguments name, instead of at the foot of the window.
+fn answer_in_row<A, T>(
+    feedback: Feedback,
+    said: RwSignal<RowAnswer>,
+    input: impl Get<Value = Option<A>> + Send + Sync + 'static,
+    row: fn(&A) -> String,
+    value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+    say: impl Fn(T) -> String + Send + Sync + 'static,
+) where
+    A: Send + Sync + 'static,
+    T: Send + Sync + 'static,
+{
+    let acting_on = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(args) = input.get() {
+            acting_on.set(row(&args));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(outcome) = value.get() {
+            feedback.notice.set(None);
+            feedback.error.set(None);
+            said.set(Some((
+                acting_on.get_untracked(),
+                outcome.map(&say).map_err(|e| e.to_string()),
+            )));
+        }
+    });
+}
+
 /// A row's panel: what can be done with it, below it, the width of the
-/// table; "Done" (`close`) closes it.
-fn panel_row<V: IntoView + 'static>(id: &str, columns: u8, close: &str, body: V) -> impl IntoView + use<V> {
+/// table, with what the last action on it said; "Done" (`close`) closes it.
+fn panel_row<V: IntoView + 'static>(
+    id: &str,
+    columns: u8,
+    close: &str,
+    said: RwSignal<RowAnswer>,
+    body: V,
+) -> impl IntoView + use<V> {
+    let row = id.to_string();
+    let answer = move || {
+        said.get()
+            .filter(|(about, _)| *about == row)
+            .map(|(_, outcome)| match outcome {
+                Ok(words) => {
+                    view! { <p role="status" class="text-sm font-medium text-green-800">{words}</p> }.into_any()
+                }
+                Err(reason) => {
+                    view! { <p role="alert" class="text-sm font-medium text-red-700">{reason}</p> }.into_any()
+                }
+            })
+    };
     view! {
         <tr id=format!("manage-{id}") class="bg-zinc-50">
             <td colspan=columns class="px-4 py-4">
                 <div class="space-y-4">
                     {body}
+                    {answer}
                     <a href=close.to_string() class="inline-block text-sm font-medium text-indigo-700 underline">"Done"</a>
                 </div>
             </td>
@@ -1010,6 +1107,6 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
                 {anything.then(|| view! { <Manage rows=rows.clone() id=m.user_id.clone() label=m.name.clone()/> })}
             </td>
         </tr>
-        {let (id, close) = (m.user_id.clone(), rows.view.to_query_or_here()); move || open().then(|| panel_row(&id, 5, &close, panel()))}
+        {let (id, close) = (m.user_id.clone(), rows.view.to_query_or_here()); move || open().then(|| panel_row(&id, 5, &close, rows.actions.said, panel()))}
     }
 }
