@@ -30,7 +30,7 @@ pub async fn create_everyone(tx: &mut Tx<'_>, workspace_id: &str) -> AppResult<(
     .bind(now_ms())
     .execute(&mut **tx)
     .await?;
-    roles::give_group(tx, &group_id, roles::DEFAULT_ROLE).await?;
+    roles::give_group(tx, workspace_id, &group_id, roles::DEFAULT_ROLE).await?;
     Ok(())
 }
 
@@ -397,7 +397,7 @@ pub async fn grant_role(db: &Db, access: &Access, group_id: &str, role_name: &st
     }
     roles::check_assignable(db, access, &names, &names, Target::Group, "role_name").await?;
     let mut tx = db.begin().await?;
-    if !roles::give_group(&mut tx, group_id, &names[0]).await? {
+    if !roles::give_group(&mut tx, &access.workspace_id, group_id, &names[0]).await? {
         return Err(AppError::Conflict(format!("{} already holds {}", found.name, names[0])));
     }
     audit::commit(tx, access, "group.role.grant", &format!("{}: {}", found.name, names[0])).await?;

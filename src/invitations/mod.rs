@@ -38,10 +38,12 @@ pub struct PendingInvitation {
     pub delivery: Delivery,
     /// Why the email was given up on (with `Delivery::Failed`): the SMTP
     /// server's last answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_error: Option<String>,
     /// What accepting grants (USER-target role names).
     pub roles: Vec<String>,
     /// When the invited person declined it (a declined invitation is closed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declined_at: Option<Timestamp>,
 }
 

@@ -283,7 +283,7 @@ async fn invite_one(
         }
     };
 
-    roles::replace_invitation_roles(&mut tx, &invitation_id, roles).await?;
+    roles::replace_invitation_roles(&mut tx, &access.workspace_id, &invitation_id, roles).await?;
     if send_email {
         outbox::enqueue(&mut tx, super::email::KIND, &invitation_id, email.as_str()).await?;
     }
@@ -647,7 +647,7 @@ pub async fn set_roles(db: &Db, access: &Access, invitation_id: &str, roles: &[S
     let added: Vec<String> = roles.iter().filter(|r| !held.contains(r)).cloned().collect();
     roles::check_assignable(db, access, &roles, &added, Target::User, "roles").await?;
     let mut tx = db.begin().await?;
-    roles::replace_invitation_roles(&mut tx, invitation_id, &roles).await?;
+    roles::replace_invitation_roles(&mut tx, &access.workspace_id, invitation_id, &roles).await?;
     audit::commit(
         tx,
         access,

@@ -277,26 +277,44 @@ pub async fn find_role(db: &Db, access: &Access, key: &str) -> AppResult<Vec<Rol
 
 /// Deletes role `name` (all its rows). A role still held by someone is not
 /// deleted: the refusal says where it is used, so it can be taken away first.
+///
+/// The role's rows are deleted first and whether anyone holds it is read
+/// after, in the same transaction: on PostgreSQL a giving that locked the
+/// role (`hold_roles`) has committed by then and is seen, and one that comes
+/// later waits for this and finds the role gone. On SQLite the transaction
+/// holds the write lock throughout.
 pub async fn delete_role(db: &Db, access: &Access, name: &str) -> AppResult<()> {
     access.authorize(Permission::Write, Resource::UserManagement, "delete roles")?;
-    let count = |sql: &'static str| {
-        sqlx::query_scalar::<_, i64>(sql)
+    let mut tx = db.begin().await?;
+    let deleted = sqlx::query("DELETE FROM roles WHERE workspace_id = $1 AND name = $2")
+        .bind(&access.workspace_id)
+        .bind(name)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if deleted == 0 {
+        return Err(AppError::NotFound(format!("There is no role named {name}")));
+    }
+    let members: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM member_roles WHERE workspace_id = $1 AND role_name = $2")
             .bind(&access.workspace_id)
             .bind(name)
-            .fetch_one(db)
-    };
-    let members = count("SELECT COUNT(*) FROM member_roles WHERE workspace_id = $1 AND role_name = $2").await?;
+            .fetch_one(&mut *tx)
+            .await?;
     let groups: Vec<String> = sqlx::query_scalar(
         "SELECT g.name FROM group_roles gr JOIN groups g ON g.id = gr.group_id WHERE g.workspace_id = $1 AND gr.role_name = $2 ORDER BY g.name",
     )
     .bind(&access.workspace_id)
     .bind(name)
-    .fetch_all(db)
+    .fetch_all(&mut *tx)
     .await?;
-    let invitations = count(
+    let invitations: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM invitation_roles ir JOIN invitations i ON i.id = ir.invitation_id \
          WHERE i.workspace_id = $1 AND ir.role_name = $2 AND i.status = 'pending'",
     )
+    .bind(&access.workspace_id)
+    .bind(name)
+    .fetch_one(&mut *tx)
     .await?;
     let mut places = Vec::new();
     if members > 0 {
@@ -312,21 +330,46 @@ pub async fn delete_role(db: &Db, access: &Access, name: &str) -> AppResult<()> 
         ));
     }
     if !places.is_empty() {
+        tx.rollback().await?;
         return Err(AppError::Conflict(format!(
             "The role {name} is held by {}. Take it away there first",
             places.join(", ")
         )));
     }
-    let deleted = sqlx::query("DELETE FROM roles WHERE workspace_id = $1 AND name = $2")
-        .bind(&access.workspace_id)
-        .bind(name)
-        .execute(db)
-        .await?
-        .rows_affected();
-    if deleted == 0 {
-        return Err(AppError::NotFound(format!("There is no role named {name}")));
-    }
+    tx.commit().await?;
     Ok(())
+}
+
+/// Locks roles `names` of the workspace until `tx` ends, and fails when one
+/// of them is gone: a role deleted after the caller checked it is not given.
+/// On PostgreSQL the lock (`FOR SHARE`) makes a deletion wait for this
+/// transaction, or this one wait for the deletion; on SQLite the transaction
+/// holds the write lock already.
+async fn hold_roles(tx: &mut Tx<'_>, workspace_id: &str, names: &[String]) -> AppResult<()> {
+    if names.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<String> = (2..names.len() + 2).map(|i| format!("${i}")).collect();
+    let lock = if tx.backend_name() == "PostgreSQL" {
+        " FOR SHARE"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT name FROM roles WHERE workspace_id = $1 AND name IN ({}){lock}",
+        list.join(", ")
+    );
+    let mut query = sqlx::query_scalar::<_, String>(&sql).bind(workspace_id);
+    for name in names {
+        query = query.bind(name);
+    }
+    let found = query.fetch_all(&mut **tx).await?;
+    match names.iter().find(|n| !found.contains(n)) {
+        Some(gone) => Err(AppError::Conflict(format!(
+            "The role {gone} was deleted a moment ago; choose again"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Role names as a form or a script sent them: trimmed, blanks dropped, each once.
@@ -444,7 +487,13 @@ pub async fn choices_for(db: &Db, workspace_id: &str, target: Target) -> AppResu
 }
 
 /// Sets what an invitation grants when it is accepted, inside `tx`.
-pub async fn replace_invitation_roles(tx: &mut Tx<'_>, invitation_id: &str, roles: &[String]) -> AppResult<()> {
+pub async fn replace_invitation_roles(
+    tx: &mut Tx<'_>,
+    workspace_id: &str,
+    invitation_id: &str,
+    roles: &[String],
+) -> AppResult<()> {
+    hold_roles(tx, workspace_id, roles).await?;
     sqlx::query("DELETE FROM invitation_roles WHERE invitation_id = $1")
         .bind(invitation_id)
         .execute(&mut **tx)
@@ -487,6 +536,7 @@ pub async fn replace_member_roles(
     user_id: &str,
     roles: &[String],
 ) -> AppResult<()> {
+    hold_roles(tx, workspace_id, roles).await?;
     forget_member(tx, workspace_id, user_id).await?;
     for role in roles {
         sqlx::query("INSERT INTO member_roles (workspace_id, user_id, role_name) VALUES ($1, $2, $3)")
@@ -509,8 +559,10 @@ pub async fn forget_member(tx: &mut Tx<'_>, workspace_id: &str, user_id: &str) -
     Ok(())
 }
 
-/// Gives group `group_id` role `name`, inside `tx`; false when it held it already.
-pub async fn give_group(tx: &mut Tx<'_>, group_id: &str, name: &str) -> AppResult<bool> {
+/// Gives group `group_id` of the workspace role `name`, inside `tx`; false
+/// when it held it already.
+pub async fn give_group(tx: &mut Tx<'_>, workspace_id: &str, group_id: &str, name: &str) -> AppResult<bool> {
+    hold_roles(tx, workspace_id, std::slice::from_ref(&name.to_string())).await?;
     let inserted = sqlx::query("INSERT INTO group_roles (group_id, role_name) VALUES ($1, $2)")
         .bind(group_id)
         .bind(name)

@@ -12,6 +12,7 @@ on_both_databases!(
     owners_leaving_at_once_keep_one_owner,
     owners_giving_up_ownership_at_once_keep_one_owner,
     sign_ups_racing_through_one_link_make_one_member,
+    a_role_deleted_while_it_is_given_is_either_kept_and_held_or_gone_and_not,
 );
 
 const ROUNDS: usize = 10;
@@ -168,5 +169,77 @@ async fn sign_ups_racing_through_one_link_make_one_member(backend: Backend) {
             .await,
         2
     );
+    app.stop().await;
+}
+
+/// Deleting a role reads whether anyone holds it and then deletes it; giving a
+/// role reads that it exists and then gives it. Sent at the same instant, the
+/// role must end up either deleted and held by nobody, or kept and held: never
+/// held by someone after it is gone.
+async fn a_role_deleted_while_it_is_given_is_either_kept_and_held_or_gone_and_not(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let jon_id = app.new_user("Jon", "jon@example.com").await;
+    app.add_membership(&ws, &jon_id, false).await;
+    ada.invite(&ws, "kim@example.com").await.ok();
+    let kim = ada.pending(&ws).await.ok()[0].id.clone();
+    let group = ada
+        .call::<boardroom::groups::Group>("create_group", &[("workspace_id", &ws), ("name", "ops")])
+        .await
+        .ok()
+        .id;
+    for round in 0..ROUNDS * 2 {
+        for (target, give) in [
+            ("USER", "set_member_roles"),
+            ("USER", "set_invitation_roles"),
+            ("GROUP", "grant_group_role"),
+        ] {
+            let role = format!("r{round}_{give}");
+            ada.call::<boardroom::roles::RoleRow>(
+                "create_role",
+                &[
+                    ("workspace_id", &ws),
+                    ("role_name", &role),
+                    ("permission", "READ"),
+                    ("resource", "DATA"),
+                    ("target", target),
+                ],
+            )
+            .await
+            .ok();
+            let giving: Vec<(&str, &str)> = match give {
+                "set_member_roles" => vec![("workspace_id", &ws), ("user_id", &jon_id), ("roles", &role)],
+                "set_invitation_roles" => vec![("workspace_id", &ws), ("invitation_id", &kim), ("roles", &role)],
+                _ => vec![("workspace_id", &ws), ("group_id", &group), ("role_name", &role)],
+            };
+            let deleting = [("workspace_id", ws.as_str()), ("role_name", role.as_str())];
+            let (given, deleted) = tokio::join!(
+                ada.call::<serde_json::Value>(give, &giving),
+                ada.call::<serde_json::Value>("delete_role", &deleting)
+            );
+            let exists = app.count("SELECT COUNT(*) FROM roles WHERE name = $1", &role).await > 0;
+            let held = app
+                .count("SELECT COUNT(*) FROM member_roles WHERE role_name = $1", &role)
+                .await
+                + app
+                    .count("SELECT COUNT(*) FROM invitation_roles WHERE role_name = $1", &role)
+                    .await
+                + app
+                    .count("SELECT COUNT(*) FROM group_roles WHERE role_name = $1", &role)
+                    .await;
+            let case = format!(
+                "round {round}, {give}: given {}, deleted {}",
+                given.status, deleted.status
+            );
+            assert!(exists || held == 0, "{case}: the role is gone but still held");
+            assert_eq!(exists, deleted.result.is_err(), "{case}");
+            assert_eq!(held > 0, given.result.is_ok(), "{case}");
+            assert!(
+                given.result.is_ok() || deleted.result.is_ok(),
+                "{case}: one of them goes through"
+            );
+        }
+    }
     app.stop().await;
 }
