@@ -119,6 +119,30 @@ pub fn take_notice() -> Option<String> {
     (!message.is_empty()).then_some(message)
 }
 
+pub const UNDO_COOKIE: &str = "boardroom_undo";
+
+/// For a plain form post, leaves the id of what it withdrew in a one-minute
+/// cookie, so that the page it returns to can offer to undo it beside the
+/// notice. Ids only (the server made them); anything else is ignored.
+pub fn undo_for_plain_form(id: &str) {
+    if is_plain_form_post() && is_plain_id(id) {
+        set_cookie(&format!(
+            "{UNDO_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60"
+        ));
+    }
+}
+
+/// Reads and clears what a plain form post left to undo.
+pub fn take_undo() -> Option<String> {
+    let id = request_cookie(UNDO_COOKIE)?;
+    set_cookie(&format!("{UNDO_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
+    is_plain_id(&id).then_some(id)
+}
+
+fn is_plain_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
 /// Sends the browser to `path`: a 302 for a plain form post, a client-side
 /// navigation after hydration.
 pub fn redirect(path: &str) {

@@ -153,6 +153,10 @@ test.describe('before the WASM loads', () => {
     await expect(page).toHaveURL(managing);
     await expect(notice(page)).toHaveText(`Invitation to ${invitee} deleted`);
     await expect(page.getByText('No pending invitations.')).toBeVisible();
+    // Undo, without JavaScript too.
+    await page.getByRole('button', { name: 'Undo: restore the invitation' }).click();
+    await expect(notice(page)).toHaveText(`Invitation to ${invitee} restored`);
+    await expect(page.getByRole('table', { name: 'Pending invitations' }).getByRole('row', { name: new RegExp(invitee) }).first()).toBeVisible();
   });
 });
 

@@ -47,6 +47,7 @@ pub async fn delete_invitation(workspace_id: String, invitation_id: String) -> R
     let (state, access) = session::workspace_access(&workspace_id).await?;
     let email = super::service::revoke(&state.db, &access, &invitation_id).await?;
     state::notice_for_plain_form(&super::deleted_notice(&email));
+    state::undo_for_plain_form(&invitation_id);
     Ok(email)
 }
 

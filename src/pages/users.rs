@@ -43,6 +43,8 @@ pub struct UsersPageData {
     pub user_roles: Vec<RoleChoice>,
     /// What a plain form post left to say, shown once.
     pub notice: Option<String>,
+    /// The invitation a plain form post withdrew moments ago, to restore.
+    pub undo: Option<String>,
 }
 
 /// How many rows each list of the Users page shows.
@@ -188,6 +190,7 @@ pub async fn users_page(workspace_id: String, #[server(default)] view: UsersView
         pending,
         user_roles,
         notice: state::take_notice(),
+        undo: state::take_undo(),
     })
 }
 
@@ -477,6 +480,13 @@ fn Users(
             <PeopleTabs workspace_id=id.clone() current="Users"/>
         </div>
         <PageNotice notice=data.notice/>
+        {data.undo.filter(|_| manage).map(|invitation| (invitation, id.clone())).map(|(invitation, ws)| view! {
+            <ActionForm action=actions.restore attr:class="-mt-4">
+                <input type="hidden" name="workspace_id" value=ws/>
+                <input type="hidden" name="invitation_id" value=invitation/>
+                <button type="submit" class=SECONDARY_BUTTON aria-label="Undo: restore the invitation">"Undo"</button>
+            </ActionForm>
+        })}
         {manage.then_some(view! {
             <InviteForm action=actions.invite workspace_id=id.clone() lifetime=ctx.invitation_lifetime.clone() user_roles=data.user_roles.clone() typed chosen/>
         })}

@@ -936,6 +936,37 @@ async fn a_withdrawn_invitation_can_be_restored_for_a_minute(backend: Backend) {
     let clash = owner.call::<String>("restore_invitation", &lee_args).await.err();
     assert!(clash.to_string().contains("invited again"), "{clash}");
     assert_eq!(owner.pending(&ws).await.ok().len(), 1);
+
+    // Without JavaScript: the page a delete returns to offers Undo, once.
+    let mia_id = {
+        owner.invite(&ws, "mia@example.com").await.ok();
+        owner
+            .pending(&ws)
+            .await
+            .ok()
+            .into_iter()
+            .find(|p| p.email == "mia@example.com")
+            .unwrap()
+            .id
+    };
+    let users = format!("{}/w/{ws}/users", app.address);
+    let form = [
+        ("workspace_id", ws.as_str()),
+        ("invitation_id", mia_id.as_str()),
+        ("confirmed", "yes"),
+    ];
+    owner.post_plain_form("delete_invitation", &users, &form).await;
+    let page = owner.get(&format!("/w/{ws}/users")).await.text().await.unwrap();
+    assert!(page.contains(r#"action="/api/restore_invitation""#), "{page}");
+    assert!(page.contains(&format!(r#"name="invitation_id" value="{mia_id}""#)));
+    let again = owner.get(&format!("/w/{ws}/users")).await.text().await.unwrap();
+    assert!(!again.contains(r#"action="/api/restore_invitation""#), "offered once");
+    owner.post_plain_form("restore_invitation", &users, &form[..2]).await;
+    assert_eq!(
+        owner.pending(&ws).await.ok().len(),
+        2,
+        "lee's new invitation and mia's, restored"
+    );
     app.stop().await;
 }
 
