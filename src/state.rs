@@ -94,49 +94,53 @@ pub fn accepts_html(headers: &axum::http::HeaderMap) -> bool {
 }
 
 pub const NOTICE_COOKIE: &str = "boardroom_notice";
+pub const UNDO_COOKIE: &str = "boardroom_undo";
 
-/// For a plain form post (which is sent back to its page), leaves `message` in a
-/// one-minute cookie for that page to show once. After hydration the page shows
-/// the server function's result itself. Only the server sets this cookie, so no
-/// crafted link can make the page show words of someone else's choosing.
-pub fn notice_for_plain_form(message: &str) {
+/// For a plain form post (which is sent back to its page), leaves `value` in
+/// the one-minute cookie `name` for that page to read once (`take_left`).
+/// After hydration the page has the server function's result itself. Only
+/// the server sets these cookies, so no crafted link can put words or ids of
+/// someone else's choosing on a page.
+fn leave_for_next_page(name: &str, value: &str) {
     if !is_plain_form_post() {
         return;
     }
-    let value: String = url::form_urlencoded::byte_serialize(message.as_bytes()).collect();
-    set_cookie(&format!(
-        "{NOTICE_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60"
-    ));
+    let value: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    set_cookie(&format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60"));
+}
+
+/// Reads and clears what a plain form post left in cookie `name`.
+fn take_left(name: &str) -> Option<String> {
+    let raw = request_cookie(name)?;
+    set_cookie(&format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
+    let value: String = url::form_urlencoded::parse(format!("m={raw}").as_bytes())
+        .map(|(_, v)| v.into_owned())
+        .next()?;
+    (!value.is_empty()).then_some(value)
+}
+
+/// For a plain form post, leaves `message` for the page it returns to, to show once.
+pub fn notice_for_plain_form(message: &str) {
+    leave_for_next_page(NOTICE_COOKIE, message);
 }
 
 /// Reads and clears the notice a plain form post left.
 pub fn take_notice() -> Option<String> {
-    let raw = request_cookie(NOTICE_COOKIE)?;
-    set_cookie("boardroom_notice=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-    let message: String = url::form_urlencoded::parse(format!("m={raw}").as_bytes())
-        .map(|(_, v)| v.into_owned())
-        .next()?;
-    (!message.is_empty()).then_some(message)
+    take_left(NOTICE_COOKIE)
 }
 
-pub const UNDO_COOKIE: &str = "boardroom_undo";
-
-/// For a plain form post, leaves the id of what it withdrew in a one-minute
-/// cookie, so that the page it returns to can offer to undo it beside the
-/// notice. Ids only (the server made them); anything else is ignored.
+/// For a plain form post, leaves the id of what it withdrew, so that the page
+/// it returns to can offer to undo it beside the notice. Ids only (the server
+/// made them); anything else is ignored.
 pub fn undo_for_plain_form(id: &str) {
-    if is_plain_form_post() && is_plain_id(id) {
-        set_cookie(&format!(
-            "{UNDO_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60"
-        ));
+    if is_plain_id(id) {
+        leave_for_next_page(UNDO_COOKIE, id);
     }
 }
 
 /// Reads and clears what a plain form post left to undo.
 pub fn take_undo() -> Option<String> {
-    let id = request_cookie(UNDO_COOKIE)?;
-    set_cookie(&format!("{UNDO_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"));
-    is_plain_id(&id).then_some(id)
+    take_left(UNDO_COOKIE).filter(|id| is_plain_id(id))
 }
 
 fn is_plain_id(id: &str) -> bool {

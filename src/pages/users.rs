@@ -342,15 +342,11 @@ pub fn UsersPage() -> impl IntoView {
     };
     // A withdrawn invitation can be restored for a minute: Undo stays beside
     // the notice until the next action replaces it.
-    let deleting = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        if let Some(args) = actions.delete.input().get() {
-            deleting.set(Some(args.invitation_id));
-        }
-    });
+    let deleting = acting_on(actions.delete.input(), |a| a.invitation_id.clone());
     let undoable = RwSignal::new(None::<(String, String)>);
     feedback.watch(actions.delete.value(), false, move |email: String| {
-        undoable.set(deleting.get_untracked().map(|id| (id, email.clone())));
+        let id = deleting.get_untracked();
+        undoable.set((!id.is_empty()).then(|| (id, email.clone())));
         invitations::deleted_notice(&email)
     });
     feedback.watch(actions.restore.value(), false, |email| {
@@ -861,6 +857,21 @@ fn Manage(rows: RowContext, id: String, label: String) -> impl IntoView {
     }
 }
 
+/// The row (by id) an action was last dispatched for, as its arguments
+/// (`input`) name it with `row`.
+fn acting_on<A: Send + Sync + 'static>(
+    input: impl Get<Value = Option<A>> + Send + Sync + 'static,
+    row: fn(&A) -> String,
+) -> RwSignal<String> {
+    let last = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(args) = input.get() {
+            last.set(row(&args));
+        }
+    });
+    last
+}
+
 /// What the last action on a row said, by the row's id: its words, or the
 /// reason it failed.
 type RowAnswer = Option<(String, Result<String, String>)>;
@@ -878,12 +889,7 @@ fn answer_in_row<A, T>(
     A: Send + Sync + 'static,
     T: Send + Sync + 'static,
 {
-    let acting_on = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        if let Some(args) = input.get() {
-            acting_on.set(row(&args));
-        }
-    });
+    let acting_on = acting_on(input, row);
     Effect::new(move |_| {
         if let Some(outcome) = value.get() {
             feedback.notice.set(None);

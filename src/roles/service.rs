@@ -349,21 +349,19 @@ async fn hold_roles(tx: &mut Tx<'_>, workspace_id: &str, names: &[String]) -> Ap
     if names.is_empty() {
         return Ok(());
     }
-    let list: Vec<String> = (2..names.len() + 2).map(|i| format!("${i}")).collect();
     let lock = if tx.backend_name() == "PostgreSQL" {
         " FOR SHARE"
     } else {
         ""
     };
-    let sql = format!(
-        "SELECT name FROM roles WHERE workspace_id = $1 AND name IN ({}){lock}",
+    let mut sql = Sql::new("SELECT name FROM roles");
+    let ws = sql.arg(workspace_id);
+    let list: Vec<String> = names.iter().map(|n| sql.arg(n.as_str())).collect();
+    sql.push(&format!(
+        " WHERE workspace_id = {ws} AND name IN ({}){lock}",
         list.join(", ")
-    );
-    let mut query = sqlx::query_scalar::<_, String>(&sql).bind(workspace_id);
-    for name in names {
-        query = query.bind(name);
-    }
-    let found = query.fetch_all(&mut **tx).await?;
+    ));
+    let found: Vec<String> = sql.query_scalar().fetch_all(&mut **tx).await?;
     match names.iter().find(|n| !found.contains(n)) {
         Some(gone) => Err(AppError::Conflict(format!(
             "The role {gone} was deleted a moment ago; choose again"

@@ -333,6 +333,23 @@ impl World {
     }
 }
 
+/// Makes the role `see_people` (READ on USER_MANAGEMENT, for groups) in `ws`,
+/// which `World::args` gives to and takes from groups.
+async fn see_people(by: &Person, ws: &str) {
+    by.call::<boardroom::roles::RoleRow>(
+        "create_role",
+        &[
+            ("workspace_id", ws),
+            ("role_name", "see_people"),
+            ("permission", "READ"),
+            ("resource", "USER_MANAGEMENT"),
+            ("target", "GROUP"),
+        ],
+    )
+    .await
+    .ok();
+}
+
 /// Calls once, from a fresh browser, what needs no workspace: open pages and
 /// links that only a valid token opens.
 async fn once(w: &World, endpoint: &str, need: Need) -> (u16, u16) {
@@ -432,18 +449,7 @@ async fn every_server_function_and_page_answers_each_caller_as_the_table_says(ba
     // `everyone` holds nothing here, so each member holds exactly their role.
     owner.empty_everyone(&ws).await;
     for (space, by) in [(&ws, &owner), (&ws_b, &outsider)] {
-        by.call::<boardroom::roles::RoleRow>(
-            "create_role",
-            &[
-                ("workspace_id", space),
-                ("role_name", "see_people"),
-                ("permission", "READ"),
-                ("resource", "USER_MANAGEMENT"),
-                ("target", "GROUP"),
-            ],
-        )
-        .await
-        .ok();
+        see_people(by, space).await;
     }
 
     // A second owner, so that the first can leave at the end.
@@ -565,19 +571,7 @@ async fn a_destructive_plain_post_goes_through_the_confirmation_page(backend: Ba
     };
     // A second owner, so that Ada may leave at the end.
     w.member(&ws, true).await;
-    owner
-        .call::<boardroom::roles::RoleRow>(
-            "create_role",
-            &[
-                ("workspace_id", &ws),
-                ("role_name", "see_people"),
-                ("permission", "READ"),
-                ("resource", "USER_MANAGEMENT"),
-                ("target", "GROUP"),
-            ],
-        )
-        .await
-        .ok();
+    see_people(&owner, &ws).await;
     let back = format!("/w/{ws}/users?q=a");
     let mut endpoints: Vec<&str> = boardroom::pages::confirm::DESTRUCTIVE
         .into_iter()

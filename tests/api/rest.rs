@@ -525,28 +525,41 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("delete", "/workspaces/{ws}/groups/{group}/roles/{role}"),
 ];
 
-async fn the_openapi_document_describes_every_route(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
-    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.address))
+/// The OpenAPI document the app serves.
+pub async fn served_document(app: &TestApp) -> Value {
+    reqwest::get(format!("{}/api/v1/openapi.json", app.address))
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
-    assert_eq!(doc["openapi"], "3.1.0");
-    assert_eq!(doc["servers"][0]["url"], "/api/v1");
-    let paths = doc["paths"].as_object().unwrap();
-    let mut documented = Vec::new();
-    for (path, item) in paths {
+        .unwrap()
+}
+
+/// Every operation of `doc`: (method, path, the operation).
+pub fn operations(doc: &Value) -> Vec<(String, String, &Value)> {
+    let mut found = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
         for method in ["get", "post", "put", "patch", "delete"] {
             if let Some(op) = item.get(method) {
-                documented.push((method.to_string(), path.clone()));
-                assert!(
-                    op["responses"]["401"].is_object(),
-                    "{method} {path} documents its refusals"
-                );
+                found.push((method.to_string(), path.clone(), op));
             }
         }
+    }
+    found
+}
+
+async fn the_openapi_document_describes_every_route(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let doc = served_document(&app).await;
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc["servers"][0]["url"], "/api/v1");
+    let mut documented = Vec::new();
+    for (method, path, op) in operations(&doc) {
+        assert!(
+            op["responses"]["401"].is_object(),
+            "{method} {path} documents its refusals"
+        );
+        documented.push((method, path));
     }
     for (method, path) in OPERATIONS {
         assert!(

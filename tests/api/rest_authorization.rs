@@ -8,6 +8,7 @@
 use crate::authorization::holds;
 use crate::harness::{Backend, Person, TestApp};
 use crate::on_both_databases;
+use crate::rest::{operations, served_document, token_for};
 use boardroom::access::{Grant, Permission, Resource};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -278,31 +279,11 @@ impl Fixtures<'_> {
     }
 }
 
-async fn token_of(person: &Person) -> String {
-    person
-        .call::<boardroom::tokens::NewToken>("create_api_token", &[("name", "script")])
-        .await
-        .ok()
-        .secret
-}
-
 async fn every_api_operation_answers_each_caller_as_the_table_says(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     // Every operation of the served document has a row, and every row an operation.
-    let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.address))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let mut served = Vec::new();
-    for (path, item) in doc["paths"].as_object().unwrap() {
-        for method in ["get", "post", "put", "patch", "delete"] {
-            if item.get(method).is_some() {
-                served.push((method.to_string(), path.clone()));
-            }
-        }
-    }
+    let doc = served_document(&app).await;
+    let served: Vec<(String, String)> = operations(&doc).into_iter().map(|(m, p, _)| (m, p)).collect();
     let missing: Vec<_> = served
         .iter()
         .filter(|(m, p)| !NEEDS.iter().any(|(nm, np, _)| nm == m && np == p))
@@ -337,7 +318,7 @@ async fn every_api_operation_answers_each_caller_as_the_table_says(backend: Back
         .await;
     }
 
-    let mut callers: Vec<(Actor, Option<String>)> = vec![(Actor::Owner, Some(token_of(&owner).await))];
+    let mut callers: Vec<(Actor, Option<String>)> = vec![(Actor::Owner, Some(token_for(&owner).await))];
     for grant in Grant::all() {
         let role = format!("only_{}_{}", grant.permission, grant.resource).to_lowercase();
         f.call::<boardroom::roles::RoleRow>(
@@ -351,11 +332,11 @@ async fn every_api_operation_answers_each_caller_as_the_table_says(backend: Back
         )
         .await;
         let (_, member) = app.member_holding(&ws, &format!("{role}@example.com"), &[&role]).await;
-        callers.push((Actor::Holding(grant), Some(token_of(&member).await)));
+        callers.push((Actor::Holding(grant), Some(token_for(&member).await)));
     }
     let (_, nobody) = app.member_holding(&ws, "nothing@example.com", &[]).await;
-    callers.push((Actor::NoGrant, Some(token_of(&nobody).await)));
-    callers.push((Actor::Outsider, Some(token_of(&outsider).await)));
+    callers.push((Actor::NoGrant, Some(token_for(&nobody).await)));
+    callers.push((Actor::Outsider, Some(token_for(&outsider).await)));
     let revoked = owner
         .call::<boardroom::tokens::NewToken>("create_api_token", &[("name", "old")])
         .await
