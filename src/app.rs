@@ -33,7 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" id="leptos" href=stylesheet/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <leptos_meta::MetaTags/>
                 <script inner_html=UI_SCRIPT></script>
             </head>
@@ -44,8 +44,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Behaviour every page has from its first paint, before (and without) the
-/// WASM, so it is part of the page itself:
+/// Behaviour every page has from its first paint, without waiting for any
+/// download, so it is part of the page itself:
 /// - the skip link moves focus to the main region;
 /// - menus (`<details data-menu>`): Escape closes the open one and puts focus
 ///   back on its button; a click or focus anywhere outside closes it;
@@ -53,13 +53,23 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 ///   what happens) and `data-confirm-button`: sending one first asks in a
 ///   modal `<dialog>` with focus on Cancel. Escape or Cancel changes nothing
 ///   and returns focus to the button; confirming sends the form as it was
-///   (with `confirmed=yes`, so that a post made before the WASM loads is
-///   not asked again by the server) and moves focus to the page's main
+///   (with `confirmed=yes`, so that the server does not ask again) and
+///   moves focus to the page's main
 ///   region, away from the next row's destructive button;
 /// - a `button[data-copy]` copies the value of the field it names;
 /// - moments (`<time datetime>`, see `Moment`) read in the reader's time
 ///   zone, relative when within a week (only the text node changes, so the
-///   markers hydration looks for stay where they are).
+///   markers an island's hydration looks for stay where they are);
+/// - a form that posts is answered in place: the post goes by `fetch` (with
+///   `Accept: text/html`, so the server answers it as it answers a plain
+///   post: it does the work, leaves its notice and redirects back), and the
+///   page the server answers with replaces this one's body, without a
+///   reload. Focus goes back to the control that had it (by id or label), or
+///   to the error summary when there is one, with what was typed put back;
+///   otherwise to the form's first field or the main region. The submit
+///   button is disabled (and reads its `data-busy` words) while the post is
+///   under way. Without the script the same post reloads the page, with the
+///   same result.
 #[cfg(feature = "ssr")]
 const UI_SCRIPT: &str = r##"(function(){
 function menus(){return document.querySelectorAll("details[data-menu][open]")}
@@ -101,6 +111,33 @@ if(n&&n.data!==text)n.data=text;if(t.title!==full)t.title=full}
 function moments(){document.querySelectorAll("time[datetime]").forEach(moment)}
 function watch(){moments();new MutationObserver(function(){moments()}).observe(document.body,{childList:true,characterData:true,subtree:true});setInterval(moments,60000)}
 if(document.readyState==="loading")document.addEventListener("DOMContentLoaded",watch);else watch();
+function swap(url,html,form,had){
+var doc=new DOMParser().parseFromString(html,"text/html"),hadId=had&&had!==document.body&&had.id,hadLabel=had&&had.getAttribute&&had.getAttribute("aria-label"),kept=[],formId=form.id;
+for(var i=0;i<form.elements.length;i++){var el=form.elements[i];if(el.id&&!/^(hidden|password|submit|button)$/.test(el.type))kept.push([el.id,el.value,el.checked])}
+var u=new URL(url,location.href),same=u.pathname===location.pathname,y=window.scrollY;
+u.searchParams.delete("__path");u.searchParams.delete("__err");
+document.title=doc.title;
+document.body.replaceChildren.apply(document.body,Array.prototype.slice.call(doc.body.childNodes));
+var to=u.pathname+u.search;if(to!==location.pathname+location.search)history.pushState(null,"",to+(same?location.hash:""));
+window.scrollTo(0,same?y:0);
+document.querySelectorAll("leptos-island").forEach(function(i){if(window.__hydrateIsland)window.__hydrateIsland(i,i.dataset.component)});
+var summary=document.querySelector('[role=alert][tabindex="-1"]');
+if(summary){kept.forEach(function(k){var el=document.getElementById(k[0]);if(!el)return;if(el.type==="checkbox"||el.type==="radio")el.checked=k[2];else if(!el.value)el.value=k[1]});summary.focus();return}
+var again=(hadId&&document.getElementById(hadId))||(hadLabel&&document.querySelector('[aria-label="'+CSS.escape(hadLabel)+'"]')),f=formId&&document.getElementById(formId);
+if(!again&&f)again=f.querySelector("input:not([type=hidden]),textarea,select");
+if(!again)again=document.getElementById("main");
+if(again)again.focus({preventScroll:true})}
+document.addEventListener("submit",function(e){var f=e.target,s=e.submitter;
+if(e.defaultPrevented||!f.method||f.method.toLowerCase()!=="post"||f.target||!window.fetch)return;
+var u=new URL(f.action,location.href);if(u.origin!==location.origin)return;
+e.preventDefault();if(f.dataset.sending)return;f.dataset.sending="1";
+var body=new URLSearchParams();new FormData(f,s&&s.name?s:undefined).forEach(function(v,k){body.append(k,v)});
+var b=s||f.querySelector("[type=submit]"),words=b&&b.textContent,had=document.activeElement;
+if(b){b.disabled=true;if(b.dataset.busy)b.textContent=b.dataset.busy}
+function done(){delete f.dataset.sending;if(b){b.disabled=false;if(b.dataset.busy)b.textContent=words}}
+fetch(u,{method:"POST",body:body,headers:{Accept:"text/html"},credentials:"same-origin"}).then(function(r){
+if((r.headers.get("content-type")||"").indexOf("text/html")<0){location.href=r.url;return}
+return r.text().then(function(t){done();swap(r.url,t,f,had)})}).catch(function(){done();HTMLFormElement.prototype.submit.call(f)})});
 })()"##;
 
 #[component]
@@ -113,7 +150,7 @@ pub fn App() -> impl IntoView {
         </a>
         <Router>
             // Every page is rendered whole before it is sent (Async), so that it
-            // reads and works before the WASM loads, or without it.
+            // reads and works as it arrives, with or without scripts.
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>

@@ -79,8 +79,8 @@ pub fn rate_limit(state: &AppState, what: &str, limit: Limit) -> AppResult<()> {
     state.limiter.check(&key, limit).map_err(AppError::rate_limited)
 }
 
-/// Whether the call came from a plain HTML form (before the page's WASM loaded),
-/// which gets a redirect back instead of data.
+/// Whether the call came from a form (a plain post, or one the page's script
+/// sends asking for a page), which gets a redirect back instead of data.
 pub fn is_plain_form_post() -> bool {
     parts().is_some_and(|p| accepts_html(&p.headers))
 }
@@ -98,7 +98,7 @@ pub const UNDO_COOKIE: &str = "boardroom_undo";
 
 /// For a plain form post (which is sent back to its page), leaves `value` in
 /// the one-minute cookie `name` for that page to read once (`take_left`).
-/// After hydration the page has the server function's result itself. Only
+/// (A script's or SDK's call gets the server function's result itself.) Only
 /// the server sets these cookies, so no crafted link can put words or ids of
 /// someone else's choosing on a page.
 fn leave_for_next_page(name: &str, value: &str) {
@@ -129,26 +129,76 @@ pub fn take_notice() -> Option<String> {
     take_left(NOTICE_COOKIE)
 }
 
-/// For a plain form post, leaves the id of what it withdrew, so that the page
-/// it returns to can offer to undo it beside the notice. Ids only (the server
-/// made them); anything else is ignored.
-pub fn undo_for_plain_form(id: &str) {
+/// For a plain form post, leaves the id of what it withdrew and the words
+/// naming it, so that the page it returns to can offer to undo it beside the
+/// notice. Ids only (the server made them); anything else is ignored.
+pub fn undo_for_plain_form(id: &str, what: &str) {
     if is_plain_id(id) {
-        leave_for_next_page(UNDO_COOKIE, id);
+        leave_for_next_page(UNDO_COOKIE, &format!("{id} {what}"));
     }
 }
 
-/// Reads and clears what a plain form post left to undo.
-pub fn take_undo() -> Option<String> {
-    take_left(UNDO_COOKIE).filter(|id| is_plain_id(id))
+/// Reads and clears what a plain form post left to undo: its id and words.
+pub fn take_undo() -> Option<(String, String)> {
+    let left = take_left(UNDO_COOKIE)?;
+    let (id, what) = left.split_once(' ').unwrap_or((&left, ""));
+    is_plain_id(id).then(|| (id.to_string(), what.to_string()))
+}
+
+pub const ABOUT_COOKIE: &str = "boardroom_about";
+pub const HANDOVER_COOKIE: &str = "boardroom_handover";
+pub const ECHO_COOKIE: &str = "boardroom_echo";
+
+/// For a plain form post about one row of a list (an invitation, a member),
+/// leaves `message` for the page to show in that row, by its id.
+pub fn row_notice_for_plain_form(id: &str, message: &str) {
+    notice_for_plain_form(message);
+    if is_plain_id(id) {
+        leave_for_next_page(ABOUT_COOKIE, id);
+    }
+}
+
+/// Reads and clears which row the notice a plain form post left is about.
+pub fn take_about() -> Option<String> {
+    take_left(ABOUT_COOKIE).filter(|id| is_plain_id(id))
+}
+
+/// For a plain form post, leaves what is shown once and never stored
+/// readable (a new API token, an invitation link handed over), for the page
+/// it returns to (HttpOnly, for one minute, read once).
+pub fn handover_for_plain_form<T: serde::Serialize>(value: &T) {
+    if let Ok(json) = serde_json::to_string(value) {
+        leave_for_next_page(HANDOVER_COOKIE, &json);
+    }
+}
+
+/// Reads and clears what a plain form post handed over.
+pub fn take_handover<T: serde::de::DeserializeOwned>() -> Option<T> {
+    serde_json::from_str(&take_left(HANDOVER_COOKIE)?).ok()
+}
+
+/// For a plain form post, leaves what its form is to be filled with again
+/// on the page it returns to (what could not be done, to correct), unless it
+/// is too long for a cookie.
+pub fn echo_for_plain_form<T: serde::Serialize>(value: &T) {
+    if let Ok(json) = serde_json::to_string(value)
+        && json.len() <= 2048
+    {
+        leave_for_next_page(ECHO_COOKIE, &json);
+    }
+}
+
+/// Reads and clears what a plain form post left to fill its form with.
+pub fn take_echo<T: serde::de::DeserializeOwned>() -> Option<T> {
+    serde_json::from_str(&take_left(ECHO_COOKIE)?).ok()
 }
 
 fn is_plain_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
-/// Sends the browser to `path`: a 302 for a plain form post, a client-side
-/// navigation after hydration.
+/// Sends the browser to `path` (a 302 for a form post; a script's call gets
+/// the address in a header).
 pub fn redirect(path: &str) {
     leptos_axum::redirect(path);
 }

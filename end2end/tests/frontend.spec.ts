@@ -150,9 +150,15 @@ test('an action on a row answers in that row', async ({ page }) => {
   await hydrated(page);
   await page.getByRole('link', { name: `Manage: ${invitee}` }).click();
   const panel = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'Done' }) });
+  // Marks this document: if the page reloaded, the mark would be gone.
+  await page.evaluate(() => ((window as any).__stillHere = true));
   // Sent moments ago, so sending again is refused: said in the row, not far away.
-  await page.getByRole('button', { name: `Resend invitation to ${invitee}` }).click();
+  const resend = page.getByRole('button', { name: `Resend invitation to ${invitee}` });
+  await resend.click();
   await expect(panel.getByRole('alert')).toContainText(`An invitation was sent to ${invitee} moments ago`);
+  // Answered in place: the same document, focus still on the button pressed.
+  await expect(resend).toBeFocused();
+  expect(await page.evaluate(() => (window as any).__stillHere)).toBe(true);
   await page.getByRole('button', { name: `Copy invite link for ${invitee}` }).click();
   await expect(panel.getByRole('status')).toHaveText(`New link for ${invitee} below; the emailed link no longer works`);
   await expect(panel.getByRole('alert')).toHaveCount(0);

@@ -5,7 +5,7 @@ export const mailApi = `http://127.0.0.1:${process.env.E2E_MAIL_WEB_PORT ?? 1080
 /** A unique suffix, so that runs against the same database never collide. */
 export const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
-/** Waits until the page's WASM has hydrated it. */
+/** Waits until the page's WASM has loaded and hydrated its islands. */
 export async function hydrated(page: Page) {
   await expect(page.locator('body[data-hydrated="true"]')).toHaveCount(1);
 }

@@ -6,12 +6,9 @@ mod icons;
 mod page;
 mod shell;
 
-pub use forms::{
-    ErrorSummary, Feedback, FeedbackView, Field, FormProblem, StatusMessage, aria_invalid, cleared_on_success,
-    field_error, form_errors, ticked_before_hydration, typed_before_hydration,
-};
+pub use forms::{ErrorSummary, Field, FormProblem, aria_invalid, field_error, form_errors};
 pub use icons::{AccountIcon, Logo};
-pub use page::{Chips, Moment, PageError, PageNotice, PeopleTabs, RolePicker};
+pub use page::{Chips, Moment, PageError, PageNotice, PeopleTabs, RolePicker, post_error, unshown_error};
 pub use shell::{AccountBar, AuthCard, Frame, TopBar};
 
 /// Classes for the one primary button style.

@@ -27,14 +27,50 @@ pub fn PageError(error: AppError) -> impl IntoView {
     }
 }
 
-/// What a plain form post left to say, shown once when the page loads.
+/// What the last post on this page said, at the foot of the window (in
+/// sight however far the page is scrolled): its notice in a status region
+/// that is there from the first render, so that screen readers announce what
+/// arrives in it, and what went wrong with it (when no form of the page
+/// shows that itself, see `post_error`) as an alert. `beside` goes next to
+/// the notice, such as a way to undo what it reports.
 #[component]
-pub fn PageNotice(notice: Option<String>) -> impl IntoView {
-    notice.map(|m| {
-        view! {
-            <p role="status" class="rounded-md border border-green-300 bg-green-50 px-4 py-3 text-sm font-medium text-green-900">{m}</p>
-        }
-    })
+pub fn PageNotice(
+    notice: Option<String>,
+    #[prop(default = None)] error: Option<String>,
+    #[prop(default = None)] beside: Option<AnyView>,
+) -> impl IntoView {
+    view! {
+        <div class="pointer-events-none fixed inset-x-4 bottom-4 z-30 space-y-2 sm:left-auto sm:right-6 sm:w-96">
+            <div role="status" aria-live="polite" aria-atomic="true">
+                {notice.map(|m| view! {
+                    <p class="pointer-events-auto rounded-md border border-green-300 bg-green-50 px-4 py-3 text-sm font-medium break-words text-green-900 shadow-sm">{m}</p>
+                })}
+            </div>
+            {beside.map(|b| view! { <div class="pointer-events-auto flex justify-end">{b}</div> })}
+            {error.map(|e| view! {
+                <p role="alert" class="pointer-events-auto rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-800 shadow-sm">{e}</p>
+            })}
+        </div>
+    }
+}
+
+/// Why the post this page is answering failed, as the redirect back names
+/// it (`?__path=&__err=`), unless the server function is one of `shown`
+/// (whose form shows its errors itself): the server function's path, and
+/// the message.
+pub fn post_error(shown: &[&str]) -> Option<(String, String)> {
+    let error = use_context::<leptos::server::ServerActionError>()?;
+    if shown.contains(&error.path()) {
+        return None;
+    }
+    let decoded: AppError = leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(error.err());
+    Some((error.path().to_string(), decoded.to_string()))
+}
+
+/// Why the post this page is answering failed, unless a form of the page
+/// (one of the server functions `shown`) shows that itself.
+pub fn unshown_error(shown: &[&str]) -> Option<String> {
+    post_error(shown).map(|(_, message)| message)
 }
 
 /// The tabs of the people pages: Users, Roles, Groups.
@@ -87,9 +123,6 @@ pub fn RolePicker(
     choices: Vec<RoleChoice>,
     chosen: Vec<String>,
     legend: &'static str,
-    /// When given, the boxes follow this signal (so a form can clear them after it is sent).
-    #[prop(optional)]
-    selected: Option<RwSignal<Vec<String>>>,
 ) -> impl IntoView {
     if choices.is_empty() {
         return view! { <p class="text-sm text-zinc-600">"No roles for people yet. Create one on the Roles tab."</p> }
@@ -107,7 +140,6 @@ pub fn RolePicker(
                         let name = choice.name;
                         let input_id = format!("{id}-{i}");
                         let checked = chosen.contains(&name);
-                        let (is_on, toggle) = (name.clone(), name.clone());
                         view! {
                             <label for=input_id.clone() class="flex items-start gap-2 text-sm text-zinc-800">
                                 <input
@@ -116,18 +148,6 @@ pub fn RolePicker(
                                     name=format!("roles[{i}]")
                                     value=name.clone()
                                     checked=checked
-                                    prop:checked=move || selected.map(|s| s.get().contains(&is_on)).unwrap_or(checked)
-                                    on:change=move |ev| {
-                                        if let Some(s) = selected {
-                                            let on = event_target_checked(&ev);
-                                            s.update(|v| {
-                                                v.retain(|n| *n != toggle);
-                                                if on {
-                                                    v.push(toggle.clone());
-                                                }
-                                            });
-                                        }
-                                    }
                                     class="mt-0.5 h-4 w-4 rounded border-zinc-300 accent-indigo-600"
                                 />
                                 <span>

@@ -3,7 +3,6 @@ use crate::access::Access;
 use crate::accounts::api::SignOut;
 use crate::domain::User;
 use crate::workspaces::WorkspaceSummary;
-use leptos::html;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
@@ -56,24 +55,18 @@ pub fn AccountBar(user: User, workspaces: Vec<WorkspaceSummary>) -> impl IntoVie
 }
 
 /// The account menu at the top right. It is a `<details data-menu>`, so it
-/// opens before the page's WASM has loaded; the page's menu script closes it
+/// opens without any script; the page's menu script closes it
 /// on Escape (focus back on its button) and on a click or focus outside.
 #[component]
 fn AccountMenu(user: User, workspace_id: Option<String>, workspaces: Vec<WorkspaceSummary>) -> impl IntoView {
-    let menu = NodeRef::<html::Details>::new();
-    let close = move |_| {
-        if let Some(d) = menu.get() {
-            d.set_open(false);
-        }
-    };
     let sign_out = ServerAction::<SignOut>::new();
     let item = "block px-4 py-2 text-sm text-zinc-800 hover:bg-zinc-100 focus-visible:bg-zinc-100 focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-indigo-600";
     let sections = workspace_id.as_ref().map(|id| {
         let base = format!("/w/{id}");
         view! {
-            <a href=format!("{base}/users") class=item on:click=close>"Users"</a>
-            <a href=format!("{base}/boards") class=item on:click=close>"Boards"</a>
-            <a href=format!("{base}/settings") class=item on:click=close>"Settings"</a>
+            <a href=format!("{base}/users") class=item>"Users"</a>
+            <a href=format!("{base}/boards") class=item>"Boards"</a>
+            <a href=format!("{base}/settings") class=item>"Settings"</a>
         }
     });
     let others: Vec<_> = workspaces
@@ -81,7 +74,7 @@ fn AccountMenu(user: User, workspace_id: Option<String>, workspaces: Vec<Workspa
         .filter(|w| Some(&w.id) != workspace_id.as_ref())
         .collect();
     view! {
-        <details node_ref=menu data-menu="" class="relative ml-auto shrink-0">
+        <details data-menu="" class="relative ml-auto shrink-0">
             <summary
                 class="flex h-9 w-9 cursor-pointer list-none items-center justify-center rounded-full bg-zinc-100 text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 [&::-webkit-details-marker]:hidden"
                 aria-label="Account menu"
@@ -95,14 +88,14 @@ fn AccountMenu(user: User, workspace_id: Option<String>, workspaces: Vec<Workspa
                     <p class="truncate text-sm text-zinc-600">{user.email}</p>
                 </div>
                 {sections}
-                <a href="/account/tokens" class=item on:click=close>"API tokens"</a>
+                <a href="/account/tokens" class=item>"API tokens"</a>
                 <div class="border-t border-zinc-100 py-1">
                     <p class="px-4 pt-1 text-xs font-medium uppercase tracking-wide text-zinc-600">"Workspaces"</p>
                     {others
                         .into_iter()
-                        .map(|w| view! { <a href=format!("/w/{}/boards", w.id) class=item on:click=close>{w.name}</a> })
+                        .map(|w| view! { <a href=format!("/w/{}/boards", w.id) class=item>{w.name}</a> })
                         .collect_view()}
-                    <a href="/workspaces/new" class=item on:click=close>"New workspace"</a>
+                    <a href="/workspaces/new" class=item>"New workspace"</a>
                 </div>
                 <div class="border-t border-zinc-100 pt-1">
                     <ActionForm action=sign_out>

@@ -21,10 +21,34 @@ pub async fn invite_user(
     emails: String,
     #[server(default)] roles: Vec<String>,
 ) -> Result<InviteReport, AppError> {
+    let echo = |emails: String, failed: Vec<String>| {
+        state::echo_for_plain_form(&super::InviteEcho {
+            emails,
+            roles: roles.clone(),
+            failed,
+        })
+    };
     let (state, access) = session::workspace_access(&workspace_id).await?;
-    let report = super::service::invite(&state.db, &state.config, &access, &emails, &roles).await?;
+    let report = match super::service::invite(&state.db, &state.config, &access, &emails, &roles).await {
+        Ok(report) => report,
+        Err(e) => {
+            echo(emails.clone(), Vec::new());
+            return Err(e);
+        }
+    };
     state.mailer.wake();
-    state::notice_for_plain_form(&report.summary());
+    if !report.failed.is_empty() {
+        let again = report
+            .failed
+            .iter()
+            .map(|f| f.email.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        echo(again, report.failed.iter().map(|f| f.reason()).collect());
+    }
+    if !report.sent.is_empty() || !report.resent.is_empty() {
+        state::notice_for_plain_form(&report.summary());
+    }
     Ok(report)
 }
 
@@ -47,7 +71,7 @@ pub async fn delete_invitation(workspace_id: String, invitation_id: String) -> R
     let (state, access) = session::workspace_access(&workspace_id).await?;
     let email = super::service::revoke(&state.db, &access, &invitation_id).await?;
     state::notice_for_plain_form(&super::deleted_notice(&email));
-    state::undo_for_plain_form(&invitation_id);
+    state::undo_for_plain_form(&invitation_id, &email);
     Ok(email)
 }
 
@@ -67,7 +91,7 @@ pub async fn resend_invitation(workspace_id: String, invitation_id: String) -> R
     let (state, access) = session::workspace_access(&workspace_id).await?;
     let email = super::service::resend(&state.db, &state.config, &access, &invitation_id).await?;
     state.mailer.wake();
-    state::notice_for_plain_form(&super::resent_notice(&email));
+    state::row_notice_for_plain_form(&invitation_id, &super::resent_notice(&email));
     Ok(email)
 }
 
@@ -77,7 +101,8 @@ pub async fn resend_invitation(workspace_id: String, invitation_id: String) -> R
 pub async fn share_invitation_link(workspace_id: String, invitation_id: String) -> Result<SharedLink, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
     let link = super::service::share_link(&state.db, &state.config, &access, &invitation_id).await?;
-    state::notice_for_plain_form(&super::shared_link_notice(&link));
+    state::row_notice_for_plain_form(&invitation_id, &super::shared_link_notice(&link));
+    state::handover_for_plain_form(&link);
     Ok(link)
 }
 
@@ -101,7 +126,7 @@ pub async fn set_invitation_roles(
 ) -> Result<String, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
     let email = super::service::set_roles(&state.db, &access, &invitation_id, &roles).await?;
-    state::notice_for_plain_form(&super::roles_saved_notice(&email));
+    state::row_notice_for_plain_form(&invitation_id, &super::roles_saved_notice(&email));
     Ok(email)
 }
 

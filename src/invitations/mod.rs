@@ -57,13 +57,19 @@ pub struct SharedLink {
     pub expires_at: Timestamp,
 }
 
-/// What a person reads when they are handed an invitation's link (the only
-/// way a plain form post can show it).
+/// What a person reads in the row when they are handed an invitation's link.
 pub fn shared_link_notice(link: &SharedLink) -> String {
-    format!(
-        "Invitation link for {} (the emailed link no longer works): {}",
-        link.email, link.url
-    )
+    format!("New link for {} below; the emailed link no longer works", link.email)
+}
+
+/// What the invite form is filled with again after a post: the addresses
+/// that could not be invited (or all of them, when nothing could be done),
+/// the roles ticked, and why each address failed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteEcho {
+    pub emails: String,
+    pub roles: Vec<String>,
+    pub failed: Vec<String>,
 }
 
 /// What the invited person reads after declining.

@@ -3,6 +3,7 @@ use crate::components::{
     AuthCard, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, SECONDARY_BUTTON, aria_invalid, field_error,
     form_errors,
 };
+use crate::error::AppError;
 use crate::invitations::api::{
     AcceptInvitation, AcceptInvitationNewAccount, AcceptInvitationSignIn, DeclineInvitation, get_invitation_preview,
 };
@@ -25,6 +26,13 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match preview.await {
                         Ok(p) => view! { <Invitation p token=token()/> }.into_any(),
+                        // What declining it moments ago left to say.
+                        Err(AppError::NotFound(said)) if said != invitations::INVALID_LINK => view! {
+                            <Title text="Invitation declined · Boardroom"/>
+                            <h1 class="text-xl font-semibold">"Invitation declined"</h1>
+                            <p role="status" class="mt-3 text-zinc-700">{said}". The person who invited you can see that you declined."</p>
+                            <p class="mt-6"><a class="font-medium text-indigo-700 underline" href="/">"Go to Boardroom"</a></p>
+                        }.into_any(),
                         Err(e) => view! {
                             <Title text="Invitation link can't be used · Boardroom"/>
                             <h1 class="text-xl font-semibold">"This invitation link can't be used"</h1>
@@ -60,38 +68,27 @@ fn Invitation(p: InvitationPreview, token: String) -> impl IntoView {
         <Title text=title/>
         {body}
         <div class="mt-6">
-            {move || {
-                let (next, token, question) = (next_step(&p, token.clone()), token.clone(), question.clone());
-                let after = format!("{} will see that you declined.", p.inviter_name);
-                let offer_decline = !p.already_member;
-                match decline.value().get() {
-                    Some(Ok(workspace)) => view! {
-                        <p role="status" class="rounded-md border border-zinc-200 bg-zinc-50 p-4 text-sm text-zinc-800">
-                            {invitations::declined_notice(&workspace)}". "{after}
-                        </p>
-                    }.into_any(),
-                    failed => {
-                        let failure = failed.and_then(Result::err).map(|e| e.to_string());
-                        let form = offer_decline.then(move || view! {
-                            <ActionForm
-                                action=decline
-                                attr:class="mt-6 border-t border-zinc-200 pt-4 text-center"
-                                attr:data-confirm=question
-                                attr:data-confirm-button="Decline invitation"
-                            >
-                                <input type="hidden" name="token" value=token/>
-                                <span class="text-sm text-zinc-600">"Not for you? "</span>
-                                <button type="submit" class="text-sm font-medium text-zinc-700 underline hover:text-zinc-900">"Decline invitation"</button>
-                            </ActionForm>
-                        });
-                        view! {
-                            {next}
-                            {failure.map(|e| view! { <p role="alert" class="mt-4 text-sm text-red-700">{e}</p> })}
-                            {form}
-                        }.into_any()
-                    }
+            {
+                let failure = decline.value().get_untracked().and_then(Result::err).map(|e| e.to_string());
+                let next = next_step(&p, token.clone());
+                let form = (!p.already_member).then(move || view! {
+                    <ActionForm
+                        action=decline
+                        attr:class="mt-6 border-t border-zinc-200 pt-4 text-center"
+                        attr:data-confirm=question
+                        attr:data-confirm-button="Decline invitation"
+                    >
+                        <input type="hidden" name="token" value=token/>
+                        <span class="text-sm text-zinc-600">"Not for you? "</span>
+                        <button type="submit" class="text-sm font-medium text-zinc-700 underline hover:text-zinc-900">"Decline invitation"</button>
+                    </ActionForm>
+                });
+                view! {
+                    {next}
+                    {failure.map(|e| view! { <p role="alert" class="mt-4 text-sm text-red-700">{e}</p> })}
+                    {form}
                 }
-            }}
+            }
         </div>
     }
 }
@@ -143,7 +140,7 @@ fn AcceptAsSignedIn(token: String) -> impl IntoView {
         <ErrorSummary form="accept" errors/>
         <ActionForm action attr:class="mt-4">
             <input type="hidden" name="token" value=token/>
-            <button type="submit" class=format!("{PRIMARY_BUTTON} w-full") disabled=move || action.pending().get()>"Accept invitation"</button>
+            <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Accept invitation"</button>
         </ActionForm>
     }
 }
@@ -180,7 +177,7 @@ fn SignInToAccept(email: String, token: String) -> impl IntoView {
                 <Field id="accept-password" label="Password" error=password_error>
                     <input id="accept-password" name="password" type="password" autocomplete="current-password" class=INPUT aria-invalid=aria_invalid(password_error)/>
                 </Field>
-                <button type="submit" class=format!("{PRIMARY_BUTTON} w-full") disabled=move || action.pending().get()>"Sign in and accept"</button>
+                <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Sign in and accept"</button>
             </ActionForm>
         </div>
     }
@@ -208,7 +205,7 @@ fn SignUpToAccept(email: String, token: String) -> impl IntoView {
                 <Field id="accept-password" label="Password" hint="At least 8 characters." error=password_error>
                     <input id="accept-password" name="password" type="password" autocomplete="new-password" class=INPUT aria-invalid=aria_invalid(password_error)/>
                 </Field>
-                <button type="submit" class=format!("{PRIMARY_BUTTON} w-full") disabled=move || action.pending().get()>"Create account and join"</button>
+                <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Create account and join"</button>
             </ActionForm>
         </div>
     }

@@ -31,7 +31,7 @@ pub fn SignInPage() -> impl IntoView {
                     <Field id="signin-password" label="Password" error=password_error>
                         <input id="signin-password" name="password" type="password" autocomplete="current-password" class=INPUT aria-invalid=aria_invalid(password_error)/>
                     </Field>
-                    <button type="submit" class=format!("{PRIMARY_BUTTON} w-full") disabled=move || action.pending().get()>"Sign in"</button>
+                    <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Sign in"</button>
                 </ActionForm>
                 <p class="text-sm text-zinc-700">"New to Boardroom? " <a class="font-medium text-indigo-700 underline" href=signup_href>"Create an account"</a></p>
             </div>
@@ -67,7 +67,7 @@ pub fn SignUpPage() -> impl IntoView {
                     <Field id="signup-workspace" label="Workspace name" hint="Optional. You can rename it later." error=workspace_error>
                         <input id="signup-workspace" name="workspace" type="text" autocomplete="organization" class=INPUT aria-invalid=aria_invalid(workspace_error)/>
                     </Field>
-                    <button type="submit" class=format!("{PRIMARY_BUTTON} w-full") disabled=move || action.pending().get()>"Create account"</button>
+                    <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Create account"</button>
                 </ActionForm>
                 <p class="text-sm text-zinc-700">"Already have an account? " <a class="font-medium text-indigo-700 underline" href="/signin">"Sign in"</a></p>
             </div>

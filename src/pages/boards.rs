@@ -1,15 +1,16 @@
 use crate::access::{self, Permission};
+use crate::boards::Board;
 use crate::boards::api::{CreateBoard, DeleteBoard, RunBoard, UpdateBoard};
-use crate::boards::{self, Board};
 use crate::components::Frame;
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice,
-    StatusMessage, aria_invalid, cleared_on_success, field_error, form_errors,
+    DANGER_BUTTON, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice, aria_invalid,
+    field_error, form_errors, unshown_error,
 };
 use crate::error::AppError;
 use crate::pages::page_title;
 use crate::pages::workspace::WorkspaceRoute;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use serde::{Deserialize, Serialize};
@@ -62,19 +63,12 @@ pub async fn board_page(workspace_id: String, board_id: String) -> Result<BoardP
 pub fn BoardsPage() -> impl IntoView {
     let ws = expect_context::<WorkspaceRoute>();
     let create = ServerAction::<CreateBoard>::new();
-    let page = Resource::new(move || (ws.id.get(), create.version().get()), |(id, _)| boards_page(id));
-    let notice = RwSignal::new(None);
-    Effect::new(move |_| {
-        if let Some(Ok(name)) = create.value().get() {
-            notice.set(Some(boards::notice(&name, "created")));
-        }
-    });
+    let page = Resource::new(move || ws.id.get(), boards_page);
     let joined = use_query_map().read_untracked().get("joined").is_some();
     let errors = form_errors(create.value());
     view! {
         <Title text=page_title("Boards", Signal::derive(move || !errors.get().is_empty()))/>
         <div class="space-y-8">
-            <StatusMessage message=notice/>
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading boards…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -109,7 +103,7 @@ fn Boards(data: BoardsPageData, joined: bool, create: ServerAction<CreateBoard>)
             <h1 class="text-2xl font-semibold">"Boards"</h1>
             <p class="mt-1 text-sm text-zinc-600">{format!("What {} is working on.", ctx.access.workspace_name)}</p>
         </div>
-        <PageNotice notice=said/>
+        <PageNotice notice=said error=unshown_error(&[CreateBoard::PATH])/>
         {ctx.access.can(Permission::Write, access::Resource::Data).then_some(view! { <NewBoardForm action=create workspace_id=ctx.access.workspace_id.clone()/> })}
         {list}
     }
@@ -120,13 +114,12 @@ fn NewBoardForm(action: ServerAction<CreateBoard>, workspace_id: String) -> impl
     let errors = form_errors(action.value());
     let name_error = field_error(errors, "name");
     let content_error = field_error(errors, "content");
-    let form = cleared_on_success(action.value());
     view! {
         <section aria-labelledby="new-board-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
             <h2 id="new-board-title" class="text-lg font-semibold">"New board"</h2>
             <div class="mt-4 space-y-4">
                 <ErrorSummary form="board" errors/>
-                <ActionForm action node_ref=form attr:novalidate=true attr:class="space-y-4">
+                <ActionForm action attr:novalidate=true attr:class="space-y-4">
                     <input type="hidden" name="workspace_id" value=workspace_id/>
                     <Field id="board-name" label="Name" error=name_error>
                         <input id="board-name" name="name" type="text" class=INPUT aria-invalid=aria_invalid(name_error)/>
@@ -134,7 +127,7 @@ fn NewBoardForm(action: ServerAction<CreateBoard>, workspace_id: String) -> impl
                     <Field id="board-content" label="Content" error=content_error>
                         <textarea id="board-content" name="content" rows="4" class=INPUT aria-invalid=aria_invalid(content_error)></textarea>
                     </Field>
-                    <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>"Create board"</button>
+                    <button type="submit" class=PRIMARY_BUTTON>"Create board"</button>
                 </ActionForm>
             </div>
         </section>
@@ -165,25 +158,11 @@ pub fn BoardPage() -> impl IntoView {
     let update = ServerAction::<UpdateBoard>::new();
     let delete = ServerAction::<DeleteBoard>::new();
     let run = ServerAction::<RunBoard>::new();
-    let page = Resource::new(
-        move || {
-            (
-                ws.id.get(),
-                board_id.get(),
-                update.version().get() + run.version().get(),
-            )
-        },
-        |(id, bid, _)| board_page(id, bid),
-    );
-    let feedback = Feedback::new();
-    feedback.watch(update.value(), true, |name| boards::notice(&name, "saved"));
-    feedback.watch(run.value(), false, |name| boards::notice(&name, "ran"));
-    feedback.watch(delete.value(), false, |name| boards::notice(&name, "deleted"));
+    let page = Resource::new(move || (ws.id.get(), board_id.get()), |(id, bid)| board_page(id, bid));
     let errors = form_errors(update.value());
     view! {
         <Title text=page_title("Board", Signal::derive(move || !errors.get().is_empty()))/>
         <div class="space-y-8">
-            <FeedbackView feedback/>
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading board…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -220,7 +199,7 @@ fn BoardView(
                 <Moment at=board.created_at/>
             </p>
         </div>
-        <PageNotice notice=data.notice/>
+        <PageNotice notice=data.notice error=unshown_error(&[UpdateBoard::PATH])/>
         <article class="whitespace-pre-line rounded-lg border border-zinc-200 bg-white p-6 text-zinc-800 shadow-sm">{board.content.clone()}</article>
         { let (ws, bid) = (ws.clone(), bid.clone()); sees_runs.then_some(view! {
             <section aria-labelledby="run-title" class="flex flex-wrap items-center justify-between gap-4 rounded-lg border border-zinc-200 bg-white p-5 shadow-sm">
@@ -237,7 +216,7 @@ fn BoardView(
                     <ActionForm action=run>
                         <input type="hidden" name="workspace_id" value=ws.clone()/>
                         <input type="hidden" name="board_id" value=bid.clone()/>
-                        <button type="submit" class=PRIMARY_BUTTON disabled=move || run.pending().get()>"Run"</button>
+                        <button type="submit" class=PRIMARY_BUTTON>"Run"</button>
                     </ActionForm>
                 })}
             </section>
@@ -256,7 +235,7 @@ fn BoardView(
                         <Field id="board-content" label="Content" error=content_error>
                             <textarea id="board-content" name="content" rows="6" class=INPUT aria-invalid=aria_invalid(content_error)>{board.content.clone()}</textarea>
                         </Field>
-                        <button type="submit" class=PRIMARY_BUTTON disabled=move || update.pending().get()>"Save"</button>
+                        <button type="submit" class=PRIMARY_BUTTON>"Save"</button>
                     </ActionForm>
                 </div>
             </section>

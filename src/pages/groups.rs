@@ -1,14 +1,15 @@
 use crate::access::{self, Permission};
 use crate::components::Frame;
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
-    PeopleTabs, SECONDARY_BUTTON, aria_invalid, cleared_on_success, field_error, form_errors,
+    DANGER_BUTTON, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice, PeopleTabs, SECONDARY_BUTTON,
+    aria_invalid, field_error, form_errors, unshown_error,
 };
 use crate::error::AppError;
 use crate::groups::{self, Group, GroupMember};
 use crate::pages::page_title;
 use crate::pages::workspace::WorkspaceRoute;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
@@ -131,18 +132,6 @@ struct Actions {
     revoke_role: ServerAction<RevokeGroupRole>,
 }
 
-impl Actions {
-    fn version(&self) -> usize {
-        self.create.version().get()
-            + self.rename.version().get()
-            + self.delete.version().get()
-            + self.add_member.version().get()
-            + self.remove_member.version().get()
-            + self.grant_role.version().get()
-            + self.revoke_role.version().get()
-    }
-}
-
 /// Groups: sets of members that receive roles together.
 #[component]
 pub fn GroupsPage() -> impl IntoView {
@@ -156,24 +145,11 @@ pub fn GroupsPage() -> impl IntoView {
         grant_role: ServerAction::new(),
         revoke_role: ServerAction::new(),
     };
-    let page = Resource::new(move || (ws.id.get(), actions.version()), |(id, _)| groups_page(id));
-    let feedback = Feedback::new();
-    feedback.watch(actions.create.value(), true, |g: Group| groups::created_notice(&g.name));
-    feedback.watch(actions.rename.value(), false, |name| groups::renamed_notice(&name));
-    feedback.watch(actions.delete.value(), false, |name| groups::deleted_notice(&name));
-    for said in [
-        actions.add_member.value(),
-        actions.remove_member.value(),
-        actions.grant_role.value(),
-        actions.revoke_role.value(),
-    ] {
-        feedback.watch(said, false, |s| s);
-    }
+    let page = Resource::new(move || ws.id.get(), groups_page);
     let errors = form_errors(actions.create.value());
     view! {
         <Title text=page_title("Groups", Signal::derive(move || !errors.get().is_empty()))/>
         <div class="space-y-8">
-            <FeedbackView feedback/>
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -200,7 +176,7 @@ fn Groups(data: GroupsPageData, actions: Actions) -> impl IntoView {
             </div>
             <PeopleTabs workspace_id=id.clone() current="Groups"/>
         </div>
-        <PageNotice notice=data.notice/>
+        <PageNotice notice=data.notice error=unshown_error(&[CreateGroup::PATH])/>
         {manage.then_some(view! { <NewGroupForm action=actions.create workspace_id=id.clone()/> })}
         <div class="grid gap-4 lg:grid-cols-2">
             {data.groups.into_iter().map(|group| {
@@ -377,20 +353,19 @@ fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
 fn NewGroupForm(action: ServerAction<CreateGroup>, workspace_id: String) -> impl IntoView {
     let errors = form_errors(action.value());
     let name_error = field_error(errors, "name");
-    let form = cleared_on_success(action.value());
     view! {
         <section aria-labelledby="group-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
             <h2 id="group-title" class="text-lg font-semibold">"Create a group"</h2>
             <div class="mt-4 space-y-4">
                 <ErrorSummary form="group" errors/>
-                <ActionForm action node_ref=form attr:novalidate=true attr:class="flex flex-col gap-3 sm:flex-row sm:items-end">
+                <ActionForm action attr:novalidate=true attr:class="flex flex-col gap-3 sm:flex-row sm:items-end">
                     <input type="hidden" name="workspace_id" value=workspace_id/>
                     <div class="flex-1">
                         <Field id="group-name" label="Group name" error=name_error>
                             <input id="group-name" name="name" type="text" class=INPUT aria-invalid=aria_invalid(name_error)/>
                         </Field>
                     </div>
-                    <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>"Create group"</button>
+                    <button type="submit" class=PRIMARY_BUTTON>"Create group"</button>
                 </ActionForm>
             </div>
         </section>

@@ -15,25 +15,14 @@ pub mod workspace;
 
 use leptos::prelude::*;
 
-/// The page title, with "Error: " in front while a form on it has errors.
+/// The page title, with "Error: " in front when a form on it has errors.
 ///
 /// The server writes the `<title>` after the page's body, when the page's own
-/// reactive values may already be gone; so the closure reads only a
-/// reference-counted copy, which the client keeps up to date.
-pub fn page_title(
-    title: &'static str,
-    has_errors: Signal<bool>,
-) -> impl Fn() -> String + Send + Sync + Clone + 'static {
-    let failed = ArcRwSignal::new(has_errors.get_untracked());
-    Effect::new({
-        let failed = failed.clone();
-        move |_| failed.set(has_errors.get())
-    });
-    move || {
-        if failed.get() {
-            format!("Error: {title} · Boardroom")
-        } else {
-            format!("{title} · Boardroom")
-        }
+/// reactive values may already be gone; so it is worked out now.
+pub fn page_title(title: &'static str, has_errors: Signal<bool>) -> String {
+    if has_errors.get_untracked() {
+        format!("Error: {title} · Boardroom")
+    } else {
+        format!("{title} · Boardroom")
     }
 }

@@ -1,14 +1,15 @@
 use crate::access::{self, Grant, Permission, Target};
 use crate::components::Frame;
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice,
-    PeopleTabs, aria_invalid, field_error, form_errors,
+    DANGER_BUTTON, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice, PeopleTabs, aria_invalid,
+    field_error, form_errors, unshown_error,
 };
 use crate::error::AppError;
 use crate::pages::page_title;
 use crate::pages::workspace::WorkspaceRoute;
-use crate::roles::{self, RoleRow};
+use crate::roles::RoleRow;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +48,7 @@ pub async fn create_role(
 ) -> Result<RoleRow, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
     let row = service::create_role(&state.db, &access, &role_name, &permission, &resource, &target).await?;
-    state::notice_for_plain_form(&roles::created_notice(&row));
+    state::notice_for_plain_form(&crate::roles::created_notice(&row));
     Ok(row)
 }
 
@@ -61,7 +62,7 @@ pub async fn list_roles(workspace_id: String) -> Result<Vec<RoleRow>, AppError> 
 pub async fn delete_role(workspace_id: String, role_name: String) -> Result<String, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
     service::delete_role(&state.db, &access, &role_name).await?;
-    state::notice_for_plain_form(&roles::deleted_notice(&role_name));
+    state::notice_for_plain_form(&crate::roles::deleted_notice(&role_name));
     Ok(role_name)
 }
 
@@ -71,18 +72,11 @@ pub fn RolesPage() -> impl IntoView {
     let ws = expect_context::<WorkspaceRoute>();
     let create = ServerAction::<CreateRole>::new();
     let delete = ServerAction::<DeleteRole>::new();
-    let page = Resource::new(
-        move || (ws.id.get(), create.version().get() + delete.version().get()),
-        |(id, _)| roles_page(id),
-    );
-    let feedback = Feedback::new();
-    feedback.watch(create.value(), true, |row: RoleRow| roles::created_notice(&row));
-    feedback.watch(delete.value(), false, |name| roles::deleted_notice(&name));
+    let page = Resource::new(move || ws.id.get(), roles_page);
     let errors = form_errors(create.value());
     view! {
         <Title text=page_title("Roles", Signal::derive(move || !errors.get().is_empty()))/>
         <div class="space-y-8">
-            <FeedbackView feedback/>
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -138,7 +132,7 @@ fn Roles(data: RolesPageData, create: ServerAction<CreateRole>, delete: ServerAc
             </div>
             <PeopleTabs workspace_id=id.clone() current="Roles"/>
         </div>
-        <PageNotice notice=data.notice/>
+        <PageNotice notice=data.notice error=unshown_error(&[CreateRole::PATH])/>
         {manage.then(|| view! { <NewRoleForm action=create workspace_id=id.clone()/> })}
         <div class="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
             <table class="stack stack-roles min-w-full divide-y divide-zinc-200 text-sm" aria-label="Roles">
@@ -236,7 +230,7 @@ fn NewRoleForm(action: ServerAction<CreateRole>, workspace_id: String) -> impl I
                         <select id="role-target" name="target" class=select>{options(targets)}</select>
                     </Field>
                     <div class="sm:col-span-5">
-                        <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>"Create role"</button>
+                        <button type="submit" class=PRIMARY_BUTTON>"Create role"</button>
                     </div>
                 </ActionForm>
                 <details class="text-sm">

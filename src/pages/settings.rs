@@ -1,14 +1,15 @@
 use crate::access::{self, Permission};
 use crate::components::Frame;
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice,
-    aria_invalid, field_error, form_errors,
+    DANGER_BUTTON, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice, aria_invalid,
+    field_error, form_errors, unshown_error,
 };
 use crate::error::AppError;
 use crate::pages::page_title;
 use crate::pages::workspace::WorkspaceRoute;
-use crate::workspaces::{self, WorkspaceInfo};
+use crate::workspaces::WorkspaceInfo;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
@@ -54,7 +55,7 @@ pub async fn settings_page(workspace_id: String) -> Result<SettingsPageData, App
 pub async fn rename_workspace(workspace_id: String, workspace: String) -> Result<String, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
     let name = crate::workspaces::service::rename(&state.db, &access, &workspace).await?;
-    state::notice_for_plain_form(&workspaces::renamed_notice(&name));
+    state::notice_for_plain_form(&crate::workspaces::renamed_notice(&name));
     Ok(name)
 }
 
@@ -73,18 +74,11 @@ pub fn SettingsPage() -> impl IntoView {
     let ws = expect_context::<WorkspaceRoute>();
     let rename = ServerAction::<RenameWorkspace>::new();
     let leave = ServerAction::<LeaveWorkspace>::new();
-    let page = Resource::new(
-        move || (ws.id.get(), rename.version().get()),
-        |(id, _)| settings_page(id),
-    );
-    let feedback = Feedback::new();
-    feedback.watch(rename.value(), true, |name| workspaces::renamed_notice(&name));
-    feedback.watch(leave.value(), false, |()| "You left the workspace".to_string());
+    let page = Resource::new(move || ws.id.get(), settings_page);
     let errors = form_errors(rename.value());
     view! {
         <Title text=page_title("Settings", Signal::derive(move || !errors.get().is_empty()))/>
         <div class="space-y-8">
-            <FeedbackView feedback/>
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
@@ -117,7 +111,7 @@ fn Settings(
             <h1 class="text-2xl font-semibold">"Settings"</h1>
             <p class="mt-1 text-sm text-zinc-600">{format!("About {}.", ctx.access.workspace_name)}</p>
         </div>
-        <PageNotice notice=data.notice/>
+        <PageNotice notice=data.notice error=unshown_error(&[RenameWorkspace::PATH])/>
         {match data.info {
             Some(info) => view! {
                 <section aria-labelledby="about-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
@@ -139,7 +133,7 @@ fn Settings(
                                         <input id="settings-workspace" name="workspace" type="text" value=info.name class=INPUT aria-invalid=aria_invalid(name_error)/>
                                     </Field>
                                 </div>
-                                <button type="submit" class=PRIMARY_BUTTON disabled=move || rename.pending().get()>"Rename"</button>
+                                <button type="submit" class=PRIMARY_BUTTON>"Rename"</button>
                             </ActionForm>
                         </div>
                     })}

@@ -1,13 +1,14 @@
 use crate::components::{
-    AccountBar, DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, Moment, PRIMARY_BUTTON, PageError,
-    PageNotice, aria_invalid, cleared_on_success, field_error, form_errors,
+    AccountBar, DANGER_BUTTON, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice, aria_invalid,
+    field_error, form_errors, unshown_error,
 };
 use crate::domain::User;
 use crate::error::AppError;
 use crate::pages::page_title;
+use crate::tokens::ApiToken;
 use crate::tokens::api::{CreateApiToken, RevokeApiToken};
-use crate::tokens::{self, ApiToken, NewToken};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +25,8 @@ pub struct TokensPageData {
     /// Where "back" goes: the person's first workspace, or creating one.
     pub home: String,
     pub notice: Option<String>,
+    /// The secret of the token the last post made, shown once.
+    pub secret: Option<String>,
 }
 
 /// The API tokens page in one call.
@@ -37,6 +40,7 @@ pub async fn tokens_page() -> Result<TokensPageData, AppError> {
         workspaces: session::workspaces_of(&state, &user).await?,
         user,
         notice: state::take_notice(),
+        secret: state::take_handover(),
     })
 }
 
@@ -45,20 +49,8 @@ pub async fn tokens_page() -> Result<TokensPageData, AppError> {
 pub fn TokensPage() -> impl IntoView {
     let create = ServerAction::<CreateApiToken>::new();
     let revoke = ServerAction::<RevokeApiToken>::new();
-    let page = Resource::new(
-        move || create.version().get() + revoke.version().get(),
-        |_| tokens_page(),
-    );
-    let feedback = Feedback::new();
-    feedback.watch(create.value(), true, |t: NewToken| {
-        tokens::created_notice(&t.token.name)
-    });
-    feedback.watch(revoke.value(), false, |name| tokens::revoked_notice(&name));
+    let page = Resource::new(|| (), |_| tokens_page());
     let errors = form_errors(create.value());
-    let fresh = Signal::derive(move || match create.value().get() {
-        Some(Ok(t)) => Some(t.secret),
-        _ => None,
-    });
     view! {
         <Title text=page_title("API tokens", Signal::derive(move || !errors.get().is_empty()))/>
         // The bar comes with the page's data (who is signed in, their
@@ -69,8 +61,7 @@ pub fn TokensPage() -> impl IntoView {
                     Ok(data) => view! {
                         <AccountBar user=data.user.clone() workspaces=data.workspaces.clone()/>
                         <main id="main" tabindex="-1" class="mx-auto max-w-4xl space-y-8 px-4 py-8 focus:outline-none">
-                            <FeedbackView feedback/>
-                            {move || fresh.get().map(|secret| view! {
+                            {data.secret.clone().map(|secret| view! {
                                 <section class="rounded-lg border border-amber-300 bg-amber-50 p-5" aria-labelledby="secret-title">
                                     <h2 id="secret-title" class="font-semibold text-amber-900">"Copy your new token now"</h2>
                                     <p class="mt-1 text-sm text-amber-900">"It won't be shown again. Scripts send it as "<code>"Authorization: Bearer …"</code>"."</p>
@@ -98,25 +89,24 @@ fn Tokens(
 ) -> impl IntoView {
     let errors = form_errors(create.value());
     let name_error = field_error(errors, "name");
-    let form = cleared_on_success(create.value());
     view! {
         <div>
             <p class="text-sm"><a class="text-indigo-700 underline" href=data.home>"← Back to Boardroom"</a></p>
             <h1 class="mt-2 text-2xl font-semibold">"API tokens"</h1>
             <p class="mt-1 text-sm text-zinc-600">{format!("Tokens let scripts, the SDKs and the command line act as {} ({}), with your grants in each workspace and nothing more.", data.user.name, data.user.email)}</p>
         </div>
-        <PageNotice notice=data.notice/>
+        <PageNotice notice=data.notice error=unshown_error(&[CreateApiToken::PATH])/>
         <section aria-labelledby="token-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
             <h2 id="token-title" class="text-lg font-semibold">"New token"</h2>
             <div class="mt-4 space-y-4">
                 <ErrorSummary form="token" errors/>
-                <ActionForm action=create node_ref=form attr:novalidate=true attr:class="flex flex-col gap-3 sm:flex-row sm:items-end">
+                <ActionForm action=create attr:novalidate=true attr:class="flex flex-col gap-3 sm:flex-row sm:items-end">
                     <div class="flex-1">
                         <Field id="token-name" label="Name" hint="What it is for, e.g. \u{201c}CI invites\u{201d}." error=name_error>
                             <input id="token-name" name="name" type="text" class=INPUT aria-invalid=aria_invalid(name_error)/>
                         </Field>
                     </div>
-                    <button type="submit" class=PRIMARY_BUTTON disabled=move || create.pending().get()>"Create token"</button>
+                    <button type="submit" class=PRIMARY_BUTTON>"Create token"</button>
                 </ActionForm>
             </div>
         </section>

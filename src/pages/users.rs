@@ -1,16 +1,15 @@
 use crate::access::{self, Access, Permission};
 use crate::components::Frame;
 use crate::components::{
-    Chips, DANGER_BUTTON, ErrorSummary, Feedback, FeedbackView, Field, INPUT, Moment, PRIMARY_BUTTON, PageError,
-    PageNotice, PeopleTabs, RolePicker, SECONDARY_BUTTON, aria_invalid, field_error, form_errors,
-    ticked_before_hydration, typed_before_hydration,
+    Chips, DANGER_BUTTON, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice, PeopleTabs,
+    RolePicker, SECONDARY_BUTTON, aria_invalid, field_error, form_errors,
 };
 use crate::domain::{Listing, Window};
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 use crate::invitations::api::{
     DeleteInvitation, InviteUser, ResendInvitation, RestoreInvitation, SetInvitationRoles, ShareInvitationLink,
 };
-use crate::invitations::{self, Delivery, InvitationFilter, InviteReport, PendingInvitation, PendingState};
+use crate::invitations::{self, Delivery, InvitationFilter, PendingInvitation, PendingState};
 use crate::members::{self, Member, MemberFilter};
 use crate::pages::page_title;
 use crate::pages::workspace::WorkspaceRoute;
@@ -41,17 +40,24 @@ pub struct UsersPageData {
     pub pending: Option<Listing<PendingInvitation>>,
     /// Roles that can be given to people (target USER), for the pickers.
     pub user_roles: Vec<RoleChoice>,
-    /// What a plain form post left to say, shown once.
+    /// What the last post on this page left to say, shown once.
     pub notice: Option<String>,
-    /// The invitation a plain form post withdrew moments ago, to restore.
-    pub undo: Option<String>,
+    /// The row (invitation or member id) the notice is about, when it is.
+    pub about: Option<String>,
+    /// The invitation link the last post handed over, shown once.
+    pub shared: Option<invitations::SharedLink>,
+    /// What the invite form is filled with again after the last post.
+    pub echo: Option<invitations::InviteEcho>,
+    /// The invitation the last post withdrew moments ago, to restore: its id
+    /// and address.
+    pub undo: Option<(String, String)>,
 }
 
 /// How many rows each list of the Users page shows.
 pub const PAGE: usize = 50;
 
 /// What the Users page shows, all of it in its URL (`?q=&show=&state=&after=`),
-/// so that it works as plain links and forms before the page's WASM loads.
+/// so that it works as plain links and forms.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UsersView {
     /// Search, in both lists: name or email, any case.
@@ -190,6 +196,9 @@ pub async fn users_page(workspace_id: String, #[server(default)] view: UsersView
         pending,
         user_roles,
         notice: state::take_notice(),
+        about: state::take_about(),
+        shared: state::take_handover(),
+        echo: state::take_echo(),
         undo: state::take_undo(),
     })
 }
@@ -225,7 +234,7 @@ pub async fn set_member_roles(
 ) -> Result<String, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
     let name = service::set_roles(&state.db, &access, &user_id, &roles).await?;
-    state::notice_for_plain_form(&members::roles_saved_notice(&name));
+    state::row_notice_for_plain_form(&user_id, &members::roles_saved_notice(&name));
     Ok(name)
 }
 
@@ -234,7 +243,7 @@ pub async fn set_member_roles(
 pub async fn grant_ownership(workspace_id: String, user_id: String) -> Result<String, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
     let name = service::grant_ownership(&state.db, &access, &user_id).await?;
-    state::notice_for_plain_form(&members::owner_notice(&name, &access.workspace_name));
+    state::row_notice_for_plain_form(&user_id, &members::owner_notice(&name, &access.workspace_name));
     Ok(name)
 }
 
@@ -244,11 +253,15 @@ pub async fn grant_ownership(workspace_id: String, user_id: String) -> Result<St
 pub async fn revoke_ownership(workspace_id: String, user_id: String) -> Result<String, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
     let name = service::revoke_ownership(&state.db, &access, &user_id).await?;
-    state::notice_for_plain_form(&members::no_longer_owner_notice(&name, &access.workspace_name));
+    state::row_notice_for_plain_form(
+        &user_id,
+        &members::no_longer_owner_notice(&name, &access.workspace_name),
+    );
     Ok(name)
 }
 
-/// Every action the Users page can take; the lists reload after each.
+/// Every action the Users page can take: its forms post to them, and a post
+/// that failed names its server function, which its action reports.
 #[derive(Clone, Copy)]
 struct Actions {
     invite: ServerAction<InviteUser>,
@@ -256,8 +269,6 @@ struct Actions {
     resend: ServerAction<ResendInvitation>,
     share: ServerAction<ShareInvitationLink>,
     restore: ServerAction<RestoreInvitation>,
-    /// What the last action on a row that stays said, shown in that row.
-    said: RwSignal<RowAnswer>,
     invitation_roles: ServerAction<SetInvitationRoles>,
     remove: ServerAction<RemoveMember>,
     member_roles: ServerAction<SetMemberRoles>,
@@ -273,26 +284,12 @@ impl Actions {
             resend: ServerAction::new(),
             share: ServerAction::new(),
             restore: ServerAction::new(),
-            said: RwSignal::new(None),
             invitation_roles: ServerAction::new(),
             remove: ServerAction::new(),
             member_roles: ServerAction::new(),
             grant_owner: ServerAction::new(),
             revoke_owner: ServerAction::new(),
         }
-    }
-
-    fn version(&self) -> usize {
-        self.invite.version().get()
-            + self.delete.version().get()
-            + self.resend.version().get()
-            + self.share.version().get()
-            + self.restore.version().get()
-            + self.invitation_roles.version().get()
-            + self.remove.version().get()
-            + self.member_roles.version().get()
-            + self.grant_owner.version().get()
-            + self.revoke_owner.version().get()
     }
 }
 
@@ -306,136 +303,16 @@ pub fn UsersPage() -> impl IntoView {
     // Which row is open for managing: in the URL, so a plain link opens it,
     // but not part of what the page loads.
     let editing = Memo::new(move |_| query.with(|q| q.get("manage").unwrap_or_default()));
-    let page = Resource::new(
-        move || (ws.id.get(), view.get(), actions.version()),
-        |(id, view, _)| users_page(id, view),
-    );
-
-    // What is in the email field: kept on failure, emptied on success but for
-    // the addresses that could not be invited. It lives here, above the
-    // reloading list, so that a reload never loses it.
-    // Both start from what the person typed and ticked before the page's WASM
-    // arrived, so hydrating the form does not erase it.
-    let typed = RwSignal::new(typed_before_hydration("invite-emails"));
-    let chosen = RwSignal::new(ticked_before_hydration("invite-roles"));
-    let feedback = Feedback::new();
-    feedback.watch(actions.invite.value(), true, move |report: InviteReport| {
-        typed.set(
-            report
-                .failed
-                .iter()
-                .map(|f| f.email.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-        );
-        if report.failed.is_empty() {
-            chosen.set(Vec::new());
-        }
-        report.summary()
-    });
-    // The workspace's name, for the sentences that say it.
-    let workspace = move || {
-        page.get_untracked()
-            .and_then(Result::ok)
-            .map(|d| d.frame.access.workspace_name)
-            .unwrap_or_default()
-    };
-    // A withdrawn invitation can be restored for a minute: Undo stays beside
-    // the notice until the next action replaces it.
-    let deleting = acting_on(actions.delete.input(), |a| a.invitation_id.clone());
-    let undoable = RwSignal::new(None::<(String, String)>);
-    feedback.watch(actions.delete.value(), false, move |email: String| {
-        let id = deleting.get_untracked();
-        undoable.set((!id.is_empty()).then(|| (id, email.clone())));
-        invitations::deleted_notice(&email)
-    });
-    feedback.watch(actions.restore.value(), false, |email| {
-        invitations::restored_notice(&email)
-    });
-    let undo = move || {
-        let (id, email) = undoable.get()?;
-        if feedback.notice.get() != Some(invitations::deleted_notice(&email)) {
-            return None;
-        }
-        let label = format!("Undo: restore the invitation to {email}");
-        Some(view! {
-            <ActionForm action=actions.restore attr:class="pointer-events-auto flex justify-end">
-                <input type="hidden" name="workspace_id" value=ws.id.get_untracked()/>
-                <input type="hidden" name="invitation_id" value=id/>
-                <button type="submit" class=SECONDARY_BUTTON aria-label=label>"Undo"</button>
-            </ActionForm>
-        })
-    };
-    feedback.watch(actions.remove.value(), false, move |name| {
-        members::removed_notice(&name, &workspace())
-    });
-    // What is done to a row that stays answers in that row's panel; what
-    // removes a row answers at the foot of the window. Each answer replaces
-    // the one before, wherever it was.
-    let said = actions.said;
-    Effect::new(move |_| {
-        if feedback.notice.get().is_some() || feedback.error.get().is_some() {
-            said.set(None);
-        }
-    });
-    answer_in_row(
-        feedback,
-        said,
-        actions.resend.input(),
-        |a| a.invitation_id.clone(),
-        actions.resend.value(),
-        |email| invitations::resent_notice(&email),
-    );
-    answer_in_row(
-        feedback,
-        said,
-        actions.share.input(),
-        |a| a.invitation_id.clone(),
-        actions.share.value(),
-        |link: invitations::SharedLink| format!("New link for {} below; the emailed link no longer works", link.email),
-    );
-    answer_in_row(
-        feedback,
-        said,
-        actions.invitation_roles.input(),
-        |a| a.invitation_id.clone(),
-        actions.invitation_roles.value(),
-        |email| invitations::roles_saved_notice(&email),
-    );
-    answer_in_row(
-        feedback,
-        said,
-        actions.member_roles.input(),
-        |a| a.user_id.clone(),
-        actions.member_roles.value(),
-        |name| members::roles_saved_notice(&name),
-    );
-    answer_in_row(
-        feedback,
-        said,
-        actions.grant_owner.input(),
-        |a| a.user_id.clone(),
-        actions.grant_owner.value(),
-        move |name| members::owner_notice(&name, &workspace()),
-    );
-    answer_in_row(
-        feedback,
-        said,
-        actions.revoke_owner.input(),
-        |a| a.user_id.clone(),
-        actions.revoke_owner.value(),
-        move |name| members::no_longer_owner_notice(&name, &workspace()),
-    );
+    let page = Resource::new(move || (ws.id.get(), view.get()), |(id, view)| users_page(id, view));
 
     let invite_errors = form_errors(actions.invite.value());
     view! {
         <Title text=page_title("Users", Signal::derive(move || !invite_errors.get().is_empty()))/>
         <div class="space-y-8">
-            <FeedbackView feedback beside=undo/>
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(data) => view! { <Users data actions typed chosen editing/> }.into_any(),
+                        Ok(data) => view! { <Users data actions editing/> }.into_any(),
                         Err(error) => view! { <PageError error/> }.into_any(),
                     }
                 })}
@@ -444,17 +321,43 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+/// The server functions whose failures a row's panel shows.
+fn row_paths() -> [&'static str; 6] {
+    use leptos::server_fn::ServerFn;
+    [
+        ResendInvitation::PATH,
+        ShareInvitationLink::PATH,
+        SetInvitationRoles::PATH,
+        SetMemberRoles::PATH,
+        GrantOwnership::PATH,
+        RevokeOwnership::PATH,
+    ]
+}
+
 #[component]
-fn Users(
-    data: UsersPageData,
-    actions: Actions,
-    typed: RwSignal<String>,
-    chosen: RwSignal<Vec<String>>,
-    editing: Memo<String>,
-) -> impl IntoView {
+fn Users(data: UsersPageData, actions: Actions, editing: Memo<String>) -> impl IntoView {
     let ctx = data.frame;
     let id = ctx.access.workspace_id.clone();
     let manage = ctx.access.can(Permission::Write, access::Resource::UserManagement);
+    // What the last post said goes in the row it was about, when that row is
+    // open on this page; otherwise at the foot of the window.
+    let open = editing.get_untracked();
+    let shown = !open.is_empty()
+        && (data.members.items.iter().any(|m| m.user_id == open)
+            || data
+                .pending
+                .as_ref()
+                .is_some_and(|p| p.items.iter().any(|i| i.id == open)));
+    let mut notice = data.notice;
+    let mut said: RowAnswer = None;
+    if shown && data.about.as_deref() == Some(open.as_str()) {
+        said = notice.take().map(|words| (open.clone(), Ok(words)));
+    }
+    use leptos::server_fn::ServerFn;
+    let mut error = crate::components::post_error(&[InviteUser::PATH]);
+    if shown && let Some((_, reason)) = error.take_if(|(path, _)| row_paths().contains(&path.as_str())) {
+        said = Some((open.clone(), Err(reason)));
+    }
     let rows = RowContext {
         workspace_id: id.clone(),
         manage,
@@ -463,10 +366,27 @@ fn Users(
         user_roles: data.user_roles.clone(),
         actions,
         editing,
+        said,
+        shared: data.shared,
         view: data.view.clone(),
         base: format!("/w/{id}/users"),
     };
     let base = rows.base.clone();
+    let undo = data
+        .undo
+        .filter(|_| manage && notice.is_some())
+        .map(|(invitation, email)| {
+            let id = id.clone();
+            let label = format!("Undo: restore the invitation to {email}");
+            view! {
+                <ActionForm action=actions.restore>
+                    <input type="hidden" name="workspace_id" value=id.clone()/>
+                    <input type="hidden" name="invitation_id" value=invitation/>
+                    <button type="submit" class=SECONDARY_BUTTON aria-label=label>"Undo"</button>
+                </ActionForm>
+            }
+            .into_any()
+        });
     view! {
         <div class="space-y-4">
             <div>
@@ -475,16 +395,9 @@ fn Users(
             </div>
             <PeopleTabs workspace_id=id.clone() current="Users"/>
         </div>
-        <PageNotice notice=data.notice/>
-        {data.undo.filter(|_| manage).map(|invitation| (invitation, id.clone())).map(|(invitation, ws)| view! {
-            <ActionForm action=actions.restore attr:class="-mt-4">
-                <input type="hidden" name="workspace_id" value=ws/>
-                <input type="hidden" name="invitation_id" value=invitation/>
-                <button type="submit" class=SECONDARY_BUTTON aria-label="Undo: restore the invitation">"Undo"</button>
-            </ActionForm>
-        })}
+        <PageNotice notice error=error.map(|(_, reason)| reason) beside=undo/>
         {manage.then_some(view! {
-            <InviteForm action=actions.invite workspace_id=id.clone() lifetime=ctx.invitation_lifetime.clone() user_roles=data.user_roles.clone() typed chosen/>
+            <InviteForm action=actions.invite workspace_id=id.clone() lifetime=ctx.invitation_lifetime.clone() user_roles=data.user_roles.clone() echo=data.echo.unwrap_or_default()/>
         })}
         <Search view=data.view.clone() base=base.clone() user_roles=data.user_roles.clone() pending=data.pending.is_some()/>
         {data.pending.map(|list| view! { <PendingTable list view=data.view.clone() base=base.clone() rows=rows.clone()/> })}
@@ -492,9 +405,8 @@ fn Users(
     }
 }
 
-/// The search and filters of both lists, as a plain GET form: it works before
-/// the page's WASM loads, and after it the router answers it in place. A new
-/// search starts both lists at their first page.
+/// The search and filters of both lists, as a plain GET form. A new search
+/// starts both lists at their first page.
 #[component]
 fn Search(view: UsersView, base: String, user_roles: Vec<RoleChoice>, pending: bool) -> impl IntoView {
     let select = "block w-full rounded-md border-0 px-3 py-2 text-sm text-zinc-900 shadow-sm ring-1 ring-inset ring-zinc-300 focus:ring-2 focus:ring-indigo-600";
@@ -585,6 +497,10 @@ struct RowContext {
     actions: Actions,
     /// Which row (member or invitation id) is open for managing.
     editing: Memo<String>,
+    /// What the last post said about the open row.
+    said: RowAnswer,
+    /// The invitation link the last post handed over.
+    shared: Option<invitations::SharedLink>,
     /// The page's view and path, for the rows' links.
     view: UsersView,
     base: String,
@@ -604,37 +520,26 @@ fn InviteForm(
     workspace_id: String,
     lifetime: String,
     user_roles: Vec<RoleChoice>,
-    typed: RwSignal<String>,
-    chosen: RwSignal<Vec<String>>,
+    /// What the last post left to fill the form with again.
+    echo: invitations::InviteEcho,
 ) -> impl IntoView {
     let errors = form_errors(action.value());
     let emails_error = field_error(errors, "emails");
-    let partial: Signal<Vec<FieldError>> = Signal::derive(move || match action.value().get() {
-        Some(Ok(InviteReport { failed, .. })) => failed
-            .into_iter()
-            .map(|f| FieldError {
-                field: "emails".into(),
-                message: f.reason(),
-            })
-            .collect(),
-        _ => Vec::new(),
-    });
+    let partial = echo.failed;
+    let failed = partial.len();
     view! {
         <section aria-labelledby="invite-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
             <h2 id="invite-title" class="text-lg font-semibold">"Invite people"</h2>
             <p class="mt-1 text-sm text-zinc-600">{format!("They get an email with a link to join. Links expire after {lifetime}. Everyone who joins is also in the built-in group “everyone” and gets what it allows (see Groups).")}</p>
             <div class="mt-4 space-y-4">
                 <ErrorSummary form="invite" errors/>
-                <Show when=move || !partial.get().is_empty()>
+                {(failed > 0).then(|| view! {
                     <div role="alert" class="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
-                        <p class="font-semibold">{move || {
-                            let n = partial.get().len();
-                            if n == 1 { "1 person couldn't be invited".to_string() } else { format!("{n} people couldn't be invited") }
-                        }}</p>
-                        <ul class="mt-1 list-disc pl-5">{move || partial.get().into_iter().map(|e| view! { <li>{e.message}</li> }).collect_view()}</ul>
+                        <p class="font-semibold">{if failed == 1 { "1 person couldn't be invited".to_string() } else { format!("{failed} people couldn't be invited") }}</p>
+                        <ul class="mt-1 list-disc pl-5">{partial.into_iter().map(|reason| view! { <li>{reason}</li> }).collect_view()}</ul>
                     </div>
-                </Show>
-                <ActionForm action attr:novalidate=true attr:class="space-y-4">
+                })}
+                <ActionForm action attr:id="invite" attr:novalidate=true attr:class="space-y-4">
                     <input type="hidden" name="workspace_id" value=workspace_id/>
                     <div class="flex flex-col gap-3 sm:flex-row sm:items-end">
                         <div class="flex-1">
@@ -653,16 +558,13 @@ fn InviteForm(
                                     class=INPUT
                                     aria-invalid=aria_invalid(emails_error)
                                     aria-describedby="invite-emails-hint invite-emails-error"
-                                    prop:value=typed
-                                    on:input=move |ev| typed.set(event_target_value(&ev))
+                                    value=echo.emails
                                 />
                             </Field>
                         </div>
-                        <button type="submit" class=PRIMARY_BUTTON disabled=move || action.pending().get()>
-                            {move || if action.pending().get() { "Sending…" } else { "Send" }}
-                        </button>
+                        <button type="submit" class=PRIMARY_BUTTON data-busy="Sending…">"Send"</button>
                     </div>
-                    <RolePicker id="invite-roles".to_string() choices=user_roles chosen=chosen.get_untracked() legend="Roles" selected=chosen/>
+                    <RolePicker id="invite-roles".to_string() choices=user_roles chosen=echo.roles legend="Roles"/>
                 </ActionForm>
             </div>
         </section>
@@ -769,18 +671,11 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
                     <button type="submit" class=SECONDARY_BUTTON aria-label=share_label>"Copy invite link"</button>
                 </ActionForm>
             };
-            let shared = {
-                let iid = iid.clone();
-                move || {
-                    actions
-                        .share
-                        .value()
-                        .get()
-                        .and_then(Result::ok)
-                        .filter(|link| link.invitation_id == iid)
-                        .map(|link| view! { <SharedLinkBox link/> })
-                }
-            };
+            let shared = rows
+                .shared
+                .clone()
+                .filter(|link| link.invitation_id == iid)
+                .map(|link| view! { <SharedLinkBox link/> });
             let delete = view! {
                 <ActionForm
                     action=actions.delete
@@ -814,7 +709,7 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
                 {(rows.manage && declined.is_none()).then(|| view! { <Manage rows=rows.clone() id=inv.id.clone() label=inv.email.clone()/> })}
             </td>
         </tr>
-        {let (id, close) = (inv.id.clone(), rows.view.to_query_or_here()); move || open().then(|| panel_row(&id, 7, &close, rows.actions.said, panel()))}
+        {let (id, close) = (inv.id.clone(), rows.view.to_query_or_here()); move || open().then(|| panel_row(&id, 7, &close, rows.said.clone(), panel()))}
     }
 }
 
@@ -839,7 +734,7 @@ fn SharedLinkBox(link: invitations::SharedLink) -> impl IntoView {
 }
 
 /// A row's "Manage" link: it opens the row's panel (in the URL, so that it
-/// works before the page's WASM loads), or closes it again.
+/// is a plain link), or closes it again.
 #[component]
 fn Manage(rows: RowContext, id: String, label: String) -> impl IntoView {
     let open = rows.opens(&id);
@@ -857,50 +752,9 @@ fn Manage(rows: RowContext, id: String, label: String) -> impl IntoView {
     }
 }
 
-/// The row (by id) an action was last dispatched for, as its arguments
-/// (`input`) name it with `row`.
-fn acting_on<A: Send + Sync + 'static>(
-    input: impl Get<Value = Option<A>> + Send + Sync + 'static,
-    row: fn(&A) -> String,
-) -> RwSignal<String> {
-    let last = RwSignal::new(String::new());
-    Effect::new(move |_| {
-        if let Some(args) = input.get() {
-            last.set(row(&args));
-        }
-    });
-    last
-}
-
-/// What the last action on a row said, by the row's id: its words, or the
+/// What the last post on a row said, by the row's id: its words, or the
 /// reason it failed.
 type RowAnswer = Option<(String, Result<String, String>)>;
-
-/// Reports an action on a row in that row (`said`), by the row id its
-/// arguments name, instead of at the foot of the window.
-fn answer_in_row<A, T>(
-    feedback: Feedback,
-    said: RwSignal<RowAnswer>,
-    input: impl Get<Value = Option<A>> + Send + Sync + 'static,
-    row: fn(&A) -> String,
-    value: impl Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
-    say: impl Fn(T) -> String + Send + Sync + 'static,
-) where
-    A: Send + Sync + 'static,
-    T: Send + Sync + 'static,
-{
-    let acting_on = acting_on(input, row);
-    Effect::new(move |_| {
-        if let Some(outcome) = value.get() {
-            feedback.notice.set(None);
-            feedback.error.set(None);
-            said.set(Some((
-                acting_on.get_untracked(),
-                outcome.map(&say).map_err(|e| e.to_string()),
-            )));
-        }
-    });
-}
 
 /// A row's panel: what can be done with it, below it, the width of the
 /// table, with what the last action on it said; "Done" (`close`) closes it.
@@ -908,13 +762,12 @@ fn panel_row<V: IntoView + 'static>(
     id: &str,
     columns: u8,
     close: &str,
-    said: RwSignal<RowAnswer>,
+    said: RowAnswer,
     body: V,
 ) -> impl IntoView + use<V> {
     let row = id.to_string();
-    let answer = move || {
-        said.get()
-            .filter(|(about, _)| *about == row)
+    let answer = {
+        said.filter(|(about, _)| *about == row)
             .map(|(_, outcome)| match outcome {
                 Ok(words) => {
                     view! { <p role="status" class="text-sm font-medium text-green-800">{words}</p> }.into_any()
@@ -1123,6 +976,6 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
                 {anything.then(|| view! { <Manage rows=rows.clone() id=m.user_id.clone() label=m.name.clone()/> })}
             </td>
         </tr>
-        {let (id, close) = (m.user_id.clone(), rows.view.to_query_or_here()); move || open().then(|| panel_row(&id, 5, &close, rows.actions.said, panel()))}
+        {let (id, close) = (m.user_id.clone(), rows.view.to_query_or_here()); move || open().then(|| panel_row(&id, 5, &close, rows.said.clone(), panel()))}
     }
 }

@@ -113,7 +113,7 @@ pub fn NewWorkspacePage() -> impl IntoView {
                     <Field id="workspace-workspace" label="Workspace name" hint="Names are unique: this is how people and scripts find it." error=name_error>
                         <input id="workspace-workspace" name="workspace" type="text" class=INPUT aria-invalid=aria_invalid(name_error)/>
                     </Field>
-                    <button type="submit" class=format!("{PRIMARY_BUTTON} w-full") disabled=move || action.pending().get()>"Create workspace"</button>
+                    <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Create workspace"</button>
                 </ActionForm>
             </div>
         </AuthCard>

@@ -13,8 +13,9 @@ pub async fn create_api_token(name: String) -> Result<NewToken, AppError> {
     let user = session::require_user().await?;
     let state = state::state()?;
     let (token, secret) = super::service::create(&state.db, &user.id, &name).await?;
-    // A plain form post is sent back to the page, which shows this once.
-    state::notice_for_plain_form(&super::created_with_secret_notice(&token.name, &secret));
+    // A plain form post is sent back to the page, which shows the secret once.
+    state::notice_for_plain_form(&super::created_notice(&token.name));
+    state::handover_for_plain_form(&secret);
     Ok(NewToken { token, secret })
 }
 

@@ -29,15 +29,6 @@ pub fn created_notice(name: &str) -> String {
     format!("Token \u{201c}{name}\u{201d} created")
 }
 
-/// The same, with the secret, for a page that cannot show it otherwise: the
-/// only time it is shown.
-pub fn created_with_secret_notice(name: &str, secret: &str) -> String {
-    format!(
-        "{}. Copy it now, it won't be shown again: {secret}",
-        created_notice(name)
-    )
-}
-
 /// What a person reads after revoking a token.
 pub fn revoked_notice(name: &str) -> String {
     format!("Token \u{201c}{name}\u{201d} revoked")

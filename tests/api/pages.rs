@@ -8,6 +8,7 @@ on_both_databases!(
     assets_have_hashed_names_and_go_out_compressed,
     every_control_is_named_first_by_what_it_shows,
     what_a_plain_post_says_is_announced,
+    what_a_post_leaves_is_shown_where_it_belongs_and_once,
 );
 
 /// Many browsers on the Users page at once, each reusing its connection: every
@@ -337,5 +338,102 @@ async fn what_a_plain_post_says_is_announced(backend: Backend) {
     let page = ada.get(&back).await.text().await.unwrap();
     let alert = page.find(r#"role="alert""#).expect("an alert");
     assert!(page[alert..].contains("There is a problem"), "{page}");
+    app.stop().await;
+}
+
+/// The page a post returns to (plain, or answered in place by the page's
+/// script: the same request) shows what the post left where it belongs, and
+/// only once: a row's answer in that row's panel, a failure of a row action
+/// there too, the addresses that could not be invited back in the field, an
+/// invitation link or a token's secret once.
+async fn what_a_post_leaves_is_shown_where_it_belongs_and_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let users = format!("{}/w/{ws}/users", app.address);
+    let (who, address) = (&ada, app.address.clone());
+    let follow = move |res: reqwest::Response| {
+        let back = res.headers()["location"].to_str().unwrap().replace(&address, "");
+        async move { (back.clone(), who.get(&back).await.text().await.unwrap()) }
+    };
+    // The panel of row `id`: from its `<tr id="manage-…">` to the row's end.
+    let panel = |page: &str, id: &str| -> String {
+        let at = page
+            .find(&format!(r#"id="manage-{id}""#))
+            .expect("the row's panel is open");
+        let rest = &page[at..];
+        rest[..rest.find("</tr>").unwrap()].to_string()
+    };
+
+    // Some addresses invited, the others back in the field with the reasons.
+    let res = ada
+        .post_plain_form(
+            "invite_user",
+            &users,
+            &[("workspace_id", &ws), ("emails", "jon@, kim@example.com, mia@")],
+        )
+        .await;
+    let (back, page) = follow(res).await;
+    assert!(page.contains("Invitation sent to kim@example.com"), "{page}");
+    assert!(
+        page.contains("2 people couldn&#x27;t be invited") || page.contains("2 people couldn't be invited"),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="jon@, mia@""#), "{page}");
+    let again = ada.get(&back).await.text().await.unwrap();
+    assert!(
+        !again.contains("couldn") && !again.contains(r#"value="jon@, mia@""#),
+        "shown once"
+    );
+
+    // Row actions answer in the row they were about, open in the address.
+    let kim = ada.pending(&ws).await.ok()[0].id.clone();
+    let managing = format!("{users}?manage={kim}");
+    let form = [("workspace_id", ws.as_str()), ("invitation_id", kim.as_str())];
+    // A failed row action answers there too (sent moments ago, so not again).
+    let res = ada.post_plain_form("resend_invitation", &managing, &form).await;
+    let (_, page) = follow(res).await;
+    let row = panel(&page, &kim);
+    assert!(row.contains(r#"role="alert""#) && row.contains("moments ago"), "{row}");
+
+    let res = ada.post_plain_form("share_invitation_link", &managing, &form).await;
+    let (back, page) = follow(res).await;
+    let row = panel(&page, &kim);
+    assert!(
+        row.contains(r#"role="status""#)
+            && row.contains("New link for kim@example.com below; the emailed link no longer works"),
+        "{row}"
+    );
+    let url = regex::Regex::new(r#"value="(https?://[^"]+/invite/[A-Za-z0-9_-]{43})""#).unwrap();
+    let link = url.captures(&row).expect("the link in the row")[1].to_string();
+    let opened = app
+        .person()
+        .get(&link.replace(&app.address, ""))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(opened.contains("Join Acme"), "the link handed over works");
+    let again = ada.get(&back).await.text().await.unwrap();
+    assert!(!again.contains(&link) && !again.contains("New link for"), "shown once");
+
+    // A new token's secret, once.
+    let tokens = format!("{}/account/tokens", app.address);
+    let res = ada
+        .post_plain_form("create_api_token", &tokens, &[("name", "CI")])
+        .await;
+    let (back, page) = follow(res).await;
+    assert!(page.contains("Token \u{201c}CI\u{201d} created"), "{page}");
+    let secret = regex::Regex::new(r#"id="new-token"[^>]*value="(brd_[A-Za-z0-9_-]{43})""#).unwrap();
+    let token = secret.captures(&page).expect("the secret on the page")[1].to_string();
+    let listed = reqwest::Client::new()
+        .get(format!("{}/api/v1/workspaces", app.address))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(listed.status(), 200, "the secret shown works");
+    let again = ada.get(&back).await.text().await.unwrap();
+    assert!(!again.contains(&token), "shown once");
     app.stop().await;
 }
