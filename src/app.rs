@@ -68,8 +68,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 ///   to the error summary when there is one, with what was typed put back;
 ///   otherwise to the form's first field or the main region. The submit
 ///   button is disabled (and reads its `data-busy` words) while the post is
-///   under way. Without the script the same post reloads the page, with the
-///   same result.
+///   under way. An answer that is another page gets its own history entry;
+///   going back or forward to an address whose page is not the one shown
+///   loads that page. Without the script the same post reloads the page,
+///   with the same result.
 #[cfg(feature = "ssr")]
 const UI_SCRIPT: &str = r##"(function(){
 function menus(){return document.querySelectorAll("details[data-menu][open]")}
@@ -111,6 +113,8 @@ if(n&&n.data!==text)n.data=text;if(t.title!==full)t.title=full}
 function moments(){document.querySelectorAll("time[datetime]").forEach(moment)}
 function watch(){moments();new MutationObserver(function(){moments()}).observe(document.body,{childList:true,characterData:true,subtree:true});setInterval(moments,60000)}
 if(document.readyState==="loading")document.addEventListener("DOMContentLoaded",watch);else watch();
+var shown=location.pathname+location.search;
+window.addEventListener("popstate",function(){if(location.pathname+location.search!==shown)location.reload()});
 function swap(url,html,form,had){
 var doc=new DOMParser().parseFromString(html,"text/html"),hadId=had&&had!==document.body&&had.id,hadLabel=had&&had.getAttribute&&had.getAttribute("aria-label"),kept=[],formId=form.id;
 for(var i=0;i<form.elements.length;i++){var el=form.elements[i];if(el.id&&!/^(hidden|password|submit|button)$/.test(el.type))kept.push([el.id,el.value,el.checked])}
@@ -118,7 +122,7 @@ var u=new URL(url,location.href),same=u.pathname===location.pathname,y=window.sc
 u.searchParams.delete("__path");u.searchParams.delete("__err");
 document.title=doc.title;
 document.body.replaceChildren.apply(document.body,Array.prototype.slice.call(doc.body.childNodes));
-var to=u.pathname+u.search;if(to!==location.pathname+location.search)history.pushState(null,"",to+(same?location.hash:""));
+var to=u.pathname+u.search;if(to!==location.pathname+location.search)history.pushState(null,"",to+(same?location.hash:""));shown=to;
 window.scrollTo(0,same?y:0);
 document.querySelectorAll("leptos-island").forEach(function(i){if(window.__hydrateIsland)window.__hydrateIsland(i,i.dataset.component)});
 var summary=document.querySelector('[role=alert][tabindex="-1"]');
