@@ -71,7 +71,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 ///   under way. An answer that is another page gets its own history entry;
 ///   going back or forward to an address whose page is not the one shown
 ///   loads that page. Without the script the same post reloads the page,
-///   with the same result.
+///   with the same result. (No page has an island; one that gains one needs
+///   it hydrated after a swap, with `window.__hydrateIsland`.)
 #[cfg(feature = "ssr")]
 const UI_SCRIPT: &str = r##"(function(){
 function menus(){return document.querySelectorAll("details[data-menu][open]")}
@@ -124,7 +125,6 @@ document.title=doc.title;
 document.body.replaceChildren.apply(document.body,Array.prototype.slice.call(doc.body.childNodes));
 var to=u.pathname+u.search;if(to!==location.pathname+location.search)history.pushState(null,"",to+(same?location.hash:""));shown=to;
 window.scrollTo(0,same?y:0);
-document.querySelectorAll("leptos-island").forEach(function(i){if(window.__hydrateIsland)window.__hydrateIsland(i,i.dataset.component)});
 var summary=document.querySelector('[role=alert][tabindex="-1"]');
 if(summary){kept.forEach(function(k){var el=document.getElementById(k[0]);if(!el)return;if(el.type==="checkbox"||el.type==="radio")el.checked=k[2];else if(!el.value)el.value=k[1]});summary.focus();return}
 var again=(hadId&&document.getElementById(hadId))||(hadLabel&&document.querySelector('[aria-label="'+CSS.escape(hadLabel)+'"]')),f=formId&&document.getElementById(formId);

@@ -302,7 +302,7 @@ pub fn UsersPage() -> impl IntoView {
     let view = Memo::new(move |_| query.with(|q| UsersView::from_query(|k| q.get(k))));
     // Which row is open for managing: in the URL, so a plain link opens it,
     // but not part of what the page loads.
-    let editing = Memo::new(move |_| query.with(|q| q.get("manage").unwrap_or_default()));
+    let editing = query.with_untracked(|q| q.get("manage").unwrap_or_default());
     let page = Resource::new(move || (ws.id.get(), view.get()), |(id, view)| users_page(id, view));
 
     let invite_errors = form_errors(actions.invite.value());
@@ -310,12 +310,12 @@ pub fn UsersPage() -> impl IntoView {
         <Title text=page_title("Users", Signal::derive(move || !invite_errors.get().is_empty()))/>
         <div class="space-y-8">
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || { let editing = editing.clone(); Suspend::new(async move {
                     match page.await {
                         Ok(data) => view! { <Users data actions editing/> }.into_any(),
                         Err(error) => view! { <PageError error/> }.into_any(),
                     }
-                })}
+                })}}
             </Transition>
         </div>
     }
@@ -335,13 +335,13 @@ fn row_paths() -> [&'static str; 6] {
 }
 
 #[component]
-fn Users(data: UsersPageData, actions: Actions, editing: Memo<String>) -> impl IntoView {
+fn Users(data: UsersPageData, actions: Actions, editing: String) -> impl IntoView {
     let ctx = data.frame;
     let id = ctx.access.workspace_id.clone();
     let manage = ctx.access.can(Permission::Write, access::Resource::UserManagement);
     // What the last post said goes in the row it was about, when that row is
     // open on this page; otherwise at the foot of the window.
-    let open = editing.get_untracked();
+    let open = editing.clone();
     let shown = !open.is_empty()
         && (data.members.items.iter().any(|m| m.user_id == open)
             || data
@@ -496,7 +496,7 @@ struct RowContext {
     user_roles: Vec<RoleChoice>,
     actions: Actions,
     /// Which row (member or invitation id) is open for managing.
-    editing: Memo<String>,
+    editing: String,
     /// What the last post said about the open row.
     said: RowAnswer,
     /// The invitation link the last post handed over.
@@ -508,9 +508,8 @@ struct RowContext {
 
 impl RowContext {
     /// Whether row `id`'s panel is open.
-    fn opens(&self, id: &str) -> impl Fn() -> bool + Send + Sync + Clone + 'static + use<> {
-        let (editing, id) = (self.editing, id.to_string());
-        move || editing.get() == id
+    fn opens(&self, id: &str) -> bool {
+        self.editing == id
     }
 }
 
@@ -709,7 +708,7 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
                 {(rows.manage && declined.is_none()).then(|| view! { <Manage rows=rows.clone() id=inv.id.clone() label=inv.email.clone()/> })}
             </td>
         </tr>
-        {let (id, close) = (inv.id.clone(), rows.view.to_query_or_here()); move || open().then(|| panel_row(&id, 7, &close, rows.said.clone(), panel()))}
+        {let (id, close) = (inv.id.clone(), rows.view.to_query_or_here()); open.then(|| panel_row(&id, 7, &close, rows.said.clone(), panel()))}
     }
 }
 
@@ -738,12 +737,10 @@ fn SharedLinkBox(link: invitations::SharedLink) -> impl IntoView {
 #[component]
 fn Manage(rows: RowContext, id: String, label: String) -> impl IntoView {
     let open = rows.opens(&id);
-    let shown = open.clone();
-    let (to_open, to_close) = (rows.view.managing(&id), rows.view.to_query_or_here());
     view! {
         <a
-            href=move || if open() { to_close.clone() } else { to_open.clone() }
-            aria-expanded=move || if shown() { "true" } else { "false" }
+            href=if open { rows.view.to_query_or_here() } else { rows.view.managing(&id) }
+            aria-expanded=if open { "true" } else { "false" }
             aria-label=format!("Manage: {label}")
             class="row-link"
         >
@@ -976,6 +973,6 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
                 {anything.then(|| view! { <Manage rows=rows.clone() id=m.user_id.clone() label=m.name.clone()/> })}
             </td>
         </tr>
-        {let (id, close) = (m.user_id.clone(), rows.view.to_query_or_here()); move || open().then(|| panel_row(&id, 5, &close, rows.said.clone(), panel()))}
+        {let (id, close) = (m.user_id.clone(), rows.view.to_query_or_here()); open.then(|| panel_row(&id, 5, &close, rows.said.clone(), panel()))}
     }
 }
