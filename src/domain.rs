@@ -92,15 +92,17 @@ impl PersonName {
     pub const MAX_LEN: usize = 100;
 
     pub fn parse(raw: &str) -> Result<Self, String> {
+        // Checked before trimming, so that what is refused does not depend on
+        // where in the text it stands (a leading form feed is refused too).
+        if raw.chars().any(char::is_control) {
+            return Err("Name must not contain control characters".into());
+        }
         let name = raw.trim();
         if name.is_empty() {
             return Err("Enter your name".into());
         }
-        if name.chars().count() > Self::MAX_LEN {
+        if raw.chars().count() > Self::MAX_LEN {
             return Err(format!("Name must be {} characters or fewer", Self::MAX_LEN));
-        }
-        if name.chars().any(char::is_control) {
-            return Err("Name must not contain control characters".into());
         }
         Ok(PersonName(name.to_string()))
     }
@@ -119,15 +121,16 @@ impl Title {
 
     /// `what` names the thing in messages, e.g. "workspace name".
     pub fn parse(raw: &str, what: &str) -> Result<Self, String> {
+        // Checked before trimming, as the API document states them.
+        if raw.chars().any(char::is_control) {
+            return Err(format!("The {what} must not contain control characters"));
+        }
         let title = raw.trim();
         if title.is_empty() {
             return Err(format!("Enter a {what}"));
         }
-        if title.chars().count() > Self::MAX_LEN {
+        if raw.chars().count() > Self::MAX_LEN {
             return Err(format!("The {what} must be {} characters or fewer", Self::MAX_LEN));
-        }
-        if title.chars().any(char::is_control) {
-            return Err(format!("The {what} must not contain control characters"));
         }
         Ok(Title(title.to_string()))
     }
@@ -211,6 +214,23 @@ mod tests {
     fn passwords_need_eight_characters() {
         assert!(NewPassword::parse("1234567").is_err());
         assert!(NewPassword::parse("12345678").is_ok());
+    }
+
+    #[test]
+    fn names_refuse_control_characters_wherever_they_stand() {
+        for raw in ["\u{c}abc", "abc\n", "a\u{7f}b", "\tabc", "abc\u{85}"] {
+            assert!(Title::parse(raw, "workspace name").is_err(), "{raw:?}");
+            assert!(PersonName::parse(raw).is_err(), "{raw:?}");
+        }
+        assert_eq!(Title::parse("  Acme  ", "workspace name").unwrap().as_str(), "Acme");
+        assert_eq!(PersonName::parse(" Ada ").unwrap().as_str(), "Ada");
+    }
+
+    #[test]
+    fn name_lengths_count_what_was_sent() {
+        let eighty = "a".repeat(80);
+        assert!(Title::parse(&eighty, "workspace name").is_ok());
+        assert!(Title::parse(&format!(" {eighty}"), "workspace name").is_err());
     }
 }
 

@@ -97,15 +97,18 @@ pub async fn serve(
     )]
     .into_iter()
     .collect();
-    let worker = tokio::spawn(
+    // Dropped with this future (the process ending without its shutdown
+    // path), the worker goes with it and its claims lapse.
+    let mut worker = AbortOnDrop(Some(tokio::spawn(
         Worker {
             db: db.clone(),
             transport,
             mailer,
             kinds,
+            claim_timeout: config.mail_claim_timeout,
         }
         .run(worker_stopped),
-    );
+    )));
 
     tracing::info!(
         "Boardroom listening on http://{local} (people reach it at {})",
@@ -115,10 +118,23 @@ pub async fn serve(
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
 
     let _ = stop_worker.send(true);
-    let _ = worker.await;
+    if let Some(worker) = worker.0.take() {
+        let _ = worker.await;
+    }
     db.close().await;
     tracing::info!("Boardroom stopped");
     served.map_err(|e| e.to_string())
+}
+
+/// A task that ends when its handle is dropped.
+struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(task) = &self.0 {
+            task.abort();
+        }
+    }
 }
 
 /// The app's page routes, listed once per process.

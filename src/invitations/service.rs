@@ -81,7 +81,7 @@ fn seconds_until(at: i64, now: i64) -> u64 {
 /// An address gets at most one invitation email per `resend_interval`, however
 /// it is asked for (resend, or inviting it again), so that nobody can flood an
 /// inbox through the invite form or the API; an expired invitation can always
-/// be renewed. `sent_at` is when it was last sent.
+/// be renewed. `sent_at` is when its email was last queued.
 fn too_soon(config: &Config, sent_at: i64, now: i64) -> InviteFailure {
     InviteFailure::TooSoon {
         retry_after: seconds_until(sent_at + config.resend_interval.as_millis() as i64, now),
@@ -222,26 +222,22 @@ async fn invite_one(
     let mut tx = db.begin().await?;
 
     // Writing first takes SQLite's write lock at once, so concurrent invites wait
-    // for each other instead of failing on a stale read. An address sent its
-    // invitation moments ago is not renewed (see `too_soon`).
-    let renewed = sqlx::query(
-        "UPDATE invitations SET token_hash = NULL, created_at = $1, expires_at = $2, invited_by = $3, send_email = $6 \
-         WHERE workspace_id = $4 AND email = $5 AND status = 'pending' AND (created_at <= $7 OR expires_at <= $1)",
-    )
-    .bind(now)
-    .bind(expires)
-    .bind(&access.user.id)
-    .bind(&access.workspace_id)
-    .bind(email.as_str())
-    .bind(i64::from(send_email))
-    .bind(now - config.resend_interval.as_millis() as i64)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if !renewed && let Some(sent_at) = pending_sent_at(&mut tx, &access.workspace_id, email.as_str()).await? {
-        tx.rollback().await?;
-        return Ok(Err(too_soon(config, sent_at, now)));
+    // for each other instead of failing on a stale read. An address emailed its
+    // invitation less than the resend interval ago is not emailed again (see
+    // `too_soon`).
+    let mut renewed = renew_pending(&mut tx, config, access, email, send_email, now, expires).await?;
+    if !renewed && let Some(pending) = pending_of(&mut tx, &access.workspace_id, email.as_str()).await? {
+        if let Some(emailed_at) = pending.throttled(config, send_email) {
+            tx.rollback().await?;
+            return Ok(Err(too_soon(config, emailed_at, now_ms())));
+        }
+        // Committed by another request after the update looked (PostgreSQL
+        // reads each statement as of its start): it may be renewed now.
+        renewed = renew_pending(&mut tx, config, access, email, send_email, now, expires).await?;
+        if !renewed {
+            tx.rollback().await?;
+            return Ok(Err(InviteFailure::InvitedMeanwhile));
+        }
     }
 
     if members::has_member_with_email(&mut tx, &access.workspace_id, email.as_str()).await? {
@@ -264,8 +260,8 @@ async fn invite_one(
     } else {
         let id = db::new_id();
         let inserted = sqlx::query(
-            "INSERT INTO invitations (id, workspace_id, email, invited_by, token_hash, status, send_email, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, NULL, 'pending', $7, $5, $6)",
+            "INSERT INTO invitations (id, workspace_id, email, invited_by, token_hash, status, send_email, created_at, expires_at, emailed_at) \
+             VALUES ($1, $2, $3, $4, NULL, 'pending', $7, $5, $6, CASE WHEN $7 = 1 THEN $5 END)",
         )
         .bind(&id)
         .bind(&access.workspace_id)
@@ -321,10 +317,68 @@ async fn invite_one(
     }))
 }
 
-/// When the address's pending invitation was last sent, if it has one.
-async fn pending_sent_at(tx: &mut Tx<'_>, workspace_id: &str, email: &str) -> AppResult<Option<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT created_at FROM invitations WHERE workspace_id = $1 AND email = $2 AND status = 'pending'",
+/// The resend interval as a cut-off: an email queued after it is too recent
+/// to send another. With the interval off nothing is too recent, however the
+/// clocks of racing requests compare.
+fn emailed_before(config: &Config, now: i64) -> i64 {
+    match config.resend_interval.as_millis() as i64 {
+        0 => i64::MAX,
+        interval => now - interval,
+    }
+}
+
+/// Renews the address's pending invitation, if it has one that may be renewed
+/// now: never emailed, emailed before the resend interval, expired, or renewed
+/// without an email. True when it did.
+async fn renew_pending(
+    tx: &mut Tx<'_>,
+    config: &Config,
+    access: &Access,
+    email: &EmailAddress,
+    send_email: bool,
+    now: i64,
+    expires: i64,
+) -> AppResult<bool> {
+    Ok(sqlx::query(
+        "UPDATE invitations SET token_hash = NULL, created_at = $1, expires_at = $2, invited_by = $3, send_email = $6, \
+         emailed_at = CASE WHEN $6 = 1 THEN $1 ELSE emailed_at END \
+         WHERE workspace_id = $4 AND email = $5 AND status = 'pending' \
+         AND ($6 = 0 OR emailed_at IS NULL OR emailed_at <= $7 OR expires_at <= $1)",
+    )
+    .bind(now)
+    .bind(expires)
+    .bind(&access.user.id)
+    .bind(&access.workspace_id)
+    .bind(email.as_str())
+    .bind(i64::from(send_email))
+    .bind(emailed_before(config, now))
+    .execute(&mut **tx)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// An address's pending invitation, as far as sending it again goes.
+#[derive(sqlx::FromRow)]
+struct PendingEmail {
+    email: String,
+    emailed_at: Option<i64>,
+    expires_at: i64,
+}
+
+impl PendingEmail {
+    /// When its email was queued, if that was too recently to send another.
+    fn throttled(&self, config: &Config, send_email: bool) -> Option<i64> {
+        let now = now_ms();
+        self.emailed_at
+            .filter(|&at| send_email && at > emailed_before(config, now) && self.expires_at > now)
+    }
+}
+
+/// The address's pending invitation, if it has one.
+async fn pending_of(tx: &mut Tx<'_>, workspace_id: &str, email: &str) -> AppResult<Option<PendingEmail>> {
+    Ok(sqlx::query_as(
+        "SELECT email, emailed_at, expires_at FROM invitations WHERE workspace_id = $1 AND email = $2 AND status = 'pending'",
     )
     .bind(workspace_id)
     .bind(email)
@@ -594,8 +648,10 @@ pub async fn resend(db: &Db, config: &Config, access: &Access, invitation_id: &s
     let now = now_ms();
     let mut tx = db.begin().await?;
     let renewed: Option<String> = sqlx::query_scalar(
-        "UPDATE invitations SET token_hash = NULL, created_at = $1, expires_at = $2, invited_by = $3, send_email = 1 \
-         WHERE id = $4 AND workspace_id = $5 AND status = 'pending' AND (created_at <= $6 OR expires_at <= $1) \
+        "UPDATE invitations SET token_hash = NULL, created_at = $1, expires_at = $2, invited_by = $3, send_email = 1, \
+         emailed_at = $1 \
+         WHERE id = $4 AND workspace_id = $5 AND status = 'pending' \
+         AND (emailed_at IS NULL OR emailed_at <= $6 OR expires_at <= $1) \
          RETURNING email",
     )
     .bind(now)
@@ -603,19 +659,24 @@ pub async fn resend(db: &Db, config: &Config, access: &Access, invitation_id: &s
     .bind(&access.user.id)
     .bind(invitation_id)
     .bind(&access.workspace_id)
-    .bind(now - config.resend_interval.as_millis() as i64)
+    .bind(emailed_before(config, now))
     .fetch_optional(&mut *tx)
     .await?;
     let Some(email) = renewed else {
-        let pending: Option<(String, i64)> = sqlx::query_as(
-            "SELECT email, created_at FROM invitations WHERE id = $1 AND workspace_id = $2 AND status = 'pending'",
+        let pending: Option<PendingEmail> = sqlx::query_as(
+            "SELECT email, emailed_at, expires_at FROM invitations WHERE id = $1 AND workspace_id = $2 AND status = 'pending'",
         )
         .bind(invitation_id)
         .bind(&access.workspace_id)
         .fetch_optional(&mut *tx)
         .await?;
+        tx.rollback().await?;
         return Err(match pending {
-            Some((email, sent_at)) => refusal(too_soon(config, sent_at, now), &email),
+            Some(pending) => match pending.throttled(config, true) {
+                Some(emailed_at) => refusal(too_soon(config, emailed_at, now_ms()), &pending.email),
+                // Renewed by another request while this one looked.
+                None => refusal(InviteFailure::InvitedMeanwhile, &pending.email),
+            },
             None => no_longer_pending(),
         });
     };

@@ -33,8 +33,7 @@ pub type Kinds = HashMap<&'static str, Arc<dyn Compose>>;
 /// After this many failed attempts an email is marked failed and shown as
 /// "Not delivered"; its link can still be shared by hand.
 pub const MAX_ATTEMPTS: i64 = 6;
-/// How long a claimed email is the claiming worker's before another may retry it.
-const LEASE_MS: i64 = 5 * 60 * 1000;
+/// The longest an idle worker waits before looking for due email again.
 const POLL: Duration = Duration::from_secs(5);
 
 /// How many due emails one claim takes.
@@ -60,6 +59,11 @@ pub struct Worker {
     pub transport: Transport,
     pub mailer: Mailer,
     pub kinds: Kinds,
+    /// How long a claimed email stays this worker's without being renewed.
+    /// While the worker lives it renews its claims four times as often, so
+    /// only a worker that died (or lost the database for that long) loses
+    /// them, and another sends what it held within about this long.
+    pub claim_timeout: Duration,
 }
 
 /// Backoff before attempt `n + 1`: 30 s, 1 min, 2 min, … up to an hour.
@@ -75,11 +79,14 @@ impl Worker {
     /// either sent or still queued.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let wake = self.mailer.wakeup();
+        // This worker's name on the emails it claims, for renewing them.
+        let me = crate::platform::db::new_id();
+        let renew_every = self.claim_timeout / 4;
         loop {
             if *shutdown.borrow() {
                 break;
             }
-            let claimed = match self.claim().await {
+            let claimed = match self.claim(&me).await {
                 Ok(claimed) => claimed,
                 Err(e) => {
                     tracing::error!(error = %e, "mail worker: database error");
@@ -89,27 +96,39 @@ impl Worker {
             if claimed.is_empty() {
                 tokio::select! {
                     _ = wake.notified() => {}
-                    _ = tokio::time::sleep(POLL) => {}
+                    _ = tokio::time::sleep(POLL.min(self.claim_timeout / 2)) => {}
                     _ = shutdown.changed() => {}
                 }
                 continue;
             }
             let (this, stop) = (&self, shutdown.clone());
-            futures_util::stream::iter(claimed)
-                .for_each_concurrent(IN_FLIGHT, |email| {
-                    let stop = stop.clone();
-                    async move {
-                        let outcome = if *stop.borrow() {
-                            this.release(&email.id).await
-                        } else {
-                            this.deliver(email).await
-                        };
-                        if let Err(e) = outcome {
-                            tracing::error!(error = %e, "mail worker: database error");
+            let batch = futures_util::stream::iter(claimed).for_each_concurrent(IN_FLIGHT, |email| {
+                let stop = stop.clone();
+                async move {
+                    let outcome = if *stop.borrow() {
+                        this.release(&email.id).await
+                    } else {
+                        this.deliver(email).await
+                    };
+                    if let Err(e) = outcome {
+                        tracing::error!(error = %e, "mail worker: database error");
+                    }
+                }
+            });
+            // The claims are renewed for as long as the batch is in hand, and
+            // no longer: a worker that is dropped stops renewing with it.
+            tokio::pin!(batch);
+            let mut renewal = tokio::time::interval_at(tokio::time::Instant::now() + renew_every, renew_every);
+            loop {
+                tokio::select! {
+                    _ = &mut batch => break,
+                    _ = renewal.tick() => {
+                        if let Err(e) = self.renew(&me).await {
+                            tracing::error!(error = %e, "mail worker: cannot renew its claims");
                         }
                     }
-                })
-                .await;
+                }
+            }
         }
         tracing::info!("mail worker stopped");
     }
@@ -117,7 +136,7 @@ impl Worker {
     /// Takes up to a batch of due emails for this worker. The conditional
     /// update is the claim: of workers racing for an email (instances sharing
     /// one PostgreSQL), the second finds its lease already set and leaves it.
-    async fn claim(&self) -> Result<Vec<Claimed>, sqlx::Error> {
+    async fn claim(&self, me: &str) -> Result<Vec<Claimed>, sqlx::Error> {
         let now = now_ms();
         let due: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM emails WHERE state IN ('queued', 'sending') AND next_attempt_at <= $1 \
@@ -131,11 +150,12 @@ impl Worker {
             return Ok(Vec::new());
         }
         let mut sql = Sql::new("");
-        let lease = sql.arg(now + LEASE_MS);
+        let lease = sql.arg(now + self.claim_ms());
         let at = sql.arg(now);
+        let by = sql.arg(me);
         let ids: Vec<String> = due.iter().map(|id| sql.arg(id.as_str())).collect();
         sql.push(&format!(
-            "UPDATE emails SET state = 'sending', attempts = attempts + 1, next_attempt_at = {lease} \
+            "UPDATE emails SET state = 'sending', attempts = attempts + 1, next_attempt_at = {lease}, claimed_by = {by} \
              WHERE id IN ({}) AND state IN ('queued', 'sending') AND next_attempt_at <= {at} \
              RETURNING id, kind, subject_id, attempts",
             ids.join(", ")
@@ -143,13 +163,30 @@ impl Worker {
         sql.query_as().fetch_all(&self.db).await
     }
 
-    /// Puts an email claimed but not begun back in the queue, as it was.
-    async fn release(&self, id: &str) -> Result<(), sqlx::Error> {
-        sqlx::query("UPDATE emails SET state = 'queued', attempts = attempts - 1, next_attempt_at = $1 WHERE id = $2")
-            .bind(now_ms())
-            .bind(id)
+    fn claim_ms(&self) -> i64 {
+        self.claim_timeout.as_millis() as i64
+    }
+
+    /// Extends the claim on every email this worker is still sending.
+    async fn renew(&self, me: &str) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE emails SET next_attempt_at = $1 WHERE claimed_by = $2 AND state = 'sending'")
+            .bind(now_ms() + self.claim_ms())
+            .bind(me)
             .execute(&self.db)
             .await?;
+        Ok(())
+    }
+
+    /// Puts an email claimed but not begun back in the queue, as it was.
+    async fn release(&self, id: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE emails SET state = 'queued', attempts = attempts - 1, next_attempt_at = $1, claimed_by = NULL \
+             WHERE id = $2",
+        )
+        .bind(now_ms())
+        .bind(id)
+        .execute(&self.db)
+        .await?;
         Ok(())
     }
 
@@ -166,8 +203,15 @@ impl Worker {
                 Ok(Some(email)) => email,
                 Ok(None) => return self.finish(&id, "cancelled", None).await,
                 Err(e) => {
-                    // Not this email's fault: it is tried again after its lease.
+                    // Not this email's fault: it is tried again a claim's time later.
                     e.log();
+                    sqlx::query(
+                        "UPDATE emails SET state = 'queued', next_attempt_at = $1, claimed_by = NULL WHERE id = $2",
+                    )
+                    .bind(now_ms() + self.claim_ms())
+                    .bind(&id)
+                    .execute(&self.db)
+                    .await?;
                     return Ok(());
                 }
             },
@@ -189,12 +233,15 @@ impl Worker {
             Err(error) => {
                 let retry_in = backoff_ms(attempts);
                 tracing::warn!(email_id = %id, to = %email.to, attempts, retry_in_ms = retry_in, %error, "email not delivered; will retry");
-                sqlx::query("UPDATE emails SET state = 'queued', next_attempt_at = $1, last_error = $2 WHERE id = $3")
-                    .bind(now_ms() + retry_in)
-                    .bind(truncate(&error))
-                    .bind(&id)
-                    .execute(&self.db)
-                    .await?;
+                sqlx::query(
+                    "UPDATE emails SET state = 'queued', next_attempt_at = $1, last_error = $2, claimed_by = NULL \
+                     WHERE id = $3",
+                )
+                .bind(now_ms() + retry_in)
+                .bind(truncate(&error))
+                .bind(&id)
+                .execute(&self.db)
+                .await?;
             }
         }
         Ok(())
@@ -202,7 +249,7 @@ impl Worker {
 
     async fn finish(&self, id: &str, state: &str, error: Option<&str>) -> Result<(), sqlx::Error> {
         let sent_at = (state == "sent").then(now_ms);
-        sqlx::query("UPDATE emails SET state = $1, sent_at = $2, last_error = $3 WHERE id = $4")
+        sqlx::query("UPDATE emails SET state = $1, sent_at = $2, last_error = $3, claimed_by = NULL WHERE id = $4")
             .bind(state)
             .bind(sent_at)
             .bind(error.map(truncate))

@@ -46,6 +46,10 @@ pub struct Config {
     /// How soon one address may be sent its invitation again (resend or renew);
     /// zero lets it be sent again at once.
     pub resend_interval: Duration,
+    /// How long an email a mail worker has taken stays its own without the
+    /// worker renewing its claim: what a dead instance held is sent by another
+    /// within about this long.
+    pub mail_claim_timeout: Duration,
     /// Serve the dev mailbox even when not on loopback (it shows live links).
     pub dev_mailbox_forced: bool,
     /// The compiled site (WASM, JS, CSS and `public/`), as cargo-leptos writes it.
@@ -169,6 +173,18 @@ impl Config {
             None => Duration::from_secs(60),
         };
 
+        let mail_claim_timeout = match get("MAIL_CLAIM_TIMEOUT") {
+            Some(v) => parse_duration(&v)
+                .filter(|d| *d >= Duration::from_secs(1))
+                .ok_or_else(|| {
+                    err(
+                        "MAIL_CLAIM_TIMEOUT",
+                        format!("expected a duration of at least 1s, like 20s, got {v:?}"),
+                    )
+                })?,
+            None => Duration::from_secs(20),
+        };
+
         let count = |var: &'static str, default: u32| -> Result<u32, ConfigError> {
             match get(var) {
                 Some(v) => v
@@ -202,6 +218,7 @@ impl Config {
             listen,
             invitation_ttl,
             resend_interval,
+            mail_claim_timeout,
             invitations_per_hour_per_workspace,
             invitations_per_hour_per_inviter,
             dev_mailbox_forced,
@@ -288,6 +305,7 @@ mod tests {
             ("INVITATIONS_PER_HOUR_PER_INVITER", "-1"),
             ("DATABASE_ACQUIRE_TIMEOUT", "forever"),
             ("DEV_MAILBOX", "maybe"),
+            ("MAIL_CLAIM_TIMEOUT", "0s"),
             ("MAIL_FROM", "not an address"),
         ] {
             let e = config(&[(var, value)]).unwrap_err();

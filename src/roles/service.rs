@@ -102,19 +102,21 @@ impl Stored {
 }
 
 /// A role name, as `create_role`'s `role_name` takes it.
+/// What is sent is checked before it is trimmed, as the API document states
+/// it: a tab or a newline around the name is refused, not cut off.
 pub fn parse_name(raw: &str) -> Result<String, String> {
-    let name = raw.trim();
-    if name.is_empty() {
-        return Err("Enter a role name".into());
-    }
-    if name.chars().count() > 64 {
-        return Err("A role name must be 64 characters or fewer".into());
-    }
-    if !name
+    if !raw
         .chars()
         .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ' '))
     {
         return Err("A role name may hold letters, digits, spaces, dots, dashes and underscores".into());
+    }
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err("Enter a role name".into());
+    }
+    if raw.chars().count() > 64 {
+        return Err("A role name must be 64 characters or fewer".into());
     }
     Ok(name.to_string())
 }

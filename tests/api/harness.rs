@@ -45,6 +45,11 @@ impl TestApp {
 
     /// Starts the app with extra environment variables (e.g. a dead SMTP_URL).
     pub async fn spawn_with(backend: Backend, vars: &[(&str, &str)]) -> TestApp {
+        Self::spawn_with_smtp(backend, SmtpServer::start().await, vars).await
+    }
+
+    /// Starts the app on a fresh database, delivering to `smtp`.
+    pub async fn spawn_with_smtp(backend: Backend, smtp: SmtpServer, vars: &[(&str, &str)]) -> TestApp {
         TRACING.call_once(|| {
             if std::env::var("TEST_LOG").is_ok() {
                 tracing_subscriber::fmt()
@@ -76,7 +81,7 @@ impl TestApp {
                 format!("{base}/{name}")
             }
         };
-        Self::start(database_url, SmtpServer::start().await, vars).await
+        Self::start(database_url, smtp, vars).await
     }
 
     async fn start(database_url: String, smtp: SmtpServer, vars: &[(&str, &str)]) -> TestApp {
@@ -149,6 +154,15 @@ impl TestApp {
         }
     }
 
+    /// Ends the app as a crash would: without its shutdown path, so nothing
+    /// it held (requests, emails being sent) is finished or handed back.
+    pub async fn kill(mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+            let _ = server.await;
+        }
+    }
+
     /// Ada owns "Acme"; Jon ("jon@example.com") joined it through an invitation
     /// and holds only what `everyone` grants. Returns (Ada, Jon, workspace id).
     pub async fn workspace_with_member(&self) -> (Person, Person, String) {
@@ -173,11 +187,13 @@ impl TestApp {
     /// Moves an invitation's last sending an hour into the past, so that it may
     /// be sent again at once.
     pub async fn backdate_invitation(&self, id: &str) {
-        sqlx::query("UPDATE invitations SET created_at = created_at - 3600000 WHERE id = $1")
-            .bind(id)
-            .execute(&self.db)
-            .await
-            .unwrap();
+        sqlx::query(
+            "UPDATE invitations SET created_at = created_at - 3600000, emailed_at = emailed_at - 3600000 WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&self.db)
+        .await
+        .unwrap();
     }
 
     /// An account made directly in the database (it has no usable password).

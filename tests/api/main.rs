@@ -12,6 +12,7 @@ mod groups;
 mod invitations;
 mod lists;
 mod members;
+mod outbox;
 mod pages;
 mod races;
 mod rest;

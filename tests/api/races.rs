@@ -13,6 +13,7 @@ on_both_databases!(
     owners_giving_up_ownership_at_once_keep_one_owner,
     sign_ups_racing_through_one_link_make_one_member,
     a_role_deleted_while_it_is_given_is_either_kept_and_held_or_gone_and_not,
+    one_address_invited_by_many_at_once_with_no_resend_wait_is_renewed_never_refused,
 );
 
 const ROUNDS: usize = 10;
@@ -240,6 +241,73 @@ async fn a_role_deleted_while_it_is_given_is_either_kept_and_held_or_gone_and_no
                 "{case}: one of them goes through"
             );
         }
+    }
+    app.stop().await;
+}
+
+/// With the resend interval off, twenty requests inviting one address at the
+/// same moment each make or renew its invitation (201), or find it made a
+/// moment ago (409): never a "sent moments ago" refusal. What is left is one
+/// pending invitation, and of the links emailed for it exactly one works.
+async fn one_address_invited_by_many_at_once_with_no_resend_wait_is_renewed_never_refused(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("INVITATION_RESEND_INTERVAL", "0")]).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let api = Script::new(&app, &token_for(&ada).await);
+    let invitations = format!("/workspaces/{ws}/invitations");
+    for round in 0..20 {
+        let email = format!("dup{round}@example.test");
+        let body = serde_json::json!({ "email": email });
+        let answers = futures_util::future::join_all((0..20).map(|_| api.post(&invitations, body.clone()))).await;
+        let mut statuses = std::collections::BTreeMap::<u16, usize>::new();
+        for a in &answers {
+            *statuses.entry(a.status).or_default() += 1;
+            assert!([201, 409].contains(&a.status), "round {round}: {} {}", a.status, a.body);
+        }
+        assert!(
+            statuses.get(&201).is_some_and(|n| *n >= 1),
+            "round {round}: {statuses:?}"
+        );
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM invitations WHERE email = $1 AND status = 'pending'",
+                &email
+            )
+            .await,
+            1,
+            "round {round}"
+        );
+
+        // Once the outbox is done with this address, one emailed link works.
+        let unsent = "SELECT COUNT(*) FROM emails WHERE recipient = $1 AND state IN ('queued', 'sending')";
+        for _ in 0..2400 {
+            if app.count(unsent, &email).await == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        assert_eq!(app.count(unsent, &email).await, 0, "round {round}: the outbox is done");
+        let sent = app
+            .count(
+                "SELECT COUNT(*) FROM emails WHERE recipient = $1 AND state = 'sent'",
+                &email,
+            )
+            .await as usize;
+        app.smtp.wait_for(&email, sent).await;
+        let stored: String =
+            sqlx::query_scalar("SELECT token_hash FROM invitations WHERE email = $1 AND status = 'pending'")
+                .bind(&email)
+                .fetch_one(&app.db)
+                .await
+                .unwrap();
+        let working = app
+            .smtp
+            .received()
+            .iter()
+            .filter(|e| e.to == [email.clone()])
+            .filter(|e| boardroom::platform::crypto::token_matches(&e.invite_token(), &stored))
+            .count();
+        assert_eq!(working, 1, "round {round}: of {sent} emails, {working} links work");
     }
     app.stop().await;
 }

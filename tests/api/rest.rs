@@ -16,6 +16,7 @@ on_both_databases!(
     the_openapi_document_describes_every_route,
     a_tokens_last_use_is_written_at_most_once_a_minute,
     one_address_is_sent_at_most_one_invitation_a_minute,
+    an_invitation_never_emailed_can_be_emailed_at_once,
     resends_count_against_the_hourly_invitation_limits,
     malformed_requests_get_the_one_error_shape,
     the_document_states_the_limits_the_server_enforces,
@@ -673,7 +674,7 @@ async fn one_address_is_sent_at_most_one_invitation_a_minute(backend: Backend) {
     assert_eq!(form.status, 429);
 
     // A minute later it goes, once.
-    sqlx::query("UPDATE invitations SET created_at = created_at - 60000")
+    sqlx::query("UPDATE invitations SET created_at = created_at - 60000, emailed_at = emailed_at - 60000")
         .execute(&app.db)
         .await
         .unwrap();
@@ -689,6 +690,71 @@ async fn one_address_is_sent_at_most_one_invitation_a_minute(backend: Backend) {
             .filter(|e| e.to == ["jon@example.com"])
             .count(),
         2
+    );
+    app.stop().await;
+}
+
+/// The resend interval counts from the last email queued for the address: an
+/// invitation made without one is emailed at once when asked, and only then
+/// is a second email refused.
+async fn an_invitation_never_emailed_can_be_emailed_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let api = Script::new(&app, &token_for(&ada).await);
+    let invitations = format!("/workspaces/{ws}/invitations");
+    for who in ["x", "y"] {
+        let made = api
+            .post(
+                &invitations,
+                json!({"email": format!("{who}@example.test"), "send_email": false}),
+            )
+            .await;
+        assert_eq!(made.status, 201, "{}", made.body);
+        assert_eq!(made.body["invitation"]["delivery"], "NotRequested");
+    }
+
+    // Resend, at once.
+    let resent = api
+        .post(&format!("{invitations}/x%40example.test/resend"), json!({}))
+        .await;
+    assert_eq!(resent.status, 200, "{}", resent.body);
+    app.smtp.wait_for("x@example.test", 1).await;
+    // Inviting again, at once, with the email this time.
+    let again = api.post(&invitations, json!({"email": "y@example.test"})).await;
+    assert_eq!(again.status, 201, "{}", again.body);
+    assert_eq!(again.body["status"], "renewed");
+    app.smtp.wait_for("y@example.test", 1).await;
+
+    // Now each was emailed moments ago, and saying so is true.
+    for who in ["x", "y"] {
+        let refused = api
+            .post(&format!("{invitations}/{who}%40example.test/resend"), json!({}))
+            .await;
+        assert_eq!(
+            (refused.status, refused.code()),
+            (429, "rate_limited"),
+            "{}",
+            refused.body
+        );
+        assert!(
+            refused.body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("An invitation was sent to {who}@example.test moments ago")),
+            "{}",
+            refused.body
+        );
+    }
+    // Renewing without an email sends nothing, so it is not held back.
+    let quiet = api
+        .post(&invitations, json!({"email": "x@example.test", "send_email": false}))
+        .await;
+    assert_eq!(quiet.status, 201, "{}", quiet.body);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM emails WHERE recipient = $1", "x@example.test")
+            .await,
+        1
     );
     app.stop().await;
 }
@@ -882,5 +948,46 @@ async fn the_document_states_the_limits_the_server_enforces(backend: Backend) {
         "#/components/schemas/Permission"
     );
     assert_eq!(schemas["NewInvitation"]["properties"]["email"]["maxLength"], 254);
+
+    // What a pattern or length refuses, the server refuses too (422 on that
+    // field, nothing made), wherever in the text the offending character is.
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let api = Script::new(&app, &token_for(&ada).await);
+    let made = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT (SELECT COUNT(*) FROM workspaces) + (SELECT COUNT(*) FROM groups) + (SELECT COUNT(*) FROM roles)",
+        )
+        .fetch_one(&app.db)
+        .await
+        .unwrap()
+    };
+    let before = made().await;
+    let long = format!(" {}", "a".repeat(80));
+    for (path, schema, field) in [
+        ("/workspaces".to_string(), "NewWorkspace", "name"),
+        (format!("/workspaces/{ws}/groups"), "GroupName", "name"),
+        (format!("/workspaces/{ws}/roles"), "NewRole", "role_name"),
+    ] {
+        let f = &schemas[schema]["properties"][field];
+        let pattern = regex::Regex::new(f["pattern"].as_str().unwrap()).unwrap();
+        let max = f["maxLength"].as_u64().unwrap() as usize;
+        for value in ["\u{c}abc", "abc\n", "\tabc", "a\u{7f}b", "abc\u{85}", long.as_str()] {
+            assert!(
+                !pattern.is_match(value) || value.chars().count() > max,
+                "{schema}.{field} allows {value:?}"
+            );
+            let mut body = json!({"permission": "READ", "resource": "DATA", "target": "USER"});
+            body[field] = json!(value);
+            let refused = api.post(&path, body).await;
+            assert_eq!(
+                (refused.status, refused.body["error"]["field"].as_str()),
+                (422, Some(field)),
+                "{path} {value:?}: {}",
+                refused.body
+            );
+        }
+    }
+    assert_eq!(made().await, before, "nothing was made");
     app.stop().await;
 }

@@ -1,0 +1,114 @@
+//! The outbox across instances: a claim on an email lasts `MAIL_CLAIM_TIMEOUT`
+//! unless the worker holding it renews it, which it does while it lives.
+
+use crate::harness::{Backend, TestApp};
+use crate::on_both_databases;
+use crate::smtp::SmtpServer;
+use std::time::{Duration, Instant};
+
+on_both_databases!(
+    a_dead_instances_emails_are_sent_by_another_within_the_claim_time,
+    a_claim_renewed_while_a_slow_smtp_server_holds_the_message_is_not_taken,
+);
+
+const CLAIM: &str = "2s";
+
+async fn wait_until_sending(app: &TestApp, count: i64) {
+    let sending = "SELECT COUNT(*) FROM emails WHERE state = 'sending' AND claimed_by IS NOT NULL AND kind = $1";
+    for _ in 0..2400 {
+        if app.count(sending, "invitation").await == count {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("{count} emails were not taken for sending");
+}
+
+/// One instance takes ten emails and dies in the middle of sending them (its
+/// SMTP server holds every message unanswered); another instance on the same
+/// database sends all ten, each once, as soon as the dead one's claims lapse.
+async fn a_dead_instances_emails_are_sent_by_another_within_the_claim_time(backend: Backend) {
+    let held = SmtpServer::start_held().await;
+    let vars = [("MAIL_CLAIM_TIMEOUT", CLAIM)];
+    let dying = TestApp::spawn_with_smtp(backend, held.clone(), &vars).await;
+    let ada = dying.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let addresses: Vec<String> = (1..=10).map(|n| format!("p{n:02}@example.com")).collect();
+    ada.invite(&ws, &addresses.join(", ")).await.ok();
+    wait_until_sending(&dying, 10).await;
+
+    let database_url = dying.database_url.clone();
+    dying.kill().await;
+    let died = Instant::now();
+    let other = TestApp::resume(database_url, SmtpServer::start().await, &vars).await;
+    other.smtp.wait_for_count(10).await;
+    let took = died.elapsed();
+    let mut got: Vec<String> = other.smtp.received().iter().flat_map(|e| e.to.clone()).collect();
+    got.sort();
+    assert_eq!(got, addresses, "every address once");
+    assert!(held.received().is_empty(), "the dead instance sent nothing");
+    // The claims lapse a claim's time after the last renewal; the other
+    // instance looks every half claim. The old five-minute lease never lapses
+    // within the wait above.
+    assert!(took < Duration::from_secs(30), "sent {took:?} after the death");
+    let sent = "SELECT COUNT(*) FROM emails WHERE state = 'sent' AND claimed_by IS NULL AND kind = $1";
+    for _ in 0..400 {
+        if other.count(sent, "invitation").await == 10 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(other.count(sent, "invitation").await, 10);
+    other.stop().await;
+}
+
+/// A slow SMTP server holds three messages for several claim times; the worker
+/// sending them renews its claims, so a second instance on the same database
+/// takes none of them, and each address gets one email.
+async fn a_claim_renewed_while_a_slow_smtp_server_holds_the_message_is_not_taken(backend: Backend) {
+    let held = SmtpServer::start_held().await;
+    let vars = [("MAIL_CLAIM_TIMEOUT", CLAIM)];
+    let sender = TestApp::spawn_with_smtp(backend, held.clone(), &vars).await;
+    let ada = sender.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    ada.invite(&ws, "jon@example.com, kim@example.com, lee@example.com")
+        .await
+        .ok();
+    wait_until_sending(&sender, 3).await;
+    let claims = || async {
+        sqlx::query_as::<_, (String, i64)>("SELECT claimed_by, attempts FROM emails WHERE kind = 'invitation'")
+            .fetch_all(&sender.db)
+            .await
+            .unwrap()
+    };
+    let before = claims().await;
+
+    let other = TestApp::resume(sender.database_url.clone(), SmtpServer::start().await, &vars).await;
+    // Three claim times, with the other worker looking every half claim.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert!(other.smtp.received().is_empty(), "another worker took a renewed claim");
+    assert_eq!(
+        claims().await,
+        before,
+        "the claims are the same worker's, first attempt"
+    );
+
+    for _ in 0..3 {
+        held.release();
+    }
+    held.wait_for_count(3).await;
+    let sent = "SELECT COUNT(*) FROM emails WHERE state = 'sent' AND kind = $1";
+    for _ in 0..400 {
+        if sender.count(sent, "invitation").await == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(sender.count(sent, "invitation").await, 3);
+    // And nothing more goes out afterwards.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(other.smtp.received().is_empty());
+    assert_eq!(held.received().len(), 3);
+    other.stop().await;
+    sender.stop().await;
+}
