@@ -78,6 +78,25 @@ pub async fn serve(
         ),
     }
 
+    // Changes committed by any instance reach this one's live views: on
+    // PostgreSQL through one listening connection, made before the first
+    // request so that no change is missed.
+    let (stop_streams, stopping) = watch::channel(false);
+    let relay = if db.is_postgres() {
+        let url = config.database_url.expose().to_string();
+        let first = crate::platform::changes::listen(&url)
+            .await
+            .map_err(|e| format!("DATABASE_URL: cannot listen for changes ({e})"))?;
+        Some(tokio::spawn(crate::platform::changes::relay(
+            url,
+            first,
+            db.changes().clone(),
+            stopping.clone(),
+        )))
+    } else {
+        None
+    };
+
     let assets = Arc::new(Assets::find(&config.site_root, "boardroom", &config.hash_file));
     let state = AppState {
         leptos_options: leptos_options(local, &assets),
@@ -86,6 +105,7 @@ pub async fn serve(
         config: config.clone(),
         mailer: mailer.clone(),
         limiter: Arc::new(RateLimiter::new()),
+        watchers: crate::platform::changes::Watchers::new(crate::live::STREAMS_PER_PERSON, stopping),
     };
     let (stop_worker, worker_stopped) = watch::channel(false);
     let kinds: Kinds = [(
@@ -115,7 +135,16 @@ pub async fn serve(
         config.base_url
     );
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    // Told to stop, the live views end first: a stream never holds up the
+    // shutdown that waits for every response to finish.
+    let shutdown = async move {
+        shutdown.await;
+        let _ = stop_streams.send(true);
+    };
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    if let Some(relay) = relay {
+        relay.abort();
+    }
 
     let _ = stop_worker.send(true);
     if let Some(worker) = worker.0.take() {
@@ -171,6 +200,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ));
+    router = router.route("/w/{wid}/events", get(workspace_events));
     if let Some(mailbox) = state.mailer.dev_mailbox.clone() {
         router = router.route("/dev/mailbox", get(move || std::future::ready(mailbox.page())));
     }
@@ -187,6 +217,30 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(time_limit))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
+}
+
+/// The Users page's live view: the workspace's changes as server-sent
+/// events, for the signed-in person (the session cookie) if they may see its
+/// users.
+async fn workspace_events(
+    State(state): State<AppState>,
+    axum::extract::Path(wid): axum::extract::Path<String>,
+    signed_in: Option<axum::Extension<SignedIn>>,
+) -> Response {
+    let Some(axum::Extension(SignedIn(user))) = signed_in else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    match crate::live::open(&state, user, &wid).await {
+        Ok(res) => res,
+        Err(e) => {
+            let status = StatusCode::from_u16(e.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let mut res = (status, e.to_string()).into_response();
+            if let Some(wait) = e.retry_after() {
+                res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+            }
+            res
+        }
+    }
 }
 
 /// The path as it may be logged: invitation tokens are cut out, queries dropped.

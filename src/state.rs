@@ -23,6 +23,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub mailer: Mailer,
     pub limiter: Arc<RateLimiter>,
+    /// The live views (event streams) open on this instance.
+    pub watchers: Arc<crate::platform::changes::Watchers>,
 }
 
 /// The shared state, inside a server function.

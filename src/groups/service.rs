@@ -351,6 +351,7 @@ pub async fn add_member(db: &Db, access: &Access, group_id: &str, user_id: &str)
     db::or_clash(inserted, || {
         AppError::Conflict(format!("{person} is already in {}", found.name))
     })?;
+    tx.announce(&access.workspace_id, "member.groups", user_id).await?;
     audit::commit(tx, access, "group.member.add", &format!("{}: {person}", found.name)).await?;
     Ok((person, found.name))
 }
@@ -372,6 +373,7 @@ pub async fn remove_member(db: &Db, access: &Access, group_id: &str, user_id: &s
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(|| AppError::NotFound(format!("That person is not in {}", found.name)))?;
+    tx.announce(&access.workspace_id, "member.groups", user_id).await?;
     audit::commit(tx, access, "group.member.remove", &format!("{}: {person}", found.name)).await?;
     Ok((person, found.name))
 }

@@ -89,6 +89,7 @@ pub fn invitation(m: &Link) -> OutgoingEmail {
         text,
         html,
         link: Some(m.url.clone()),
+        workspace_id: Some(m.workspace_id.clone()),
     }
 }
 
@@ -108,6 +109,7 @@ mod tests {
     fn mail() -> Link {
         Link {
             to: "jon@example.com".into(),
+            workspace_id: "w1".into(),
             workspace_name: "Acme <Labs>".into(),
             inviter_name: "Ada Lovelace".into(),
             inviter_email: "ada@example.com".into(),

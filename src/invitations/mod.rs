@@ -304,6 +304,9 @@ pub struct InvitationPreview {
     pub already_member: bool,
     /// The roles accepting gives, each with what it allows.
     pub roles: Vec<crate::roles::RoleChoice>,
+    /// What every member of the workspace gets (the roles of the group
+    /// everyone), each with what it allows.
+    pub everyone_gets: Vec<crate::roles::RoleChoice>,
 }
 
 /// The question asked before withdrawing an invitation.

@@ -283,11 +283,12 @@ async fn invite_one(
     if send_email {
         outbox::enqueue(&mut tx, super::email::KIND, &invitation_id, email.as_str()).await?;
     }
-    let action = if renewed {
-        "invitation.resend"
+    let (action, change) = if renewed {
+        ("invitation.resend", "invitation.renewed")
     } else {
-        "invitation.create"
+        ("invitation.create", "invitation.created")
     };
+    tx.announce(&access.workspace_id, change, &invitation_id).await?;
     audit::commit(tx, access, action, email.as_str()).await?;
     // The answer is what was written: nothing is read back.
     let written = PendingInvitation {
@@ -590,6 +591,8 @@ pub async fn revoke(db: &Db, access: &Access, invitation_id: &str) -> AppResult<
     .await?
     .ok_or_else(no_longer_pending)?;
     outbox::cancel(&mut tx, invitation_id).await?;
+    tx.announce(&access.workspace_id, "invitation.deleted", invitation_id)
+        .await?;
     audit::commit(tx, access, "invitation.revoke", &email).await?;
     Ok(email)
 }
@@ -636,6 +639,8 @@ pub async fn restore(db: &Db, access: &Access, invitation_id: &str) -> AppResult
         Err(e) => return Err(e.into()),
     };
     outbox::resume(&mut tx, invitation_id).await?;
+    tx.announce(&access.workspace_id, "invitation.restored", invitation_id)
+        .await?;
     audit::commit(tx, access, "invitation.restore", &email).await?;
     Ok(email)
 }
@@ -686,6 +691,8 @@ pub async fn resend(db: &Db, config: &Config, access: &Access, invitation_id: &s
     }
     outbox::cancel(&mut tx, invitation_id).await?;
     outbox::enqueue(&mut tx, super::email::KIND, invitation_id, &email).await?;
+    tx.announce(&access.workspace_id, "invitation.renewed", invitation_id)
+        .await?;
     audit::commit(tx, access, "invitation.resend", &email).await?;
     Ok(email)
 }
@@ -709,6 +716,8 @@ pub async fn set_roles(db: &Db, access: &Access, invitation_id: &str, roles: &[S
     roles::check_assignable(db, access, &roles, &added, Target::User, "roles").await?;
     let mut tx = db.begin().await?;
     roles::replace_invitation_roles(&mut tx, &access.workspace_id, invitation_id, &roles).await?;
+    tx.announce(&access.workspace_id, "invitation.roles", invitation_id)
+        .await?;
     audit::commit(
         tx,
         access,
@@ -740,6 +749,8 @@ pub async fn share_link(db: &Db, config: &Config, access: &Access, invitation_id
     .await?
     .ok_or_else(no_longer_pending)?;
     outbox::cancel(&mut tx, invitation_id).await?;
+    tx.announce(&access.workspace_id, "invitation.link", invitation_id)
+        .await?;
     audit::commit(tx, access, "invitation.link", &email).await?;
     Ok(SharedLink {
         invitation_id: invitation_id.to_string(),
@@ -771,6 +782,7 @@ pub async fn decline(db: &Db, token: &str) -> AppResult<String> {
     }
     outbox::cancel(&mut tx, &open.id).await?;
     record(&mut tx, &open.workspace_id, None, "invitation.decline", &open.email).await?;
+    tx.announce(&open.workspace_id, "invitation.declined", &open.id).await?;
     tx.commit().await?;
     Ok(about.workspace_name)
 }
@@ -779,6 +791,7 @@ pub async fn decline(db: &Db, token: &str) -> AppResult<String> {
 /// the email states.
 pub struct Link {
     pub to: String,
+    pub workspace_id: String,
     pub workspace_name: String,
     pub inviter_name: String,
     pub inviter_email: String,
@@ -814,6 +827,7 @@ pub async fn mint_link(db: &Db, config: &Config, invitation_id: &str, for_email:
     let r = about(db, invitation_id).await?;
     Ok(Some(Link {
         to: r.email,
+        workspace_id: r.workspace_id,
         workspace_name: r.workspace_name,
         inviter_name: r.inviter_name,
         inviter_email: r.inviter_email,
@@ -830,6 +844,7 @@ pub async fn mint_link(db: &Db, config: &Config, invitation_id: &str, for_email:
 #[derive(sqlx::FromRow)]
 struct About {
     email: String,
+    workspace_id: String,
     expires_at: i64,
     workspace_name: String,
     inviter_name: String,
@@ -838,7 +853,7 @@ struct About {
 
 async fn about(db: &Db, invitation_id: &str) -> AppResult<About> {
     Ok(sqlx::query_as(
-        "SELECT i.email, i.expires_at, w.name AS workspace_name, u.name AS inviter_name, u.email AS inviter_email \
+        "SELECT i.email, i.workspace_id, i.expires_at, w.name AS workspace_name, u.name AS inviter_name, u.email AS inviter_email \
          FROM invitations i JOIN workspaces w ON w.id = i.workspace_id JOIN users u ON u.id = i.invited_by WHERE i.id = $1",
     )
     .bind(invitation_id)
@@ -889,8 +904,22 @@ pub async fn preview(db: &Db, token: &str, viewer: Option<&User>) -> AppResult<I
         .into_iter()
         .filter(|c| offered.contains(&c.name))
         .collect();
+    // What every member gets: the roles of the built-in group everyone.
+    let everyone: Vec<String> = sqlx::query_scalar(
+        "SELECT gr.role_name FROM group_roles gr JOIN groups g ON g.id = gr.group_id \
+         WHERE g.workspace_id = $1 AND g.builtin = 1",
+    )
+    .bind(&open.workspace_id)
+    .fetch_all(db)
+    .await?;
+    let everyone_gets = roles::choices_for(db, &open.workspace_id, Target::Group)
+        .await?
+        .into_iter()
+        .filter(|c| everyone.contains(&c.name))
+        .collect();
     Ok(InvitationPreview {
         roles,
+        everyone_gets,
         workspace_id: open.workspace_id,
         workspace_name: r.workspace_name,
         inviter_name: r.inviter_name,
@@ -987,5 +1016,6 @@ async fn join(tx: &mut Tx<'_>, open: &Open, user: &User) -> AppResult<()> {
     roles::grant_invitation_roles(tx, &open.workspace_id, &open.id, &user.id).await?;
     outbox::cancel(tx, &open.id).await?;
     record(tx, &open.workspace_id, Some(&user.id), "invitation.accept", &open.email).await?;
+    tx.announce(&open.workspace_id, "invitation.accepted", &open.id).await?;
     Ok(())
 }

@@ -21,6 +21,8 @@ pub struct OutgoingEmail {
     pub html: String,
     /// The link the email exists to deliver, shown by the dev mailbox.
     pub link: Option<String>,
+    /// The workspace whose pages show what became of this email.
+    pub workspace_id: Option<String>,
 }
 
 /// The app's handle on mail: wakes the worker after new email is queued, and

@@ -395,6 +395,7 @@ pub async fn set_roles(db: &Db, access: &Access, user_id: &str, roles: &[String]
     roles::check_assignable(db, access, &roles, &added, Target::User, "roles").await?;
     let mut tx = db.begin().await?;
     roles::replace_member_roles(&mut tx, &access.workspace_id, user_id, &roles).await?;
+    tx.announce(&access.workspace_id, "member.roles", user_id).await?;
     audit::commit(
         tx,
         access,
@@ -431,6 +432,7 @@ pub async fn remove(db: &Db, access: &Access, user_id: &str) -> AppResult<String
         }
     }
     depart(&mut tx, &access.workspace_id, user_id).await?;
+    tx.announce(&access.workspace_id, "member.removed", user_id).await?;
     audit::commit(tx, access, "member.remove", &email).await?;
     Ok(name)
 }
@@ -514,6 +516,7 @@ async fn set_owner(db: &Db, access: &Access, user_id: &str, owner: bool) -> AppR
         .execute(&mut *tx)
         .await?;
     let action = if owner { "owner.grant" } else { "owner.revoke" };
+    tx.announce(&access.workspace_id, "member.owner", user_id).await?;
     audit::commit(tx, access, action, &email).await?;
     Ok(name)
 }
@@ -529,6 +532,8 @@ pub async fn leave(db: &Db, access: &Access) -> AppResult<()> {
         )));
     }
     depart(&mut tx, &access.workspace_id, &access.user.id).await?;
+    tx.announce(&access.workspace_id, "member.left", &access.user.id)
+        .await?;
     audit::commit(tx, access, "member.leave", &access.user.email).await?;
     Ok(())
 }

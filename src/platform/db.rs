@@ -9,6 +9,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+use super::changes::{Bus, CHANNEL, Change, Heard, payload};
+
 /// The database: a pool of connections and, on SQLite, the one door its
 /// writes go through.
 ///
@@ -25,6 +27,10 @@ pub struct Db {
     /// How long a write waits at the door before it fails, as a request waits
     /// for a connection.
     wait: Duration,
+    /// Where this instance hears the changes committed (by it, or on
+    /// PostgreSQL by any instance).
+    changes: Arc<Bus>,
+    postgres: bool,
 }
 
 /// A transaction; on SQLite it holds the write door until it commits or is
@@ -32,11 +38,44 @@ pub struct Db {
 pub struct Tx<'a> {
     inner: sqlx::Transaction<'a, Any>,
     _door: Option<OwnedMutexGuard<()>>,
+    /// Changes announced in this transaction, heard when it commits (SQLite;
+    /// PostgreSQL holds them itself until the commit).
+    announced: Vec<Change>,
+    changes: Arc<Bus>,
+    postgres: bool,
 }
 
 impl Tx<'_> {
     pub async fn commit(self) -> Result<(), sqlx::Error> {
-        self.inner.commit().await
+        let Tx {
+            inner,
+            _door,
+            announced,
+            changes,
+            ..
+        } = self;
+        inner.commit().await?;
+        drop(_door);
+        for change in announced {
+            changes.publish(Heard::Change(Arc::new(change)));
+        }
+        Ok(())
+    }
+
+    /// Announces a change made in this transaction: heard by the pages and
+    /// streams watching the workspace when, and only if, it commits.
+    pub async fn announce(&mut self, workspace_id: &str, kind: &str, id: &str) -> Result<(), sqlx::Error> {
+        let change = Change {
+            workspace_id: workspace_id.to_string(),
+            kind: kind.to_string(),
+            id: id.to_string(),
+        };
+        if self.postgres {
+            notify(&mut self.inner, &change).await
+        } else {
+            self.announced.push(change);
+            Ok(())
+        }
     }
 
     pub async fn rollback(self) -> Result<(), sqlx::Error> {
@@ -64,16 +103,46 @@ impl Db {
         Ok(Tx {
             inner: self.pool.begin().await?,
             _door: door,
+            announced: Vec::new(),
+            changes: self.changes.clone(),
+            postgres: self.postgres,
         })
     }
 
     /// A pool opened elsewhere (tools and tests beside a running app), with
     /// no door: its writes take their turn through SQLite's own locking.
     pub fn from_pool(pool: AnyPool) -> Db {
+        let postgres = pool.connect_options().database_url.scheme().starts_with("postgres");
         Db {
             pool,
             writer: None,
             wait: Duration::from_secs(10),
+            changes: Arc::default(),
+            postgres,
+        }
+    }
+
+    /// Where this instance hears committed changes.
+    pub fn changes(&self) -> &Arc<Bus> {
+        &self.changes
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres
+    }
+
+    /// Announces a change already committed (outside any transaction).
+    pub async fn announce(&self, workspace_id: &str, kind: &str, id: &str) -> Result<(), sqlx::Error> {
+        let change = Change {
+            workspace_id: workspace_id.to_string(),
+            kind: kind.to_string(),
+            id: id.to_string(),
+        };
+        if self.postgres {
+            notify(&mut *self.pool.acquire().await?, &change).await
+        } else {
+            self.changes.publish(Heard::Change(Arc::new(change)));
+            Ok(())
         }
     }
 
@@ -239,7 +308,21 @@ pub async fn connect(url: &str, size: PoolSize) -> Result<Db, sqlx::Error> {
         pool,
         writer: sqlite.then(|| Arc::new(Mutex::new(()))),
         wait: size.acquire_timeout,
+        changes: Arc::default(),
+        postgres: !sqlite,
     })
+}
+
+/// Sends `change` as a PostgreSQL notice on `conn` (inside a transaction,
+/// it goes at commit).
+async fn notify(conn: &mut AnyConnection, change: &Change) -> Result<(), sqlx::Error> {
+    // pg_notify returns void, which the Any driver cannot decode: count instead.
+    sqlx::query("SELECT COUNT(*) FROM (SELECT pg_notify($1, $2)) AS sent")
+        .bind(CHANNEL)
+        .bind(payload(change))
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 fn prepare_sqlite(url: &str) -> Result<String, sqlx::Error> {

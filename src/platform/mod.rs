@@ -3,6 +3,7 @@
 //! the built assets the pages load.
 
 pub mod assets;
+pub mod changes;
 pub mod config;
 pub mod crypto;
 pub mod db;

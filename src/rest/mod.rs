@@ -7,6 +7,7 @@
 
 mod docs;
 mod error;
+mod events;
 mod extract;
 mod groups;
 mod invitations;
@@ -59,7 +60,7 @@ impl utoipa::Modify for Token {
 
 /// The API's routes and their OpenAPI document, from one registration.
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    use {groups::*, invitations::*, roles::*, users::*, workspaces::*};
+    use {events::*, groups::*, invitations::*, roles::*, users::*, workspaces::*};
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(list_workspaces, create_workspace))
         .routes(routes!(get_workspace))
@@ -73,6 +74,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_users))
         .routes(routes!(get_user, remove_user))
         .routes(routes!(set_user_roles))
+        .routes(routes!(watch_workspace))
         .routes(routes!(list_groups, create_group))
         .routes(routes!(get_group, rename_group, delete_group))
         .routes(routes!(add_group_member, remove_group_member))

@@ -11,6 +11,7 @@ mod boards;
 mod groups;
 mod invitations;
 mod lists;
+mod live;
 mod members;
 mod outbox;
 mod pages;

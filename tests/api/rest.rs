@@ -515,6 +515,7 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("get", "/workspaces/{ws}/users/{user}"),
     ("delete", "/workspaces/{ws}/users/{user}"),
     ("put", "/workspaces/{ws}/users/{user}/roles"),
+    ("get", "/workspaces/{ws}/events"),
     ("get", "/workspaces/{ws}/groups"),
     ("post", "/workspaces/{ws}/groups"),
     ("get", "/workspaces/{ws}/groups/{group}"),

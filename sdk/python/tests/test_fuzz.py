@@ -42,6 +42,10 @@ def _fuzz(server, workdir):
             str(cli), "run", server["url"] + "/api/v1/openapi.json",
             "--header", f"Authorization: Bearer {server['token']}",
             "--checks", CHECKS,
+            # An event stream stays open by design, so a generated call that
+            # is let in never finishes; who may open it is tested over HTTP
+            # in tests/api/live.rs.
+            "--exclude-path", "/workspaces/{ws}/events",
             "--max-examples", EXAMPLES,
             "--seed", SEED,
             "--request-timeout", "30",

@@ -25,8 +25,8 @@ mod types;
 pub use types::*;
 
 use reqwest::Method;
-use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -224,6 +224,79 @@ fn seg(s: &str) -> String {
         .replace('+', "%20")
 }
 
+/// What a failed call answered, as an error.
+fn refusal(status: u16, wait: Option<Duration>, text: String) -> Error {
+    let parsed: Option<ErrorEnvelope> = serde_json::from_str(&text).ok();
+    match parsed {
+        Some(e) => Error::Api {
+            status,
+            code: ErrorCode::parse(&e.error.code),
+            message: e.error.message,
+            field: e.error.field,
+            retry_after: wait,
+        },
+        None => Error::Api {
+            status,
+            code: ErrorCode::Other("http".into()),
+            message: text,
+            field: None,
+            retry_after: wait,
+        },
+    }
+}
+
+/// One change in a workspace: its kind (`invitation.created`, `email.sent`,
+/// `member.removed`, …) and the id of the invitation or member it is about.
+/// `resync` says changes may have been missed (read the lists again);
+/// `ended` that the token's owner may no longer watch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub kind: String,
+    #[serde(default)]
+    pub id: String,
+}
+
+/// An open stream of a workspace's changes (`Client::watch`).
+pub struct Changes {
+    res: reqwest::Response,
+    buf: String,
+}
+
+impl Changes {
+    /// The next change, or `None` once the stream has ended (the server
+    /// stopped, or the token's owner may no longer watch).
+    pub async fn next(&mut self) -> Result<Option<Change>, Error> {
+        loop {
+            while let Some(end) = self.buf.find("\n\n") {
+                let block: String = self.buf.drain(..end + 2).collect();
+                let (mut event, mut data) = ("", None);
+                for line in block.lines() {
+                    if let Some(v) = line.strip_prefix("event:") {
+                        event = v.trim();
+                    } else if let Some(v) = line.strip_prefix("data:") {
+                        data = Some(v.trim());
+                    }
+                }
+                // `ready` says the stream is open; comments keep it alive.
+                if event.is_empty() || event == "ready" {
+                    continue;
+                }
+                let change = data
+                    .and_then(|d| serde_json::from_str::<Change>(d).ok())
+                    .unwrap_or_else(|| Change {
+                        kind: event.to_string(),
+                        id: String::new(),
+                    });
+                return Ok(Some(change));
+            }
+            match self.res.chunk().await? {
+                Some(bytes) => self.buf.push_str(&String::from_utf8_lossy(&bytes)),
+                None => return Ok(None),
+            }
+        }
+    }
+}
+
 /// One Boardroom server and the API token to act with.
 #[derive(Clone)]
 pub struct Client {
@@ -328,23 +401,7 @@ impl Client {
                 retry_after: None,
             });
         }
-        let parsed: Option<ErrorEnvelope> = serde_json::from_str(&text).ok();
-        Err(match parsed {
-            Some(e) => Error::Api {
-                status,
-                code: ErrorCode::parse(&e.error.code),
-                message: e.error.message,
-                field: e.error.field,
-                retry_after: wait,
-            },
-            None => Error::Api {
-                status,
-                code: ErrorCode::Other("http".into()),
-                message: text,
-                field: None,
-                retry_after: wait,
-            },
-        })
+        Err(refusal(status, wait, text))
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, Error> {
@@ -384,6 +441,30 @@ impl Client {
                 }
                 format!("/workspaces/{}", seg(uuid))
             }
+        })
+    }
+
+    /// The workspace's changes as they happen (`watch`): an open stream that
+    /// reports each change's kind and the id of what it is about.
+    pub async fn watch(&self, ws: &Workspace) -> Result<Changes, Error> {
+        let path = format!("{}/events", self.ws(ws).await?);
+        // No overall time limit: the stream stays open.
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(30))
+            .build()?;
+        let res = http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await?;
+        let status = res.status().as_u16();
+        if status != 200 {
+            let wait = retry_after(res.headers());
+            return Err(refusal(status, wait, res.text().await?));
+        }
+        Ok(Changes {
+            res,
+            buf: String::new(),
         })
     }
 

@@ -168,3 +168,53 @@ async fn a_bulk_invite_waits_out_the_limits_and_finishes() {
     );
     assert!(out.contains("listed twice"), "{out}");
 }
+
+/// `watch` prints each change as it happens: its kind and the id it is about.
+#[tokio::test]
+async fn watch_prints_the_workspaces_changes_as_they_happen() {
+    use std::io::{BufRead, BufReader};
+    let server = Server::start().await;
+    let mut watching = Command::new(env!("CARGO_BIN_EXE_boardroom-cli"))
+        .args(["watch", "-w", "acme"])
+        .env("BOARDROOM_URL", &server.url)
+        .env("BOARDROOM_TOKEN", &server.token)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(watching.stdout.take().unwrap()).lines();
+    let client = boardroom_sdk::Client::new(&server.url, &server.token).unwrap();
+    let acme = boardroom_sdk::Workspace::name("acme");
+    // The stream may not be open the moment the command starts: invite until
+    // the first change is heard, then once more for certain.
+    let reader = std::thread::spawn(move || {
+        let mut got = Vec::new();
+        while got.len() < 2 {
+            match lines.next() {
+                Some(Ok(line)) => got.push(line),
+                _ => break,
+            }
+        }
+        got
+    });
+    let mut invited = Vec::new();
+    for n in 0..40 {
+        let made = client
+            .invite_user_with(&acme, &format!("w{n}@example.com"), &[], false)
+            .await
+            .unwrap();
+        invited.push(made.invitation.id);
+        if reader.is_finished() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let got = reader.join().unwrap();
+    watching.kill().ok();
+    watching.wait().ok();
+    assert_eq!(got.len(), 2, "{got:?}");
+    for line in got {
+        let (kind, id) = line.split_once('\t').unwrap();
+        assert_eq!(kind, "invitation.created");
+        assert!(invited.iter().any(|i| i == id), "{id} is one of {invited:?}");
+    }
+}

@@ -76,6 +76,11 @@ enum Command {
         #[arg(long, short)]
         workspace: String,
     },
+    /// Print the workspace's changes as they happen, one per line, until stopped
+    Watch {
+        #[arg(long, short)]
+        workspace: String,
+    },
     /// Roles of a workspace
     Roles {
         #[arg(long, short)]
@@ -333,6 +338,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
                 json(&serde_json::json!({ "removed": email }));
             } else {
                 println!("{email} was removed");
+            }
+        }
+        Command::Watch { workspace } => {
+            let mut changes = client.watch(&Workspace::name(workspace)).await?;
+            while let Some(change) = changes.next().await? {
+                if as_json {
+                    println!("{}", serde_json::to_string(&change).unwrap_or_default());
+                } else {
+                    println!("{}\t{}", change.kind, change.id);
+                }
             }
         }
         Command::Roles { workspace } => {
