@@ -197,7 +197,12 @@ test('Copy invite link hands over a working link; the invited person can decline
   const guest = await other.newPage();
   await guest.goto(link);
   await expect(guest.getByRole('heading', { level: 1 })).toContainText('Join Front');
-  await expect(guest.getByText("You'll join as a member")).toBeVisible();
+  // The tab says what the heading says, and the page lists what every member may do.
+  const heading = (await guest.getByRole('heading', { level: 1 }).textContent())!.trim();
+  await expect(guest).toHaveTitle(`${heading} · Boardroom`);
+  const everyone = guest.getByRole('list', { name: 'What every member may do' });
+  await expect(everyone).toContainText('business_read');
+  await expect(everyone).toContainText('See boards; See when boards ran; See workspace settings; See people, roles and groups');
   await hydrated(guest);
   await guest.getByRole('button', { name: 'Decline invitation' }).click();
   const dialog = guest.getByRole('dialog');
@@ -224,6 +229,37 @@ test('taking a role from everyone says how many lose it, and only then takes it'
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await page.reload();
   await expect(page.getByRole('button', { name: 'Take business_read away from everyone' })).toBeVisible();
+});
+
+test('every button and control is at least 24 by 24 px, on every page and at both widths', async ({ page }) => {
+  const { base } = await workspaceWithRows(page);
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const path of [
+      `${base}/boards`,
+      `${base}/users`,
+      `${base}/roles`,
+      `${base}/groups`,
+      `${base}/settings`,
+      '/account/tokens',
+      '/workspaces/new',
+    ]) {
+      await page.goto(path);
+      // Buttons, and links and inputs that stand alone (a link inside a
+      // sentence is exempt, as WCAG 2.2's target size allows).
+      const small = await page.evaluate(() =>
+        Array.from(document.querySelectorAll<HTMLElement>('button, input:not([type=hidden]), select, a[href]'))
+          .filter((el) => el.offsetParent !== null && !el.closest('p, li > span, dd, td > span'))
+          // A checkbox is hit through its whole label.
+          .map((el) => ({ el, box: ((el.matches('[type=checkbox], [type=radio]') && el.closest('label')) || el).getBoundingClientRect() }))
+          // Visually hidden until focused (the skip link) is not a target yet.
+          .filter(({ box }) => box.width > 1 && box.height > 1)
+          .filter(({ box }) => box.width < 24 || box.height < 24)
+          .map(({ el, box }) => `${el.tagName} "${el.getAttribute('aria-label') ?? el.textContent?.trim()}" ${Math.round(box.width)}×${Math.round(box.height)}`),
+      );
+      expect(small, `${path} at ${width} px`).toEqual([]);
+    }
+  }
 });
 
 test('the only owner is told why they cannot leave instead of being offered Leave', async ({ page }) => {

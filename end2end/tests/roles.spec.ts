@@ -38,6 +38,18 @@ test("the seed's role example: test_role (WRITE, DATA, USER) lets its holder cre
   // Invites one person with test_role and one with no role.
   await page.getByRole('navigation', { name: 'People' }).getByRole('link', { name: 'Users' }).click();
   await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+  // Choose roles, then Send: the roles come first on screen and in tab order, at both widths.
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    const role = page.getByRole('checkbox', { name: 'test_role' });
+    const send = page.getByRole('button', { name: 'Send', exact: true });
+    expect((await role.boundingBox())!.y, `at ${width} px`).toBeLessThan((await send.boundingBox())!.y);
+    await page.getByLabel('Email addresses').focus();
+    await page.keyboard.press('Tab');
+    await expect(role).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(send).toBeFocused();
+  }
   await page.getByLabel('Email addresses').fill(editor);
   await page.getByRole('checkbox', { name: 'test_role' }).check();
   await page.getByRole('button', { name: 'Send', exact: true }).click();

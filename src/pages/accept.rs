@@ -48,9 +48,9 @@ pub fn AcceptInvitationPage() -> impl IntoView {
 
 #[component]
 fn Invitation(p: InvitationPreview, token: String) -> impl IntoView {
-    let heading = format!("Join {}", p.workspace_name);
+    let heading = join_heading(&p);
     let body = view! {
-        <h1 class="text-2xl font-semibold">{heading}</h1>
+        <h1 class="text-2xl font-semibold">{heading.clone()}</h1>
         <p class="mt-3 text-zinc-700">
             <strong>{p.inviter_name.clone()}</strong>{format!(" ({}) invited you to join ", p.inviter_email)}
             <strong>{p.workspace_name.clone()}</strong>" on Boardroom."
@@ -59,11 +59,11 @@ fn Invitation(p: InvitationPreview, token: String) -> impl IntoView {
             <dt class="text-zinc-600">"Invitation for"</dt><dd class="font-medium">{p.email.clone()}</dd>
             <dt class="text-zinc-600">"Expires"</dt><dd><Moment at=p.expires_at/></dd>
         </dl>
-        <Offered roles=p.roles.clone()/>
+        <Offered roles=p.roles.clone() everyone=p.everyone_gets.clone()/>
     };
     let decline = ServerAction::<DeclineInvitation>::new();
     let question = invitations::decline_question(&p.workspace_name, &p.inviter_name);
-    let title = format!("Join {} · Boardroom", p.workspace_name);
+    let title = format!("{heading} · Boardroom");
     view! {
         <Title text=title/>
         {body}
@@ -93,29 +93,52 @@ fn Invitation(p: InvitationPreview, token: String) -> impl IntoView {
     }
 }
 
-/// The roles accepting gives, each with what it allows in plain words.
+/// The roles accepting gives, and what every member gets, each with what it
+/// allows in plain words.
 #[component]
-fn Offered(roles: Vec<crate::roles::RoleChoice>) -> impl IntoView {
-    if roles.is_empty() {
-        return view! {
-            <p class="mt-4 text-sm text-zinc-700">"You'll join as a member, with what every member of the workspace may do."</p>
+fn Offered(roles: Vec<crate::roles::RoleChoice>, everyone: Vec<crate::roles::RoleChoice>) -> impl IntoView {
+    let offered = (!roles.is_empty()).then(|| {
+        view! {
+            <div class="mt-4">
+                <h2 id="offered-roles" class="text-sm font-medium">"Roles you'll have"</h2>
+                <RoleList roles labelled_by="offered-roles"/>
+            </div>
         }
-        .into_any();
-    }
+    });
+    let every_member = if everyone.is_empty() {
+        view! {
+            <p class="mt-4 text-sm text-zinc-700">"Members of this workspace get nothing more until someone gives them a role."</p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="mt-4">
+                <h2 id="everyone-roles" class="text-sm font-medium">"What every member may do"</h2>
+                <RoleList roles=everyone labelled_by="everyone-roles"/>
+            </div>
+        }
+        .into_any()
+    };
+    view! { {offered} {every_member} }
+}
+
+#[component]
+fn RoleList(roles: Vec<crate::roles::RoleChoice>, labelled_by: &'static str) -> impl IntoView {
     view! {
-        <div class="mt-4">
-            <h2 class="text-sm font-medium">"Roles you'll have"</h2>
-            <ul class="mt-2 space-y-2 text-sm" aria-label="Roles you'll have">
-                {roles.into_iter().map(|r| { let allows = r.allows(); view! {
-                    <li>
-                        <span class="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-800 ring-1 ring-inset ring-indigo-200">{r.name}</span>
-                        <span class="ml-2 text-zinc-700">{allows}</span>
-                    </li>
-                }}).collect_view()}
-            </ul>
-        </div>
+        <ul class="mt-2 space-y-2 text-sm" aria-labelledby=labelled_by>
+            {roles.into_iter().map(|r| { let allows = r.allows(); view! {
+                <li>
+                    <span class="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-800 ring-1 ring-inset ring-indigo-200">{r.name}</span>
+                    <span class="ml-2 text-zinc-700">{allows}</span>
+                </li>
+            }}).collect_view()}
+        </ul>
     }
-    .into_any()
+}
+
+/// The page's heading, and its tab title.
+fn join_heading(p: &InvitationPreview) -> String {
+    format!("Join {}", p.workspace_name)
 }
 
 /// What the person can do next, by who is signed in.
@@ -127,8 +150,8 @@ fn next_step(p: &InvitationPreview, token: String) -> AnyView {
         }.into_any(),
         Some(me) if *me == p.email => view! { <AcceptAsSignedIn token/> }.into_any(),
         Some(me) => view! { <WrongAccount invited=p.email.clone() me=me.clone() token/> }.into_any(),
-        None if p.account_exists => view! { <SignInToAccept email=p.email.clone() token/> }.into_any(),
-        None => view! { <SignUpToAccept email=p.email.clone() token/> }.into_any(),
+        None if p.account_exists => view! { <SignInToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
+        None => view! { <SignUpToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
     }
 }
 
@@ -160,12 +183,12 @@ fn WrongAccount(invited: String, me: String, token: String) -> impl IntoView {
 }
 
 #[component]
-fn SignInToAccept(email: String, token: String) -> impl IntoView {
+fn SignInToAccept(email: String, token: String, heading: String) -> impl IntoView {
     let action = ServerAction::<AcceptInvitationSignIn>::new();
     let errors = form_errors(action.value());
     let password_error = field_error(errors, "password");
     view! {
-        <Title text=page_title("Sign in to join", Signal::derive(move || !errors.get().is_empty()))/>
+        <Title text=page_title(&heading, Signal::derive(move || !errors.get().is_empty()))/>
         <p class="text-sm text-zinc-700">"You already have a Boardroom account. Sign in to accept."</p>
         <div class="mt-4 space-y-4">
             <ErrorSummary form="accept" errors/>
@@ -184,13 +207,13 @@ fn SignInToAccept(email: String, token: String) -> impl IntoView {
 }
 
 #[component]
-fn SignUpToAccept(email: String, token: String) -> impl IntoView {
+fn SignUpToAccept(email: String, token: String, heading: String) -> impl IntoView {
     let action = ServerAction::<AcceptInvitationNewAccount>::new();
     let errors = form_errors(action.value());
     let name_error = field_error(errors, "name");
     let password_error = field_error(errors, "password");
     view! {
-        <Title text=page_title("Create your account", Signal::derive(move || !errors.get().is_empty()))/>
+        <Title text=page_title(&heading, Signal::derive(move || !errors.get().is_empty()))/>
         <p class="text-sm text-zinc-700">"Create your account to accept."</p>
         <div class="mt-4 space-y-4">
             <ErrorSummary form="accept" errors/>

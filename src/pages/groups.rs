@@ -282,7 +282,7 @@ fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
                                             <input type="hidden" name="workspace_id" value=ws.clone()/>
                                             <input type="hidden" name="group_id" value=gid.clone()/>
                                             <input type="hidden" name="role_name" value=r.clone()/>
-                                            <button type="submit" class="rounded-full px-1 hover:bg-indigo-100" aria-label=format!("Take {r} away from {gname}")>"×"</button>
+                                            <button type="submit" class="-my-1 inline-flex h-6 w-6 items-center justify-center rounded-full hover:bg-indigo-100" aria-label=format!("Take {r} away from {gname}")>"×"</button>
                                         </ActionForm>
                                     })}
                                 </li>

@@ -19,7 +19,7 @@ use leptos::prelude::*;
 ///
 /// The server writes the `<title>` after the page's body, when the page's own
 /// reactive values may already be gone; so it is worked out now.
-pub fn page_title(title: &'static str, has_errors: Signal<bool>) -> String {
+pub fn page_title(title: &str, has_errors: Signal<bool>) -> String {
     if has_errors.get_untracked() {
         format!("Error: {title} · Boardroom")
     } else {

@@ -540,8 +540,8 @@ fn InviteForm(
                 })}
                 <ActionForm action attr:id="invite" attr:novalidate=true attr:class="space-y-4">
                     <input type="hidden" name="workspace_id" value=workspace_id/>
-                    <div class="flex flex-col gap-3 sm:flex-row sm:items-end">
-                        <div class="flex-1">
+                    <div>
+                        <div>
                             <Field id="invite-emails" label="Email addresses" hint="Separate several addresses with commas." error=emails_error>
                                 <input
                                     id="invite-emails"
@@ -561,9 +561,12 @@ fn InviteForm(
                                 />
                             </Field>
                         </div>
+                    </div>
+                    // Roles come before Send, on screen and in tab order: choose, then send.
+                    <RolePicker id="invite-roles".to_string() choices=user_roles chosen=echo.roles legend="Roles"/>
+                    <div>
                         <button type="submit" class=PRIMARY_BUTTON data-busy="Sending…">"Send"</button>
                     </div>
-                    <RolePicker id="invite-roles".to_string() choices=user_roles chosen=echo.roles legend="Roles"/>
                 </ActionForm>
             </div>
         </section>

@@ -820,7 +820,10 @@ async fn declining_closes_the_invitation_and_the_inviter_sees_it(backend: Backen
     let jon = app.person();
     let page = jon.get(&format!("/invite/{token}")).await.text().await.unwrap();
     assert!(page.contains("Decline invitation"), "{page}");
-    assert!(page.contains("join as a member"), "{page}");
+    // No roles of its own: it says what every member gets, and what that allows.
+    assert!(page.contains("What every member may do"), "{page}");
+    assert!(page.contains("business_read"), "{page}");
+    assert!(page.contains("See people, roles and groups"), "{page}");
 
     let declined = jon
         .call::<String>("decline_invitation", &[("token", &token)])
