@@ -233,6 +233,7 @@ test('taking a role from everyone says how many lose it, and only then takes it'
 
 test('every button and control is at least 24 by 24 px, on every page and at both widths', async ({ page }) => {
   const { base } = await workspaceWithRows(page);
+  const small: string[] = [];
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: 800 });
     for (const path of [
@@ -247,7 +248,7 @@ test('every button and control is at least 24 by 24 px, on every page and at bot
       await page.goto(path);
       // Buttons, and links and inputs that stand alone (a link inside a
       // sentence is exempt, as WCAG 2.2's target size allows).
-      const small = await page.evaluate(() =>
+      const found = await page.evaluate(() =>
         Array.from(document.querySelectorAll<HTMLElement>('button, input:not([type=hidden]), select, a[href]'))
           .filter((el) => el.offsetParent !== null && !el.closest('p, li > span, dd, td > span'))
           // A checkbox is hit through its whole label.
@@ -257,9 +258,10 @@ test('every button and control is at least 24 by 24 px, on every page and at bot
           .filter(({ box }) => box.width < 24 || box.height < 24)
           .map(({ el, box }) => `${el.tagName} "${el.getAttribute('aria-label') ?? el.textContent?.trim()}" ${Math.round(box.width)}×${Math.round(box.height)}`),
       );
-      expect(small, `${path} at ${width} px`).toEqual([]);
+      small.push(...found.map((f) => `${path.replace(base, '')} at ${width} px: ${f}`));
     }
   }
+  expect(small).toEqual([]);
 });
 
 test('the only owner is told why they cannot leave instead of being offered Leave', async ({ page }) => {

@@ -11,6 +11,7 @@ use std::time::Duration;
 on_both_databases!(
     only_those_who_may_see_the_workspaces_users_may_watch_it,
     a_stream_carries_kinds_and_ids_as_changes_commit,
+    every_kind_of_change_is_heard,
     a_watcher_removed_from_the_workspace_hears_nothing_more,
     streams_end_at_shutdown_without_holding_it_up,
     each_person_may_hold_a_limited_number_of_streams,
@@ -244,6 +245,111 @@ async fn a_stream_carries_kinds_and_ids_as_changes_commit(backend: Backend) {
     // Nothing heard carries a name or an address.
     let raw = format!("{:?}", [&created.data, &sent.data, &accepted.data]);
     assert!(!raw.contains('@') && !raw.contains("Jon"), "{raw}");
+    app.stop().await;
+}
+
+/// The next event of `kind` on `s` is about `id`, and says no more.
+async fn hears(s: &mut Stream, kind: &str, id: &str) {
+    let h = s.next_of(kind).await;
+    assert_eq!(h.data, json!({"kind": kind, "id": id}));
+}
+
+/// `person` calls `endpoint` on `ws` about `key` = `id`, and it goes through.
+async fn done(person: &Person, endpoint: &str, ws: &str, key: &str, id: &str) {
+    let answer = person.call::<Value>(endpoint, &[("workspace_id", ws), (key, id)]).await;
+    assert!(answer.result.is_ok(), "{endpoint}: {:?}", answer.result);
+}
+
+/// Each kind the README lists, from the action that makes it.
+async fn every_kind_of_change_is_heard(backend: Backend) {
+    // No SMTP server listens on port 9 of loopback: every delivery fails.
+    let vars = [
+        ("INVITATION_RESEND_INTERVAL", "0"),
+        ("SMTP_URL", "smtp://127.0.0.1:9"),
+        // The worker looks for due email every second.
+        ("MAIL_CLAIM_TIMEOUT", "2s"),
+    ];
+    let app = TestApp::spawn_with(backend, &vars).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    let mut s = Stream::of(watch_as(&owner, &ws).await);
+    assert_eq!(s.next().await.unwrap().event, "ready");
+
+    owner.invite(&ws, "jon@example.com").await.ok();
+    let jon = owner.pending(&ws).await.ok()[0].id.clone();
+    hears(&mut s, "invitation.created", &jon).await;
+    done(&owner, "resend_invitation", &ws, "invitation_id", &jon).await;
+    hears(&mut s, "invitation.renewed", &jon).await;
+    done(&owner, "set_invitation_roles", &ws, "invitation_id", &jon).await;
+    hears(&mut s, "invitation.roles", &jon).await;
+    done(&owner, "delete_invitation", &ws, "invitation_id", &jon).await;
+    hears(&mut s, "invitation.deleted", &jon).await;
+    done(&owner, "restore_invitation", &ws, "invitation_id", &jon).await;
+    hears(&mut s, "invitation.restored", &jon).await;
+
+    // Its email fails and waits to be tried again; each time it is made its
+    // sixth attempt and due now, until the worker gives it up.
+    let failed = "SELECT COUNT(*) FROM emails WHERE recipient = $1 AND state = 'failed'";
+    for _ in 0..600 {
+        sqlx::query(
+            "UPDATE emails SET attempts = 5, next_attempt_at = 0 WHERE recipient = 'jon@example.com' AND state = 'queued'",
+        )
+        .execute(&app.db)
+        .await
+        .unwrap();
+        if app.count(failed, "jon@example.com").await > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    owner.invite(&ws, "kim@example.com").await.ok();
+    hears(&mut s, "email.failed", &jon).await;
+    done(&owner, "share_invitation_link", &ws, "invitation_id", &jon).await;
+    hears(&mut s, "invitation.link", &jon).await;
+
+    // Kim declines through a link handed over.
+    let kim = owner
+        .pending(&ws)
+        .await
+        .ok()
+        .into_iter()
+        .find(|p| p.email == "kim@example.com")
+        .unwrap()
+        .id;
+    let link: boardroom::invitations::SharedLink = owner
+        .call(
+            "share_invitation_link",
+            &[("workspace_id", &ws), ("invitation_id", &kim)],
+        )
+        .await
+        .ok();
+    let token = link.url.rsplit('/').next().unwrap().to_string();
+    let declined = app
+        .person()
+        .call::<String>("decline_invitation", &[("token", &token)])
+        .await;
+    assert!(declined.result.is_ok(), "{:?}", declined.result);
+    hears(&mut s, "invitation.declined", &kim).await;
+
+    // A member: made an owner, put in a group; then they leave.
+    let (bo_id, bo) = app.member_holding(&ws, "bo@example.com", &[]).await;
+    done(&owner, "grant_ownership", &ws, "user_id", &bo_id).await;
+    hears(&mut s, "member.owner", &bo_id).await;
+    let group: boardroom::groups::Group = owner
+        .call("create_group", &[("workspace_id", &ws), ("name", "Ops")])
+        .await
+        .ok();
+    let added = owner
+        .call::<String>(
+            "add_group_member",
+            &[("workspace_id", &ws), ("group_id", &group.id), ("user_id", &bo_id)],
+        )
+        .await;
+    assert!(added.result.is_ok(), "{:?}", added.result);
+    hears(&mut s, "member.groups", &bo_id).await;
+    let left = bo.call::<Value>("leave_workspace", &[("workspace_id", &ws)]).await;
+    assert!(left.result.is_ok(), "{:?}", left.result);
+    hears(&mut s, "member.left", &bo_id).await;
     app.stop().await;
 }
 
