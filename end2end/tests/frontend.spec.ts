@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { hydrated, signUp, unique } from './support';
+import { hydrated, notice, signUp, unique } from './support';
 import * as os from 'os';
 import * as path from 'path';
 
@@ -262,6 +262,39 @@ test('every button and control is at least 24 by 24 px, on every page and at bot
     }
   }
   expect(small).toEqual([]);
+});
+
+test('an answer covers no control, and can be dismissed, at 1280 and 375 px', async ({ page }) => {
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 800 });
+    const invitee = `notice-${unique()}@example.com`;
+    await page.goto(`${base}/users`);
+    await hydrated(page);
+    await page.getByLabel('Email addresses').fill(invitee);
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+    const said = notice(page);
+    await expect(said).toHaveText(`Invitation sent to ${invitee}`);
+    // Whatever the scroll, nothing the person may use next lies under it.
+    for (const scroll of [0, 400, 10_000]) {
+      await page.evaluate((y) => window.scrollTo(0, y), scroll);
+      const covered = await page.evaluate(() => {
+        const region = document.querySelector('[role=status]')!.getBoundingClientRect();
+        if (region.height === 0) return [];
+        return Array.from(document.querySelectorAll<HTMLElement>('button, input:not([type=hidden]), select, a[href]'))
+          // Shown: not in a closed menu, not hidden.
+          .filter((el) => el.checkVisibility({ checkVisibilityCSS: true }) && !document.querySelector('[role=status]')!.contains(el))
+          .filter((el) => {
+            const b = el.getBoundingClientRect();
+            return b.width > 1 && b.left < region.right && b.right > region.left && b.top < region.bottom && b.bottom > region.top;
+          })
+          .map((el) => el.getAttribute('aria-label') ?? el.textContent?.trim() ?? el.tagName);
+      });
+      expect(covered, `at ${width} px, scrolled to ${scroll}`).toEqual([]);
+    }
+    await page.getByRole('link', { name: 'Dismiss' }).click();
+    await expect(page.getByRole('heading', { name: 'Users', level: 1 })).toBeVisible();
+    await expect(notice(page)).toHaveCount(0);
+  }
 });
 
 test('the only owner is told why they cannot leave instead of being offered Leave', async ({ page }) => {

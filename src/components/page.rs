@@ -27,28 +27,45 @@ pub fn PageError(error: AppError) -> impl IntoView {
     }
 }
 
-/// What the last post on this page said, at the foot of the window (in
-/// sight however far the page is scrolled): its notice in a status region
-/// that is there from the first render, so that screen readers announce what
-/// arrives in it, and what went wrong with it (when no form of the page
-/// shows that itself, see `post_error`) as an alert. `beside` goes next to
-/// the notice, such as a way to undo what it reports.
+/// What the last post on this page said, in the page's flow under its
+/// heading, where it covers nothing: its notice in a status region that is
+/// there from the first render (empty, it takes no room), so that screen
+/// readers announce what arrives in it, and what went wrong with it (when no
+/// form of the page shows that itself, see `post_error`) as an alert.
+/// `beside` goes next to the notice, such as a way to undo what it reports.
+/// A notice is shown once (it is gone on the next page) and can be
+/// dismissed: Dismiss loads this page again, without it.
 #[component]
 pub fn PageNotice(
     notice: Option<String>,
     #[prop(default = None)] error: Option<String>,
     #[prop(default = None)] beside: Option<AnyView>,
 ) -> impl IntoView {
+    let here = {
+        let location = leptos_router::hooks::use_location();
+        let mut query = location.query.get_untracked();
+        // The redirect that answered a post names it; the page without it is
+        // the page without the notice.
+        query.remove("__path");
+        query.remove("__err");
+        format!("{}{}", location.pathname.get_untracked(), query.to_query_string())
+    };
+    let shown = notice.is_some() || error.is_some();
     view! {
-        <div class="pointer-events-none fixed inset-x-4 bottom-4 z-30 space-y-2 sm:left-auto sm:right-6 sm:w-96">
+        <div class="space-y-2">
             <div role="status" aria-live="polite" aria-atomic="true">
                 {notice.map(|m| view! {
-                    <p class="pointer-events-auto rounded-md border border-green-300 bg-green-50 px-4 py-3 text-sm font-medium break-words text-green-900 shadow-sm">{m}</p>
+                    <p class="rounded-md border border-green-300 bg-green-50 px-4 py-3 text-sm font-medium break-words text-green-900">{m}</p>
                 })}
             </div>
-            {beside.map(|b| view! { <div class="pointer-events-auto flex justify-end">{b}</div> })}
             {error.map(|e| view! {
-                <p role="alert" class="pointer-events-auto rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-800 shadow-sm">{e}</p>
+                <p role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-800">{e}</p>
+            })}
+            {shown.then(|| view! {
+                <div class="flex flex-wrap items-center justify-end gap-3">
+                    {beside}
+                    <a href=here class="row-link">"Dismiss"</a>
+                </div>
             })}
         </div>
     }
