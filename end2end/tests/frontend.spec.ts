@@ -28,6 +28,19 @@ async function workspaceWithRows(page: Page): Promise<{ base: string; invitee: s
   return { base, invitee };
 }
 
+/** Every page of a workspace member, and of their account. */
+function everyPage(base: string): string[] {
+  return [
+    `${base}/boards`,
+    `${base}/users`,
+    `${base}/roles`,
+    `${base}/groups`,
+    `${base}/settings`,
+    '/account/tokens',
+    '/workspaces/new',
+  ];
+}
+
 async function noSidewaysScroll(page: Page, path: string) {
   await page.goto(path);
   const { scroll, width } = await page.evaluate(() => ({
@@ -42,15 +55,7 @@ test.describe('on a phone (375 px)', () => {
 
   test('no page scrolls sideways, and the account menu is in reach', async ({ page }) => {
     const { base } = await workspaceWithRows(page);
-    for (const path of [
-      `${base}/boards`,
-      `${base}/users`,
-      `${base}/roles`,
-      `${base}/groups`,
-      `${base}/settings`,
-      '/account/tokens',
-      '/workspaces/new',
-    ]) {
+    for (const path of everyPage(base)) {
       await noSidewaysScroll(page, path);
     }
     await page.goto(`${base}/users`);
@@ -236,15 +241,7 @@ test('every button and control is at least 24 by 24 px, on every page and at bot
   const small: string[] = [];
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: 800 });
-    for (const path of [
-      `${base}/boards`,
-      `${base}/users`,
-      `${base}/roles`,
-      `${base}/groups`,
-      `${base}/settings`,
-      '/account/tokens',
-      '/workspaces/new',
-    ]) {
+    for (const path of everyPage(base)) {
       await page.goto(path);
       // Buttons, and links and inputs that stand alone (a link inside a
       // sentence is exempt, as WCAG 2.2's target size allows).

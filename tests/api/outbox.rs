@@ -13,15 +13,27 @@ on_both_databases!(
 
 const CLAIM: &str = "2s";
 
-async fn wait_until_sending(app: &TestApp, count: i64) {
-    let sending = "SELECT COUNT(*) FROM emails WHERE state = 'sending' AND claimed_by IS NOT NULL AND kind = $1";
+/// Waits (up to a minute) until `count` invitation emails are in the state
+/// `sql` counts.
+async fn wait_until(app: &TestApp, sql: &str, count: i64, what: &str) {
     for _ in 0..2400 {
-        if app.count(sending, "invitation").await == count {
+        if app.count(sql, "invitation").await == count {
             return;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    panic!("{count} emails were not taken for sending");
+    panic!("{count} emails were not {what}");
+}
+
+async fn wait_until_sending(app: &TestApp, count: i64) {
+    let sending = "SELECT COUNT(*) FROM emails WHERE state = 'sending' AND claimed_by IS NOT NULL AND kind = $1";
+    wait_until(app, sending, count, "taken for sending").await;
+}
+
+/// Sent, and no longer claimed by anyone.
+async fn wait_until_sent(app: &TestApp, count: i64) {
+    let sent = "SELECT COUNT(*) FROM emails WHERE state = 'sent' AND claimed_by IS NULL AND kind = $1";
+    wait_until(app, sent, count, "recorded as sent").await;
 }
 
 /// One instance takes ten emails and dies in the middle of sending them (its
@@ -51,14 +63,7 @@ async fn a_dead_instances_emails_are_sent_by_another_within_the_claim_time(backe
     // instance looks every half claim. The old five-minute lease never lapses
     // within the wait above.
     assert!(took < Duration::from_secs(30), "sent {took:?} after the death");
-    let sent = "SELECT COUNT(*) FROM emails WHERE state = 'sent' AND claimed_by IS NULL AND kind = $1";
-    for _ in 0..400 {
-        if other.count(sent, "invitation").await == 10 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert_eq!(other.count(sent, "invitation").await, 10);
+    wait_until_sent(&other, 10).await;
     other.stop().await;
 }
 
@@ -97,14 +102,7 @@ async fn a_claim_renewed_while_a_slow_smtp_server_holds_the_message_is_not_taken
         held.release();
     }
     held.wait_for_count(3).await;
-    let sent = "SELECT COUNT(*) FROM emails WHERE state = 'sent' AND kind = $1";
-    for _ in 0..400 {
-        if sender.count(sent, "invitation").await == 3 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert_eq!(sender.count(sent, "invitation").await, 3);
+    wait_until_sent(&sender, 3).await;
     // And nothing more goes out afterwards.
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert!(other.smtp.received().is_empty());
