@@ -71,8 +71,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 ///   under way. An answer that is another page gets its own history entry;
 ///   going back or forward to an address whose page is not the one shown
 ///   loads that page. Without the script the same post reloads the page,
-///   with the same result. (No page has an island; one that gains one needs
-///   it hydrated after a swap, with `window.__hydrateIsland`.)
+///   with the same result. The islands in the new body (the invite form's
+///   addresses field) are hydrated after the swap, with
+///   `window.__hydrateIsland`.
 #[cfg(feature = "ssr")]
 const UI_SCRIPT: &str = r##"(function(){
 function menus(){return document.querySelectorAll("details[data-menu][open]")}
@@ -123,6 +124,7 @@ var u=new URL(url,location.href),same=u.pathname===location.pathname,y=window.sc
 u.searchParams.delete("__path");u.searchParams.delete("__err");
 document.title=doc.title;
 document.body.replaceChildren.apply(document.body,Array.prototype.slice.call(doc.body.childNodes));
+if(window.__hydrateIsland)document.querySelectorAll("leptos-island").forEach(function(el){window.__hydrateIsland(el,el.dataset.component)});
 var to=u.pathname+u.search;if(to!==location.pathname+location.search)history.pushState(null,"",to+(same?location.hash:""));shown=to;
 window.scrollTo(0,same?y:0);
 var summary=document.querySelector('[role=alert][tabindex="-1"]');

@@ -294,6 +294,26 @@ test('an answer covers no control, and can be dismissed, at 1280 and 375 px', as
   }
 });
 
+test("the invite form checks each address as it is typed, by the server's rules, and again after a send", async ({ page }) => {
+  const a = `ok-${unique()}@example.com`;
+  const b = `ok-${unique()}@example.com`;
+  await page.goto(`${base}/users`);
+  await hydrated(page);
+  const field = page.getByLabel('Email addresses');
+  await field.fill(`jon@, ${a}, ${b}`);
+  const list = page.getByRole('list', { name: 'Addresses to send to' });
+  await expect(list).toContainText(`Ready: ${a}`);
+  await expect(list).toContainText('Not valid: Enter an email address in the correct format, like name@example.com (\u201cjon@\u201d is not)');
+  await expect(page.getByText('2 to send, 1 not valid (left out)')).toBeVisible();
+  // The answer to Send replaces the page in place; its field checks as well.
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(field).toHaveValue('jon@');
+  await expect(page.getByText('1 not valid', { exact: true })).toBeVisible();
+  await field.fill(`mia@example.com, zed@`);
+  await expect(page.getByText('1 to send, 1 not valid (left out)')).toBeVisible();
+  await expect(list).toContainText('Ready: mia@example.com');
+});
+
 test('the only owner is told why they cannot leave instead of being offered Leave', async ({ page }) => {
   const { base } = await workspaceWithRows(page);
   await page.goto(`${base}/settings`);

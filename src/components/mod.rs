@@ -1,11 +1,13 @@
 //! Primitives every page uses: fields with their errors, the error summary, the
 //! status region, buttons, the page frame.
 
+mod emails;
 mod forms;
 mod icons;
 mod page;
 mod shell;
 
+pub use emails::EmailsField;
 pub use forms::{ErrorSummary, Field, FormProblem, aria_invalid, field_error, form_errors};
 pub use icons::{AccountIcon, Logo};
 pub use page::{Chips, Moment, PageError, PageNotice, PeopleTabs, RolePicker, post_error, unshown_error};

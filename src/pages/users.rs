@@ -1,8 +1,8 @@
 use crate::access::{self, Access, Permission};
 use crate::components::Frame;
 use crate::components::{
-    Chips, DANGER_BUTTON, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice, PeopleTabs,
-    RolePicker, SECONDARY_BUTTON, aria_invalid, field_error, form_errors,
+    Chips, DANGER_BUTTON, EmailsField, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice,
+    PeopleTabs, RolePicker, SECONDARY_BUTTON, field_error, form_errors,
 };
 use crate::domain::{Listing, Window};
 use crate::error::AppError;
@@ -543,22 +543,7 @@ fn InviteForm(
                     <div>
                         <div>
                             <Field id="invite-emails" label="Email addresses" hint="Separate several addresses with commas." error=emails_error>
-                                <input
-                                    id="invite-emails"
-                                    name="emails"
-                                    // Text with an email keyboard: a browser rewrites an
-                                    // `email multiple` field's value, dropping the spaces
-                                    // after the commas of the addresses it is handed back.
-                                    type="text"
-                                    inputmode="email"
-                                    autocomplete="email"
-                                    spellcheck="false"
-                                    placeholder="name@example.com"
-                                    class=INPUT
-                                    aria-invalid=aria_invalid(emails_error)
-                                    aria-describedby="invite-emails-hint invite-emails-error"
-                                    value=echo.emails
-                                />
+                                <EmailsField value=echo.emails invalid=emails_error.get_untracked().is_some()/>
                             </Field>
                         </div>
                     </div>
