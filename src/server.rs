@@ -87,12 +87,12 @@ pub async fn serve(
         let first = crate::platform::changes::listen(&url)
             .await
             .map_err(|e| format!("DATABASE_URL: cannot listen for changes ({e})"))?;
-        Some(tokio::spawn(crate::platform::changes::relay(
+        // Ended (dropped) when `serve` returns.
+        Some(AbortOnDrop(tokio::spawn(crate::platform::changes::relay(
             url,
             first,
             db.changes().clone(),
-            stopping.clone(),
-        )))
+        ))))
     } else {
         None
     };
@@ -119,7 +119,7 @@ pub async fn serve(
     .collect();
     // Dropped with this future (the process ending without its shutdown
     // path), the worker goes with it and its claims lapse.
-    let mut worker = AbortOnDrop(Some(tokio::spawn(
+    let mut worker = AbortOnDrop(tokio::spawn(
         Worker {
             db: db.clone(),
             transport,
@@ -128,7 +128,7 @@ pub async fn serve(
             claim_timeout: config.mail_claim_timeout,
         }
         .run(worker_stopped),
-    )));
+    ));
 
     tracing::info!(
         "Boardroom listening on http://{local} (people reach it at {})",
@@ -142,27 +142,22 @@ pub async fn serve(
         let _ = stop_streams.send(true);
     };
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
-    if let Some(relay) = relay {
-        relay.abort();
-    }
+    drop(relay);
 
     let _ = stop_worker.send(true);
-    if let Some(worker) = worker.0.take() {
-        let _ = worker.await;
-    }
+    let _ = (&mut worker.0).await;
     db.close().await;
     tracing::info!("Boardroom stopped");
     served.map_err(|e| e.to_string())
 }
 
-/// A task that ends when its handle is dropped.
-struct AbortOnDrop(Option<tokio::task::JoinHandle<()>>);
+/// A task that ends when its handle is dropped (aborting a task that has
+/// finished does nothing).
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
-        if let Some(task) = &self.0 {
-            task.abort();
-        }
+        self.0.abort();
     }
 }
 
@@ -227,19 +222,13 @@ async fn workspace_events(
     axum::extract::Path(wid): axum::extract::Path<String>,
     signed_in: Option<axum::Extension<SignedIn>>,
 ) -> Response {
+    // A refusal in the API's error shape, with its status and Retry-After.
     let Some(axum::Extension(SignedIn(user))) = signed_in else {
-        return StatusCode::UNAUTHORIZED.into_response();
+        return crate::rest::ApiError::from(crate::error::AppError::Unauthenticated).into_response();
     };
     match crate::live::open(&state, user, &wid).await {
         Ok(res) => res,
-        Err(e) => {
-            let status = StatusCode::from_u16(e.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let mut res = (status, e.to_string()).into_response();
-            if let Some(wait) = e.retry_after() {
-                res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
-            }
-            res
-        }
+        Err(e) => crate::rest::ApiError::from(e).into_response(),
     }
 }
 

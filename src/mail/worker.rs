@@ -198,9 +198,8 @@ impl Worker {
             subject_id,
             attempts,
         } = claimed;
-        let subject_id = subject_id.unwrap_or_default();
-        let email = match (self.kinds.get(kind.as_str()), subject_id.as_str()) {
-            (Some(compose), subject_id) if !subject_id.is_empty() => match compose.compose(subject_id).await {
+        let email = match (self.kinds.get(kind.as_str()), subject_id.as_deref()) {
+            (Some(compose), Some(subject_id)) => match compose.compose(subject_id).await {
                 Ok(Some(email)) => email,
                 Ok(None) => return self.finish(&id, "cancelled", None).await,
                 Err(e) => {
@@ -226,12 +225,12 @@ impl Worker {
             Ok(()) => {
                 tracing::info!(email_id = %id, to = %email.to, "email sent");
                 self.finish(&id, "sent", None).await?;
-                self.announce(&email, "email.sent", &subject_id).await;
+                self.announce(&email, "email.sent", subject_id.as_deref()).await;
             }
             Err(error) if attempts >= MAX_ATTEMPTS => {
                 tracing::warn!(email_id = %id, to = %email.to, attempts, %error, "email not delivered; giving up");
                 self.finish(&id, "failed", Some(&error)).await?;
-                self.announce(&email, "email.failed", &subject_id).await;
+                self.announce(&email, "email.failed", subject_id.as_deref()).await;
             }
             Err(error) => {
                 let retry_in = backoff_ms(attempts);
@@ -251,8 +250,8 @@ impl Worker {
     }
 
     /// Tells the pages of the email's workspace what became of it.
-    async fn announce(&self, email: &OutgoingEmail, kind: &str, subject_id: &str) {
-        if let Some(workspace_id) = &email.workspace_id
+    async fn announce(&self, email: &OutgoingEmail, kind: &str, subject_id: Option<&str>) {
+        if let (Some(workspace_id), Some(subject_id)) = (&email.workspace_id, subject_id)
             && let Err(e) = self.db.announce(workspace_id, kind, subject_id).await
         {
             tracing::warn!(error = %e, "mail worker: cannot announce what became of an email");

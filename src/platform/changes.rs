@@ -24,6 +24,16 @@ pub struct Change {
     pub id: String,
 }
 
+impl Change {
+    pub fn new(workspace_id: &str, kind: &str, id: &str) -> Change {
+        Change {
+            workspace_id: workspace_id.to_string(),
+            kind: kind.to_string(),
+            id: id.to_string(),
+        }
+    }
+}
+
 /// What a subscriber hears.
 #[derive(Clone, Debug)]
 pub enum Heard {
@@ -64,11 +74,12 @@ pub fn payload(change: &Change) -> String {
 }
 
 /// On PostgreSQL: listens on `CHANNEL` through a connection of its own and
-/// hands every notice to `bus`, until `stop` turns true. A lost connection is
-/// replaced by a new listener (a reset one can stay stuck, sqlx#4014), and
-/// once it listens again the subscribers are told to resync, since notices
-/// sent meanwhile are gone. `first` is a listener already listening.
-pub async fn relay(url: String, first: sqlx::postgres::PgListener, bus: Arc<Bus>, mut stop: watch::Receiver<bool>) {
+/// hands every notice to `bus`, for as long as the task runs (the server
+/// ends it as it stops). A lost connection is replaced by a new listener (a
+/// reset one can stay stuck, sqlx#4014), and once it listens again the
+/// subscribers are told to resync, since notices sent meanwhile are gone.
+/// `first` is a listener already listening.
+pub async fn relay(url: String, first: sqlx::postgres::PgListener, bus: Arc<Bus>) {
     let mut listener = Some(first);
     loop {
         let mut current = match listener.take() {
@@ -81,26 +92,21 @@ pub async fn relay(url: String, first: sqlx::postgres::PgListener, bus: Arc<Bus>
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "changes: cannot listen; trying again in a second");
-                    tokio::select! {
-                        _ = tokio::time::sleep(Duration::from_secs(1)) => continue,
-                        _ = stop.changed() => return,
-                    }
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
                 }
             },
         };
         loop {
-            tokio::select! {
-                _ = stop.changed() => return,
-                got = current.try_recv() => match got {
-                    Ok(Some(notice)) => match serde_json::from_str::<Change>(notice.payload()) {
-                        Ok(change) => bus.publish(Heard::Change(Arc::new(change))),
-                        Err(e) => tracing::warn!(error = %e, "changes: a notice that is not a change"),
-                    },
-                    Ok(None) | Err(_) => {
-                        tracing::warn!("changes: the listening connection was lost");
-                        break;
-                    }
+            match current.try_recv().await {
+                Ok(Some(notice)) => match serde_json::from_str::<Change>(notice.payload()) {
+                    Ok(change) => bus.publish(Heard::Change(Arc::new(change))),
+                    Err(e) => tracing::warn!(error = %e, "changes: a notice that is not a change"),
                 },
+                Ok(None) | Err(_) => {
+                    tracing::warn!("changes: the listening connection was lost");
+                    break;
+                }
             }
         }
     }

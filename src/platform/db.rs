@@ -65,11 +65,7 @@ impl Tx<'_> {
     /// Announces a change made in this transaction: heard by the pages and
     /// streams watching the workspace when, and only if, it commits.
     pub async fn announce(&mut self, workspace_id: &str, kind: &str, id: &str) -> Result<(), sqlx::Error> {
-        let change = Change {
-            workspace_id: workspace_id.to_string(),
-            kind: kind.to_string(),
-            id: id.to_string(),
-        };
+        let change = Change::new(workspace_id, kind, id);
         if self.postgres {
             notify(&mut self.inner, &change).await
         } else {
@@ -133,11 +129,7 @@ impl Db {
 
     /// Announces a change already committed (outside any transaction).
     pub async fn announce(&self, workspace_id: &str, kind: &str, id: &str) -> Result<(), sqlx::Error> {
-        let change = Change {
-            workspace_id: workspace_id.to_string(),
-            kind: kind.to_string(),
-            id: id.to_string(),
-        };
+        let change = Change::new(workspace_id, kind, id);
         if self.postgres {
             notify(&mut *self.pool.acquire().await?, &change).await
         } else {
