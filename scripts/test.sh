@@ -39,6 +39,12 @@ cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warn
 step "Unit and API tests (SQLite and PostgreSQL)"
 cargo test --features ssr
 
+step "The code server and islands share, natively and in WebAssembly (Node)"
+cargo clippy -p boardroom-shared-tests --all-targets -- -D warnings
+cargo test -p boardroom-shared-tests
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p boardroom-shared-tests --target wasm32-unknown-unknown
+
 step "Building the app"
 cargo leptos build
 

@@ -344,3 +344,35 @@ pub struct Listing<T> {
     pub next: Option<String>,
     pub previous: Option<String>,
 }
+
+impl<T> Listing<T> {
+    /// A list with nothing in it.
+    pub fn empty() -> Self {
+        Listing {
+            items: Vec::new(),
+            total: 0,
+            next: None,
+            previous: None,
+        }
+    }
+}
+
+/// The kinds of change a workspace's event stream names (besides `ready`,
+/// `resync` and `ended`): what the Users page reads its lists again for.
+pub const CHANGE_KINDS: [&str; 15] = [
+    "invitation.created",
+    "invitation.renewed",
+    "invitation.deleted",
+    "invitation.restored",
+    "invitation.roles",
+    "invitation.link",
+    "invitation.declined",
+    "invitation.accepted",
+    "email.sent",
+    "email.failed",
+    "member.roles",
+    "member.removed",
+    "member.left",
+    "member.owner",
+    "member.groups",
+];

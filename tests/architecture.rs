@@ -316,3 +316,29 @@ fn each_table_is_written_by_its_owner_alone() {
     // The check is reading SQL at all: every table is written somewhere.
     assert_eq!(written.len(), OWNERS.len(), "tables written: {written:?}");
 }
+
+/// The pages' behaviour is Rust (islands): no `<script>` in the source holds
+/// code of its own. The only scripts a page loads are the ones Leptos emits
+/// for the islands (and the API reference page loads Swagger UI's files).
+#[test]
+fn no_script_in_the_source_has_a_body() {
+    let mut files = Vec::new();
+    rust_files(Path::new(env!("CARGO_MANIFEST_DIR")).join("src").as_path(), &mut files);
+    let mut found = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).expect("a source file reads");
+        for (at, _) in text.match_indices("<script") {
+            let rest = &text[at..];
+            let body = rest
+                .find('>')
+                .map(|open| &rest[open + 1..])
+                .map(|after| &after[..after.find("</script>").unwrap_or(after.len())])
+                .unwrap_or_default();
+            let opening = &rest[..rest.find('>').unwrap_or(rest.len())];
+            if !body.trim().is_empty() || opening.contains("inner_html") {
+                found.push(format!("{}: {}", file.display(), opening));
+            }
+        }
+    }
+    assert!(found.is_empty(), "scripts with a body: {found:#?}");
+}

@@ -37,15 +37,18 @@ pub fn check_summary(checked: &[Checked]) -> String {
     }
 }
 
-/// The addresses field of the invite form. `value` is what the server puts
-/// back after a failed post; what was typed before the page woke is kept.
-#[island]
-pub fn EmailsField(value: String, invalid: bool) -> impl IntoView {
-    let typed = RwSignal::new(value.clone());
-    let input = NodeRef::<leptos::html::Input>::new();
+/// The addresses field of the invite form. `typed` holds what it says (the
+/// server's echo after a failed post to begin with); what was typed before
+/// the page woke is kept.
+#[component]
+pub fn EmailsField(
+    typed: RwSignal<String>,
+    field: NodeRef<leptos::html::Input>,
+    #[prop(into)] invalid: Signal<bool>,
+) -> impl IntoView {
     // Typed before this island woke: the field worked as plain HTML until then.
     Effect::new(move |_| {
-        if let Some(el) = input.get() {
+        if let Some(el) = field.get() {
             let now = el.value();
             if now != typed.get_untracked() {
                 typed.set(now);
@@ -66,10 +69,10 @@ pub fn EmailsField(value: String, invalid: bool) -> impl IntoView {
             spellcheck="false"
             placeholder="name@example.com"
             class=super::INPUT
-            aria-invalid=invalid.then_some("true")
+            aria-invalid=move || invalid.get().then_some("true")
             aria-describedby="invite-emails-hint invite-emails-error invite-emails-check"
-            value=value
-            node_ref=input
+            value=typed.get_untracked()
+            node_ref=field
             on:input=move |ev| typed.set(event_target_value(&ev))
         />
         <div id="invite-emails-check" class="text-sm">

@@ -60,8 +60,9 @@ pub struct FormProblem {
 }
 
 /// "There is a problem", listing each error and linking to its field (ids are
-/// `{form}-{field}`). The page's script focuses it when a post brings it
-/// (`tabindex="-1"`), as people using a screen reader need to hear it.
+/// `{form}-{field}`). It takes focus when a post brings it (`autofocus` on
+/// a page loaded after a plain post; an island focuses it itself), as people
+/// using a screen reader need to hear it.
 #[component]
 pub fn ErrorSummary(form: &'static str, #[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoView {
     let problems = move || {
@@ -77,7 +78,9 @@ pub fn ErrorSummary(form: &'static str, #[prop(into)] errors: Signal<Vec<FieldEr
     view! {
         <Show when=move || !errors.get().is_empty()>
             <div
+                id=format!("{form}-summary")
                 tabindex="-1"
+                autofocus=true
                 role="alert"
                 aria-labelledby=format!("{form}-summary-title")
                 class="rounded-md border-2 border-red-700 bg-red-50 p-4 focus:outline-none focus:ring-4 focus:ring-amber-400"

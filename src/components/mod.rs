@@ -1,17 +1,23 @@
 //! Primitives every page uses: fields with their errors, the error summary, the
 //! status region, buttons, the page frame.
 
+mod confirm;
+mod copy;
 mod emails;
 mod forms;
 mod icons;
 mod page;
 mod shell;
+mod time;
 
-pub use emails::EmailsField;
+pub use confirm::{AskFirst, ConfirmForm};
+pub use copy::CopyButton;
+pub use emails::{EmailsField, check_emails, check_summary};
 pub use forms::{ErrorSummary, Field, FormProblem, aria_invalid, field_error, form_errors};
 pub use icons::{AccountIcon, Logo};
-pub use page::{Chips, Moment, PageError, PageNotice, PeopleTabs, RolePicker, post_error, unshown_error};
+pub use page::{Chips, PageError, PageNotice, PeopleTabs, RolePicker, post_error, unshown_error};
 pub use shell::{AccountBar, AuthCard, Frame, TopBar};
+pub use time::{LocalTime, Moment, relative};
 
 /// Classes for the one primary button style.
 pub const PRIMARY_BUTTON: &str = "btn-primary";

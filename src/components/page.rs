@@ -1,4 +1,3 @@
-use crate::domain::Timestamp;
 use crate::error::AppError;
 use crate::roles::RoleChoice;
 use leptos::prelude::*;
@@ -179,15 +178,4 @@ pub fn RolePicker(
         </fieldset>
     }
     .into_any()
-}
-
-/// A moment, as the reader's clock would put it. The server writes it in UTC
-/// ("26 Nov 2026, 14:05 UTC"), and so does the first render in the browser,
-/// so the two agree; the page's script then rewrites every `<time datetime>`
-/// in the reader's time zone, relative when recent ("3 hours ago", "in 6
-/// days"), with the full local date and time as its tooltip, and keeps it
-/// current.
-#[component]
-pub fn Moment(at: Timestamp) -> impl IntoView {
-    view! { <time datetime=at.iso()>{at.display()}</time> }
 }

@@ -54,9 +54,8 @@ pub fn AccountBar(user: User, workspaces: Vec<WorkspaceSummary>) -> impl IntoVie
     }
 }
 
-/// The account menu at the top right. It is a `<details data-menu>`, so it
-/// opens without any script; the page's menu script closes it
-/// on Escape (focus back on its button) and on a click or focus outside.
+/// The account menu at the top right: who is signed in, where they can go,
+/// and Sign out (see `MenuButton`).
 #[component]
 fn AccountMenu(user: User, workspace_id: Option<String>, workspaces: Vec<WorkspaceSummary>) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
@@ -74,14 +73,7 @@ fn AccountMenu(user: User, workspace_id: Option<String>, workspaces: Vec<Workspa
         .filter(|w| Some(&w.id) != workspace_id.as_ref())
         .collect();
     view! {
-        <details data-menu="" class="relative ml-auto shrink-0">
-            <summary
-                class="flex h-9 w-9 cursor-pointer list-none items-center justify-center rounded-full bg-zinc-100 text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 [&::-webkit-details-marker]:hidden"
-                aria-label="Account menu"
-                title="Account"
-            >
-                <AccountIcon/>
-            </summary>
+        <MenuButton>
             <div class="absolute right-0 z-20 mt-2 w-64 max-w-[calc(100vw-2rem)] overflow-hidden rounded-md border border-zinc-200 bg-white py-1 shadow-lg">
                 <div class="border-b border-zinc-100 px-4 py-2">
                     <p class="truncate text-sm font-semibold text-zinc-900">{user.name}</p>
@@ -103,6 +95,54 @@ fn AccountMenu(user: User, workspace_id: Option<String>, workspaces: Vec<Workspa
                     </ActionForm>
                 </div>
             </div>
+        </MenuButton>
+    }
+}
+
+/// The account icon, opening what `children` list below it. It is a
+/// `<details>`, so it opens without WebAssembly; once awake, Escape closes
+/// it with focus back on the icon, and so does a click or focus anywhere
+/// outside it.
+#[island]
+fn MenuButton(children: Children) -> impl IntoView {
+    use wasm_bindgen::JsCast;
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let outside = move |target: Option<web_sys::EventTarget>| {
+        let inside = target
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+            .zip(menu.get_untracked())
+            .is_some_and(|(node, menu)| menu.contains(Some(&node)));
+        if !inside && let Some(menu) = menu.get_untracked() {
+            menu.set_open(false);
+        }
+    };
+    let on_click = window_event_listener(leptos::ev::click, move |ev| outside(ev.target()));
+    let on_focus = window_event_listener(leptos::ev::focusin, move |ev| outside(ev.target()));
+    let on_key = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape"
+            && let Some(menu) = menu.get_untracked()
+            && menu.open()
+        {
+            menu.set_open(false);
+            if let Ok(Some(icon)) = menu.query_selector("summary")
+                && let Ok(icon) = icon.dyn_into::<web_sys::HtmlElement>()
+            {
+                let _ = icon.focus();
+            }
+        }
+    });
+    // The menu is there for the page's life.
+    std::mem::forget((on_click, on_focus, on_key));
+    view! {
+        <details node_ref=menu class="relative ml-auto shrink-0">
+            <summary
+                class="flex h-9 w-9 cursor-pointer list-none items-center justify-center rounded-full bg-zinc-100 text-zinc-700 hover:bg-zinc-200 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 [&::-webkit-details-marker]:hidden"
+                aria-label="Account menu"
+                title="Account"
+            >
+                <AccountIcon/>
+            </summary>
+            {children()}
         </details>
     }
 }

@@ -1,7 +1,7 @@
 use crate::accounts::api::SignOut;
 use crate::components::{
-    AuthCard, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, SECONDARY_BUTTON, aria_invalid, field_error,
-    form_errors,
+    AskFirst, AuthCard, ErrorSummary, Field, INPUT, LocalTime, PRIMARY_BUTTON, SECONDARY_BUTTON, aria_invalid,
+    field_error, form_errors,
 };
 use crate::error::AppError;
 use crate::invitations::api::{
@@ -57,7 +57,7 @@ fn Invitation(p: InvitationPreview, token: String) -> impl IntoView {
         </p>
         <dl class="mt-4 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 rounded-md bg-zinc-50 p-3 text-sm">
             <dt class="text-zinc-600">"Invitation for"</dt><dd class="font-medium">{p.email.clone()}</dd>
-            <dt class="text-zinc-600">"Expires"</dt><dd><Moment at=p.expires_at/></dd>
+            <dt class="text-zinc-600">"Expires"</dt><dd><LocalTime at=p.expires_at/></dd>
         </dl>
         <Offered roles=p.roles.clone() everyone=p.everyone_gets.clone()/>
     };
@@ -72,16 +72,16 @@ fn Invitation(p: InvitationPreview, token: String) -> impl IntoView {
                 let failure = decline.value().get_untracked().and_then(Result::err).map(|e| e.to_string());
                 let next = next_step(&p, token.clone());
                 let form = (!p.already_member).then(move || view! {
-                    <ActionForm
-                        action=decline
-                        attr:class="mt-6 border-t border-zinc-200 pt-4 text-center"
-                        attr:data-confirm=question
-                        attr:data-confirm-button="Decline invitation"
-                    >
-                        <input type="hidden" name="token" value=token/>
-                        <span class="text-sm text-zinc-600">"Not for you? "</span>
-                        <button type="submit" class="text-sm font-medium text-zinc-700 underline hover:text-zinc-900">"Decline invitation"</button>
-                    </ActionForm>
+                    <AskFirst question=question button="Decline invitation".to_string()>
+                        <ActionForm
+                            action=decline
+                            attr:class="mt-6 border-t border-zinc-200 pt-4 text-center"
+                        >
+                            <input type="hidden" name="token" value=token/>
+                            <span class="text-sm text-zinc-600">"Not for you? "</span>
+                            <button type="submit" class="text-sm font-medium text-zinc-700 underline hover:text-zinc-900">"Decline invitation"</button>
+                        </ActionForm>
+                    </AskFirst>
                 });
                 view! {
                     {next}

@@ -3,8 +3,8 @@ use crate::boards::Board;
 use crate::boards::api::{CreateBoard, DeleteBoard, RunBoard, UpdateBoard};
 use crate::components::Frame;
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice, aria_invalid,
-    field_error, form_errors, unshown_error,
+    AskFirst, DANGER_BUTTON, ErrorSummary, Field, INPUT, LocalTime, PRIMARY_BUTTON, PageError, PageNotice,
+    aria_invalid, field_error, form_errors, unshown_error,
 };
 use crate::error::AppError;
 use crate::pages::page_title;
@@ -142,8 +142,8 @@ fn BoardCard(board: Board, workspace_id: String) -> impl IntoView {
             <p class="mt-2 line-clamp-4 whitespace-pre-line text-sm text-zinc-700">{board.content}</p>
             <p class="mt-3 text-xs text-zinc-500">
                 {board.created_by.map(|by| format!("By {by} · ")).unwrap_or_default()}
-                <Moment at=board.created_at/>
-                {board.last_run.map(|r| view! { " · Last run " <Moment at=r.at/> })}
+                <LocalTime at=board.created_at/>
+                {board.last_run.map(|r| view! { " · Last run " <LocalTime at=r.at/> })}
             </p>
         </li>
     }
@@ -196,7 +196,7 @@ fn BoardView(
             <h1 class="mt-2 text-2xl font-semibold">{board.name.clone()}</h1>
             <p class="mt-1 text-sm text-zinc-600">
                 {board.created_by.clone().map(|by| format!("By {by} · ")).unwrap_or_default()}
-                <Moment at=board.created_at/>
+                <LocalTime at=board.created_at/>
             </p>
         </div>
         <PageNotice notice=data.notice error=unshown_error(&[UpdateBoard::PATH])/>
@@ -207,7 +207,7 @@ fn BoardView(
                     <h2 id="run-title" class="font-semibold">"Data"</h2>
                     <p class="text-sm text-zinc-700" data-testid="last-run">
                         {match board.last_run.clone() {
-                            Some(r) => view! { "Last run "<Moment at=r.at/>{r.by.map(|b| format!(" by {b}"))} }.into_any(),
+                            Some(r) => view! { "Last run "<LocalTime at=r.at/>{r.by.map(|b| format!(" by {b}"))} }.into_any(),
                             None => view! { "Never run" }.into_any(),
                         }}
                     </p>
@@ -239,15 +239,15 @@ fn BoardView(
                     </ActionForm>
                 </div>
             </section>
-            <ActionForm
-                action=delete
-                attr:data-confirm=delete_question
-                attr:data-confirm-button="Delete board"
-            >
-                <input type="hidden" name="workspace_id" value=ws_d/>
-                <input type="hidden" name="board_id" value=bid_d/>
-                <button type="submit" class=DANGER_BUTTON>"Delete board"</button>
-            </ActionForm>
+            <AskFirst question=delete_question button="Delete board".to_string()>
+                <ActionForm
+                    action=delete
+                >
+                    <input type="hidden" name="workspace_id" value=ws_d/>
+                    <input type="hidden" name="board_id" value=bid_d/>
+                    <button type="submit" class=DANGER_BUTTON>"Delete board"</button>
+                </ActionForm>
+            </AskFirst>
         })}
     }
 }

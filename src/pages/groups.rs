@@ -1,8 +1,8 @@
 use crate::access::{self, Permission};
 use crate::components::Frame;
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice, PeopleTabs, SECONDARY_BUTTON,
-    aria_invalid, field_error, form_errors, unshown_error,
+    AskFirst, DANGER_BUTTON, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice, PeopleTabs,
+    SECONDARY_BUTTON, aria_invalid, field_error, form_errors, unshown_error,
 };
 use crate::error::AppError;
 use crate::groups::{self, Group, GroupMember};
@@ -241,15 +241,15 @@ fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
                 { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone());
                   let question = groups::delete_question(&gname, group.member_count);
                   (manage && !group.builtin).then_some(view! {
-                    <ActionForm
-                        action=actions.delete
-                        attr:data-confirm=question
-                        attr:data-confirm-button="Delete group"
-                    >
-                        <input type="hidden" name="workspace_id" value=ws.clone()/>
-                        <input type="hidden" name="group_id" value=gid.clone()/>
-                        <button type="submit" class=DANGER_BUTTON aria-label=format!("Delete group {gname}")>"Delete"</button>
-                    </ActionForm>
+                    <AskFirst question=question button="Delete group".to_string()>
+                        <ActionForm
+                            action=actions.delete
+                        >
+                            <input type="hidden" name="workspace_id" value=ws.clone()/>
+                            <input type="hidden" name="group_id" value=gid.clone()/>
+                            <button type="submit" class=DANGER_BUTTON aria-label=format!("Delete group {gname}")>"Delete"</button>
+                        </ActionForm>
+                    </AskFirst>
                 })}
             </div>
             { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone()); (manage && !group.builtin).then_some(view! {
@@ -274,16 +274,16 @@ fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
                                     { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone());
                                       let question = groups::revoke_role_question(&r, &gname, affects);
                                       edit_roles.then_some(view! {
-                                        <ActionForm
-                                            action=actions.revoke_role
-                                            attr:data-confirm=question
-                                            attr:data-confirm-button="Take role away"
-                                        >
-                                            <input type="hidden" name="workspace_id" value=ws.clone()/>
-                                            <input type="hidden" name="group_id" value=gid.clone()/>
-                                            <input type="hidden" name="role_name" value=r.clone()/>
-                                            <button type="submit" class="-my-1 inline-flex h-6 w-6 items-center justify-center rounded-full hover:bg-indigo-100" aria-label=format!("Take {r} away from {gname}")>"×"</button>
-                                        </ActionForm>
+                                        <AskFirst question=question button="Take role away".to_string()>
+                                            <ActionForm
+                                                action=actions.revoke_role
+                                            >
+                                                <input type="hidden" name="workspace_id" value=ws.clone()/>
+                                                <input type="hidden" name="group_id" value=gid.clone()/>
+                                                <input type="hidden" name="role_name" value=r.clone()/>
+                                                <button type="submit" class="-my-1 inline-flex h-6 w-6 items-center justify-center rounded-full hover:bg-indigo-100" aria-label=format!("Take {r} away from {gname}")>"×"</button>
+                                            </ActionForm>
+                                        </AskFirst>
                                     })}
                                 </li>
                             }}).collect_view()}
@@ -317,16 +317,16 @@ fn GroupCard(group: Group, card: CardContext) -> impl IntoView {
                                     { let (ws, gid, gname) = (ws.clone(), gid.clone(), gname.clone());
                                       let question = groups::remove_member_question(&m.name, &gname);
                                       manage.then_some(view! {
-                                        <ActionForm
-                                            action=actions.remove_member
-                                            attr:data-confirm=question
-                                            attr:data-confirm-button="Remove from group"
-                                        >
-                                            <input type="hidden" name="workspace_id" value=ws.clone()/>
-                                            <input type="hidden" name="group_id" value=gid.clone()/>
-                                            <input type="hidden" name="user_id" value=m.user_id.clone()/>
-                                            <button type="submit" class="text-xs font-medium text-red-700 underline" aria-label=format!("Remove {} from {gname}", m.name)>"Remove"</button>
-                                        </ActionForm>
+                                        <AskFirst question=question button="Remove from group".to_string()>
+                                            <ActionForm
+                                                action=actions.remove_member
+                                            >
+                                                <input type="hidden" name="workspace_id" value=ws.clone()/>
+                                                <input type="hidden" name="group_id" value=gid.clone()/>
+                                                <input type="hidden" name="user_id" value=m.user_id.clone()/>
+                                                <button type="submit" class="text-xs font-medium text-red-700 underline" aria-label=format!("Remove {} from {gname}", m.name)>"Remove"</button>
+                                            </ActionForm>
+                                        </AskFirst>
                                     })}
                                 </li>
                             }}).collect_view()}

@@ -20,7 +20,12 @@ use leptos::prelude::*;
 /// The server writes the `<title>` after the page's body, when the page's own
 /// reactive values may already be gone; so it is worked out now.
 pub fn page_title(title: &str, has_errors: Signal<bool>) -> String {
-    if has_errors.get_untracked() {
+    title_text(title, has_errors.get_untracked())
+}
+
+/// The page title, with "Error: " in front when `has_errors`.
+pub fn title_text(title: &str, has_errors: bool) -> String {
+    if has_errors {
         format!("Error: {title} · Boardroom")
     } else {
         format!("{title} · Boardroom")

@@ -1,8 +1,8 @@
 use crate::access::{self, Grant, Permission, Target};
 use crate::components::Frame;
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice, PeopleTabs, aria_invalid,
-    field_error, form_errors, unshown_error,
+    AskFirst, DANGER_BUTTON, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, PageError, PageNotice, PeopleTabs,
+    aria_invalid, field_error, form_errors, unshown_error,
 };
 use crate::error::AppError;
 use crate::pages::page_title;
@@ -153,15 +153,15 @@ fn Roles(data: RolesPageData, create: ServerAction<CreateRole>, delete: ServerAc
                             <td class="cell-actions">
                                 {let question = crate::roles::delete_question(&g.name);
                                  manage.then_some(view! {
-                                    <ActionForm
-                                        action=delete
-                                        attr:data-confirm=question
-                                        attr:data-confirm-button="Delete role"
-                                    >
-                                        <input type="hidden" name="workspace_id" value=id.clone()/>
-                                        <input type="hidden" name="role_name" value=g.name.clone()/>
-                                        <button type="submit" class=DANGER_BUTTON aria-label=format!("Delete role {}", g.name)>"Delete"</button>
-                                    </ActionForm>
+                                    <AskFirst question=question button="Delete role".to_string()>
+                                        <ActionForm
+                                            action=delete
+                                        >
+                                            <input type="hidden" name="workspace_id" value=id.clone()/>
+                                            <input type="hidden" name="role_name" value=g.name.clone()/>
+                                            <button type="submit" class=DANGER_BUTTON aria-label=format!("Delete role {}", g.name)>"Delete"</button>
+                                        </ActionForm>
+                                    </AskFirst>
                                 })}
                             </td>
                         </tr>

@@ -1,8 +1,8 @@
 use crate::access::{self, Permission};
 use crate::components::Frame;
 use crate::components::{
-    DANGER_BUTTON, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice, aria_invalid,
-    field_error, form_errors, unshown_error,
+    AskFirst, DANGER_BUTTON, ErrorSummary, Field, INPUT, LocalTime, PRIMARY_BUTTON, PageError, PageNotice,
+    aria_invalid, field_error, form_errors, unshown_error,
 };
 use crate::error::AppError;
 use crate::pages::page_title;
@@ -119,7 +119,7 @@ fn Settings(
                     <dl class="mt-3 divide-y divide-zinc-100 text-sm">
                         <div class=row><dt class="text-zinc-600">"Name"</dt><dd class="font-medium">{info.name.clone()}</dd></div>
                         <div class=row><dt class="text-zinc-600">"ID (for the API)"</dt><dd class="font-mono text-xs">{info.id.clone()}</dd></div>
-                        <div class=row><dt class="text-zinc-600">"Created"</dt><dd><Moment at=info.created_at/></dd></div>
+                        <div class=row><dt class="text-zinc-600">"Created"</dt><dd><LocalTime at=info.created_at/></dd></div>
                         <div class=row><dt class="text-zinc-600">"Owners"</dt><dd>{info.owners.join(", ")}</dd></div>
                         <div class=row><dt class="text-zinc-600">"Members"</dt><dd>{info.members}</dd></div>
                     </dl>
@@ -156,15 +156,15 @@ fn Settings(
                 let question = crate::members::leave_question(&ctx.access.workspace_name);
                 view! {
                     <p class="mt-1 text-sm text-zinc-600">{format!("You will lose access to {} until someone invites you again.", ctx.access.workspace_name)}</p>
-                    <ActionForm
-                        action=leave
-                        attr:class="mt-4"
-                        attr:data-confirm=question
-                        attr:data-confirm-button="Leave"
-                    >
-                        <input type="hidden" name="workspace_id" value=id/>
-                        <button type="submit" class=DANGER_BUTTON>{format!("Leave {}", ctx.access.workspace_name)}</button>
-                    </ActionForm>
+                    <AskFirst question=question button="Leave".to_string()>
+                        <ActionForm
+                            action=leave
+                            attr:class="mt-4"
+                        >
+                            <input type="hidden" name="workspace_id" value=id/>
+                            <button type="submit" class=DANGER_BUTTON>{format!("Leave {}", ctx.access.workspace_name)}</button>
+                        </ActionForm>
+                    </AskFirst>
                 }.into_any()
             }}
         </section>

@@ -1,6 +1,6 @@
 use crate::components::{
-    AccountBar, DANGER_BUTTON, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice, aria_invalid,
-    field_error, form_errors, unshown_error,
+    AccountBar, AskFirst, DANGER_BUTTON, ErrorSummary, Field, INPUT, LocalTime, PRIMARY_BUTTON, PageError, PageNotice,
+    aria_invalid, field_error, form_errors, unshown_error,
 };
 use crate::domain::User;
 use crate::error::AppError;
@@ -128,20 +128,20 @@ fn Tokens(
                             {data.tokens.into_iter().map(|t| { let question = crate::tokens::revoke_question(&t.name); view! {
                                 <tr>
                                     <td class="cell-name">{t.name.clone()}</td>
-                                    <td class="cell"><Moment at=t.created_at/></td>
+                                    <td class="cell"><LocalTime at=t.created_at/></td>
                                     <td class="cell">{match t.last_used_at {
-                                        Some(at) => view! { <Moment at/> }.into_any(),
+                                        Some(at) => view! { <LocalTime at/> }.into_any(),
                                         None => "Never".into_any(),
                                     }}</td>
                                     <td class="cell-actions">
-                                        <ActionForm
-                                            action=revoke
-                                            attr:data-confirm=question
-                                            attr:data-confirm-button="Revoke token"
-                                        >
-                                            <input type="hidden" name="token_id" value=t.id/>
-                                            <button type="submit" class=DANGER_BUTTON aria-label=format!("Revoke token {}", t.name)>"Revoke"</button>
-                                        </ActionForm>
+                                        <AskFirst question=question button="Revoke token".to_string()>
+                                            <ActionForm
+                                                action=revoke
+                                            >
+                                                <input type="hidden" name="token_id" value=t.id/>
+                                                <button type="submit" class=DANGER_BUTTON aria-label=format!("Revoke token {}", t.name)>"Revoke"</button>
+                                            </ActionForm>
+                                        </AskFirst>
                                     </td>
                                 </tr>
                             }}).collect_view()}

@@ -1,11 +1,11 @@
 use crate::access::{self, Access, Permission};
 use crate::components::Frame;
 use crate::components::{
-    Chips, DANGER_BUTTON, EmailsField, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON, PageError, PageNotice,
-    PeopleTabs, RolePicker, SECONDARY_BUTTON, field_error, form_errors,
+    Chips, ConfirmForm, CopyButton, DANGER_BUTTON, EmailsField, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON,
+    PageError, PeopleTabs, RolePicker, SECONDARY_BUTTON, field_error, form_errors,
 };
 use crate::domain::{Listing, Window};
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::invitations::api::{
     DeleteInvitation, InviteUser, ResendInvitation, RestoreInvitation, SetInvitationRoles, ShareInvitationLink,
 };
@@ -16,7 +16,6 @@ use crate::pages::workspace::WorkspaceRoute;
 use crate::roles::RoleChoice;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Form};
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
@@ -176,16 +175,11 @@ fn encode(text: &str) -> String {
 #[server(endpoint = "users_page")]
 pub async fn users_page(workspace_id: String, #[server(default)] view: UsersView) -> Result<UsersPageData, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
-    let members = service::page(&state.db, &access, &view.member_filter(), &view.member_window()).await?;
-    let owners = service::owner_count(&state.db, &access.workspace_id).await?;
-    let pending =
-        match crate::invitations::service::page(&state.db, &access, &view.invitation_filter(), &view.pending_window())
-            .await
-        {
-            Ok(list) => Some(list),
-            Err(AppError::Forbidden(_)) => None,
-            Err(e) => return Err(e),
-        };
+    let Lists {
+        members,
+        owners,
+        pending,
+    } = read_lists(&state, &access, &view).await?;
     let user_roles =
         crate::roles::service::choices_for(&state.db, &access.workspace_id, crate::access::Target::User).await?;
     Ok(UsersPageData {
@@ -201,6 +195,43 @@ pub async fn users_page(workspace_id: String, #[server(default)] view: UsersView
         echo: state::take_echo(),
         undo: state::take_undo(),
     })
+}
+
+/// One page of each list of the Users page, as its view says, and how many
+/// owners there are (which decides what each member's row offers).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lists {
+    pub members: Listing<Member>,
+    pub owners: usize,
+    /// `None` for members who may not see invitations.
+    pub pending: Option<Listing<PendingInvitation>>,
+}
+
+#[cfg(feature = "ssr")]
+async fn read_lists(state: &state::AppState, access: &Access, view: &UsersView) -> Result<Lists, AppError> {
+    let members = service::page(&state.db, access, &view.member_filter(), &view.member_window()).await?;
+    let owners = service::owner_count(&state.db, &access.workspace_id).await?;
+    let pending =
+        match crate::invitations::service::page(&state.db, access, &view.invitation_filter(), &view.pending_window())
+            .await
+        {
+            Ok(list) => Some(list),
+            Err(AppError::Forbidden(_)) => None,
+            Err(e) => return Err(e),
+        };
+    Ok(Lists {
+        members,
+        owners,
+        pending,
+    })
+}
+
+/// The Users page's lists as they are now, read again when the workspace
+/// changes.
+#[server(endpoint = "users_lists")]
+pub async fn users_lists(workspace_id: String, #[server(default)] view: UsersView) -> Result<Lists, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    read_lists(&state, &access, &view).await
 }
 
 /// A page of the workspace's members, by name (the first 200 unless the
@@ -260,59 +291,25 @@ pub async fn revoke_ownership(workspace_id: String, user_id: String) -> Result<S
     Ok(name)
 }
 
-/// Every action the Users page can take: its forms post to them, and a post
-/// that failed names its server function, which its action reports.
-#[derive(Clone, Copy)]
-struct Actions {
-    invite: ServerAction<InviteUser>,
-    delete: ServerAction<DeleteInvitation>,
-    resend: ServerAction<ResendInvitation>,
-    share: ServerAction<ShareInvitationLink>,
-    restore: ServerAction<RestoreInvitation>,
-    invitation_roles: ServerAction<SetInvitationRoles>,
-    remove: ServerAction<RemoveMember>,
-    member_roles: ServerAction<SetMemberRoles>,
-    grant_owner: ServerAction<GrantOwnership>,
-    revoke_owner: ServerAction<RevokeOwnership>,
-}
-
-impl Actions {
-    fn new() -> Self {
-        Actions {
-            invite: ServerAction::new(),
-            delete: ServerAction::new(),
-            resend: ServerAction::new(),
-            share: ServerAction::new(),
-            restore: ServerAction::new(),
-            invitation_roles: ServerAction::new(),
-            remove: ServerAction::new(),
-            member_roles: ServerAction::new(),
-            grant_owner: ServerAction::new(),
-            revoke_owner: ServerAction::new(),
-        }
-    }
-}
-
 /// The Users page: invite people, see who is pending and who is in.
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let ws = expect_context::<WorkspaceRoute>();
-    let actions = Actions::new();
     let query = use_query_map();
     let view = Memo::new(move |_| query.with(|q| UsersView::from_query(|k| q.get(k))));
     // Which row is open for managing: in the URL, so a plain link opens it,
     // but not part of what the page loads.
     let editing = query.with_untracked(|q| q.get("manage").unwrap_or_default());
     let page = Resource::new(move || (ws.id.get(), view.get()), |(id, view)| users_page(id, view));
-
-    let invite_errors = form_errors(actions.invite.value());
+    // What a plain post of the invite form left wrong, for the tab's title.
+    let invite_errors = form_errors(ServerAction::<InviteUser>::new().value());
     view! {
         <Title text=page_title("Users", Signal::derive(move || !invite_errors.get().is_empty()))/>
         <div class="space-y-8">
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
                 {move || { let editing = editing.clone(); Suspend::new(async move {
                     match page.await {
-                        Ok(data) => view! { <Users data actions editing/> }.into_any(),
+                        Ok(data) => view! { <Users data editing/> }.into_any(),
                         Err(error) => view! { <PageError error/> }.into_any(),
                     }
                 })}}
@@ -334,13 +331,42 @@ fn row_paths() -> [&'static str; 6] {
     ]
 }
 
+/// What the Users page's island starts from: what the server read, and what
+/// the last plain post on the page left to say. It travels in the page as
+/// the island's props, so it holds only what the page shows anyway.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    viewer: Access,
+    lifetime: String,
+    view: UsersView,
+    lists: Lists,
+    user_roles: Vec<RoleChoice>,
+    /// Which row (member or invitation id) is open for managing.
+    editing: String,
+    notice: Option<String>,
+    error: Option<String>,
+    /// This page without its notice.
+    dismiss: String,
+    /// What the last post said about the open row.
+    said: RowAnswer,
+    /// The invitation link the last post handed over.
+    shared: Option<invitations::SharedLink>,
+    /// What the invite form is filled with again.
+    echo: invitations::InviteEcho,
+    /// What a plain post of the invite form left wrong.
+    invite_errors: Vec<FieldError>,
+    /// The invitation withdrawn moments ago: its id and address.
+    undo: Option<(String, String)>,
+}
+
+/// The page around the island: what a plain post left is sorted out here, on
+/// the server, where the router knows the address and the post's error.
 #[component]
-fn Users(data: UsersPageData, actions: Actions, editing: String) -> impl IntoView {
+fn Users(data: UsersPageData, editing: String) -> impl IntoView {
     let ctx = data.frame;
     let id = ctx.access.workspace_id.clone();
-    let manage = ctx.access.can(Permission::Write, access::Resource::UserManagement);
     // What the last post said goes in the row it was about, when that row is
-    // open on this page; otherwise at the foot of the window.
+    // open on this page; otherwise under the page's heading.
     let open = editing.clone();
     let shown = !open.is_empty()
         && (data.members.items.iter().any(|m| m.user_id == open)
@@ -358,50 +384,278 @@ fn Users(data: UsersPageData, actions: Actions, editing: String) -> impl IntoVie
     if shown && let Some((_, reason)) = error.take_if(|(path, _)| row_paths().contains(&path.as_str())) {
         said = Some((open.clone(), Err(reason)));
     }
-    let rows = RowContext {
-        workspace_id: id.clone(),
-        manage,
+    let dismiss = {
+        let location = leptos_router::hooks::use_location();
+        let mut query = location.query.get_untracked();
+        query.remove("__path");
+        query.remove("__err");
+        format!("{}{}", location.pathname.get_untracked(), query.to_query_string())
+    };
+    let invite_errors = form_errors(ServerAction::<InviteUser>::new().value()).get_untracked();
+    let board = Board {
         viewer: ctx.access.clone(),
-        owners: data.owners,
-        user_roles: data.user_roles.clone(),
-        actions,
+        lifetime: ctx.invitation_lifetime.clone(),
+        view: data.view,
+        lists: Lists {
+            members: data.members,
+            owners: data.owners,
+            pending: data.pending,
+        },
+        user_roles: data.user_roles,
         editing,
+        notice,
+        error: error.map(|(_, reason)| reason),
+        dismiss,
         said,
         shared: data.shared,
-        view: data.view.clone(),
-        base: format!("/w/{id}/users"),
+        echo: data.echo.unwrap_or_default(),
+        invite_errors,
+        undo: data.undo,
     };
-    let base = rows.base.clone();
-    let undo = data
-        .undo
-        .filter(|_| manage && notice.is_some())
-        .map(|(invitation, email)| {
-            let id = id.clone();
-            let label = format!("Undo: restore the invitation to {email}");
-            view! {
-                <ActionForm action=actions.restore>
-                    <input type="hidden" name="workspace_id" value=id.clone()/>
-                    <input type="hidden" name="invitation_id" value=invitation/>
-                    <button type="submit" class=SECONDARY_BUTTON aria-label=label>"Undo"</button>
-                </ActionForm>
-            }
-            .into_any()
-        });
     view! {
         <div class="space-y-4">
             <div>
                 <h1 class="text-2xl font-semibold">"Users"</h1>
                 <p class="mt-1 text-sm text-zinc-600">{format!("People who can see and review {}'s boards.", ctx.access.workspace_name)}</p>
             </div>
-            <PeopleTabs workspace_id=id.clone() current="Users"/>
+            <PeopleTabs workspace_id=id current="Users"/>
         </div>
-        <PageNotice notice error=error.map(|(_, reason)| reason) beside=undo/>
-        {manage.then_some(view! {
-            <InviteForm action=actions.invite workspace_id=id.clone() lifetime=ctx.invitation_lifetime.clone() user_roles=data.user_roles.clone() echo=data.echo.unwrap_or_default()/>
+        <UsersBoard board/>
+    }
+}
+
+/// What the page said last, above everything else: the words and a way to
+/// undo them, or what went wrong.
+#[derive(Clone, Copy)]
+struct Said {
+    notice: RwSignal<Option<String>>,
+    error: RwSignal<Option<String>>,
+    undo: RwSignal<Option<(String, String)>>,
+}
+
+impl Said {
+    fn notice(self, words: String) {
+        self.notice.set(Some(words));
+        self.error.set(None);
+        self.undo.set(None);
+    }
+}
+
+/// Reads the lists again (once at a time; a change heard meanwhile reads
+/// them once more after), keeping focus where it was.
+#[derive(Clone, Copy)]
+struct Refresh {
+    lists: RwSignal<Lists>,
+    from: StoredValue<(String, UsersView)>,
+    busy: StoredValue<bool>,
+    again: StoredValue<bool>,
+}
+
+impl Refresh {
+    fn run(self) {
+        if self.busy.get_value() {
+            self.again.set_value(true);
+            return;
+        }
+        self.busy.set_value(true);
+        leptos::task::spawn_local(async move {
+            loop {
+                self.again.set_value(false);
+                let (workspace_id, view) = self.from.get_value();
+                if let Ok(now) = users_lists(workspace_id, view).await
+                    && now != self.lists.get_untracked()
+                {
+                    keep_focus(move || self.lists.set(now));
+                }
+                if !self.again.get_value() {
+                    break;
+                }
+            }
+            self.busy.set_value(false);
+        });
+    }
+}
+
+/// Runs `change` (which redraws part of the page); if the control that had
+/// focus was redrawn, focus goes to its new self (by id, or by label).
+fn keep_focus(change: impl FnOnce()) {
+    use wasm_bindgen::JsCast;
+    let had = document()
+        .active_element()
+        .map(|el| (el.id(), el.get_attribute("aria-label")));
+    change();
+    let Some((id, label)) = had else {
+        return;
+    };
+    request_animation_frame(move || {
+        let page = document();
+        let lost = match (page.active_element(), page.body()) {
+            (Some(now), Some(body)) => now == *body.unchecked_ref::<web_sys::Element>(),
+            _ => true,
+        };
+        if !lost {
+            return;
+        }
+        let again = page.get_element_by_id(&id).filter(|_| !id.is_empty()).or_else(|| {
+            let label = label?;
+            let labelled = page.query_selector_all("[aria-label]").ok()?;
+            (0..labelled.length())
+                .filter_map(|i| labelled.item(i)?.dyn_into::<web_sys::Element>().ok())
+                .find(|el| el.get_attribute("aria-label").as_deref() == Some(label.as_str()))
+        });
+        if let Some(el) = again.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// Runs `then` with each answer `action` gets.
+fn on_answer<S, T>(action: ServerAction<S>, then: impl Fn(Result<T, AppError>) + 'static)
+where
+    S: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
+    T: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(answer) = action.value().get() {
+            untrack(|| then(answer));
+        }
+    });
+}
+
+/// Listens to the workspace's changes and reads the lists again at each;
+/// `lost` once the server says this person may no longer see them.
+#[cfg(feature = "hydrate")]
+fn listen(workspace_id: &str, refresh: Refresh, lost: RwSignal<bool>) {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    let Ok(source) = web_sys::EventSource::new(&format!("/w/{workspace_id}/events")) else {
+        return;
+    };
+    let changed = Closure::<dyn Fn()>::new(move || refresh.run());
+    // "ready" too: what changed between this page's render and the stream's
+    // opening (or while it was reconnecting) is read then.
+    for kind in crate::domain::CHANGE_KINDS.iter().chain(&["ready", "resync"]) {
+        let _ = source.add_event_listener_with_callback(kind, changed.as_ref().unchecked_ref());
+    }
+    let ended = {
+        let source = source.clone();
+        Closure::<dyn Fn()>::new(move || {
+            source.close();
+            lost.set(true);
+        })
+    };
+    let _ = source.add_event_listener_with_callback("ended", ended.as_ref().unchecked_ref());
+    // Both live as long as the page (islands are never taken down).
+    changed.forget();
+    ended.forget();
+}
+
+/// The Users page as one island: what the last action said, the invite
+/// form, the search, and both lists, which follow the workspace's changes as
+/// they happen. Every form is a server function's form: it posts as a plain
+/// form until the island wakes, and is answered in place after.
+#[island]
+fn UsersBoard(board: Board) -> impl IntoView {
+    let workspace_id = board.viewer.workspace_id.clone();
+    let manage = board.viewer.can(Permission::Write, access::Resource::UserManagement);
+    let said = Said {
+        notice: RwSignal::new(board.notice),
+        error: RwSignal::new(board.error),
+        undo: RwSignal::new(board.undo.filter(|_| manage)),
+    };
+    let lists = RwSignal::new(board.lists);
+    let refresh = Refresh {
+        lists,
+        from: StoredValue::new((workspace_id.clone(), board.view.clone())),
+        busy: StoredValue::new(false),
+        again: StoredValue::new(false),
+    };
+    let lost = RwSignal::new(false);
+    #[cfg(feature = "hydrate")]
+    listen(&workspace_id, refresh, lost);
+    let base = format!("/w/{workspace_id}/users");
+    let rows = RowContext {
+        workspace_id: workspace_id.clone(),
+        manage,
+        viewer: board.viewer.clone(),
+        lists,
+        user_roles: board.user_roles.clone(),
+        editing: board.editing,
+        said: RwSignal::new(board.said),
+        shared: RwSignal::new(board.shared),
+        page: said,
+        refresh,
+        view: board.view.clone(),
+        base: base.clone(),
+    };
+    let has_pending = lists.with_untracked(|l| l.pending.is_some());
+    view! {
+        <Notice said dismiss=board.dismiss workspace_id=workspace_id.clone() refresh/>
+        <Show when=move || lost.get()>
+            <p role="status" class="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm font-medium text-amber-900">
+                "These lists no longer update: you may no longer see this workspace's people. Reload the page to see what you may."
+            </p>
+        </Show>
+        {manage.then(|| view! {
+            <InviteForm workspace_id lifetime=board.lifetime user_roles=board.user_roles.clone() echo=board.echo errors=board.invite_errors said refresh/>
         })}
-        <Search view=data.view.clone() base=base.clone() user_roles=data.user_roles.clone() pending=data.pending.is_some()/>
-        {data.pending.map(|list| view! { <PendingTable list view=data.view.clone() base=base.clone() rows=rows.clone()/> })}
-        <MembersTable list=data.members view=data.view base rows/>
+        <Search view=board.view base user_roles=board.user_roles pending=has_pending/>
+        {has_pending.then(|| view! { <PendingTable rows=rows.clone()/> })}
+        <MembersTable rows/>
+    }
+}
+
+/// What the last action on the page said, in the page's flow under its
+/// heading, where it covers nothing: its notice in a status region that is
+/// there from the first render (empty, it takes no room), so that screen
+/// readers announce what arrives in it, and what went wrong as an alert;
+/// Undo beside a withdrawal; Dismiss takes it away.
+#[component]
+fn Notice(said: Said, dismiss: String, workspace_id: String, refresh: Refresh) -> impl IntoView {
+    let restore = ServerAction::<RestoreInvitation>::new();
+    on_answer(restore, move |answer| match answer {
+        Ok(email) => {
+            said.notice(invitations::restored_notice(&email));
+            refresh.run();
+        }
+        Err(e) => said.error.set(Some(e.to_string())),
+    });
+    let undo = move || {
+        said.undo.get().map(|(invitation, email)| {
+            let label = format!("Undo: restore the invitation to {email}");
+            let fields = ids(&workspace_id, "invitation_id", &invitation);
+            view! {
+                <ActionForm action=restore>
+                    {fields}
+                    <button type="submit" class=SECONDARY_BUTTON aria-label=label>"Undo"</button>
+                </ActionForm>
+            }
+        })
+    };
+    let shown = move || said.notice.with(Option::is_some) || said.error.with(Option::is_some);
+    let away = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        said.notice.set(None);
+        said.error.set(None);
+        said.undo.set(None);
+    };
+    view! {
+        <div class="space-y-2">
+            <div role="status" aria-live="polite" aria-atomic="true">
+                {move || said.notice.get().map(|m| view! {
+                    <p class="rounded-md border border-green-300 bg-green-50 px-4 py-3 text-sm font-medium break-words text-green-900">{m}</p>
+                })}
+            </div>
+            {move || said.error.get().map(|e| view! {
+                <p role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-800">{e}</p>
+            })}
+            <Show when=shown>
+                <div class="flex flex-wrap items-center justify-end gap-3">
+                    {undo.clone()}
+                    <a href=dismiss.clone() class="row-link" on:click=away>"Dismiss"</a>
+                </div>
+            </Show>
+        </div>
     }
 }
 
@@ -422,7 +676,7 @@ fn Search(view: UsersView, base: String, user_roles: Vec<RoleChoice>, pending: b
     let searching = !view.q.is_empty() || !view.show.is_empty() || !view.state.is_empty();
     view! {
         <search aria-label="Search people">
-            <Form method="GET" action=base.clone() attr:class="flex flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-sm sm:flex-row sm:items-end">
+            <form method="get" action=base.clone() class="flex flex-col gap-3 rounded-lg border border-zinc-200 bg-white p-4 shadow-sm sm:flex-row sm:items-end">
                 <div class="flex-1">
                     <label for="users-q" class="block text-sm font-medium text-zinc-900">"Search by name or email"</label>
                     <input id="users-q" name="q" type="search" value=view.q.clone() autocomplete="off" spellcheck="false" class=format!("{INPUT} mt-1.5")/>
@@ -451,7 +705,7 @@ fn Search(view: UsersView, base: String, user_roles: Vec<RoleChoice>, pending: b
                     <button type="submit" class=SECONDARY_BUTTON>"Search"</button>
                     {searching.then(|| view! { <a href=base.clone() class="inline-flex items-center px-2 text-sm font-medium text-indigo-700 underline">"Clear"</a> })}
                 </div>
-            </Form>
+            </form>
         </search>
     }
 }
@@ -474,10 +728,10 @@ fn Pages(pages: Pager) -> impl IntoView {
     Some(view! {
         <nav aria-label=format!("{}: pages", pages.label) class="flex justify-between gap-3">
             {match &pages.previous {
-                Some(v) => view! { <A href=href(v) attr:class=link attr:rel="prev">"Previous"</A> }.into_any(),
+                Some(v) => view! { <a href=href(v) class=link rel="prev">"Previous"</a> }.into_any(),
                 None => view! { <span></span> }.into_any(),
             }}
-            {pages.next.as_ref().map(|v| view! { <A href=href(v) attr:class=link attr:rel="next">"Next"</A> })}
+            {pages.next.as_ref().map(|v| view! { <a href=href(v) class=link rel="next">"Next"</a> })}
         </nav>
     })
 }
@@ -490,17 +744,18 @@ struct RowContext {
     manage: bool,
     /// Who is looking, and their standing.
     viewer: Access,
-    /// How many owners there are: ownership can be taken away only while
-    /// someone else keeps it.
-    owners: usize,
+    /// Both lists, as last read.
+    lists: RwSignal<Lists>,
     user_roles: Vec<RoleChoice>,
-    actions: Actions,
     /// Which row (member or invitation id) is open for managing.
     editing: String,
-    /// What the last post said about the open row.
-    said: RowAnswer,
-    /// The invitation link the last post handed over.
-    shared: Option<invitations::SharedLink>,
+    /// What the last action on a row said about it.
+    said: RwSignal<RowAnswer>,
+    /// The invitation link the last action handed over.
+    shared: RwSignal<Option<invitations::SharedLink>>,
+    /// What the page says above everything.
+    page: Said,
+    refresh: Refresh,
     /// The page's view and path, for the rows' links.
     view: UsersView,
     base: String,
@@ -511,46 +766,115 @@ impl RowContext {
     fn opens(&self, id: &str) -> bool {
         self.editing == id
     }
+
+    /// Says `answer` in row `id`, and reads the lists again.
+    fn answer(&self, id: &str, answer: Result<String, AppError>) {
+        self.said.set(Some((id.to_string(), answer.map_err(|e| e.to_string()))));
+        self.refresh.run();
+    }
 }
 
 #[component]
 fn InviteForm(
-    action: ServerAction<InviteUser>,
     workspace_id: String,
     lifetime: String,
     user_roles: Vec<RoleChoice>,
     /// What the last post left to fill the form with again.
     echo: invitations::InviteEcho,
+    /// What a plain post left wrong.
+    errors: Vec<FieldError>,
+    said: Said,
+    refresh: Refresh,
 ) -> impl IntoView {
-    let errors = form_errors(action.value());
+    let action = ServerAction::<InviteUser>::new();
+    let errors = Signal::derive(move || match action.value().get() {
+        Some(Err(e)) => e.field_errors(),
+        Some(Ok(_)) => Vec::new(),
+        None => errors.clone(),
+    });
     let emails_error = field_error(errors, "emails");
-    let partial = echo.failed;
-    let failed = partial.len();
+    let typed = RwSignal::new(echo.emails.clone());
+    let failed = RwSignal::new(echo.failed);
+    let form = NodeRef::<leptos::html::Form>::new();
+    let field = NodeRef::<leptos::html::Input>::new();
+    on_answer(action, move |answer| {
+        use wasm_bindgen::JsCast;
+        // The tab's title says whether the form needs correcting, as it does
+        // after a plain post.
+        document().set_title(&crate::pages::title_text("Users", answer.is_err()));
+        match answer {
+            Ok(report) => {
+                // What could not be sent stays in the field, to correct.
+                let again = report
+                    .failed
+                    .iter()
+                    .map(|f| f.email.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                failed.set(report.failed.iter().map(|f| f.reason()).collect());
+                if let Some(field) = field.get_untracked() {
+                    field.set_value(&again);
+                }
+                typed.set(again);
+                if report.failed.is_empty()
+                    && let Some(form) = form.get_untracked()
+                    && let Ok(boxes) = form.query_selector_all("input[type=checkbox]")
+                {
+                    for i in 0..boxes.length() {
+                        if let Some(tick) = boxes
+                            .item(i)
+                            .and_then(|b| b.dyn_into::<web_sys::HtmlInputElement>().ok())
+                        {
+                            tick.set_checked(false);
+                        }
+                    }
+                }
+                if !report.sent.is_empty() || !report.resent.is_empty() {
+                    said.notice(report.summary());
+                }
+                refresh.run();
+            }
+            Err(_) => {
+                failed.set(Vec::new());
+                // The summary lists what to correct: it takes focus once drawn.
+                request_animation_frame(|| {
+                    if let Ok(Some(summary)) = document().query_selector("#invite-summary")
+                        && let Ok(summary) = summary.dyn_into::<web_sys::HtmlElement>()
+                    {
+                        let _ = summary.focus();
+                    }
+                });
+            }
+        }
+    });
+    let sending = action.pending();
     view! {
         <section aria-labelledby="invite-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
             <h2 id="invite-title" class="text-lg font-semibold">"Invite people"</h2>
             <p class="mt-1 text-sm text-zinc-600">{format!("They get an email with a link to join. Links expire after {lifetime}. Everyone who joins is also in the built-in group “everyone” and gets what it allows (see Groups).")}</p>
             <div class="mt-4 space-y-4">
                 <ErrorSummary form="invite" errors/>
-                {(failed > 0).then(|| view! {
-                    <div role="alert" class="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
-                        <p class="font-semibold">{if failed == 1 { "1 person couldn't be invited".to_string() } else { format!("{failed} people couldn't be invited") }}</p>
-                        <ul class="mt-1 list-disc pl-5">{partial.into_iter().map(|reason| view! { <li>{reason}</li> }).collect_view()}</ul>
-                    </div>
-                })}
-                <ActionForm action attr:id="invite" attr:novalidate=true attr:class="space-y-4">
-                    <input type="hidden" name="workspace_id" value=workspace_id/>
-                    <div>
-                        <div>
-                            <Field id="invite-emails" label="Email addresses" hint="Separate several addresses with commas." error=emails_error>
-                                <EmailsField value=echo.emails invalid=emails_error.get_untracked().is_some()/>
-                            </Field>
+                {move || {
+                    let partial = failed.get();
+                    let count = partial.len();
+                    (count > 0).then(|| view! {
+                        <div role="alert" class="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">
+                            <p class="font-semibold">{if count == 1 { "1 person couldn't be invited".to_string() } else { format!("{count} people couldn't be invited") }}</p>
+                            <ul class="mt-1 list-disc pl-5">{partial.into_iter().map(|reason| view! { <li>{reason}</li> }).collect_view()}</ul>
                         </div>
-                    </div>
+                    })
+                }}
+                <ActionForm action node_ref=form attr:id="invite" attr:novalidate=true attr:class="space-y-4">
+                    <input type="hidden" name="workspace_id" value=workspace_id/>
+                    <Field id="invite-emails" label="Email addresses" hint="Separate several addresses with commas." error=emails_error>
+                        <EmailsField typed field invalid=Signal::derive(move || emails_error.get().is_some())/>
+                    </Field>
                     // Roles come before Send, on screen and in tab order: choose, then send.
                     <RolePicker id="invite-roles".to_string() choices=user_roles chosen=echo.roles legend="Roles"/>
                     <div>
-                        <button type="submit" class=PRIMARY_BUTTON data-busy="Sending…">"Send"</button>
+                        <button type="submit" class=PRIMARY_BUTTON disabled=move || sending.get()>
+                            {move || if sending.get() { "Sending…" } else { "Send" }}
+                        </button>
                     </div>
                 </ActionForm>
             </div>
@@ -558,57 +882,90 @@ fn InviteForm(
     }
 }
 
+/// A list's total, beside its heading.
+fn count_chip(count: impl Fn() -> i64 + Send + Sync + 'static) -> impl IntoView {
+    view! { <span class="rounded-full bg-zinc-200 px-2 py-0.5 text-xs font-medium text-zinc-700">{count}</span> }
+}
+
+/// The hidden fields naming the workspace and the row a form acts on.
+fn ids(workspace_id: &str, key: &'static str, id: &str) -> impl IntoView + use<> {
+    view! {
+        <input type="hidden" name="workspace_id" value=workspace_id.to_string()/>
+        <input type="hidden" name=key value=id.to_string()/>
+    }
+}
+
+/// What identifies a row as drawn: a row is drawn again when anything it
+/// shows has changed, and kept (with focus and what was ticked) otherwise.
+fn drawn<T: std::fmt::Debug>(row: &T) -> String {
+    format!("{row:?}")
+}
+
 #[component]
-fn PendingTable(list: Listing<PendingInvitation>, view: UsersView, base: String, rows: RowContext) -> impl IntoView {
-    let count = list.total;
-    let pages = Pager {
-        label: "Pending invitations",
-        next: list.next.map(|c| UsersView {
-            pafter: c,
-            pbefore: String::new(),
-            ..view.clone()
-        }),
-        previous: list.previous.map(|c| UsersView {
-            pafter: String::new(),
-            pbefore: c,
-            ..view.clone()
-        }),
-        base,
-    };
+fn PendingTable(rows: RowContext) -> impl IntoView {
+    let lists = rows.lists;
+    let listing = Memo::new(move |_| lists.with(|l| l.pending.clone()).unwrap_or_else(Listing::empty));
+    let view = rows.view.clone();
     let filtered = !view.q.is_empty() || !view.state.is_empty();
-    let list = list.items;
+    let base = rows.base.clone();
+    let pages = move || {
+        let list = listing.get();
+        let pages = Pager {
+            label: "Pending invitations",
+            next: list.next.map(|c| UsersView {
+                pafter: c,
+                pbefore: String::new(),
+                ..view.clone()
+            }),
+            previous: list.previous.map(|c| UsersView {
+                pafter: String::new(),
+                pbefore: c,
+                ..view.clone()
+            }),
+            base: base.clone(),
+        };
+        view! { <Pages pages/> }
+    };
+    let empty = move || listing.with(|l| l.items.is_empty());
     view! {
         <section aria-labelledby="pending-title" class="space-y-3">
             <h2 id="pending-title" class="flex items-center gap-2 text-lg font-semibold">
                 "Pending invitations"
-                <span class="rounded-full bg-zinc-200 px-2 py-0.5 text-xs font-medium text-zinc-700">{count}</span>
+                {count_chip(move || listing.with(|l| l.total))}
             </h2>
-            {if list.is_empty() {
-                let empty = if filtered { "No pending invitations match." } else { "No pending invitations." };
-                view! { <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600">{empty}</p> }.into_any()
-            } else {
-                view! {
-                    <div class="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
-                        <table class="stack stack-pending min-w-full divide-y divide-zinc-200 text-sm" aria-label="Pending invitations">
-                            <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
-                                <tr>
-                                    <th scope="col" class="px-4 py-3">"Email"</th>
-                                    <th scope="col" class="px-4 py-3">"Roles"</th>
-                                    <th scope="col" class="px-4 py-3">"Invited by"</th>
-                                    <th scope="col" class="px-4 py-3">"Sent"</th>
-                                    <th scope="col" class="px-4 py-3">"Expires"</th>
-                                    <th scope="col" class="px-4 py-3">"Status"</th>
-                                    <th scope="col" class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
-                                </tr>
-                            </thead>
-                            <tbody class="divide-y divide-zinc-100">
-                                {list.into_iter().map(|inv| view! { <PendingRow inv rows=rows.clone()/> }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }.into_any()
-            }}
-            <Pages pages/>
+            <Show when=empty>
+                <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600">
+                    {if filtered { "No pending invitations match." } else { "No pending invitations." }}
+                </p>
+            </Show>
+            <Show when=move || !empty()>
+                <div class="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
+                    <table class="stack stack-pending min-w-full divide-y divide-zinc-200 text-sm" aria-label="Pending invitations">
+                        <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
+                            <tr>
+                                <th scope="col" class="px-4 py-3">"Email"</th>
+                                <th scope="col" class="px-4 py-3">"Roles"</th>
+                                <th scope="col" class="px-4 py-3">"Invited by"</th>
+                                <th scope="col" class="px-4 py-3">"Sent"</th>
+                                <th scope="col" class="px-4 py-3">"Expires"</th>
+                                <th scope="col" class="px-4 py-3">"Status"</th>
+                                <th scope="col" class="px-4 py-3"><span class="sr-only">"Actions"</span></th>
+                            </tr>
+                        </thead>
+                        <tbody class="divide-y divide-zinc-100">
+                            {
+                                let rows = rows.clone();
+                                view! {
+                                    <For each=move || listing.get().items key=drawn let:inv>
+                                        <PendingRow inv rows=rows.clone()/>
+                                    </For>
+                                }
+                            }
+                        </tbody>
+                    </table>
+                </div>
+            </Show>
+            {pages}
         </section>
     }
 }
@@ -623,63 +980,18 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
         (false, Delivery::Queued) => ("Sending", "bg-sky-100 text-sky-800"),
         (false, _) => ("Pending", "bg-amber-100 text-amber-800"),
     };
-    let open = rows.opens(&inv.id);
-    let panel = {
-        let (rows, inv) = (rows.clone(), inv.clone());
-        move || {
-            let RowContext {
-                workspace_id,
-                user_roles,
-                actions,
-                ..
-            } = rows.clone();
-            let (iid, email) = (inv.id.clone(), inv.email.clone());
-            let hidden = || {
-                view! {
-                    <input type="hidden" name="workspace_id" value=workspace_id.clone()/>
-                    <input type="hidden" name="invitation_id" value=iid.clone()/>
-                }
-            };
-            let (for_resend, for_delete, for_share) = (hidden(), hidden(), hidden());
-            let (resend_label, delete_label, share_label) = (
-                format!("Resend invitation to {email}"),
-                format!("Delete invitation for {email}"),
-                format!("Copy invite link for {email}"),
-            );
-            let resend = view! {
-                <ActionForm action=actions.resend>
-                    {for_resend}
-                    <button type="submit" class=SECONDARY_BUTTON aria-label=resend_label>"Resend"</button>
-                </ActionForm>
-            };
-            let share = view! {
-                <ActionForm action=actions.share>
-                    {for_share}
-                    <button type="submit" class=SECONDARY_BUTTON aria-label=share_label>"Copy invite link"</button>
-                </ActionForm>
-            };
-            let shared = rows
-                .shared
-                .clone()
-                .filter(|link| link.invitation_id == iid)
-                .map(|link| view! { <SharedLinkBox link/> });
-            let delete = view! {
-                <ActionForm
-                    action=actions.delete
-                    attr:data-confirm=crate::invitations::delete_question(&email)
-                    attr:data-confirm-button="Delete invitation"
-                >
-                    {for_delete}
-                    <button type="submit" class=DANGER_BUTTON aria-label=delete_label>"Delete"</button>
-                </ActionForm>
-            };
-            view! {
-                <RolesForm of=RolesOf::Invitation(actions.invitation_roles) workspace_id=workspace_id.clone() id=iid.clone() held=inv.roles.clone() choices=user_roles/>
-                <div class="flex flex-wrap gap-2">{resend}{share}{delete}</div>
-                {shared}
-            }
-        }
-    };
+    let open = rows.opens(&inv.id) && declined.is_none();
+    let panel = open.then(|| {
+        let close = rows.view.to_query_or_here();
+        let (id, said) = (inv.id.clone(), rows.said);
+        panel_row(
+            id,
+            7,
+            close,
+            said,
+            view! { <InvitationPanel inv=inv.clone() rows=rows.clone()/> },
+        )
+    });
     view! {
         <tr class="align-top">
             <td class="cell-name">{inv.email.clone()}</td>
@@ -696,7 +1008,85 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
                 {(rows.manage && declined.is_none()).then(|| view! { <Manage rows=rows.clone() id=inv.id.clone() label=inv.email.clone()/> })}
             </td>
         </tr>
-        {let (id, close) = (inv.id.clone(), rows.view.to_query_or_here()); open.then(|| panel_row(&id, 7, &close, rows.said.clone(), panel()))}
+        {panel}
+    }
+}
+
+/// What can be done with a pending invitation: its roles, Resend, a link to
+/// hand over, Delete.
+#[component]
+fn InvitationPanel(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
+    let resend = ServerAction::<ResendInvitation>::new();
+    let share = ServerAction::<ShareInvitationLink>::new();
+    let delete = ServerAction::<DeleteInvitation>::new();
+    let roles = ServerAction::<SetInvitationRoles>::new();
+    let (iid, email) = (inv.id.clone(), inv.email.clone());
+    {
+        let (rows, iid) = (rows.clone(), iid.clone());
+        on_answer(resend, move |a| {
+            rows.answer(&iid, a.map(|e| invitations::resent_notice(&e)))
+        });
+    }
+    {
+        let (rows, iid) = (rows.clone(), iid.clone());
+        on_answer(roles, move |a| {
+            rows.answer(&iid, a.map(|e| invitations::roles_saved_notice(&e)))
+        });
+    }
+    {
+        let (rows, iid) = (rows.clone(), iid.clone());
+        on_answer(share, move |a| {
+            if let Ok(link) = &a {
+                rows.shared.set(Some(link.clone()));
+            }
+            rows.answer(&iid, a.map(|link| invitations::shared_link_notice(&link)));
+        });
+    }
+    {
+        let (rows, iid) = (rows.clone(), iid.clone());
+        on_answer(delete, move |a| match a {
+            Ok(email) => {
+                rows.page.notice(invitations::deleted_notice(&email));
+                rows.page.undo.set(Some((iid.clone(), email)));
+                rows.said.set(None);
+                rows.refresh.run();
+            }
+            Err(e) => rows.answer(&iid, Err(e)),
+        });
+    }
+    let hidden = || ids(&rows.workspace_id, "invitation_id", &inv.id);
+    let (for_resend, for_share, for_delete) = (hidden(), hidden(), hidden());
+    let (resend_label, share_label, delete_label) = (
+        format!("Resend invitation to {email}"),
+        format!("Copy invite link for {email}"),
+        format!("Delete invitation for {email}"),
+    );
+    let shared = {
+        let id = inv.id.clone();
+        move || {
+            rows.shared
+                .get()
+                .filter(|link| link.invitation_id == id)
+                .map(|link| view! { <SharedLinkBox link/> })
+        }
+    };
+    view! {
+        <RolesForm of=RolesOf::Invitation(roles) workspace_id=rows.workspace_id.clone() id=inv.id.clone() held=inv.roles.clone() choices=rows.user_roles.clone()/>
+        <div class="flex flex-wrap gap-2">
+            <ActionForm action=resend>
+                {for_resend}
+                <button type="submit" class=SECONDARY_BUTTON aria-label=resend_label>"Resend"</button>
+            </ActionForm>
+            <ActionForm action=share>
+                {for_share}
+                <button type="submit" class=SECONDARY_BUTTON aria-label=share_label>"Copy invite link"</button>
+            </ActionForm>
+            <ConfirmForm action=delete question=invitations::delete_question(&email) button="Delete invitation".to_string()>
+                {for_delete}
+                <button type="submit" class=DANGER_BUTTON aria-label=delete_label>"Delete"</button>
+            </ConfirmForm>
+        </div>
+        {shared}
     }
 }
 
@@ -713,7 +1103,7 @@ fn SharedLinkBox(link: invitations::SharedLink) -> impl IntoView {
             <label for=id.clone() class="block text-sm font-medium">{format!("Invite link for {}", link.email)}</label>
             <div class="mt-2 flex flex-wrap gap-2">
                 <input id=id.clone() type="text" readonly=true value=link.url class="field min-w-0 flex-1 font-mono text-xs"/>
-                <button type="button" class=SECONDARY_BUTTON data-copy=id>"Copy"</button>
+                <CopyButton target=id/>
             </div>
             <p class="mt-2 text-xs text-zinc-600">{hint}" Works until "<Moment at=link.expires_at/>"."</p>
         </div>
@@ -737,22 +1127,23 @@ fn Manage(rows: RowContext, id: String, label: String) -> impl IntoView {
     }
 }
 
-/// What the last post on a row said, by the row's id: its words, or the
+/// What the last action on a row said, by the row's id: its words, or the
 /// reason it failed.
 type RowAnswer = Option<(String, Result<String, String>)>;
 
 /// A row's panel: what can be done with it, below it, the width of the
 /// table, with what the last action on it said; "Done" (`close`) closes it.
-fn panel_row<V: IntoView + 'static>(
-    id: &str,
+fn panel_row(
+    id: String,
     columns: u8,
-    close: &str,
-    said: RowAnswer,
-    body: V,
-) -> impl IntoView + use<V> {
-    let row = id.to_string();
-    let answer = {
-        said.filter(|(about, _)| *about == row)
+    close: String,
+    said: RwSignal<RowAnswer>,
+    body: impl IntoView + 'static,
+) -> impl IntoView {
+    let row = id.clone();
+    let answer = move || {
+        said.get()
+            .filter(|(about, _)| *about == row)
             .map(|(_, outcome)| match outcome {
                 Ok(words) => {
                     view! { <p role="status" class="text-sm font-medium text-green-800">{words}</p> }.into_any()
@@ -768,7 +1159,7 @@ fn panel_row<V: IntoView + 'static>(
                 <div class="space-y-4">
                     {body}
                     {answer}
-                    <a href=close.to_string() class="inline-block text-sm font-medium text-indigo-700 underline">"Done"</a>
+                    <a href=close class="inline-block text-sm font-medium text-indigo-700 underline">"Done"</a>
                 </div>
             </td>
         </tr>
@@ -803,7 +1194,7 @@ fn RolesForm(
         <input type="hidden" name="workspace_id" value=workspace_id/>
         <input type="hidden" name=key value=id.clone()/>
         <RolePicker id=format!("{form}-{id}") choices chosen=held legend="Roles"/>
-        <button type="submit" class=SECONDARY_BUTTON>"Save roles"</button>
+        <button type="submit" id=format!("{form}-{id}-save") class=SECONDARY_BUTTON>"Save roles"</button>
     };
     match of {
         RolesOf::Invitation(action) => {
@@ -814,29 +1205,35 @@ fn RolesForm(
 }
 
 #[component]
-fn MembersTable(list: Listing<Member>, view: UsersView, base: String, rows: RowContext) -> impl IntoView {
-    let count = list.total;
-    let pages = Pager {
-        label: "Active users",
-        next: list.next.map(|c| UsersView {
-            after: c,
-            before: String::new(),
-            ..view.clone()
-        }),
-        previous: list.previous.map(|c| UsersView {
-            after: String::new(),
-            before: c,
-            ..view.clone()
-        }),
-        base,
+fn MembersTable(rows: RowContext) -> impl IntoView {
+    let lists = rows.lists;
+    let listing = Memo::new(move |_| lists.with(|l| l.members.clone()));
+    let view = rows.view.clone();
+    let base = rows.base.clone();
+    let pages = move || {
+        let list = listing.get();
+        let pages = Pager {
+            label: "Active users",
+            next: list.next.map(|c| UsersView {
+                after: c,
+                before: String::new(),
+                ..view.clone()
+            }),
+            previous: list.previous.map(|c| UsersView {
+                after: String::new(),
+                before: c,
+                ..view.clone()
+            }),
+            base: base.clone(),
+        };
+        view! { <Pages pages/> }
     };
-    let none_match = list.items.is_empty();
-    let list = list.items;
+    let member_rows = rows.clone();
     view! {
         <section aria-labelledby="members-title" class="space-y-3">
             <h2 id="members-title" class="flex items-center gap-2 text-lg font-semibold">
                 "Active users"
-                <span class="rounded-full bg-zinc-200 px-2 py-0.5 text-xs font-medium text-zinc-700">{count}</span>
+                {count_chip(move || listing.with(|l| l.total))}
             </h2>
             <div class="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
                 <table class="stack stack-members min-w-full divide-y divide-zinc-200 text-sm" aria-label="Active users">
@@ -850,25 +1247,28 @@ fn MembersTable(list: Listing<Member>, view: UsersView, base: String, rows: RowC
                         </tr>
                     </thead>
                     <tbody class="divide-y divide-zinc-100">
-                        {list.into_iter().map(|m| view! { <MemberRow m rows=rows.clone()/> }).collect_view()}
+                        // The owners' count decides what each row offers.
+                        <For each=move || { let l = lists.get(); l.members.items.into_iter().map(|m| (l.owners, m)).collect::<Vec<_>>() } key=drawn let:((owners, m))>
+                            <MemberRow m owners rows=member_rows.clone()/>
+                        </For>
                     </tbody>
                 </table>
             </div>
-            {none_match.then_some(view! {
+            <Show when=move || listing.with(|l| l.items.is_empty())>
                 <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600">"No members match."</p>
-            })}
-            <Pages pages/>
+            </Show>
+            {pages}
         </section>
     }
 }
 
 #[component]
-fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
+fn MemberRow(m: Member, owners: usize, rows: RowContext) -> impl IntoView {
     let viewer = rows.viewer.clone();
     let is_you = m.user_id == viewer.user.id;
-    let removable = members::may_remove(&viewer, &m, rows.owners);
+    let removable = members::may_remove(&viewer, &m, owners);
     let make_owner = viewer.is_owner && !m.is_owner;
-    let unmake_owner = viewer.is_owner && m.is_owner && rows.owners > 1;
+    let unmake_owner = viewer.is_owner && m.is_owner && owners > 1;
     let anything = rows.manage || make_owner || unmake_owner || removable;
     let mut labels = Vec::new();
     if m.is_owner {
@@ -876,78 +1276,21 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
     }
     labels.extend(m.roles.iter().cloned());
     labels.extend(m.groups.iter().map(|g| format!("group: {g}")));
-    let open = rows.opens(&m.user_id);
-    let panel = {
-        let (rows, m) = (rows.clone(), m.clone());
-        move || {
-            let RowContext {
-                workspace_id,
-                manage,
-                user_roles,
-                actions,
-                ..
-            } = rows.clone();
-            let workspace = viewer.workspace_name.clone();
-            let (uid, name) = (m.user_id.clone(), m.name.clone());
-            let hidden = || {
-                view! {
-                    <input type="hidden" name="workspace_id" value=workspace_id.clone()/>
-                    <input type="hidden" name="user_id" value=uid.clone()/>
-                }
-            };
-            let grant = make_owner.then(|| {
-                let fields = hidden();
-                let label = format!("Make owner: {name}");
-                view! {
-                    <ActionForm action=actions.grant_owner>
-                        {fields}
-                        <button type="submit" class=SECONDARY_BUTTON aria-label=label>"Make owner"</button>
-                    </ActionForm>
-                }
-            });
-            let revoke = unmake_owner.then(|| {
-                let fields = hidden();
-                let (label, text) = if is_you {
-                    ("Give up ownership".to_string(), "Give up ownership")
-                } else {
-                    (format!("Remove as owner: {name}"), "Remove as owner")
-                };
-                view! {
-                    <ActionForm
-                        action=actions.revoke_owner
-                        attr:data-confirm=members::revoke_owner_question(&name, &workspace, is_you)
-                        attr:data-confirm-button=text
-                    >
-                        {fields}
-                        <button type="submit" class=SECONDARY_BUTTON aria-label=label>{text}</button>
-                    </ActionForm>
-                }
-            });
-            let remove = removable.then(|| {
-                let fields = hidden();
-                let label = format!("Remove {name} from the workspace");
-                view! {
-                    <ActionForm
-                        action=actions.remove
-                        attr:data-confirm=members::remove_question(&name, &workspace)
-                        attr:data-confirm-button="Remove"
-                    >
-                        {fields}
-                        <button type="submit" class=DANGER_BUTTON aria-label=label>"Remove"</button>
-                    </ActionForm>
-                }
-            });
-            let roles = manage.then(|| {
-                view! {
-                    <RolesForm of=RolesOf::Member(actions.member_roles) workspace_id=workspace_id.clone() id=uid.clone() held=m.roles.clone() choices=user_roles.clone()/>
-                }
-            });
-            view! {
-                {roles}
-                <div class="flex flex-wrap gap-2">{grant}{revoke}{remove}</div>
-            }
-        }
-    };
+    let panel = (rows.opens(&m.user_id) && anything).then(|| {
+        let offers = Offers {
+            roles: rows.manage,
+            grant: make_owner,
+            revoke: unmake_owner,
+            remove: removable,
+        };
+        panel_row(
+            m.user_id.clone(),
+            5,
+            rows.view.to_query_or_here(),
+            rows.said,
+            view! { <MemberPanel m=m.clone() offers rows=rows.clone()/> },
+        )
+    });
     view! {
         <tr class="align-top">
             <td class="cell-name">
@@ -961,6 +1304,109 @@ fn MemberRow(m: Member, rows: RowContext) -> impl IntoView {
                 {anything.then(|| view! { <Manage rows=rows.clone() id=m.user_id.clone() label=m.name.clone()/> })}
             </td>
         </tr>
-        {let (id, close) = (m.user_id.clone(), rows.view.to_query_or_here()); open.then(|| panel_row(&id, 5, &close, rows.said.clone(), panel()))}
+        {panel}
+    }
+}
+
+/// What the viewer may do with a member.
+#[derive(Clone, Copy)]
+struct Offers {
+    roles: bool,
+    grant: bool,
+    revoke: bool,
+    remove: bool,
+}
+
+/// What can be done with a member: their roles, ownership, Remove.
+#[component]
+fn MemberPanel(m: Member, offers: Offers, rows: RowContext) -> impl IntoView {
+    let roles = ServerAction::<SetMemberRoles>::new();
+    let grant = ServerAction::<GrantOwnership>::new();
+    let revoke = ServerAction::<RevokeOwnership>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let workspace = rows.viewer.workspace_name.clone();
+    let (uid, name) = (m.user_id.clone(), m.name.clone());
+    let is_you = uid == rows.viewer.user.id;
+    {
+        let (rows, uid) = (rows.clone(), uid.clone());
+        on_answer(roles, move |a| {
+            rows.answer(&uid, a.map(|n| members::roles_saved_notice(&n)))
+        });
+    }
+    {
+        let (rows, uid, ws) = (rows.clone(), uid.clone(), workspace.clone());
+        on_answer(grant, move |a| {
+            rows.answer(&uid, a.map(|n| members::owner_notice(&n, &ws)))
+        });
+    }
+    {
+        let (rows, uid, ws) = (rows.clone(), uid.clone(), workspace.clone());
+        on_answer(revoke, move |a| {
+            if is_you && a.is_ok() {
+                // What this person may do has changed: the page is drawn again for it.
+                let _ = window().location().reload();
+                return;
+            }
+            rows.answer(&uid, a.map(|n| members::no_longer_owner_notice(&n, &ws)));
+        });
+    }
+    {
+        let (rows, uid, ws) = (rows.clone(), uid.clone(), workspace.clone());
+        on_answer(remove, move |a| match a {
+            Ok(name) => {
+                rows.page.notice(members::removed_notice(&name, &ws));
+                rows.said.set(None);
+                rows.refresh.run();
+            }
+            Err(e) => rows.answer(&uid, Err(e)),
+        });
+    }
+    let hidden = {
+        let (workspace_id, uid) = (rows.workspace_id.clone(), uid.clone());
+        move || ids(&workspace_id, "user_id", &uid)
+    };
+    let grant = offers.grant.then({
+        let (fields, label) = (hidden(), format!("Make owner: {name}"));
+        move || {
+            view! {
+                <ActionForm action=grant>
+                    {fields}
+                    <button type="submit" class=SECONDARY_BUTTON aria-label=label>"Make owner"</button>
+                </ActionForm>
+            }
+        }
+    });
+    let revoke = offers.revoke.then({
+        let (fields, name, workspace) = (hidden(), name.clone(), workspace.clone());
+        move || {
+        let (label, text) = if is_you {
+            ("Give up ownership".to_string(), "Give up ownership")
+        } else {
+            (format!("Remove as owner: {name}"), "Remove as owner")
+        };
+        view! {
+            <ConfirmForm action=revoke question=members::revoke_owner_question(&name, &workspace, is_you) button=text.to_string()>
+                {fields}
+                <button type="submit" class=SECONDARY_BUTTON aria-label=label>{text}</button>
+            </ConfirmForm>
+        }
+    }});
+    let remove = offers.remove.then(|| {
+        let (fields, label) = (hidden(), format!("Remove {name} from the workspace"));
+        view! {
+            <ConfirmForm action=remove question=members::remove_question(&name, &workspace) button="Remove".to_string()>
+                {fields}
+                <button type="submit" class=DANGER_BUTTON aria-label=label>"Remove"</button>
+            </ConfirmForm>
+        }
+    });
+    let roles = offers.roles.then(|| {
+        view! {
+            <RolesForm of=RolesOf::Member(roles) workspace_id=rows.workspace_id.clone() id=m.user_id.clone() held=m.roles.clone() choices=rows.user_roles.clone()/>
+        }
+    });
+    view! {
+        {roles}
+        <div class="flex flex-wrap gap-2">{grant}{revoke}{remove}</div>
     }
 }
