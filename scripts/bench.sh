@@ -198,6 +198,29 @@ row "JS glue, CSS (brotli)" "$(kb "$(size "$js.br")"), $(kb "$(size "$css.br")")
 bundle=$(( $(size "$wasm.br") + $(size "$js.br") ))
 row "WASM + JS, brotli, against the 200 KB budget" "$(kb "$bundle") ($( [ "$bundle" -le 204800 ] && echo "within it" || echo "$(kb $(( bundle - 204800 ))) over"))"
 row "server binary" "$(kb "$(size "$bin")")"
+# What the WASM is made of: the five biggest items of the build before
+# wasm-bindgen and wasm-opt (twiggy, installed here once).
+if ! command -v twiggy >/dev/null; then
+  say "installing twiggy (once)…"
+  cargo install twiggy --locked --quiet >/dev/null 2>&1 || true
+fi
+pre="$CARGO_TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/boardroom.wasm"
+if command -v twiggy >/dev/null && [ -f "$pre" ]; then
+  # Grouped by crate (the part of each item's name before the first `[`),
+  # code and data only: the names and custom sections go before shipping.
+  top=$(twiggy top -n 1000000 -f csv "$pre" 2>/dev/null | python3 -c '
+import collections, csv, re, sys
+csv.field_size_limit(sys.maxsize)
+by = collections.Counter()
+for r in csv.DictReader(sys.stdin):
+    name = r["Name"]
+    if "section" in name or name.startswith(("export ", "import ")):
+        continue
+    m = re.match(r"^[<&(]*(?:mut |dyn )?([A-Za-z_0-9]+)\[", name)
+    by[m.group(1) if m else name.split(" ")[0]] += int(r["ShallowSize"])
+print("; ".join(f"{k} {(v + 512) // 1024} KB" for k, v in by.most_common(5)))')
+  row "biggest crates in the WASM's code before wasm-opt" "$top"
+fi
 row "home page (signed out)" "${rps[home]} req/s, p99 ${p99[home]} ms"
 for size in 1000 10000 100000; do
   row "Users page, $size + $size" "${rps[users_$size]} req/s ($(pct "${rps[users_$size]}" "${rps[home]}") of home), p99 ${p99[users_$size]} ms, $(kb "${bytes[$size]}") HTML ($(kb "${gz[$size]}") brotli)"

@@ -5,8 +5,9 @@
 //! the id it is about (`{"kind": "invitation.created", "id": "…"}`), never a
 //! name or an address: what is shown is read again through the lists' own
 //! queries. The watcher's right to see the workspace's users is checked again
-//! before every event, so a person removed, or no longer allowed, hears
-//! nothing more: their stream ends.
+//! before every event, with the session or token the stream was opened
+//! with, so a person removed, no longer allowed, signed out or whose token
+//! was revoked hears nothing more: their stream ends.
 
 use crate::access::{Permission, Resource};
 use crate::domain::User;
@@ -25,10 +26,31 @@ use tokio::sync::{broadcast, watch};
 /// opens one per tab of the Users page).
 pub const STREAMS_PER_PERSON: usize = 8;
 
+/// What a stream was opened with, checked again before every event: a
+/// signed-out session or a revoked token hears nothing more.
+pub enum Credential {
+    /// The session cookie's value.
+    Session(String),
+    /// The API token presented.
+    Token(String),
+}
+
+impl Credential {
+    /// Whether it still stands for `user`.
+    async fn holds(&self, db: &Db, user: &User) -> bool {
+        let now = match self {
+            Credential::Session(secret) => crate::accounts::service::user_for_session(db, secret).await,
+            Credential::Token(secret) => crate::tokens::service::user_for_token(db, secret).await,
+        };
+        matches!(now, Ok(Some(u)) if u.id == user.id)
+    }
+}
+
 /// One open stream and what it needs to go on.
 struct Watch {
     db: Db,
     user: User,
+    credential: Credential,
     workspace_id: String,
     heard: broadcast::Receiver<Heard>,
     stopping: watch::Receiver<bool>,
@@ -38,7 +60,7 @@ struct Watch {
 }
 
 /// Opens `user`'s stream of the changes in `workspace` (by id or name).
-pub async fn open(state: &AppState, user: User, workspace: &str) -> AppResult<Response> {
+pub async fn open(state: &AppState, user: User, credential: Credential, workspace: &str) -> AppResult<Response> {
     let access = crate::members::service::resolve(&state.db, &user, workspace).await?;
     access.authorize(
         Permission::Read,
@@ -57,6 +79,7 @@ pub async fn open(state: &AppState, user: User, workspace: &str) -> AppResult<Re
         stopping: state.watchers.stopping(),
         db: state.db.clone(),
         user,
+        credential,
         workspace_id: access.workspace_id.clone(),
         sent: 0,
         ended: false,
@@ -106,8 +129,12 @@ async fn next(mut w: Watch) -> Option<(Result<Event, Infallible>, Watch)> {
     }
 }
 
-/// Whether the watcher still belongs to the workspace and may see its users.
+/// Whether the watcher is still signed in (or their token stands), belongs
+/// to the workspace and may see its users.
 async fn still_allowed(w: &Watch) -> bool {
+    if !w.credential.holds(&w.db, &w.user).await {
+        return false;
+    }
     match crate::members::service::resolve(&w.db, &w.user, &w.workspace_id).await {
         Ok(access) => access
             .authorize(Permission::Read, Resource::UserManagement, "watch")

@@ -220,13 +220,17 @@ pub fn router(state: AppState) -> Router {
 async fn workspace_events(
     State(state): State<AppState>,
     axum::extract::Path(wid): axum::extract::Path<String>,
+    headers: axum::http::HeaderMap,
     signed_in: Option<axum::Extension<SignedIn>>,
 ) -> Response {
     // A refusal in the API's error shape, with its status and Retry-After.
     let Some(axum::Extension(SignedIn(user))) = signed_in else {
         return crate::rest::ApiError::from(crate::error::AppError::Unauthenticated).into_response();
     };
-    match crate::live::open(&state, user, &wid).await {
+    let Some(session) = crate::accounts::session::session_token(&headers) else {
+        return crate::rest::ApiError::from(crate::error::AppError::Unauthenticated).into_response();
+    };
+    match crate::live::open(&state, user, crate::live::Credential::Session(session), &wid).await {
         Ok(res) => res,
         Err(e) => crate::rest::ApiError::from(e).into_response(),
     }

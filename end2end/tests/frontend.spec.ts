@@ -312,6 +312,16 @@ test("the invite form checks each address as it is typed, by the server's rules,
   await field.fill(`mia@example.com, zed@`);
   await expect(page.getByText('1 to send, 1 not valid (left out)')).toBeVisible();
   await expect(list).toContainText('Ready: mia@example.com');
+
+  // Once typing pauses, addresses the workspace knows are marked: a member's
+  // (the owner's own, from the account menu) and one invited already.
+  await page.getByLabel('Account menu').click();
+  const own = (await page.locator('details:has(summary[aria-label="Account menu"]) p').nth(1).textContent())!.trim();
+  await page.keyboard.press('Escape');
+  await field.fill(`${own}, ${a}, new-${unique()}@example.com`);
+  await expect(list).toContainText(`Already a member: ${own}`);
+  await expect(list).toContainText(`Invited already (sent again): ${a}`);
+  await expect(list.getByText(/^Ready: new-/)).toBeVisible();
 });
 
 test('the only owner is told why they cannot leave instead of being offered Leave', async ({ page }) => {

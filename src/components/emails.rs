@@ -4,7 +4,13 @@
 //! checks everything; without WebAssembly the field is a plain text field.
 
 use crate::domain::{EmailAddress, split_email_list};
+use crate::invitations::KnownAddress;
+use crate::invitations::api::known_addresses;
 use leptos::prelude::*;
+use std::time::Duration;
+
+/// How long typing pauses before the form asks which addresses are known.
+const PAUSE: Duration = Duration::from_millis(400);
 
 /// One address as typed, and what the parser made of it.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,9 +45,12 @@ pub fn check_summary(checked: &[Checked]) -> String {
 
 /// The addresses field of the invite form. `typed` holds what it says (the
 /// server's echo after a failed post to begin with); what was typed before
-/// the page woke is kept.
+/// the page woke is kept. Once typing pauses, the addresses that can be sent
+/// are looked up (`known_addresses`): a member's is marked as one that will
+/// be refused, an invited one as one that will be sent again.
 #[component]
 pub fn EmailsField(
+    workspace_id: String,
     typed: RwSignal<String>,
     field: NodeRef<leptos::html::Input>,
     #[prop(into)] invalid: Signal<bool>,
@@ -56,6 +65,33 @@ pub fn EmailsField(
         }
     });
     let checked = Memo::new(move |_| check_emails(&typed.get()));
+    let known = RwSignal::new(Vec::<KnownAddress>::new());
+    let waiting = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let sendable: Vec<String> = checked
+            .get()
+            .into_iter()
+            .filter(|c| c.problem.is_none())
+            .map(|c| c.typed)
+            .collect();
+        if let Some(earlier) = waiting.get_value() {
+            earlier.clear();
+        }
+        if sendable.is_empty() {
+            known.set(Vec::new());
+            return;
+        }
+        let workspace_id = workspace_id.clone();
+        let ask = move || {
+            leptos::task::spawn_local(async move {
+                if let Ok(found) = known_addresses(workspace_id, sendable).await {
+                    known.set(found);
+                }
+            })
+        };
+        waiting.set_value(set_timeout_with_handle(ask, PAUSE).ok());
+    });
+    let known_as = move |typed: &str| known.with(|k| k.iter().find(|a| a.typed == typed).map(|a| a.member));
     view! {
         <input
             id="invite-emails"
@@ -78,17 +114,21 @@ pub fn EmailsField(
         <div id="invite-emails-check" class="text-sm">
             {move || {
                 let checked = checked.get();
-                // One address needs no list: the field shows it.
-                (checked.len() > 1 || checked.iter().any(|c| c.problem.is_some())).then(|| view! {
+                // One address needs no list (the field shows it), unless
+                // there is something to say about it.
+                let remark = checked.iter().any(|c| c.problem.is_some() || known_as(&c.typed).is_some());
+                (checked.len() > 1 || remark).then(|| view! {
                     <p class="font-medium text-zinc-700">{check_summary(&checked)}</p>
                     <ul class="mt-1 space-y-0.5" aria-label="Addresses to send to">
-                        {checked.into_iter().map(|c| match c.problem {
-                            None => view! {
-                                <li class="text-zinc-700"><span class="font-medium text-green-800">"Ready: "</span>{c.typed}</li>
-                            }.into_any(),
-                            Some(why) => view! {
-                                <li class="text-red-700"><span class="font-medium">"Not valid: "</span>{why}</li>
-                            }.into_any(),
+                        {checked.into_iter().map(|c| {
+                            // What becomes of it: (the words before it, their colour, the line's colour).
+                            let (said, tone, line, text) = match (&c.problem, known_as(&c.typed)) {
+                                (Some(why), _) => ("Not valid: ", "", "text-red-700", why.clone()),
+                                (None, Some(true)) => ("Already a member: ", "", "text-red-700", c.typed),
+                                (None, Some(false)) => ("Invited already (sent again): ", "text-amber-800", "text-zinc-700", c.typed),
+                                (None, None) => ("Ready: ", "text-green-800", "text-zinc-700", c.typed),
+                            };
+                            view! { <li class=line><span class=format!("font-medium {tone}")>{said}</span>{text}</li> }
                         }).collect_view()}
                     </ul>
                 })

@@ -91,8 +91,8 @@ pub fn ErrorSummary(form: &'static str, #[prop(into)] errors: Signal<Vec<FieldEr
                         problems()
                             .into_iter()
                             .map(|p| match p.href {
-                                Some(href) => view! { <li><a class="font-medium text-red-800 underline" href=href>{p.message}</a></li> }.into_any(),
-                                None => view! { <li class="text-red-800">{p.message}</li> }.into_any(),
+                                Some(href) => leptos::either::Either::Left(view! { <li><a class="font-medium text-red-800 underline" href=href>{p.message}</a></li> }),
+                                None => leptos::either::Either::Right(view! { <li class="text-red-800">{p.message}</li> }),
                             })
                             .collect_view()
                     }}

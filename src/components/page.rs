@@ -1,5 +1,6 @@
 use crate::error::AppError;
 use crate::roles::RoleChoice;
+use leptos::either::Either;
 use leptos::prelude::*;
 
 /// A page that could not be shown, with the reason; the response carries the
@@ -118,17 +119,16 @@ pub fn PeopleTabs(workspace_id: String, current: &'static str) -> impl IntoView 
 #[component]
 pub fn Chips(items: Vec<String>, #[prop(optional)] empty: &'static str) -> impl IntoView {
     if items.is_empty() {
-        return view! { <span class="text-zinc-500" data-testid="chips">{empty}</span> }.into_any();
+        return Either::Left(view! { <span class="text-zinc-500">{empty}</span> });
     }
-    view! {
-        <span class="flex flex-wrap gap-1" data-testid="chips">
+    Either::Right(view! {
+        <span class="flex flex-wrap gap-1">
             {items
                 .into_iter()
                 .map(|i| view! { <span class="chip">{i}</span> })
                 .collect_view()}
         </span>
-    }
-    .into_any()
+    })
 }
 
 /// Checkboxes for picking role names; they post as `roles[0]`, `roles[1]`, …
@@ -141,10 +141,11 @@ pub fn RolePicker(
     legend: &'static str,
 ) -> impl IntoView {
     if choices.is_empty() {
-        return view! { <p class="text-sm text-zinc-600">"No roles for people yet. Create one on the Roles tab."</p> }
-            .into_any();
+        return Either::Left(
+            view! { <p class="text-sm text-zinc-600">"No roles for people yet. Create one on the Roles tab."</p> },
+        );
     }
-    view! {
+    Either::Right(view! {
         <fieldset id=id.clone()>
             <legend class="text-sm font-medium text-zinc-900">{legend}</legend>
             <div class="mt-2 flex flex-wrap gap-x-5 gap-y-2">
@@ -176,6 +177,5 @@ pub fn RolePicker(
                     .collect_view()}
             </div>
         </fieldset>
-    }
-    .into_any()
+    })
 }

@@ -1,7 +1,7 @@
 //! Server functions for invitations. Each checks who is calling, then hands the
 //! work to the service.
 
-use super::{InvitationFilter, InvitationPreview, InviteReport, PendingInvitation, SharedLink};
+use super::{InvitationFilter, InvitationPreview, InviteReport, KnownAddress, PendingInvitation, SharedLink};
 use crate::domain::Window;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -50,6 +50,17 @@ pub async fn invite_user(
         state::notice_for_plain_form(&report.summary());
     }
     Ok(report)
+}
+
+/// Which of the addresses typed into the invite form are members' already,
+/// or invited already: the form marks them before Send.
+#[server(endpoint = "known_addresses")]
+pub async fn known_addresses(
+    workspace_id: String,
+    #[server(default)] emails: Vec<String>,
+) -> Result<Vec<KnownAddress>, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    super::service::known(&state.db, &access, &emails).await
 }
 
 /// A page of the workspace's pending invitations, newest first (the first 200

@@ -34,6 +34,7 @@ pub struct PendingInvitation {
     /// When it was last sent (or renewed).
     pub sent_at: Timestamp,
     pub expires_at: Timestamp,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub expired: bool,
     pub delivery: Delivery,
     /// Why the email was given up on (with `Delivery::Failed`): the SMTP
@@ -41,6 +42,7 @@ pub struct PendingInvitation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery_error: Option<String>,
     /// What accepting grants (USER-target role names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
     /// When the invited person declined it (a declined invitation is closed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -227,6 +229,19 @@ impl FailedAddress {
         self.failure.sentence(&self.email)
     }
 }
+
+/// An address typed into the invite form that the workspace knows already.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KnownAddress {
+    /// As typed.
+    pub typed: String,
+    /// A member's address (sending is refused); otherwise one with a pending
+    /// invitation (renewed and sent again).
+    pub member: bool,
+}
+
+/// How many addresses the invite form asks about at once.
+pub const KNOWN_AT_ONCE: usize = 50;
 
 /// What one press of Send did, address by address.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

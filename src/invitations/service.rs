@@ -1019,3 +1019,34 @@ async fn join(tx: &mut Tx<'_>, open: &Open, user: &User) -> AppResult<()> {
     tx.announce(&open.workspace_id, "invitation.accepted", &open.id).await?;
     Ok(())
 }
+
+/// Which of the addresses `typed` (as typed into the invite form; the first
+/// `KNOWN_AT_ONCE` valid ones) are members' or have a pending invitation.
+pub async fn known(db: &Db, access: &Access, typed: &[String]) -> AppResult<Vec<super::KnownAddress>> {
+    access.authorize(Permission::Write, Resource::UserManagement, "invite people")?;
+    let parsed: Vec<(String, String)> = typed
+        .iter()
+        .filter_map(|t| EmailAddress::parse(t).ok().map(|e| (t.clone(), e.as_str().to_string())))
+        .take(super::KNOWN_AT_ONCE)
+        .collect();
+    let emails: Vec<String> = parsed.iter().map(|(_, e)| e.clone()).collect();
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let members = members::members_among(db, &access.workspace_id, &emails).await?;
+    let mut sql = Sql::new("SELECT email FROM invitations");
+    let ws = sql.arg(access.workspace_id.as_str());
+    let list: Vec<String> = emails.iter().map(|e| sql.arg(e.as_str())).collect();
+    sql.push(&format!(
+        " WHERE workspace_id = {ws} AND status = 'pending' AND email IN ({})",
+        list.join(", ")
+    ));
+    let invited: Vec<String> = sql.query_scalar().fetch_all(db).await?;
+    Ok(parsed
+        .into_iter()
+        .filter_map(|(typed, email)| {
+            let member = members.contains(&email);
+            (member || invited.contains(&email)).then_some(super::KnownAddress { typed, member })
+        })
+        .collect())
+}

@@ -14,11 +14,14 @@ pub struct Member {
     pub user_id: String,
     pub name: String,
     pub email: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub is_owner: bool,
     pub joined_at: Timestamp,
     /// Roles given to this member directly (target USER).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
     /// Groups this member is in, besides `everyone`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
 }
 

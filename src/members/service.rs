@@ -244,6 +244,21 @@ pub async fn has_member_with_email(tx: &mut Tx<'_>, workspace_id: &str, email: &
     .is_some())
 }
 
+/// Which of `emails` (as stored: lower case) are members' addresses.
+pub async fn members_among(db: &Db, workspace_id: &str, emails: &[String]) -> AppResult<Vec<String>> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new("SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id");
+    let ws = sql.arg(workspace_id);
+    let list: Vec<String> = emails.iter().map(|e| sql.arg(e.as_str())).collect();
+    sql.push(&format!(
+        " WHERE m.workspace_id = {ws} AND u.email IN ({})",
+        list.join(", ")
+    ));
+    Ok(sql.query_scalar().fetch_all(db).await?)
+}
+
 /// Whether `user_id` belongs to the workspace.
 pub async fn is_member(db: &Db, workspace_id: &str, user_id: &str) -> AppResult<bool> {
     Ok(

@@ -14,6 +14,7 @@ use crate::members::{self, Member, MemberFilter};
 use crate::pages::page_title;
 use crate::pages::workspace::WorkspaceRoute;
 use crate::roles::RoleChoice;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -728,8 +729,8 @@ fn Pages(pages: Pager) -> impl IntoView {
     Some(view! {
         <nav aria-label=format!("{}: pages", pages.label) class="flex justify-between gap-3">
             {match &pages.previous {
-                Some(v) => view! { <a href=href(v) class=link rel="prev">"Previous"</a> }.into_any(),
-                None => view! { <span></span> }.into_any(),
+                Some(v) => Either::Left(view! { <a href=href(v) class=link rel="prev">"Previous"</a> }),
+                None => Either::Right(view! { <span></span> }),
             }}
             {pages.next.as_ref().map(|v| view! { <a href=href(v) class=link rel="next">"Next"</a> })}
         </nav>
@@ -787,6 +788,7 @@ fn InviteForm(
     refresh: Refresh,
 ) -> impl IntoView {
     let action = ServerAction::<InviteUser>::new();
+    let field_workspace = workspace_id.clone();
     let errors = Signal::derive(move || match action.value().get() {
         Some(Err(e)) => e.field_errors(),
         Some(Ok(_)) => Vec::new(),
@@ -867,7 +869,7 @@ fn InviteForm(
                 <ActionForm action node_ref=form attr:id="invite" attr:novalidate=true attr:class="space-y-4">
                     <input type="hidden" name="workspace_id" value=workspace_id/>
                     <Field id="invite-emails" label="Email addresses" hint="Separate several addresses with commas." error=emails_error>
-                        <EmailsField typed field invalid=Signal::derive(move || emails_error.get().is_some())/>
+                        <EmailsField workspace_id=field_workspace typed field invalid=Signal::derive(move || emails_error.get().is_some())/>
                     </Field>
                     // Roles come before Send, on screen and in tab order: choose, then send.
                     <RolePicker id="invite-roles".to_string() choices=user_roles chosen=echo.roles legend="Roles"/>
@@ -1000,7 +1002,7 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
             <td class="cell"><Moment at=inv.sent_at/></td>
             <td class="cell"><Moment at=inv.expires_at/></td>
             <td class="px-4 py-3">
-                <span class=format!("rounded-full px-2 py-0.5 text-xs font-medium {tone}")>{status}</span>
+                <span class=format!("status {tone}")>{status}</span>
                 {declined.map(|at| view! { <span class="mt-1 block text-xs text-zinc-600"><Moment at/></span> })}
                 {inv.delivery_error.clone().map(|why| view! { <span class="mt-1 block max-w-xs text-xs text-zinc-600">{why}</span> })}
             </td>
@@ -1142,16 +1144,13 @@ fn panel_row(
 ) -> impl IntoView {
     let row = id.clone();
     let answer = move || {
-        said.get()
-            .filter(|(about, _)| *about == row)
-            .map(|(_, outcome)| match outcome {
-                Ok(words) => {
-                    view! { <p role="status" class="text-sm font-medium text-green-800">{words}</p> }.into_any()
-                }
-                Err(reason) => {
-                    view! { <p role="alert" class="text-sm font-medium text-red-700">{reason}</p> }.into_any()
-                }
-            })
+        said.get().filter(|(about, _)| *about == row).map(|(_, outcome)| {
+            let (role, tone, words) = match outcome {
+                Ok(words) => ("status", "text-green-800", words),
+                Err(reason) => ("alert", "text-red-700", reason),
+            };
+            view! { <p role=role class=format!("text-sm font-medium {tone}")>{words}</p> }
+        })
     };
     view! {
         <tr id=format!("manage-{id}") class="bg-zinc-50">
@@ -1187,8 +1186,9 @@ fn RolesForm(
         RolesOf::Member(_) => ("user_id", "member"),
     };
     if choices.is_empty() {
-        return view! { <p class="text-sm text-zinc-600">"No roles for people yet. Create one on the Roles tab."</p> }
-            .into_any();
+        return EitherOf3::A(
+            view! { <p class="text-sm text-zinc-600">"No roles for people yet. Create one on the Roles tab."</p> },
+        );
     }
     let fields = view! {
         <input type="hidden" name="workspace_id" value=workspace_id/>
@@ -1198,9 +1198,11 @@ fn RolesForm(
     };
     match of {
         RolesOf::Invitation(action) => {
-            view! { <ActionForm action attr:class="space-y-3">{fields}</ActionForm> }.into_any()
+            EitherOf3::B(view! { <ActionForm action attr:class="space-y-3">{fields}</ActionForm> })
         }
-        RolesOf::Member(action) => view! { <ActionForm action attr:class="space-y-3">{fields}</ActionForm> }.into_any(),
+        RolesOf::Member(action) => {
+            EitherOf3::C(view! { <ActionForm action attr:class="space-y-3">{fields}</ActionForm> })
+        }
     }
 }
 

@@ -33,7 +33,15 @@ pub struct ChangeEvent {
 pub async fn watch_workspace(
     State(state): State<AppState>,
     Caller(caller): Caller,
+    headers: axum::http::HeaderMap,
     Params(p): Params<InWorkspace>,
 ) -> Answer<Response> {
-    Ok(crate::live::open(&state, caller, &p.ws).await?)
+    // The token `Caller` accepted, to check again before every event.
+    let secret = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|v| v.trim().to_string())
+        .unwrap_or_default();
+    Ok(crate::live::open(&state, caller, crate::live::Credential::Token(secret), &p.ws).await?)
 }

@@ -59,6 +59,8 @@ const TABLE: &[(&str, Need)] = &[
     ("rename_workspace", g(Write, BusinessInfo)),
     ("list_members", g(Read, UserManagement)),
     ("users_page", g(Read, UserManagement)),
+    ("users_lists", g(Read, UserManagement)),
+    ("known_addresses", g(Write, UserManagement)),
     ("pending_invitations", g(Read, UserManagement)),
     ("invite_user", g(Write, UserManagement)),
     ("resend_invitation", g(Write, UserManagement)),
@@ -222,6 +224,7 @@ impl World {
             | "settings_page"
             | "list_members"
             | "users_page"
+            | "users_lists"
             | "pending_invitations"
             | "list_roles"
             | "roles_page"
@@ -257,6 +260,7 @@ impl World {
             }
             "rename_workspace" => with(&[("workspace", format!("Renamed {n}"))]),
             "invite_user" => with(&[("emails", format!("new{n}@example.com"))]),
+            "known_addresses" => with(&[("emails[0]", format!("new{n}@example.com"))]),
             "resend_invitation" | "delete_invitation" | "share_invitation_link" => {
                 with(&[("invitation_id", self.invitation(by, ws).await)])
             }

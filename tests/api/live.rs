@@ -13,6 +13,7 @@ on_both_databases!(
     a_stream_carries_kinds_and_ids_as_changes_commit,
     every_kind_of_change_is_heard,
     a_watcher_removed_from_the_workspace_hears_nothing_more,
+    a_watcher_signed_out_or_whose_token_is_revoked_hears_nothing_more,
     streams_end_at_shutdown_without_holding_it_up,
     each_person_may_hold_a_limited_number_of_streams,
 );
@@ -380,6 +381,41 @@ async fn a_watcher_removed_from_the_workspace_hears_nothing_more(backend: Backen
         }
         assert_eq!(last.unwrap().event, "ended");
     }
+    app.stop().await;
+}
+
+/// Reads `s` to its end; the last event it carried.
+async fn last_of(s: &mut Stream) -> Option<Heard> {
+    let mut last = None;
+    while let Some(h) = s.next().await {
+        last = Some(h);
+    }
+    last
+}
+
+async fn a_watcher_signed_out_or_whose_token_is_revoked_hears_nothing_more(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let owner = app.person();
+    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    let made: boardroom::tokens::NewToken = owner.call("create_api_token", &[("name", "watching")]).await.ok();
+    let mut page = Stream::of(watch_as(&owner, &ws).await);
+    let mut script = Stream::of(watch_with(&app, &made.secret, &ws).await);
+    for s in [&mut page, &mut script] {
+        assert_eq!(s.next().await.unwrap().event, "ready");
+    }
+    // The token is revoked: its stream ends at the next change; the page's goes on.
+    owner
+        .call::<String>("revoke_api_token", &[("token_id", &made.token.id)])
+        .await
+        .ok();
+    owner.invite(&ws, "jon@example.com").await.ok();
+    assert_eq!(last_of(&mut script).await.unwrap().event, "ended");
+    assert_eq!(page.next_of("invitation.created").await.event, "invitation.created");
+    // Signed out (and in again, with a new session): the old session's stream ends.
+    owner.call::<()>("sign_out", &[]).await.ok();
+    owner.sign_in("ada@example.com", "correct horse").await.ok();
+    owner.invite(&ws, "kim@example.com").await.ok();
+    assert_eq!(last_of(&mut page).await.unwrap().event, "ended");
     app.stop().await;
 }
 
