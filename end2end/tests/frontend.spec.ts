@@ -322,6 +322,7 @@ test("the invite form checks each address as it is typed, by the server's rules,
   await expect(list).toContainText(`Already a member: ${own}`);
   await expect(list).toContainText(`Invited already (sent again): ${a}`);
   await expect(list.getByText(/^Ready: new-/)).toBeVisible();
+  await expect(page.getByText('2 to send, 1 already a member', { exact: true })).toBeVisible();
 });
 
 test('the only owner is told why they cannot leave instead of being offered Leave', async ({ page }) => {

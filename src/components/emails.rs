@@ -33,14 +33,27 @@ pub fn check_emails(raw: &str) -> Vec<Checked> {
 
 /// "2 to send", "2 to send, 1 not valid", "1 not valid".
 pub fn check_summary(checked: &[Checked]) -> String {
+    summary_knowing(checked, 0)
+}
+
+/// The summary when `members` of the valid addresses are members' already
+/// (refused when sent): "1 to send, 1 already a member, 1 not valid (left out)".
+pub fn summary_knowing(checked: &[Checked], members: usize) -> String {
     let bad = checked.iter().filter(|c| c.problem.is_some()).count();
-    let good = checked.len() - bad;
-    match (good, bad) {
-        (0, 0) => String::new(),
-        (_, 0) => format!("{good} to send"),
-        (0, _) => format!("{bad} not valid"),
-        _ => format!("{good} to send, {bad} not valid (left out)"),
+    let good = checked.len() - bad - members;
+    let mut parts = Vec::new();
+    if good > 0 {
+        parts.push(format!("{good} to send"));
     }
+    if members > 0 {
+        parts.push(format!("{members} already a member"));
+    }
+    match (parts.is_empty(), bad) {
+        (_, 0) => {}
+        (true, _) => parts.push(format!("{bad} not valid")),
+        (false, _) => parts.push(format!("{bad} not valid (left out)")),
+    }
+    parts.join(", ")
 }
 
 /// The addresses field of the invite form. `typed` holds what it says (the
@@ -118,7 +131,10 @@ pub fn EmailsField(
                 // there is something to say about it.
                 let remark = checked.iter().any(|c| c.problem.is_some() || known_as(&c.typed).is_some());
                 (checked.len() > 1 || remark).then(|| view! {
-                    <p class="font-medium text-zinc-700">{check_summary(&checked)}</p>
+                    <p class="font-medium text-zinc-700">{
+                        let members = checked.iter().filter(|c| c.problem.is_none() && known_as(&c.typed) == Some(true)).count();
+                        summary_knowing(&checked, members)
+                    }</p>
                     <ul class="mt-1 space-y-0.5" aria-label="Addresses to send to">
                         {checked.into_iter().map(|c| {
                             // What becomes of it: (the words before it, their colour, the line's colour).
@@ -157,5 +173,10 @@ mod tests {
         assert_eq!(check_summary(&checked), "1 to send, 2 not valid (left out)");
         assert_eq!(check_summary(&check_emails("a@b.co b@b.co")), "2 to send");
         assert_eq!(check_summary(&check_emails("")), "");
+        assert_eq!(
+            summary_knowing(&check_emails("a@b.co, c@b.co, d@"), 1),
+            "1 to send, 1 already a member, 1 not valid (left out)"
+        );
+        assert_eq!(summary_knowing(&check_emails("a@b.co"), 1), "1 already a member");
     }
 }

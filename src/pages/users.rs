@@ -590,7 +590,9 @@ fn UsersBoard(board: Board) -> impl IntoView {
         base: base.clone(),
     };
     let has_pending = lists.with_untracked(|l| l.pending.is_some());
+    // The island's sections, spaced as the page's own (an island adds no box).
     view! {
+        <div class="space-y-8">
         <Notice said dismiss=board.dismiss workspace_id=workspace_id.clone() refresh/>
         <Show when=move || lost.get()>
             <p role="status" class="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm font-medium text-amber-900">
@@ -603,6 +605,7 @@ fn UsersBoard(board: Board) -> impl IntoView {
         <Search view=board.view base user_roles=board.user_roles pending=has_pending/>
         {has_pending.then(|| view! { <PendingTable rows=rows.clone()/> })}
         <MembersTable rows/>
+        </div>
     }
 }
 
