@@ -41,15 +41,7 @@ pub fn PageNotice(
     #[prop(default = None)] error: Option<String>,
     #[prop(default = None)] beside: Option<AnyView>,
 ) -> impl IntoView {
-    let here = {
-        let location = leptos_router::hooks::use_location();
-        let mut query = location.query.get_untracked();
-        // The redirect that answered a post names it; the page without it is
-        // the page without the notice.
-        query.remove("__path");
-        query.remove("__err");
-        format!("{}{}", location.pathname.get_untracked(), query.to_query_string())
-    };
+    let here = unanswered_page();
     let shown = notice.is_some() || error.is_some();
     view! {
         <div class="space-y-2">
@@ -69,6 +61,16 @@ pub fn PageNotice(
             })}
         </div>
     }
+}
+
+/// This page's address without what the redirect that answered a post added
+/// to it (`__path`, `__err`): the page without its notice.
+pub fn unanswered_page() -> String {
+    let location = leptos_router::hooks::use_location();
+    let mut query = location.query.get_untracked();
+    query.remove("__path");
+    query.remove("__err");
+    format!("{}{}", location.pathname.get_untracked(), query.to_query_string())
 }
 
 /// Why the post this page is answering failed, as the redirect back names

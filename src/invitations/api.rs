@@ -38,16 +38,11 @@ pub async fn invite_user(
     };
     state.mailer.wake();
     if !report.failed.is_empty() {
-        let again = report
-            .failed
-            .iter()
-            .map(|f| f.email.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        echo(again, report.failed.iter().map(|f| f.reason()).collect());
+        let (again, reasons) = report.to_correct();
+        echo(again, reasons);
     }
-    if !report.sent.is_empty() || !report.resent.is_empty() {
-        state::notice_for_plain_form(&report.summary());
+    if let Some(notice) = report.notice() {
+        state::notice_for_plain_form(&notice);
     }
     Ok(report)
 }

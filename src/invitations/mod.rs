@@ -300,6 +300,23 @@ impl InviteReport {
         }
         parts.join(". ")
     }
+
+    /// The confirmation, when anything was sent.
+    pub fn notice(&self) -> Option<String> {
+        (!self.sent.is_empty() || !self.resent.is_empty()).then(|| self.summary())
+    }
+
+    /// What the form is to be filled with again: the addresses that could not
+    /// be invited, as one line to correct, and why each failed.
+    pub fn to_correct(&self) -> (String, Vec<String>) {
+        let again = self
+            .failed
+            .iter()
+            .map(|f| f.email.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        (again, self.failed.iter().map(FailedAddress::reason).collect())
+    }
 }
 
 /// What the accept page shows about an invitation.

@@ -302,15 +302,17 @@ pub fn UsersPage() -> impl IntoView {
     // but not part of what the page loads.
     let editing = query.with_untracked(|q| q.get("manage").unwrap_or_default());
     let page = Resource::new(move || (ws.id.get(), view.get()), |(id, view)| users_page(id, view));
-    // What a plain post of the invite form left wrong, for the tab's title.
-    let invite_errors = form_errors(ServerAction::<InviteUser>::new().value());
+    // What a plain post of the invite form left wrong: for the tab's title,
+    // and for the form.
+    let invite_errors = form_errors(ServerAction::<InviteUser>::new().value()).get_untracked();
+    let has_errors = !invite_errors.is_empty();
     view! {
-        <Title text=page_title("Users", Signal::derive(move || !invite_errors.get().is_empty()))/>
+        <Title text=page_title("Users", Signal::derive(move || has_errors))/>
         <div class="space-y-8">
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
-                {move || { let editing = editing.clone(); Suspend::new(async move {
+                {move || { let (editing, invite_errors) = (editing.clone(), invite_errors.clone()); Suspend::new(async move {
                     match page.await {
-                        Ok(data) => view! { <Users data editing/> }.into_any(),
+                        Ok(data) => view! { <Users data editing invite_errors/> }.into_any(),
                         Err(error) => view! { <PageError error/> }.into_any(),
                     }
                 })}}
@@ -363,7 +365,7 @@ pub struct Board {
 /// The page around the island: what a plain post left is sorted out here, on
 /// the server, where the router knows the address and the post's error.
 #[component]
-fn Users(data: UsersPageData, editing: String) -> impl IntoView {
+fn Users(data: UsersPageData, editing: String, invite_errors: Vec<FieldError>) -> impl IntoView {
     let ctx = data.frame;
     let id = ctx.access.workspace_id.clone();
     // What the last post said goes in the row it was about, when that row is
@@ -385,14 +387,7 @@ fn Users(data: UsersPageData, editing: String) -> impl IntoView {
     if shown && let Some((_, reason)) = error.take_if(|(path, _)| row_paths().contains(&path.as_str())) {
         said = Some((open.clone(), Err(reason)));
     }
-    let dismiss = {
-        let location = leptos_router::hooks::use_location();
-        let mut query = location.query.get_untracked();
-        query.remove("__path");
-        query.remove("__err");
-        format!("{}{}", location.pathname.get_untracked(), query.to_query_string())
-    };
-    let invite_errors = form_errors(ServerAction::<InviteUser>::new().value()).get_untracked();
+    let dismiss = crate::components::unanswered_page();
     let board = Board {
         viewer: ctx.access.clone(),
         lifetime: ctx.invitation_lifetime.clone(),
@@ -722,6 +717,19 @@ struct Pager {
     base: String,
 }
 
+impl Pager {
+    /// The pages on either side of `list`: `at(after, before)` is the view
+    /// of the page after or before a cursor.
+    fn of<T>(label: &'static str, list: &Listing<T>, base: &str, at: impl Fn(String, String) -> UsersView) -> Self {
+        Pager {
+            label,
+            next: list.next.clone().map(|c| at(c, String::new())),
+            previous: list.previous.clone().map(|c| at(String::new(), c)),
+            base: base.to_string(),
+        }
+    }
+}
+
 #[component]
 fn Pages(pages: Pager) -> impl IntoView {
     if pages.next.is_none() && pages.previous.is_none() {
@@ -810,13 +818,8 @@ fn InviteForm(
         match answer {
             Ok(report) => {
                 // What could not be sent stays in the field, to correct.
-                let again = report
-                    .failed
-                    .iter()
-                    .map(|f| f.email.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                failed.set(report.failed.iter().map(|f| f.reason()).collect());
+                let (again, reasons) = report.to_correct();
+                failed.set(reasons);
                 if let Some(field) = field.get_untracked() {
                     field.set_value(&again);
                 }
@@ -834,8 +837,8 @@ fn InviteForm(
                         }
                     }
                 }
-                if !report.sent.is_empty() || !report.resent.is_empty() {
-                    said.notice(report.summary());
+                if let Some(notice) = report.notice() {
+                    said.notice(notice);
                 }
                 refresh.run();
             }
@@ -914,21 +917,13 @@ fn PendingTable(rows: RowContext) -> impl IntoView {
     let filtered = !view.q.is_empty() || !view.state.is_empty();
     let base = rows.base.clone();
     let pages = move || {
-        let list = listing.get();
-        let pages = Pager {
-            label: "Pending invitations",
-            next: list.next.map(|c| UsersView {
-                pafter: c,
-                pbefore: String::new(),
+        let pages = Pager::of("Pending invitations", &listing.get(), &base, |pafter, pbefore| {
+            UsersView {
+                pafter,
+                pbefore,
                 ..view.clone()
-            }),
-            previous: list.previous.map(|c| UsersView {
-                pafter: String::new(),
-                pbefore: c,
-                ..view.clone()
-            }),
-            base: base.clone(),
-        };
+            }
+        });
         view! { <Pages pages/> }
     };
     let empty = move || listing.with(|l| l.items.is_empty());
@@ -1216,21 +1211,11 @@ fn MembersTable(rows: RowContext) -> impl IntoView {
     let view = rows.view.clone();
     let base = rows.base.clone();
     let pages = move || {
-        let list = listing.get();
-        let pages = Pager {
-            label: "Active users",
-            next: list.next.map(|c| UsersView {
-                after: c,
-                before: String::new(),
-                ..view.clone()
-            }),
-            previous: list.previous.map(|c| UsersView {
-                after: String::new(),
-                before: c,
-                ..view.clone()
-            }),
-            base: base.clone(),
-        };
+        let pages = Pager::of("Active users", &listing.get(), &base, |after, before| UsersView {
+            after,
+            before,
+            ..view.clone()
+        });
         view! { <Pages pages/> }
     };
     let member_rows = rows.clone();

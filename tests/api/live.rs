@@ -251,6 +251,10 @@ async fn a_stream_carries_kinds_and_ids_as_changes_commit(backend: Backend) {
 
 /// The next event of `kind` on `s` is about `id`, and says no more.
 async fn hears(s: &mut Stream, kind: &str, id: &str) {
+    assert!(
+        boardroom::domain::CHANGE_KINDS.contains(&kind),
+        "{kind} is among the kinds the Users page listens for"
+    );
     let h = s.next_of(kind).await;
     assert_eq!(h.data, json!({"kind": kind, "id": id}));
 }
