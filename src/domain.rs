@@ -13,7 +13,7 @@ impl EmailAddress {
     pub const MAX_LEN: usize = 254;
 
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let email = raw.trim().to_lowercase();
+        let email = lowercase(raw.trim());
         if email.is_empty() {
             return Err("Enter an email address".into());
         }
@@ -72,6 +72,20 @@ impl AsRef<str> for EmailAddress {
     }
 }
 
+/// `text` in lower case, by Unicode's default case mapping. In the browser
+/// the browser's own mapping does it (`String.prototype.toLowerCase`, the
+/// same rules), which spares the WebAssembly Rust's copy of the case tables.
+pub fn lowercase(text: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        String::from(js_sys::JsString::from(text).to_lower_case())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        text.to_lowercase()
+    }
+}
+
 /// Splits what a person typed or pasted into an email field (commas, semicolons,
 /// spaces or newlines between addresses), dropping blanks and repeats while keeping order.
 pub fn split_email_list(raw: &str) -> Vec<String> {
@@ -79,7 +93,7 @@ pub fn split_email_list(raw: &str) -> Vec<String> {
     raw.split(|c: char| c == ',' || c == ';' || c.is_whitespace())
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .filter(|s| seen.insert(s.to_lowercase()))
+        .filter(|s| seen.insert(lowercase(s)))
         .map(str::to_string)
         .collect()
 }

@@ -6,12 +6,11 @@
 //! next row's destructive button. Without WebAssembly the form posts as it
 //! is and the server asks on its own page (`/confirm`).
 
+use super::post::Sender;
 use leptos::html::Dialog;
 use leptos::prelude::*;
-use leptos::server_fn::{Http, ServerFn, client::Client, codec::PostUrl, request::ClientReq};
-use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
-use web_sys::{FormData, HtmlElement, HtmlFormElement, SubmitEvent};
+use web_sys::{HtmlElement, HtmlFormElement, SubmitEvent};
 
 /// The form being asked about, and the button that sent it.
 type Asked = (HtmlFormElement, Option<HtmlElement>);
@@ -132,35 +131,25 @@ pub fn AskFirst(question: String, button: String, children: Children) -> impl In
     }
 }
 
-/// A form for `action` that asks first: with WebAssembly, it is sent once
-/// confirmed, as `ActionForm` sends; without, it posts as it is.
+/// A server function's form (`posted`, a [`Posted`](super::Posted)) that asks
+/// first: with WebAssembly, it is sent once confirmed; without, it posts as
+/// it is.
 #[component]
-pub fn ConfirmForm<ServFn, OutputProtocol>(
-    action: ServerAction<ServFn>,
+pub fn ConfirmForm(
+    #[prop(into)] posted: Sender,
     question: String,
     button: String,
     children: Children,
-) -> impl IntoView
-where
-    ServFn: DeserializeOwned + ServerFn<Protocol = Http<PostUrl, OutputProtocol>> + Clone + Send + Sync + 'static,
-    <<ServFn::Client as Client<ServFn::Error>>::Request as ClientReq<ServFn::Error>>::FormData: From<FormData>,
-    ServFn::Output: Send + Sync + 'static,
-    ServFn::Error: Send + Sync + 'static,
-    <ServFn as ServerFn>::Client: Client<<ServFn as ServerFn>::Error>,
-{
+) -> impl IntoView {
     let dialog = NodeRef::<Dialog>::new();
+    let url = posted.url();
     let answered = move |ok| {
-        let Some((form, _)) = answer(ok) else {
-            return;
-        };
-        if let Ok(data) = FormData::new_with_form(&form)
-            && let Ok(input) = <ServFn as leptos::form::FromFormData>::from_form_data(&data)
-        {
-            action.dispatch(input);
+        if let Some((form, _)) = answer(ok) {
+            posted.send(form);
         }
     };
     view! {
-        <form action=ServFn::url() method="post" data-confirm=question.clone() on:submit=move |ev| ask(dialog, &ev)>
+        <form action=url method="post" data-confirm=question.clone() on:submit=move |ev| ask(dialog, &ev)>
             {children()}
         </form>
         <Question question button dialog answered/>

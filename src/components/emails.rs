@@ -5,8 +5,9 @@
 
 use crate::domain::{EmailAddress, split_email_list};
 use crate::invitations::KnownAddress;
-use crate::invitations::api::known_addresses;
+use crate::invitations::api::KnownAddresses;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use std::time::Duration;
 
 /// How long typing pauses before the form asks which addresses are known.
@@ -97,7 +98,15 @@ pub fn EmailsField(
         let workspace_id = workspace_id.clone();
         let ask = move || {
             leptos::task::spawn_local(async move {
-                if let Ok(found) = known_addresses(workspace_id, sendable).await {
+                let mut pairs = vec![("workspace_id".to_string(), workspace_id)];
+                pairs.extend(
+                    sendable
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, e)| (format!("emails[{i}]"), e)),
+                );
+                let body = super::encode_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+                if let Ok(found) = super::call::<Vec<KnownAddress>>(KnownAddresses::url(), body).await {
                     known.set(found);
                 }
             })

@@ -41,22 +41,15 @@ pub fn Field(
         <div class="space-y-1.5">
             <label for=id class="block text-sm font-medium text-zinc-900">{label}</label>
             {hint.map(|h| view! { <p id=format!("{id}-hint") class="text-sm text-zinc-600">{h}</p> })}
-            <Show when=move || error.get().is_some()>
+            {move || error.get().map(|message| view! {
                 <p id=error_id.clone() class="whitespace-pre-line text-sm font-medium text-red-700">
                     <span class="sr-only">"Error: "</span>
-                    {move || error.get().unwrap_or_default()}
+                    {message}
                 </p>
-            </Show>
+            })}
             {children()}
         </div>
     }
-}
-
-/// A problem to list in the error summary, linking to its field.
-#[derive(Clone)]
-pub struct FormProblem {
-    pub href: Option<String>,
-    pub message: String,
 }
 
 /// "There is a problem", listing each error and linking to its field (ids are
@@ -65,40 +58,32 @@ pub struct FormProblem {
 /// using a screen reader need to hear it.
 #[component]
 pub fn ErrorSummary(form: &'static str, #[prop(into)] errors: Signal<Vec<FieldError>>) -> impl IntoView {
-    let problems = move || {
-        errors
-            .get()
-            .into_iter()
-            .map(|e| FormProblem {
-                href: (!e.field.is_empty()).then(|| format!("#{form}-{}", e.field)),
-                message: e.message,
-            })
-            .collect::<Vec<_>>()
-    };
-    view! {
-        <Show when=move || !errors.get().is_empty()>
-            <div
-                id=format!("{form}-summary")
-                tabindex="-1"
-                autofocus=true
-                role="alert"
-                aria-labelledby=format!("{form}-summary-title")
-                class="rounded-md border-2 border-red-700 bg-red-50 p-4 focus:outline-none focus:ring-4 focus:ring-amber-400"
-            >
-                <h2 id=format!("{form}-summary-title") class="text-base font-semibold text-red-900">"There is a problem"</h2>
-                <ul class="mt-2 list-disc space-y-1 pl-5 text-sm">
-                    {move || {
-                        problems()
-                            .into_iter()
-                            .map(|p| match p.href {
-                                Some(href) => leptos::either::Either::Left(view! { <li><a class="font-medium text-red-800 underline" href=href>{p.message}</a></li> }),
-                                None => leptos::either::Either::Right(view! { <li class="text-red-800">{p.message}</li> }),
-                            })
-                            .collect_view()
-                    }}
-                </ul>
-            </div>
-        </Show>
+    move || {
+        let errors = errors.get();
+        (!errors.is_empty()).then(|| {
+            let problems = errors
+                .into_iter()
+                .map(|e| match e.field.is_empty() {
+                    false => leptos::either::Either::Left(view! {
+                        <li><a class="font-medium text-red-800 underline" href=format!("#{form}-{}", e.field)>{e.message}</a></li>
+                    }),
+                    true => leptos::either::Either::Right(view! { <li class="text-red-800">{e.message}</li> }),
+                })
+                .collect_view();
+            view! {
+                <div
+                    id=format!("{form}-summary")
+                    tabindex="-1"
+                    autofocus=true
+                    role="alert"
+                    aria-labelledby=format!("{form}-summary-title")
+                    class="rounded-md border-2 border-red-700 bg-red-50 p-4 focus:outline-none focus:ring-4 focus:ring-amber-400"
+                >
+                    <h2 id=format!("{form}-summary-title") class="text-base font-semibold text-red-900">"There is a problem"</h2>
+                    <ul class="mt-2 list-disc space-y-1 pl-5 text-sm">{problems}</ul>
+                </div>
+            }
+        })
     }
 }
 

@@ -7,15 +7,17 @@ mod emails;
 mod forms;
 mod icons;
 mod page;
+mod post;
 mod shell;
 mod time;
 
 pub use confirm::{AskFirst, ConfirmForm};
 pub use copy::CopyButton;
 pub use emails::{EmailsField, check_emails, check_summary};
-pub use forms::{ErrorSummary, Field, FormProblem, aria_invalid, field_error, form_errors};
+pub use forms::{ErrorSummary, Field, aria_invalid, field_error, form_errors};
 pub use icons::{AccountIcon, Logo};
 pub use page::{Chips, PageError, PageNotice, PeopleTabs, RolePicker, post_error, unanswered_page, unshown_error};
+pub use post::{PostForm, Posted, call, encode_pairs};
 pub use shell::{AccountBar, AuthCard, Frame, TopBar};
 pub use time::{LocalTime, Moment, relative};
 

@@ -155,7 +155,7 @@ pub fn RolePicker(
                     .into_iter()
                     .enumerate()
                     .map(|(i, choice)| {
-                        let allows = choice.allows();
+                        let allows = choice.allows.clone();
                         let name = choice.name;
                         let input_id = format!("{id}-{i}");
                         let checked = chosen.contains(&name);

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// What became of the invitation's email.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 pub enum Delivery {
     /// Waiting for the delivery worker (or being retried).
     Queued,
@@ -25,7 +25,7 @@ pub enum Delivery {
 }
 
 /// A row of the pending list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 pub struct PendingInvitation {
     pub id: String,
     pub email: String,
@@ -221,12 +221,15 @@ impl InviteFailure {
 pub struct FailedAddress {
     pub email: String,
     pub failure: InviteFailure,
+    /// The whole sentence, naming the address.
+    #[serde(default)]
+    pub reason: String,
 }
 
 impl FailedAddress {
-    /// The whole sentence, naming the address.
-    pub fn reason(&self) -> String {
-        self.failure.sentence(&self.email)
+    pub fn new(email: String, failure: InviteFailure) -> Self {
+        let reason = failure.sentence(&email);
+        FailedAddress { email, failure, reason }
     }
 }
 
@@ -285,38 +288,50 @@ pub const INVALID_LINK: &str = "This invitation link can't be used. It may have 
 impl InviteReport {
     /// The confirmation a person reads, e.g. "Invitation sent to jane@x.com".
     pub fn summary(&self) -> String {
-        let mut parts = Vec::new();
-        match self.sent.as_slice() {
-            [] => {}
-            [one] => parts.push(format!("Invitation sent to {one}")),
-            many => parts.push(format!("{} invitations sent", many.len())),
-        }
-        match self.resent.as_slice() {
-            [] => {}
-            [one] => parts.push(format!(
-                "{one} already had a pending invitation, so it was renewed and sent again"
-            )),
-            many => parts.push(format!("{} pending invitations renewed and sent again", many.len())),
-        }
-        parts.join(". ")
+        sent_summary(&self.sent, &self.resent)
     }
 
     /// The confirmation, when anything was sent.
     pub fn notice(&self) -> Option<String> {
-        (!self.sent.is_empty() || !self.resent.is_empty()).then(|| self.summary())
+        sent_notice(&self.sent, &self.resent)
     }
 
     /// What the form is to be filled with again: the addresses that could not
     /// be invited, as one line to correct, and why each failed.
     pub fn to_correct(&self) -> (String, Vec<String>) {
-        let again = self
-            .failed
-            .iter()
-            .map(|f| f.email.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        (again, self.failed.iter().map(FailedAddress::reason).collect())
+        to_correct(self.failed.iter().map(|f| (f.email.as_str(), f.reason.as_str())))
     }
+}
+
+/// The confirmation a person reads of addresses `sent` an invitation and
+/// `resent` theirs, e.g. "Invitation sent to jane@x.com".
+pub fn sent_summary(sent: &[String], resent: &[String]) -> String {
+    let mut parts = Vec::new();
+    match sent {
+        [] => {}
+        [one] => parts.push(format!("Invitation sent to {one}")),
+        many => parts.push(format!("{} invitations sent", many.len())),
+    }
+    match resent {
+        [] => {}
+        [one] => parts.push(format!(
+            "{one} already had a pending invitation, so it was renewed and sent again"
+        )),
+        many => parts.push(format!("{} pending invitations renewed and sent again", many.len())),
+    }
+    parts.join(". ")
+}
+
+/// The confirmation, when anything was sent.
+pub fn sent_notice(sent: &[String], resent: &[String]) -> Option<String> {
+    (!sent.is_empty() || !resent.is_empty()).then(|| sent_summary(sent, resent))
+}
+
+/// The addresses that could not be invited (each with its reason) as one
+/// line to correct, and the reasons.
+pub fn to_correct<'a>(failed: impl Iterator<Item = (&'a str, &'a str)>) -> (String, Vec<String>) {
+    let (emails, reasons): (Vec<&str>, Vec<String>) = failed.map(|(email, why)| (email, why.to_string())).unzip();
+    (emails.join(", "), reasons)
 }
 
 /// What the accept page shows about an invitation.

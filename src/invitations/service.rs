@@ -113,7 +113,7 @@ pub async fn invite(db: &Db, config: &Config, access: &Access, raw: &str, roles:
             .collect::<Option<Vec<u64>>>()
         {
             return Err(AppError::RateLimited {
-                message: report.failed[0].reason(),
+                message: report.failed[0].reason.clone(),
                 retry_after: wait.into_iter().max().unwrap_or(1),
             });
         }
@@ -123,7 +123,7 @@ pub async fn invite(db: &Db, config: &Config, access: &Access, raw: &str, roles:
                 .iter()
                 .map(|f| FieldError {
                     field: "emails".into(),
-                    message: f.reason(),
+                    message: f.reason.clone(),
                 })
                 .collect(),
         ));
@@ -165,10 +165,9 @@ pub async fn invite_with(
         let email = match EmailAddress::parse(&raw_address) {
             Ok(e) => e,
             Err(reason) => {
-                report.failed.push(FailedAddress {
-                    email: raw_address,
-                    failure: InviteFailure::InvalidEmail(reason),
-                });
+                report
+                    .failed
+                    .push(FailedAddress::new(raw_address, InviteFailure::InvalidEmail(reason)));
                 continue;
             }
         };
@@ -177,10 +176,9 @@ pub async fn invite_with(
             quota = self::quota(db, config, access).await?;
         }
         if let Err(failure) = &quota {
-            report.failed.push(FailedAddress {
-                email: email.to_string(),
-                failure: failure.clone(),
-            });
+            report
+                .failed
+                .push(FailedAddress::new(email.to_string(), failure.clone()));
             continue;
         }
         let outcome = invite_one(db, config, access, &email, &roles, send_email).await?;
@@ -198,10 +196,7 @@ pub async fn invite_with(
                 report.resent.push(email.to_string());
                 report.written.push(written);
             }
-            Err(failure) => report.failed.push(FailedAddress {
-                email: email.to_string(),
-                failure,
-            }),
+            Err(failure) => report.failed.push(FailedAddress::new(email.to_string(), failure)),
         }
     }
     Ok(report)

@@ -9,7 +9,7 @@ use crate::domain::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// A member of a workspace.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
 pub struct Member {
     pub user_id: String,
     pub name: String,
@@ -39,9 +39,26 @@ pub struct MemberFilter {
 /// it too, and never the last owner. The server enforces it; pages use it to
 /// offer Remove only where it will work.
 pub fn may_remove(viewer: &Access, member: &Member, owners: usize) -> bool {
-    viewer.can(Permission::Write, Resource::UserManagement)
-        && member.user_id != viewer.user.id
-        && (!member.is_owner || (viewer.is_owner && owners > 1))
+    Remover {
+        manages: viewer.can(Permission::Write, Resource::UserManagement),
+        user_id: &viewer.user.id,
+        is_owner: viewer.is_owner,
+    }
+    .may_remove(member, owners)
+}
+
+/// Who would remove a member, as the rule in [`may_remove`] sees them.
+pub struct Remover<'a> {
+    /// Holds WRITE on USER_MANAGEMENT.
+    pub manages: bool,
+    pub user_id: &'a str,
+    pub is_owner: bool,
+}
+
+impl Remover<'_> {
+    pub fn may_remove(&self, member: &Member, owners: usize) -> bool {
+        self.manages && member.user_id != self.user_id && (!member.is_owner || (self.is_owner && owners > 1))
+    }
 }
 
 /// What a person reads after removing someone.

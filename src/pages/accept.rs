@@ -126,7 +126,7 @@ fn Offered(roles: Vec<crate::roles::RoleChoice>, everyone: Vec<crate::roles::Rol
 fn RoleList(roles: Vec<crate::roles::RoleChoice>, labelled_by: &'static str) -> impl IntoView {
     view! {
         <ul class="mt-2 space-y-2 text-sm" aria-labelledby=labelled_by>
-            {roles.into_iter().map(|r| { let allows = r.allows(); view! {
+            {roles.into_iter().map(|r| { let allows = r.allows.clone(); view! {
                 <li>
                     <span class="rounded-full bg-indigo-50 px-2 py-0.5 text-xs font-medium text-indigo-800 ring-1 ring-inset ring-indigo-200">{r.name}</span>
                     <span class="ml-2 text-zinc-700">{allows}</span>

@@ -2,7 +2,7 @@ use crate::access::{self, Access, Permission};
 use crate::components::Frame;
 use crate::components::{
     Chips, ConfirmForm, CopyButton, DANGER_BUTTON, EmailsField, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON,
-    PageError, PeopleTabs, RolePicker, SECONDARY_BUTTON, field_error, form_errors,
+    PageError, PeopleTabs, PostForm, Posted, RolePicker, SECONDARY_BUTTON, field_error, form_errors,
 };
 use crate::domain::{Listing, Window};
 use crate::error::{AppError, FieldError};
@@ -339,7 +339,7 @@ fn row_paths() -> [&'static str; 6] {
 /// the island's props, so it holds only what the page shows anyway.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Board {
-    viewer: Access,
+    viewer: Viewer,
     lifetime: String,
     view: UsersView,
     lists: Lists,
@@ -362,6 +362,29 @@ pub struct Board {
     undo: Option<(String, String)>,
 }
 
+/// Who is looking at the Users page, as far as the island needs to know.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Viewer {
+    workspace_id: String,
+    workspace_name: String,
+    user_id: String,
+    is_owner: bool,
+    /// Holds WRITE on USER_MANAGEMENT.
+    manages: bool,
+}
+
+impl Viewer {
+    fn of(access: &Access) -> Self {
+        Viewer {
+            workspace_id: access.workspace_id.clone(),
+            workspace_name: access.workspace_name.clone(),
+            user_id: access.user.id.clone(),
+            is_owner: access.is_owner,
+            manages: access.can(Permission::Write, access::Resource::UserManagement),
+        }
+    }
+}
+
 /// The page around the island: what a plain post left is sorted out here, on
 /// the server, where the router knows the address and the post's error.
 #[component]
@@ -380,16 +403,16 @@ fn Users(data: UsersPageData, editing: String, invite_errors: Vec<FieldError>) -
     let mut notice = data.notice;
     let mut said: RowAnswer = None;
     if shown && data.about.as_deref() == Some(open.as_str()) {
-        said = notice.take().map(|words| (open.clone(), Ok(words)));
+        said = notice.take().map(|words| RowSaid::new(&open, Ok(words)));
     }
     use leptos::server_fn::ServerFn;
     let mut error = crate::components::post_error(&[InviteUser::PATH]);
     if shown && let Some((_, reason)) = error.take_if(|(path, _)| row_paths().contains(&path.as_str())) {
-        said = Some((open.clone(), Err(reason)));
+        said = Some(RowSaid::new(&open, Err(reason)));
     }
     let dismiss = crate::components::unanswered_page();
     let board = Board {
-        viewer: ctx.access.clone(),
+        viewer: Viewer::of(&ctx.access),
         lifetime: ctx.invitation_lifetime.clone(),
         view: data.view,
         lists: Lists {
@@ -458,7 +481,7 @@ impl Refresh {
             loop {
                 self.again.set_value(false);
                 let (workspace_id, view) = self.from.get_value();
-                if let Ok(now) = users_lists(workspace_id, view).await
+                if let Ok(now) = lists_now(&workspace_id, &view).await
                     && now != self.lists.get_untracked()
                 {
                     keep_focus(move || self.lists.set(now));
@@ -470,6 +493,22 @@ impl Refresh {
             self.busy.set_value(false);
         });
     }
+}
+
+/// The lists as they are now, as `users_lists` reads them.
+async fn lists_now(workspace_id: &str, view: &UsersView) -> Result<Lists, AppError> {
+    use leptos::server_fn::ServerFn;
+    let body = crate::components::encode_pairs([
+        ("workspace_id", workspace_id),
+        ("view[q]", &view.q),
+        ("view[show]", &view.show),
+        ("view[state]", &view.state),
+        ("view[after]", &view.after),
+        ("view[before]", &view.before),
+        ("view[pafter]", &view.pafter),
+        ("view[pbefore]", &view.pbefore),
+    ]);
+    crate::components::call(UsersLists::url(), body).await
 }
 
 /// Runs `change` (which redraws part of the page); if the control that had
@@ -501,19 +540,6 @@ fn keep_focus(change: impl FnOnce()) {
         });
         if let Some(el) = again.and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = el.focus();
-        }
-    });
-}
-
-/// Runs `then` with each answer `action` gets.
-fn on_answer<S, T>(action: ServerAction<S>, then: impl Fn(Result<T, AppError>) + 'static)
-where
-    S: leptos::server_fn::ServerFn<Output = T, Error = AppError> + Clone + Send + Sync + 'static,
-    T: Clone + Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if let Some(answer) = action.value().get() {
-            untrack(|| then(answer));
         }
     });
 }
@@ -553,7 +579,7 @@ fn listen(workspace_id: &str, refresh: Refresh, lost: RwSignal<bool>) {
 #[island]
 fn UsersBoard(board: Board) -> impl IntoView {
     let workspace_id = board.viewer.workspace_id.clone();
-    let manage = board.viewer.can(Permission::Write, access::Resource::UserManagement);
+    let manage = board.viewer.manages;
     let said = Said {
         notice: RwSignal::new(board.notice),
         error: RwSignal::new(board.error),
@@ -589,11 +615,11 @@ fn UsersBoard(board: Board) -> impl IntoView {
     view! {
         <div class="space-y-8">
         <Notice said dismiss=board.dismiss workspace_id=workspace_id.clone() refresh/>
-        <Show when=move || lost.get()>
+        {move || lost.get().then(|| view! {
             <p role="status" class="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm font-medium text-amber-900">
                 "These lists no longer update: you may no longer see this workspace's people. Reload the page to see what you may."
             </p>
-        </Show>
+        })}
         {manage.then(|| view! {
             <InviteForm workspace_id lifetime=board.lifetime user_roles=board.user_roles.clone() echo=board.echo errors=board.invite_errors said refresh/>
         })}
@@ -611,8 +637,7 @@ fn UsersBoard(board: Board) -> impl IntoView {
 /// Undo beside a withdrawal; Dismiss takes it away.
 #[component]
 fn Notice(said: Said, dismiss: String, workspace_id: String, refresh: Refresh) -> impl IntoView {
-    let restore = ServerAction::<RestoreInvitation>::new();
-    on_answer(restore, move |answer| match answer {
+    let restore = Posted::<RestoreInvitation>::new(move |answer| match answer {
         Ok(email) => {
             said.notice(invitations::restored_notice(&email));
             refresh.run();
@@ -624,14 +649,14 @@ fn Notice(said: Said, dismiss: String, workspace_id: String, refresh: Refresh) -
             let label = format!("Undo: restore the invitation to {email}");
             let fields = ids(&workspace_id, "invitation_id", &invitation);
             view! {
-                <ActionForm action=restore>
+                <PostForm posted=restore>
                     {fields}
                     <button type="submit" class=SECONDARY_BUTTON aria-label=label>"Undo"</button>
-                </ActionForm>
+                </PostForm>
             }
         })
     };
-    let shown = move || said.notice.with(Option::is_some) || said.error.with(Option::is_some);
+    let shown = Memo::new(move |_| said.notice.with(Option::is_some) || said.error.with(Option::is_some));
     let away = move |ev: leptos::ev::MouseEvent| {
         ev.prevent_default();
         said.notice.set(None);
@@ -648,12 +673,12 @@ fn Notice(said: Said, dismiss: String, workspace_id: String, refresh: Refresh) -
             {move || said.error.get().map(|e| view! {
                 <p role="alert" class="rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm font-medium text-red-800">{e}</p>
             })}
-            <Show when=shown>
+            {move || shown.get().then(|| view! {
                 <div class="flex flex-wrap items-center justify-end gap-3">
                     {undo.clone()}
                     <a href=dismiss.clone() class="row-link" on:click=away>"Dismiss"</a>
                 </div>
-            </Show>
+            })}
         </div>
     }
 }
@@ -755,7 +780,7 @@ struct RowContext {
     /// The viewer holds WRITE on USER_MANAGEMENT.
     manage: bool,
     /// Who is looking, and their standing.
-    viewer: Access,
+    viewer: Viewer,
     /// Both lists, as last read.
     lists: RwSignal<Lists>,
     user_roles: Vec<RoleChoice>,
@@ -781,8 +806,33 @@ impl RowContext {
 
     /// Says `answer` in row `id`, and reads the lists again.
     fn answer(&self, id: &str, answer: Result<String, AppError>) {
-        self.said.set(Some((id.to_string(), answer.map_err(|e| e.to_string()))));
+        self.said.set(Some(RowSaid::new(id, answer.map_err(|e| e.to_string()))));
         self.refresh.run();
+    }
+}
+
+/// What the invite form reads of `invite_user`'s answer (its report): who
+/// was sent an invitation, and what could not be sent with the reason.
+#[derive(Deserialize)]
+struct InviteAnswer {
+    sent: Vec<String>,
+    resent: Vec<String>,
+    failed: Vec<NotSent>,
+}
+
+#[derive(Deserialize)]
+struct NotSent {
+    email: String,
+    reason: String,
+}
+
+impl InviteAnswer {
+    fn to_correct(&self) -> (String, Vec<String>) {
+        invitations::to_correct(self.failed.iter().map(|f| (f.email.as_str(), f.reason.as_str())))
+    }
+
+    fn notice(&self) -> Option<String> {
+        invitations::sent_notice(&self.sent, &self.resent)
     }
 }
 
@@ -798,23 +848,19 @@ fn InviteForm(
     said: Said,
     refresh: Refresh,
 ) -> impl IntoView {
-    let action = ServerAction::<InviteUser>::new();
     let field_workspace = workspace_id.clone();
-    let errors = Signal::derive(move || match action.value().get() {
-        Some(Err(e)) => e.field_errors(),
-        Some(Ok(_)) => Vec::new(),
-        None => errors.clone(),
-    });
-    let emails_error = field_error(errors, "emails");
+    let errors = RwSignal::new(errors);
+    let emails_error = field_error(errors.into(), "emails");
     let typed = RwSignal::new(echo.emails.clone());
     let failed = RwSignal::new(echo.failed);
     let form = NodeRef::<leptos::html::Form>::new();
     let field = NodeRef::<leptos::html::Input>::new();
-    on_answer(action, move |answer| {
+    let action = Posted::<InviteUser, InviteAnswer>::new(move |answer| {
         use wasm_bindgen::JsCast;
         // The tab's title says whether the form needs correcting, as it does
         // after a plain post.
         document().set_title(&crate::pages::title_text("Users", answer.is_err()));
+        errors.set(answer.as_ref().err().map(AppError::field_errors).unwrap_or_default());
         match answer {
             Ok(report) => {
                 // What could not be sent stays in the field, to correct.
@@ -872,7 +918,7 @@ fn InviteForm(
                         </div>
                     })
                 }}
-                <ActionForm action node_ref=form attr:id="invite" attr:novalidate=true attr:class="space-y-4">
+                <PostForm posted=action node_ref=form attr:id="invite" attr:novalidate=true attr:class="space-y-4">
                     <input type="hidden" name="workspace_id" value=workspace_id/>
                     <Field id="invite-emails" label="Email addresses" hint="Separate several addresses with commas." error=emails_error>
                         <EmailsField workspace_id=field_workspace typed field invalid=Signal::derive(move || emails_error.get().is_some())/>
@@ -884,7 +930,7 @@ fn InviteForm(
                             {move || if sending.get() { "Sending…" } else { "Send" }}
                         </button>
                     </div>
-                </ActionForm>
+                </PostForm>
             </div>
         </section>
     }
@@ -903,10 +949,11 @@ fn ids(workspace_id: &str, key: &'static str, id: &str) -> impl IntoView + use<>
     }
 }
 
-/// What identifies a row as drawn: a row is drawn again when anything it
-/// shows has changed, and kept (with focus and what was ticked) otherwise.
-fn drawn<T: std::fmt::Debug>(row: &T) -> String {
-    format!("{row:?}")
+/// What identifies a row as drawn: the row itself. A row is drawn again
+/// when anything it shows has changed, and kept (with focus and what was
+/// ticked) otherwise.
+fn drawn<T: Clone>(row: &T) -> T {
+    row.clone()
 }
 
 #[component]
@@ -926,19 +973,19 @@ fn PendingTable(rows: RowContext) -> impl IntoView {
         });
         view! { <Pages pages/> }
     };
-    let empty = move || listing.with(|l| l.items.is_empty());
+    let empty = Memo::new(move |_| listing.with(|l| l.items.is_empty()));
     view! {
         <section aria-labelledby="pending-title" class="space-y-3">
             <h2 id="pending-title" class="flex items-center gap-2 text-lg font-semibold">
                 "Pending invitations"
                 {count_chip(move || listing.with(|l| l.total))}
             </h2>
-            <Show when=empty>
+            {move || empty.get().then(|| view! {
                 <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600">
                     {if filtered { "No pending invitations match." } else { "No pending invitations." }}
                 </p>
-            </Show>
-            <Show when=move || !empty()>
+            })}
+            {move || (!empty.get()).then(|| view! {
                 <div class="relative overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
                     <table class="stack stack-pending min-w-full divide-y divide-zinc-200 text-sm" aria-label="Pending invitations">
                         <thead class="bg-zinc-50 text-left text-xs font-medium uppercase tracking-wide text-zinc-600">
@@ -964,7 +1011,7 @@ fn PendingTable(rows: RowContext) -> impl IntoView {
                         </tbody>
                     </table>
                 </div>
-            </Show>
+            })}
             {pages}
         </section>
     }
@@ -1016,35 +1063,27 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
 /// hand over, Delete.
 #[component]
 fn InvitationPanel(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
-    let resend = ServerAction::<ResendInvitation>::new();
-    let share = ServerAction::<ShareInvitationLink>::new();
-    let delete = ServerAction::<DeleteInvitation>::new();
-    let roles = ServerAction::<SetInvitationRoles>::new();
     let (iid, email) = (inv.id.clone(), inv.email.clone());
-    {
+    let resend = {
         let (rows, iid) = (rows.clone(), iid.clone());
-        on_answer(resend, move |a| {
-            rows.answer(&iid, a.map(|e| invitations::resent_notice(&e)))
-        });
-    }
-    {
+        Posted::<ResendInvitation>::new(move |a| rows.answer(&iid, a.map(|e| invitations::resent_notice(&e))))
+    };
+    let roles = {
         let (rows, iid) = (rows.clone(), iid.clone());
-        on_answer(roles, move |a| {
-            rows.answer(&iid, a.map(|e| invitations::roles_saved_notice(&e)))
-        });
-    }
-    {
+        Posted::<SetInvitationRoles>::new(move |a| rows.answer(&iid, a.map(|e| invitations::roles_saved_notice(&e))))
+    };
+    let share = {
         let (rows, iid) = (rows.clone(), iid.clone());
-        on_answer(share, move |a| {
+        Posted::<ShareInvitationLink>::new(move |a| {
             if let Ok(link) = &a {
                 rows.shared.set(Some(link.clone()));
             }
             rows.answer(&iid, a.map(|link| invitations::shared_link_notice(&link)));
-        });
-    }
-    {
+        })
+    };
+    let delete = {
         let (rows, iid) = (rows.clone(), iid.clone());
-        on_answer(delete, move |a| match a {
+        Posted::<DeleteInvitation>::new(move |a| match a {
             Ok(email) => {
                 rows.page.notice(invitations::deleted_notice(&email));
                 rows.page.undo.set(Some((iid.clone(), email)));
@@ -1052,8 +1091,8 @@ fn InvitationPanel(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
                 rows.refresh.run();
             }
             Err(e) => rows.answer(&iid, Err(e)),
-        });
-    }
+        })
+    };
     let hidden = || ids(&rows.workspace_id, "invitation_id", &inv.id);
     let (for_resend, for_share, for_delete) = (hidden(), hidden(), hidden());
     let (resend_label, share_label, delete_label) = (
@@ -1073,15 +1112,15 @@ fn InvitationPanel(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
     view! {
         <RolesForm of=RolesOf::Invitation(roles) workspace_id=rows.workspace_id.clone() id=inv.id.clone() held=inv.roles.clone() choices=rows.user_roles.clone()/>
         <div class="flex flex-wrap gap-2">
-            <ActionForm action=resend>
+            <PostForm posted=resend>
                 {for_resend}
                 <button type="submit" class=SECONDARY_BUTTON aria-label=resend_label>"Resend"</button>
-            </ActionForm>
-            <ActionForm action=share>
+            </PostForm>
+            <PostForm posted=share>
                 {for_share}
                 <button type="submit" class=SECONDARY_BUTTON aria-label=share_label>"Copy invite link"</button>
-            </ActionForm>
-            <ConfirmForm action=delete question=invitations::delete_question(&email) button="Delete invitation".to_string()>
+            </PostForm>
+            <ConfirmForm posted=delete question=invitations::delete_question(&email) button="Delete invitation".to_string()>
                 {for_delete}
                 <button type="submit" class=DANGER_BUTTON aria-label=delete_label>"Delete"</button>
             </ConfirmForm>
@@ -1127,9 +1166,28 @@ fn Manage(rows: RowContext, id: String, label: String) -> impl IntoView {
     }
 }
 
-/// What the last action on a row said, by the row's id: its words, or the
-/// reason it failed.
-type RowAnswer = Option<(String, Result<String, String>)>;
+/// What the last action on a row said: its words, or the reason it failed.
+type RowAnswer = Option<RowSaid>;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct RowSaid {
+    /// The row's id.
+    row: String,
+    words: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    failed: bool,
+}
+
+impl RowSaid {
+    fn new(row: &str, outcome: Result<String, String>) -> Self {
+        let failed = outcome.is_err();
+        RowSaid {
+            row: row.to_string(),
+            words: outcome.unwrap_or_else(|reason| reason),
+            failed,
+        }
+    }
+}
 
 /// A row's panel: what can be done with it, below it, the width of the
 /// table, with what the last action on it said; "Done" (`close`) closes it.
@@ -1142,12 +1200,12 @@ fn panel_row(
 ) -> impl IntoView {
     let row = id.clone();
     let answer = move || {
-        said.get().filter(|(about, _)| *about == row).map(|(_, outcome)| {
-            let (role, tone, words) = match outcome {
-                Ok(words) => ("status", "text-green-800", words),
-                Err(reason) => ("alert", "text-red-700", reason),
+        said.get().filter(|said| said.row == row).map(|said| {
+            let (role, tone) = match said.failed {
+                false => ("status", "text-green-800"),
+                true => ("alert", "text-red-700"),
             };
-            view! { <p role=role class=format!("text-sm font-medium {tone}")>{words}</p> }
+            view! { <p role=role class=format!("text-sm font-medium {tone}")>{said.words}</p> }
         })
     };
     view! {
@@ -1166,8 +1224,8 @@ fn panel_row(
 /// Whose roles a form changes, and the action that saves them.
 #[derive(Clone, Copy)]
 enum RolesOf {
-    Invitation(ServerAction<SetInvitationRoles>),
-    Member(ServerAction<SetMemberRoles>),
+    Invitation(Posted<SetInvitationRoles>),
+    Member(Posted<SetMemberRoles>),
 }
 
 /// The roles a member or an invitation gives, to change.
@@ -1196,10 +1254,10 @@ fn RolesForm(
     };
     match of {
         RolesOf::Invitation(action) => {
-            EitherOf3::B(view! { <ActionForm action attr:class="space-y-3">{fields}</ActionForm> })
+            EitherOf3::B(view! { <PostForm posted=action attr:class="space-y-3">{fields}</PostForm> })
         }
         RolesOf::Member(action) => {
-            EitherOf3::C(view! { <ActionForm action attr:class="space-y-3">{fields}</ActionForm> })
+            EitherOf3::C(view! { <PostForm posted=action attr:class="space-y-3">{fields}</PostForm> })
         }
     }
 }
@@ -1219,6 +1277,7 @@ fn MembersTable(rows: RowContext) -> impl IntoView {
         view! { <Pages pages/> }
     };
     let member_rows = rows.clone();
+    let none = Memo::new(move |_| listing.with(|l| l.items.is_empty()));
     view! {
         <section aria-labelledby="members-title" class="space-y-3">
             <h2 id="members-title" class="flex items-center gap-2 text-lg font-semibold">
@@ -1244,9 +1303,9 @@ fn MembersTable(rows: RowContext) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <Show when=move || listing.with(|l| l.items.is_empty())>
+            {move || none.get().then(|| view! {
                 <p class="rounded-lg border border-dashed border-zinc-300 bg-white p-6 text-center text-sm text-zinc-600">"No members match."</p>
-            </Show>
+            })}
             {pages}
         </section>
     }
@@ -1255,8 +1314,13 @@ fn MembersTable(rows: RowContext) -> impl IntoView {
 #[component]
 fn MemberRow(m: Member, owners: usize, rows: RowContext) -> impl IntoView {
     let viewer = rows.viewer.clone();
-    let is_you = m.user_id == viewer.user.id;
-    let removable = members::may_remove(&viewer, &m, owners);
+    let is_you = m.user_id == viewer.user_id;
+    let removable = members::Remover {
+        manages: viewer.manages,
+        user_id: &viewer.user_id,
+        is_owner: viewer.is_owner,
+    }
+    .may_remove(&m, owners);
     let make_owner = viewer.is_owner && !m.is_owner;
     let unmake_owner = viewer.is_owner && m.is_owner && owners > 1;
     let anything = rows.manage || make_owner || unmake_owner || removable;
@@ -1310,47 +1374,39 @@ struct Offers {
 /// What can be done with a member: their roles, ownership, Remove.
 #[component]
 fn MemberPanel(m: Member, offers: Offers, rows: RowContext) -> impl IntoView {
-    let roles = ServerAction::<SetMemberRoles>::new();
-    let grant = ServerAction::<GrantOwnership>::new();
-    let revoke = ServerAction::<RevokeOwnership>::new();
-    let remove = ServerAction::<RemoveMember>::new();
     let workspace = rows.viewer.workspace_name.clone();
     let (uid, name) = (m.user_id.clone(), m.name.clone());
-    let is_you = uid == rows.viewer.user.id;
-    {
+    let is_you = uid == rows.viewer.user_id;
+    let roles = {
         let (rows, uid) = (rows.clone(), uid.clone());
-        on_answer(roles, move |a| {
-            rows.answer(&uid, a.map(|n| members::roles_saved_notice(&n)))
-        });
-    }
-    {
+        Posted::<SetMemberRoles>::new(move |a| rows.answer(&uid, a.map(|n| members::roles_saved_notice(&n))))
+    };
+    let grant = {
         let (rows, uid, ws) = (rows.clone(), uid.clone(), workspace.clone());
-        on_answer(grant, move |a| {
-            rows.answer(&uid, a.map(|n| members::owner_notice(&n, &ws)))
-        });
-    }
-    {
+        Posted::<GrantOwnership>::new(move |a| rows.answer(&uid, a.map(|n| members::owner_notice(&n, &ws))))
+    };
+    let revoke = {
         let (rows, uid, ws) = (rows.clone(), uid.clone(), workspace.clone());
-        on_answer(revoke, move |a| {
+        Posted::<RevokeOwnership>::new(move |a| {
             if is_you && a.is_ok() {
                 // What this person may do has changed: the page is drawn again for it.
                 let _ = window().location().reload();
                 return;
             }
             rows.answer(&uid, a.map(|n| members::no_longer_owner_notice(&n, &ws)));
-        });
-    }
-    {
+        })
+    };
+    let remove = {
         let (rows, uid, ws) = (rows.clone(), uid.clone(), workspace.clone());
-        on_answer(remove, move |a| match a {
+        Posted::<RemoveMember>::new(move |a| match a {
             Ok(name) => {
                 rows.page.notice(members::removed_notice(&name, &ws));
                 rows.said.set(None);
                 rows.refresh.run();
             }
             Err(e) => rows.answer(&uid, Err(e)),
-        });
-    }
+        })
+    };
     let hidden = {
         let (workspace_id, uid) = (rows.workspace_id.clone(), uid.clone());
         move || ids(&workspace_id, "user_id", &uid)
@@ -1359,10 +1415,10 @@ fn MemberPanel(m: Member, offers: Offers, rows: RowContext) -> impl IntoView {
         let (fields, label) = (hidden(), format!("Make owner: {name}"));
         move || {
             view! {
-                <ActionForm action=grant>
+                <PostForm posted=grant>
                     {fields}
                     <button type="submit" class=SECONDARY_BUTTON aria-label=label>"Make owner"</button>
-                </ActionForm>
+                </PostForm>
             }
         }
     });
@@ -1375,7 +1431,7 @@ fn MemberPanel(m: Member, offers: Offers, rows: RowContext) -> impl IntoView {
             (format!("Remove as owner: {name}"), "Remove as owner")
         };
         view! {
-            <ConfirmForm action=revoke question=members::revoke_owner_question(&name, &workspace, is_you) button=text.to_string()>
+            <ConfirmForm posted=revoke question=members::revoke_owner_question(&name, &workspace, is_you) button=text.to_string()>
                 {fields}
                 <button type="submit" class=SECONDARY_BUTTON aria-label=label>{text}</button>
             </ConfirmForm>
@@ -1384,7 +1440,7 @@ fn MemberPanel(m: Member, offers: Offers, rows: RowContext) -> impl IntoView {
     let remove = offers.remove.then(|| {
         let (fields, label) = (hidden(), format!("Remove {name} from the workspace"));
         view! {
-            <ConfirmForm action=remove question=members::remove_question(&name, &workspace) button="Remove".to_string()>
+            <ConfirmForm posted=remove question=members::remove_question(&name, &workspace) button="Remove".to_string()>
                 {fields}
                 <button type="submit" class=DANGER_BUTTON aria-label=label>"Remove"</button>
             </ConfirmForm>

@@ -137,7 +137,7 @@ pub async fn create_invitation(
     .await
     .map_err(|e| ApiError::from(e).renamed_field("emails", "email"))?;
     if let Some(failed) = report.failed.first() {
-        let mut error = ApiError::new(failed.failure.code(), failed.reason()).on_field("email");
+        let mut error = ApiError::new(failed.failure.code(), failed.reason.clone()).on_field("email");
         error.retry_after = failed.failure.retry_after();
         return Err(error);
     }

@@ -13,13 +13,20 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleChoice {
     pub name: String,
-    pub grants: Vec<Grant>,
+    /// What it allows, in words: "See boards; Run boards".
+    pub allows: String,
 }
 
 impl RoleChoice {
-    /// "See boards; Run boards".
-    pub fn allows(&self) -> String {
-        self.grants.iter().map(|g| g.label()).collect::<Vec<_>>().join("; ")
+    /// Role `name`, allowing `grants` (in any order).
+    pub fn new(name: String, grants: &[Grant]) -> Self {
+        let allows = Grant::ALL
+            .iter()
+            .filter(|g| grants.contains(g))
+            .map(|g| g.label())
+            .collect::<Vec<_>>()
+            .join("; ");
+        RoleChoice { name, allows }
     }
 }
 

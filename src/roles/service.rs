@@ -469,21 +469,18 @@ pub async fn choices_for(db: &Db, workspace_id: &str, target: Target) -> AppResu
     .bind(target.as_str())
     .fetch_all(db)
     .await?;
-    let mut out: Vec<super::RoleChoice> = Vec::new();
+    let mut roles: Vec<(String, Vec<Grant>)> = Vec::new();
     for row in rows {
         let grant = row.grant()?;
-        match out.last_mut() {
-            Some(last) if last.name == row.name => last.grants.push(grant),
-            _ => out.push(super::RoleChoice {
-                name: row.name,
-                grants: vec![grant],
-            }),
+        match roles.last_mut() {
+            Some((name, grants)) if *name == row.name => grants.push(grant),
+            _ => roles.push((row.name, vec![grant])),
         }
     }
-    for choice in &mut out {
-        choice.grants.sort_by_key(|g| Grant::ALL.iter().position(|a| a == g));
-    }
-    Ok(out)
+    Ok(roles
+        .into_iter()
+        .map(|(name, grants)| super::RoleChoice::new(name, &grants))
+        .collect())
 }
 
 /// Sets what an invitation grants when it is accepted, inside `tx`.

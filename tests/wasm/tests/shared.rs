@@ -1,7 +1,7 @@
 //! Each test runs natively and in WebAssembly (see the crate's documentation).
 
 use boardroom::components::{check_emails, check_summary, relative};
-use boardroom::domain::{EmailAddress, PersonName, split_email_list};
+use boardroom::domain::{EmailAddress, PersonName, lowercase, split_email_list};
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -23,6 +23,29 @@ fn addresses_are_read_as_the_server_reads_them() {
         split_email_list("a@x.co, b@x.co;c@x.co\nA@X.CO"),
         ["a@x.co", "b@x.co", "c@x.co"],
         "separators and repeats"
+    );
+}
+
+/// The browser lowers case itself (JavaScript's `toLowerCase`); it must
+/// agree with Rust's `to_lowercase`, which the server uses.
+#[test]
+fn case_is_lowered_alike_beyond_ascii() {
+    let address = EmailAddress::parse("Jon@BÜCHER.Example").expect("valid");
+    assert_eq!(address.as_str(), "jon@bücher.example");
+    // Final sigma, a dotted capital I (two characters in lower case), Cyrillic.
+    for (upper, lower) in [
+        ("ΟΔΟΣ", "\u{3bf}\u{3b4}\u{3bf}\u{3c2}"),
+        ("ΣΑΣ ΟΔΟΣ", "σας οδος"),
+        ("İ", "i\u{307}"),
+        ("ПРИМЕР", "пример"),
+        ("ǅ", "ǆ"),
+    ] {
+        assert_eq!(lowercase(upper), lower, "{upper}");
+        assert_eq!(lowercase(upper), upper.to_lowercase(), "{upper}, as Rust lowers it");
+    }
+    assert_eq!(
+        split_email_list("a@bücher.example A@BÜCHER.EXAMPLE"),
+        ["a@bücher.example"]
     );
 }
 
