@@ -17,9 +17,12 @@ use serde::de::DeserializeOwned;
 /// output, or as much of it as the island uses).
 pub struct Posted<S: ServerFn + 'static, T: 'static = <S as ServerFn>::Output> {
     pending: RwSignal<bool>,
-    then: StoredValue<std::sync::Arc<dyn Fn(Result<T, AppError>) + Send + Sync>>,
+    then: StoredValue<Then<T>>,
     function: std::marker::PhantomData<fn() -> S>,
 }
+
+/// What to do with each answer. Shared by the server's render, so `Send`.
+type Then<T> = std::sync::Arc<dyn Fn(Result<T, AppError>) + Send + Sync>;
 
 impl<S: ServerFn + 'static, T: 'static> Clone for Posted<S, T> {
     fn clone(&self) -> Self {
