@@ -62,8 +62,11 @@ where
             body,
             Box::new(move |answer| {
                 self.pending.set(false);
-                let answer = answer.and_then(|text| decode(&text));
-                self.then.with_value(|then| then(answer));
+                // A form taken away meanwhile (its row redrawn) leaves the
+                // answer unheard; the lists are read again all the same.
+                if let Some(then) = self.then.try_get_value() {
+                    then(answer.and_then(|text| decode(&text)));
+                }
             }),
         );
     }
