@@ -162,24 +162,22 @@ async fn groups(db: &Db, rows: Vec<GroupRow>) -> AppResult<Vec<Group>> {
     let mut counts: HashMap<String, i64> = HashMap::new();
     if !ids.is_empty() {
         let mut sql = Sql::new("");
-        let list: Vec<String> = ids.iter().map(|id| sql.arg(id.as_str())).collect();
+        let list = sql.args(&ids);
         let shown = sql.arg(MEMBERS_SHOWN);
         sql.push(&format!(
             "SELECT group_id, user_id, name, email FROM (\
                SELECT gm.group_id, u.id AS user_id, u.name, u.email, \
                  ROW_NUMBER() OVER (PARTITION BY gm.group_id ORDER BY u.name, u.email) AS n \
                FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE gm.group_id IN ({list})) shown \
-             WHERE n <= {shown} ORDER BY group_id, n",
-            list = list.join(", ")
+             WHERE n <= {shown} ORDER BY group_id, n"
         ));
         for r in sql.query_as::<MemberOf>().fetch_all(db).await? {
             members.entry(r.group_id).or_default().push(r.member);
         }
         let mut sql = Sql::new("");
-        let list: Vec<String> = ids.iter().map(|id| sql.arg(id.as_str())).collect();
+        let list = sql.args(&ids);
         sql.push(&format!(
-            "SELECT group_id, COUNT(*) FROM group_members WHERE group_id IN ({}) GROUP BY group_id",
-            list.join(", ")
+            "SELECT group_id, COUNT(*) FROM group_members WHERE group_id IN ({list}) GROUP BY group_id"
         ));
         counts = sql
             .query_as::<(String, i64)>()

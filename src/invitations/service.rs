@@ -1031,10 +1031,9 @@ pub async fn known(db: &Db, access: &Access, typed: &[String]) -> AppResult<Vec<
     let members = members::members_among(db, &access.workspace_id, &emails).await?;
     let mut sql = Sql::new("SELECT email FROM invitations");
     let ws = sql.arg(access.workspace_id.as_str());
-    let list: Vec<String> = emails.iter().map(|e| sql.arg(e.as_str())).collect();
+    let list = sql.args(&emails);
     sql.push(&format!(
-        " WHERE workspace_id = {ws} AND status = 'pending' AND email IN ({})",
-        list.join(", ")
+        " WHERE workspace_id = {ws} AND status = 'pending' AND email IN ({list})"
     ));
     let invited: Vec<String> = sql.query_scalar().fetch_all(db).await?;
     Ok(parsed

@@ -153,12 +153,11 @@ impl Worker {
         let lease = sql.arg(now + self.claim_ms());
         let at = sql.arg(now);
         let by = sql.arg(me);
-        let ids: Vec<String> = due.iter().map(|id| sql.arg(id.as_str())).collect();
+        let ids = sql.args(&due);
         sql.push(&format!(
             "UPDATE emails SET state = 'sending', attempts = attempts + 1, next_attempt_at = {lease}, claimed_by = {by} \
-             WHERE id IN ({}) AND state IN ('queued', 'sending') AND next_attempt_at <= {at} \
-             RETURNING id, kind, subject_id, attempts",
-            ids.join(", ")
+             WHERE id IN ({ids}) AND state IN ('queued', 'sending') AND next_attempt_at <= {at} \
+             RETURNING id, kind, subject_id, attempts"
         ));
         sql.query_as().fetch_all(&self.db).await
     }

@@ -251,11 +251,8 @@ pub async fn members_among(db: &Db, workspace_id: &str, emails: &[String]) -> Ap
     }
     let mut sql = Sql::new("SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id");
     let ws = sql.arg(workspace_id);
-    let list: Vec<String> = emails.iter().map(|e| sql.arg(e.as_str())).collect();
-    sql.push(&format!(
-        " WHERE m.workspace_id = {ws} AND u.email IN ({})",
-        list.join(", ")
-    ));
+    let list = sql.args(emails);
+    sql.push(&format!(" WHERE m.workspace_id = {ws} AND u.email IN ({list})"));
     Ok(sql.query_scalar().fetch_all(db).await?)
 }
 

@@ -89,9 +89,9 @@ impl UsersView {
         }
     }
 
-    /// The URL's query for this view.
-    pub fn to_query(&self) -> String {
-        let pairs = [
+    /// Each field, by the name the URL and the server function give it.
+    fn fields(&self) -> [(&'static str, &str); 7] {
+        [
             ("q", &self.q),
             ("show", &self.show),
             ("state", &self.state),
@@ -99,8 +99,13 @@ impl UsersView {
             ("before", &self.before),
             ("pafter", &self.pafter),
             ("pbefore", &self.pbefore),
-        ];
-        let query: Vec<String> = pairs
+        ]
+    }
+
+    /// The URL's query for this view.
+    pub fn to_query(&self) -> String {
+        let query: Vec<String> = self
+            .fields()
             .iter()
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| format!("{k}={}", encode(v)))
@@ -498,16 +503,10 @@ impl Refresh {
 /// The lists as they are now, as `users_lists` reads them.
 async fn lists_now(workspace_id: &str, view: &UsersView) -> Result<Lists, AppError> {
     use leptos::server_fn::ServerFn;
-    let body = crate::components::encode_pairs([
-        ("workspace_id", workspace_id),
-        ("view[q]", &view.q),
-        ("view[show]", &view.show),
-        ("view[state]", &view.state),
-        ("view[after]", &view.after),
-        ("view[before]", &view.before),
-        ("view[pafter]", &view.pafter),
-        ("view[pbefore]", &view.pbefore),
-    ]);
+    let fields: Vec<(String, &str)> = view.fields().map(|(k, v)| (format!("view[{k}]"), v)).into();
+    let body = crate::components::encode_pairs(
+        std::iter::once(("workspace_id", workspace_id)).chain(fields.iter().map(|(k, v)| (k.as_str(), *v))),
+    );
     crate::components::call(UsersLists::url(), body).await
 }
 

@@ -405,6 +405,16 @@ impl Sql {
         format!("${}", self.args.len())
     }
 
+    /// Adds each of `values` as an argument; returns their placeholders for
+    /// an `IN (…)` list (`$2, $3, $4`).
+    pub fn args<'a>(&mut self, values: impl IntoIterator<Item = &'a String>) -> String {
+        values
+            .into_iter()
+            .map(|v| self.arg(v.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn text(&self) -> &str {
         &self.text
     }

@@ -236,14 +236,12 @@ pub async fn page(db: &Db, access: &Access, window: &Window) -> AppResult<Listin
     let names: Vec<String> = found.items.into_iter().map(|n| n.name).collect();
     let mut rows = Sql::new("SELECT id, name, permission, resource, target FROM roles");
     let ws = rows.arg(access.workspace_id.as_str());
-    let list: Vec<String> = names.iter().map(|n| rows.arg(n.as_str())).collect();
+    let list = match rows.args(&names) {
+        none if none.is_empty() => "NULL".to_string(),
+        list => list,
+    };
     rows.push(&format!(
-        " WHERE workspace_id = {ws} AND name IN ({}) ORDER BY name, target, resource, permission",
-        if list.is_empty() {
-            "NULL".to_string()
-        } else {
-            list.join(", ")
-        }
+        " WHERE workspace_id = {ws} AND name IN ({list}) ORDER BY name, target, resource, permission"
     ));
     let mut by_name: Vec<Vec<RoleRow>> = Vec::with_capacity(names.len());
     for row in rows.query_as::<Stored>().fetch_all(db).await? {
@@ -358,11 +356,8 @@ async fn hold_roles(tx: &mut Tx<'_>, workspace_id: &str, names: &[String]) -> Ap
     };
     let mut sql = Sql::new("SELECT name FROM roles");
     let ws = sql.arg(workspace_id);
-    let list: Vec<String> = names.iter().map(|n| sql.arg(n.as_str())).collect();
-    sql.push(&format!(
-        " WHERE workspace_id = {ws} AND name IN ({}){lock}",
-        list.join(", ")
-    ));
+    let list = sql.args(names);
+    sql.push(&format!(" WHERE workspace_id = {ws} AND name IN ({list}){lock}"));
     let found: Vec<String> = sql.query_scalar().fetch_all(&mut **tx).await?;
     match names.iter().find(|n| !found.contains(n)) {
         Some(gone) => Err(AppError::Conflict(format!(
