@@ -10,6 +10,11 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, '../ta
 const binary = process.env.BOARDROOM_BIN ?? path.join(targetDir, 'debug/boardroom');
 const dataDir = process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `boardroom-e2e-${process.pid}`);
 
+// Tests that run the binary's admin commands on the app's database find both here
+// (the test workers inherit these from the runner).
+process.env.BOARDROOM_BIN = binary;
+process.env.E2E_DATA_DIR = dataDir;
+
 export const appUrl = `http://127.0.0.1:${appPort}`;
 
 export default defineConfig({

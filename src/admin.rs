@@ -5,6 +5,7 @@
 use crate::accounts::service as accounts;
 use crate::domain::{EmailAddress, NewPassword, PersonName, Title};
 use crate::error::AppError;
+use crate::platform::config::Config;
 use crate::platform::db::Db;
 use std::collections::HashMap;
 
@@ -15,10 +16,18 @@ Usage:
       With --password-stdin the account's password is read from standard input; otherwise it has
       none that works, and is used through its tokens.
   boardroom admin create-token --email EMAIL [--token-name NAME]
-      Prints a new API token for an existing account.";
+      Prints a new API token for an existing account.
+  boardroom admin reset-link --email EMAIL
+      Prints a link (working once, for 1 hour) that lets the account's holder choose a new
+      password, for when they cannot receive email. Earlier reset links stop working.";
 
 /// Runs one admin command; its output, or a message for standard error.
-pub async fn run(db: &Db, args: &[String], stdin_password: impl FnOnce() -> Option<String>) -> Result<String, String> {
+pub async fn run(
+    db: &Db,
+    config: &Config,
+    args: &[String],
+    stdin_password: impl FnOnce() -> Option<String>,
+) -> Result<String, String> {
     let (command, rest) = args.split_first().ok_or_else(|| USAGE.to_string())?;
     let flags = parse_flags(rest)?;
     let get = |k: &str| flags.get(k).and_then(|v| v.clone());
@@ -39,7 +48,7 @@ pub async fn run(db: &Db, args: &[String], stdin_password: impl FnOnce() -> Opti
                 NewPassword::parse(password.trim_end_matches(['\r', '\n'])).map_err(|m| format!("password: {m}"))?;
             let password = accounts::HashedPassword::of(&password).await;
             let mut tx = db.begin().await.map_err(|e| e.to_string())?;
-            let user = accounts::create_user(&mut tx, &name, &email, &password)
+            let user = accounts::create_user(&mut tx, &name, &email, &password, accounts::Address::Proven)
                 .await
                 .map_err(say)?;
             let mut out = format!("Created user {} <{}> ({})\n", user.name, user.email, user.id);
@@ -64,6 +73,14 @@ pub async fn run(db: &Db, args: &[String], stdin_password: impl FnOnce() -> Opti
                 .await
                 .map_err(say)?;
             Ok(format!("API token for {}: {secret}\n", user.email))
+        }
+        "reset-link" => {
+            let link = crate::accounts::recovery::link_for_host(db, config, email.as_str())
+                .await
+                .map_err(say)?;
+            Ok(format!(
+                "Reset link for {email} (works once, for 1 hour; earlier links stop working):\n{link}\n"
+            ))
         }
         _ => Err(USAGE.to_string()),
     }

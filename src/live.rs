@@ -29,8 +29,8 @@ pub const STREAMS_PER_PERSON: usize = 8;
 /// What a stream was opened with, checked again before every event: a
 /// signed-out session or a revoked token hears nothing more.
 pub enum Credential {
-    /// The session cookie's value.
-    Session(String),
+    /// The session cookie's value, and how long the session may go unused.
+    Session(String, std::time::Duration),
     /// The API token presented.
     Token(String),
 }
@@ -39,7 +39,7 @@ impl Credential {
     /// Whether it still stands for `user`.
     async fn holds(&self, db: &Db, user: &User) -> bool {
         let now = match self {
-            Credential::Session(secret) => crate::accounts::service::user_for_session(db, secret).await,
+            Credential::Session(secret, idle) => crate::accounts::service::user_for_session(db, secret, *idle).await,
             Credential::Token(secret) => crate::tokens::service::user_for_token(db, secret).await,
         };
         matches!(now, Ok(Some(u)) if u.id == user.id)

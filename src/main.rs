@@ -55,7 +55,7 @@ async fn admin(config: &Config, args: &[String]) -> i32 {
             .filter(|n| *n > 0)
             .map(|_| line)
     };
-    match boardroom::admin::run(&db, args, read_password).await {
+    match boardroom::admin::run(&db, config, args, read_password).await {
         Ok(out) => {
             print!("{out}");
             0

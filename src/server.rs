@@ -108,7 +108,7 @@ pub async fn serve(
         watchers: crate::platform::changes::Watchers::new(crate::live::STREAMS_PER_PERSON, stopping),
     };
     let (stop_worker, worker_stopped) = watch::channel(false);
-    let kinds: Kinds = [(
+    let mut kinds: Kinds = [(
         INVITATION,
         Arc::new(InvitationEmails {
             db: db.clone(),
@@ -117,6 +117,7 @@ pub async fn serve(
     )]
     .into_iter()
     .collect();
+    kinds.extend(crate::accounts::email::AccountEmails::kinds(&db, &config));
     // Dropped with this future (the process ending without its shutdown
     // path), the worker goes with it and its claims lapse.
     let mut worker = AbortOnDrop(tokio::spawn(
@@ -230,7 +231,14 @@ async fn workspace_events(
     let Some(session) = crate::accounts::session::session_token(&headers) else {
         return crate::rest::ApiError::from(crate::error::AppError::Unauthenticated).into_response();
     };
-    match crate::live::open(&state, user, crate::live::Credential::Session(session), &wid).await {
+    match crate::live::open(
+        &state,
+        user,
+        crate::live::Credential::Session(session, state.config.session_idle),
+        &wid,
+    )
+    .await
+    {
         Ok(res) => res,
         Err(e) => crate::rest::ApiError::from(e).into_response(),
     }
@@ -238,10 +246,12 @@ async fn workspace_events(
 
 /// The path as it may be logged: invitation tokens are cut out, queries dropped.
 pub fn loggable_path(path: &str) -> String {
-    match path.strip_prefix("/invite/") {
-        Some(_) => "/invite/[token]".to_string(),
-        None => path.to_string(),
+    for page in ["/invite/", "/reset/", "/verify/", "/confirm-email/"] {
+        if path.starts_with(page) {
+            return format!("{page}[token]");
+        }
     }
+    path.to_string()
 }
 
 async fn log_request(req: Request, next: Next) -> Response {
@@ -371,7 +381,10 @@ async fn require_session_for_workspace_pages(State(state): State<AppState>, mut 
             || (path == "/confirm" && !req.uri().query().unwrap_or("").starts_with("action=decline_invitation&")));
     if guarded {
         let user = match session_token(req.headers()) {
-            Some(token) => accounts::user_for_session(&state.db, &token).await.ok().flatten(),
+            Some(token) => accounts::user_for_session(&state.db, &token, state.config.session_idle)
+                .await
+                .ok()
+                .flatten(),
             None => None,
         };
         if let Some(user) = &user {
@@ -390,12 +403,17 @@ async fn require_session_for_workspace_pages(State(state): State<AppState>, mut 
 }
 
 async fn security_headers(req: Request, next: Next) -> Response {
+    // Pages opened from an emailed link carry its token in the path: never
+    // send it anywhere, not even to this site's own assets.
+    let carries_token = loggable_path(req.uri().path()).ends_with("[token]");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    // Invitation links carry their token in the path: never send it to another site.
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static(if carries_token { "no-referrer" } else { "same-origin" }),
+    );
     res
 }
 

@@ -77,8 +77,19 @@ pub fn client_ip() -> IpAddr {
 
 /// Counts an attempt against `limit` for this caller's address and `what`.
 pub fn rate_limit(state: &AppState, what: &str, limit: Limit) -> AppResult<()> {
-    let key = format!("{what}:{}", client_ip());
-    state.limiter.check(&key, limit).map_err(AppError::rate_limited)
+    rate_limit_key(state, &format!("{what}:{}", client_ip()), limit)
+}
+
+/// Counts an attempt against `limit` for `key` (an address asked about, say).
+/// A refusal says when to try again, in its words and in `Retry-After`.
+pub fn rate_limit_key(state: &AppState, key: &str, limit: Limit) -> AppResult<()> {
+    state.limiter.check(key, limit).map_err(|wait| {
+        let refused = AppError::rate_limited(wait);
+        if let (Some(res), Some(secs)) = (use_context::<ResponseOptions>(), refused.retry_after()) {
+            res.insert_header(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        refused
+    })
 }
 
 /// Whether the call came from a form (a plain post, or one the page's script

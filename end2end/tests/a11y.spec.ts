@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { emailFor, inviteLink, signUp, unique } from './support';
+import { emailFor, inviteLink, notice, signUp, unique } from './support';
 
 /** axe-core on the page as it is, at desktop and phone widths, light and dark: no violation of any impact. */
 async function noViolations(page: Page, what: string) {
@@ -25,6 +25,8 @@ test('every page passes axe-core at 1280 and 375 px, light and dark', async ({ p
   await noViolations(page, 'sign-in');
   await page.goto('/signup');
   await noViolations(page, 'sign-up');
+  await page.goto('/forgot');
+  await noViolations(page, 'forgot password');
 
   const id = unique();
   const invitee = `axe-${id}@example.com`;
@@ -67,4 +69,19 @@ test('every page passes axe-core at 1280 and 375 px, light and dark', async ({ p
   await noViolations(page, 'accept while signed in');
   await page.goto('/invite/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
   await noViolations(page, 'a dead link');
+
+  // A forgotten password: asked for, the emailed link opened, a dead link.
+  const owner = `owner-${id}@example.com`;
+  await page.goto('/forgot');
+  await page.getByLabel('Email address').fill(owner);
+  await page.getByRole('button', { name: 'Send link' }).click();
+  await expect(notice(page)).toBeVisible();
+  await noViolations(page, 'forgot password, sent');
+  await expect.poll(async () => (await emailFor(request, owner)).subject).toBe('Reset your Boardroom password');
+  const reset = (await emailFor(request, owner)).text.match(/^(https?:\/\/\S+\/reset\/[A-Za-z0-9_-]{43})$/m)![1];
+  await page.goto(reset);
+  await expect(page.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
+  await noViolations(page, 'choose a new password');
+  await page.goto('/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+  await noViolations(page, 'a dead reset link');
 });

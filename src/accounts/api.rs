@@ -34,7 +34,7 @@ pub async fn sign_up(name: String, email: String, password: String, workspace: S
 
     let password = service::HashedPassword::of(&password).await;
     let mut tx = state.db.begin().await?;
-    let user = service::create_user(&mut tx, &name, &email, &password).await?;
+    let user = service::create_user(&mut tx, &name, &email, &password, service::Address::Unproven).await?;
     let workspace = crate::members::service::found(&mut tx, &user, &workspace_name).await?;
     tx.commit().await?;
 
@@ -67,6 +67,52 @@ pub async fn sign_out(next: Option<String>) -> Result<(), AppError> {
     }
     session::set_session_cookie(&state, None);
     state::redirect(&next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/signin".into()));
+    Ok(())
+}
+
+/// Emails a link to choose a new password, if `email` has an account. The
+/// answer is the same either way; it is limited per client and per address.
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<String, AppError> {
+    let state = state::state()?;
+    state::rate_limit(&state, "reset", Limit::RESET_PER_CLIENT)?;
+    let key = format!("reset_for:{}", crate::domain::lowercase(email.trim()));
+    state::rate_limit_key(&state, &key, Limit::RESET_PER_ADDRESS)?;
+    let email = super::recovery::request(&state.db, &email).await?;
+    state.mailer.wake();
+    let notice = super::recovery::sent_notice(email.as_str());
+    state::notice_for_plain_form(&notice);
+    Ok(notice)
+}
+
+/// What the forgotten-password page shows after a plain form's post.
+#[server(endpoint = "forgot_page")]
+pub async fn forgot_page() -> Result<Option<String>, AppError> {
+    Ok(state::take_notice())
+}
+
+/// Whose password the reset link with `token` would change (the page shows
+/// the address), or why it cannot be used.
+#[server(endpoint = "reset_link")]
+pub async fn reset_link(token: String) -> Result<String, AppError> {
+    use super::links::{self, Purpose};
+    let state = state::state()?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    links::peek(&state.db, &token, Purpose::Reset)
+        .await?
+        .ok_or_else(|| AppError::NotFound(super::recovery::LINK_DEAD.into()))
+}
+
+/// Sets a new password through a reset link, then goes to sign in: every
+/// session of the account (this browser's too) has ended.
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    let state = state::state()?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    super::recovery::reset(&state.db, &token, &password).await?;
+    state.mailer.wake();
+    session::set_session_cookie(&state, None);
+    state::redirect("/signin?reset=1");
     Ok(())
 }
 

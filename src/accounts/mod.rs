@@ -2,6 +2,12 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod email;
+#[cfg(feature = "ssr")]
+pub mod links;
+#[cfg(feature = "ssr")]
+pub mod recovery;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;

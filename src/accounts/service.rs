@@ -8,7 +8,7 @@ use crate::platform::crypto::{self, password};
 use crate::platform::db::{self, Db, Tx};
 use crate::platform::time::now_ms;
 
-const SESSION_TTL_MS: i64 = 30 * 24 * 3600 * 1000;
+use std::time::Duration;
 
 /// One message for an unknown email and a wrong password.
 pub const BAD_CREDENTIALS: &str = "The email address or password is not right";
@@ -50,6 +50,20 @@ impl HashedPassword {
     pub async fn of(password: &NewPassword) -> Self {
         HashedPassword(password::hash(password.expose().to_string()).await)
     }
+
+    /// The PHC string, to store.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Whether a new account's address is proven as it is made: it is when the
+/// person came through a link emailed to it (an invitation), or the host
+/// made the account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Address {
+    Proven,
+    Unproven,
 }
 
 /// Creates a user inside `tx`. A taken email is a field error.
@@ -58,6 +72,7 @@ pub async fn create_user(
     name: &PersonName,
     email: &EmailAddress,
     password: &HashedPassword,
+    address: Address,
 ) -> AppResult<User> {
     let hash = &password.0;
     let user = User {
@@ -65,15 +80,18 @@ pub async fn create_user(
         email: email.to_string(),
         name: name.as_str().to_string(),
     };
-    let inserted =
-        sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&user.id)
-            .bind(&user.email)
-            .bind(&user.name)
-            .bind(hash)
-            .bind(now_ms())
-            .execute(&mut **tx)
-            .await;
+    let now = now_ms();
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, email, name, password_hash, created_at, email_verified_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&user.id)
+    .bind(&user.email)
+    .bind(&user.name)
+    .bind(hash)
+    .bind(now)
+    .bind((address == Address::Proven).then_some(now))
+    .execute(&mut **tx)
+    .await;
     db::or_clash(inserted, || {
         AppError::field(
             "email",
@@ -116,35 +134,88 @@ pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<Use
     }
 }
 
+/// Where a sign-in came from, as the sessions list shows it.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// How long sessions last: unused for `idle`, or `max` after their sign-in.
+#[derive(Clone, Copy, Debug)]
+pub struct Lifetimes {
+    pub idle: Duration,
+    pub max: Duration,
+}
+
+impl Lifetimes {
+    pub fn of(config: &crate::platform::config::Config) -> Self {
+        Lifetimes {
+            idle: config.session_idle,
+            max: config.session_max,
+        }
+    }
+}
+
+/// `last_seen_at` is written at most this often.
+const SEEN_EVERY_MS: i64 = 60_000;
+
 /// Starts a session; returns the cookie value. Only its hash is stored.
-pub async fn create_session(db: &Db, user_id: &str) -> AppResult<String> {
+pub async fn create_session(db: &Db, user_id: &str, client: &Client, lifetimes: Lifetimes) -> AppResult<String> {
     let token = crypto::new_token();
     let now = now_ms();
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(crypto::token_hash(&token))
-        .bind(user_id)
-        .bind(now)
-        .bind(now + SESSION_TTL_MS)
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, id, user_id, created_at, last_seen_at, expires_at, ip, user_agent) \
+         VALUES ($1, $2, $3, $4, $4, $5, $6, $7)",
+    )
+    .bind(crypto::token_hash(&token))
+    .bind(db::new_id())
+    .bind(user_id)
+    .bind(now)
+    .bind(now + lifetimes.max.as_millis() as i64)
+    .bind(client.ip.chars().take(64).collect::<String>())
+    .bind(client.user_agent.chars().take(512).collect::<String>())
+    .execute(db)
+    .await?;
     Ok(token)
 }
 
-pub async fn user_for_session(db: &Db, token: &str) -> AppResult<Option<User>> {
+#[derive(sqlx::FromRow)]
+struct SessionOf {
+    #[sqlx(flatten)]
+    user: User,
+    token_hash: String,
+    last_seen_at: i64,
+}
+
+/// The person a session cookie stands for, while the session is neither over
+/// its absolute limit nor unused for longer than `idle`. Marks it seen (at
+/// most once a minute).
+pub async fn user_for_session(db: &Db, token: &str, idle: Duration) -> AppResult<Option<User>> {
     if !crypto::plausible_token(token) {
         return Ok(None);
     }
-    let found: Option<Credentials> = sqlx::query_as(
-        "SELECT u.id, u.email, u.name, s.token_hash AS secret FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1 AND s.expires_at > $2",
+    let now = now_ms();
+    let found: Option<SessionOf> = sqlx::query_as(
+        "SELECT u.id, u.email, u.name, s.token_hash, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
     )
     .bind(crypto::token_hash(token))
-    .bind(now_ms())
+    .bind(now)
+    .bind(now - idle.as_millis() as i64)
     .fetch_optional(db)
     .await?;
-    Ok(found
-        .filter(|c| crypto::token_matches(token, &c.secret))
-        .map(|c| c.user))
+    let Some(found) = found.filter(|f| crypto::token_matches(token, &f.token_hash)) else {
+        return Ok(None);
+    };
+    if now - found.last_seen_at >= SEEN_EVERY_MS {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&found.token_hash)
+            .execute(db)
+            .await?;
+    }
+    Ok(Some(found.user))
 }
 
 pub async fn end_session(db: &Db, token: &str) -> AppResult<()> {
@@ -153,4 +224,30 @@ pub async fn end_session(db: &Db, token: &str) -> AppResult<()> {
         .execute(db)
         .await?;
     Ok(())
+}
+
+/// Ends every session of `user_id`, inside `tx`.
+pub async fn end_all_sessions(tx: &mut Tx<'_>, user_id: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// What an account whose address is not proven is told when it tries what
+/// needs a proven one.
+pub const UNPROVEN: &str = "Confirm your email address first: open the link we emailed you";
+
+/// Refuses unless `user`'s address is proven.
+pub async fn require_proven(db: &Db, user: &User) -> AppResult<()> {
+    let proven: Option<i64> = sqlx::query_scalar("SELECT email_verified_at FROM users WHERE id = $1")
+        .bind(&user.id)
+        .fetch_optional(db)
+        .await?
+        .flatten();
+    match proven {
+        Some(_) => Ok(()),
+        None => Err(AppError::Forbidden(UNPROVEN.into())),
+    }
 }

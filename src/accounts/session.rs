@@ -44,7 +44,7 @@ pub async fn current_user() -> AppResult<Option<User>> {
         return Ok(None);
     };
     let state = state::state()?;
-    let lookup = || super::service::user_for_session(&state.db, &token);
+    let lookup = || super::service::user_for_session(&state.db, &token, state.config.session_idle);
     match use_context::<RequestCache>() {
         Some(cache) => cache.user.get_or_try_init(lookup).await.cloned(),
         None => lookup().await,
@@ -71,15 +71,36 @@ pub fn set_session_cookie(state: &AppState, token: Option<&str>) {
     state::set_cookie(&match token {
         Some(t) => format!(
             "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            30 * 24 * 3600
+            state.config.session_max.as_secs()
         ),
         None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     });
 }
 
-/// Signs `user` in on this browser: a new session, and its cookie.
+/// Where the request being answered comes from, for a session's record.
+pub fn client() -> super::service::Client {
+    let user_agent = use_context::<axum::http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    super::service::Client {
+        ip: state::client_ip().to_string(),
+        user_agent,
+    }
+}
+
+/// Signs `user` in on this browser: a new session (a new id, whatever this
+/// browser held before), and its cookie.
 pub async fn start(state: &AppState, user: &User) -> AppResult<()> {
-    let token = super::service::create_session(&state.db, &user.id).await?;
+    if let Some(old) = state::request_cookie(SESSION_COOKIE) {
+        super::service::end_session(&state.db, &old).await?;
+    }
+    let lifetimes = super::service::Lifetimes::of(&state.config);
+    let token = super::service::create_session(&state.db, &user.id, &client(), lifetimes).await?;
     set_session_cookie(state, Some(&token));
     Ok(())
 }

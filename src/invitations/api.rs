@@ -1,7 +1,9 @@
 //! Server functions for invitations. Each checks who is calling, then hands the
 //! work to the service.
 
-use super::{InvitationFilter, InvitationPreview, InviteReport, KnownAddress, PendingInvitation, SharedLink};
+use super::{
+    InvitationFilter, InvitationPreview, InviteReport, KnownAddress, PendingInvitation, SharedLink, WaitingInvitation,
+};
 use crate::domain::Window;
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -183,4 +185,37 @@ pub async fn accept_invitation_sign_in(token: String, password: String) -> Resul
     session::start(&state, &user).await?;
     state::redirect(&format!("/w/{workspace_id}/boards?joined=1"));
     Ok(())
+}
+
+/// The invitations addressed to the signed-in person (the first 50, newest
+/// first); empty until their address is proven.
+#[server(endpoint = "invitations_for_me")]
+pub async fn invitations_for_me() -> Result<Vec<WaitingInvitation>, AppError> {
+    let user = session::require_user().await?;
+    let state = state::state()?;
+    match super::service::waiting_for(&state.db, &user, &Window::first(50)).await {
+        Ok(listing) => Ok(listing.items),
+        Err(AppError::Forbidden(_)) => Ok(Vec::new()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Accepts an invitation from the signed-in person's list and opens the workspace.
+#[server(endpoint = "accept_invitation_for_me")]
+pub async fn accept_invitation_for_me(invitation_id: String) -> Result<String, AppError> {
+    let user = session::require_user().await?;
+    let state = state::state()?;
+    let workspace_id = super::service::accept_waiting(&state.db, &user, &invitation_id).await?;
+    state::redirect(&format!("/w/{workspace_id}/boards?joined=1"));
+    Ok(workspace_id)
+}
+
+/// Declines an invitation from the signed-in person's list.
+#[server(endpoint = "decline_invitation_for_me")]
+pub async fn decline_invitation_for_me(invitation_id: String) -> Result<String, AppError> {
+    let user = session::require_user().await?;
+    let state = state::state()?;
+    let workspace = super::service::decline_waiting(&state.db, &user, &invitation_id).await?;
+    state::notice_for_plain_form(&super::declined_notice(&workspace));
+    Ok(workspace)
 }

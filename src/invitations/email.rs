@@ -4,10 +4,10 @@
 use super::service::{self, Link};
 use crate::error::AppResult;
 use crate::mail::OutgoingEmail;
+use crate::mail::letter::{Button, Letter, strong, text};
 use crate::mail::worker::Compose;
 use crate::platform::config::Config;
 use crate::platform::db::Db;
-use html_escape::encode_text as esc;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -39,66 +39,33 @@ pub fn invitation(m: &Link) -> OutgoingEmail {
         "{} invited you to join {} on Boardroom",
         m.inviter_name, m.workspace_name
     );
-    let roles = as_roles(&m.roles);
-    let text = format!(
-        "Join {ws}\n\n\
-         {inviter} ({inviter_email}) invited you to join {ws} on Boardroom{roles}.\n\n\
-         Accept the invitation by opening this link:\n\n\
-         {url}\n\n\
-         This invitation expires on {expires}.\n\n\
-         --\n\
-         This invitation was meant for {to}. If you did not expect it, you can ignore this email.\n",
-        ws = m.workspace_name,
-        inviter = m.inviter_name,
-        inviter_email = m.inviter_email,
-        roles = roles,
-        url = m.url,
-        expires = m.expires_at.display(),
-        to = m.to,
-    );
-    let html = format!(
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{subject}</title></head>
-<body style="margin:0;padding:0;background:#f4f4f5;font-family:-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#18181b">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f4f4f5;padding:32px 16px"><tr><td align="center">
-<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:520px;background:#ffffff;border-radius:8px;padding:32px">
-<tr><td style="font-size:14px;font-weight:600;color:#4f46e5;padding-bottom:24px">Boardroom</td></tr>
-<tr><td><h1 style="margin:0 0 16px;font-size:22px;line-height:1.3">Join {ws}</h1>
-<p style="margin:0 0 24px;font-size:16px;line-height:1.5"><strong>{inviter}</strong> ({inviter_email}) invited you to join <strong>{ws}</strong> on Boardroom{roles}.</p>
-<p style="margin:0 0 24px"><a href="{url}" style="display:inline-block;background:#4f46e5;color:#ffffff;text-decoration:none;font-weight:600;font-size:16px;padding:12px 20px;border-radius:6px">Accept invitation</a></p>
-<p style="margin:0 0 8px;font-size:14px;color:#52525b">Or paste this link into your browser:</p>
-<p style="margin:0 0 24px;font-size:14px;word-break:break-all"><a href="{url}" style="color:#4f46e5">{url}</a></p>
-<p style="margin:0;font-size:14px;color:#52525b">This invitation expires on {expires}.</p>
-</td></tr>
-<tr><td style="height:24px;line-height:24px;font-size:0">&nbsp;</td></tr>
-<tr><td style="border-top:1px solid #e4e4e7;padding-top:16px;font-size:12px;color:#71717a">This invitation was meant for {to}. If you did not expect it, you can ignore this email.</td></tr>
-</table></td></tr></table></body></html>"#,
-        subject = esc(&subject),
-        ws = esc(&m.workspace_name),
-        inviter = esc(&m.inviter_name),
-        inviter_email = esc(&m.inviter_email),
-        roles = esc(&roles),
-        url = html_escape::encode_double_quoted_attribute(&m.url),
-        expires = esc(&m.expires_at.display()),
-        to = esc(&m.to),
-    );
+    let letter = Letter {
+        heading: format!("Join {}", m.workspace_name),
+        paragraphs: vec![vec![
+            strong(&m.inviter_name),
+            text(format!(" ({}) invited you to join ", m.inviter_email)),
+            strong(&m.workspace_name),
+            text(format!(" on Boardroom{}.", super::as_roles_words(&m.roles))),
+        ]],
+        button: Some(Button {
+            label: "Accept invitation".into(),
+            lead: "Accept the invitation by opening this link".into(),
+            url: m.url.clone(),
+        }),
+        after: vec![format!("This invitation expires on {}.", m.expires_at.display())],
+        footer: format!(
+            "This invitation was meant for {}. If you did not expect it, you can ignore this email.",
+            m.to
+        ),
+    };
     OutgoingEmail {
         to: m.to.clone(),
         reply_to: Some((m.inviter_name.clone(), m.inviter_email.clone())),
+        html: letter.html(&subject),
+        text: letter.text(),
         subject,
-        text,
-        html,
         link: Some(m.url.clone()),
         workspace_id: Some(m.workspace_id.clone()),
-    }
-}
-
-/// " as viewer", " as viewer and editor", " as a, b and c"; nothing without roles.
-fn as_roles(roles: &[String]) -> String {
-    match roles {
-        [] => String::new(),
-        [one] => format!(" as {one}"),
-        [init @ .., last] => format!(" as {} and {last}", init.join(", ")),
     }
 }
 

@@ -49,6 +49,21 @@ pub struct PendingInvitation {
     pub declined_at: Option<Timestamp>,
 }
 
+/// An open invitation addressed to the signed-in person, as their own list
+/// shows it: who invited them, to what, with which roles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+pub struct WaitingInvitation {
+    pub id: String,
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub inviter_name: String,
+    pub inviter_email: String,
+    /// What accepting grants (role names).
+    pub roles: Vec<String>,
+    pub sent_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
 /// A pending invitation's link, handed to the inviter instead of emailed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SharedLink {
@@ -75,6 +90,15 @@ pub struct InviteEcho {
 }
 
 /// What the invited person reads after declining.
+/// " as viewer", " as viewer and editor", " as a, b and c"; nothing without roles.
+pub fn as_roles_words(roles: &[String]) -> String {
+    match roles {
+        [] => String::new(),
+        [one] => format!(" as {one}"),
+        [init @ .., last] => format!(" as {} and {last}", init.join(", ")),
+    }
+}
+
 pub fn declined_notice(workspace: &str) -> String {
     format!("You declined the invitation to join {workspace}")
 }

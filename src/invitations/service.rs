@@ -6,7 +6,7 @@
 
 use super::{
     Delivery, FailedAddress, InvitationFilter, InvitationPreview, InviteFailure, InviteReport, PendingInvitation,
-    PendingState, SharedLink,
+    PendingState, SharedLink, WaitingInvitation,
 };
 use crate::access::{Access, Permission, Resource, Target};
 use crate::accounts::service::{self as accounts, HashedPassword};
@@ -760,6 +760,11 @@ pub async fn share_link(db: &Db, config: &Config, access: &Access, invitation_id
 /// workspace's name.
 pub async fn decline(db: &Db, token: &str) -> AppResult<String> {
     let open = find_open(db, token).await?;
+    decline_open(db, &open, None).await
+}
+
+/// Turns `open` down (by `who`, when signed in); returns the workspace's name.
+async fn decline_open(db: &Db, open: &Open, who: Option<&str>) -> AppResult<String> {
     let about = about(db, &open.id).await?;
     let now = now_ms();
     let mut tx = db.begin().await?;
@@ -776,7 +781,7 @@ pub async fn decline(db: &Db, token: &str) -> AppResult<String> {
         return Err(invalid_link());
     }
     outbox::cancel(&mut tx, &open.id).await?;
-    record(&mut tx, &open.workspace_id, None, "invitation.decline", &open.email).await?;
+    record(&mut tx, &open.workspace_id, who, "invitation.decline", &open.email).await?;
     tx.announce(&open.workspace_id, "invitation.declined", &open.id).await?;
     tx.commit().await?;
     Ok(about.workspace_name)
@@ -943,6 +948,134 @@ pub async fn accept_as(db: &Db, token: &str, user: &User) -> AppResult<String> {
     Ok(open.workspace_id)
 }
 
+/// The pending invitations addressed to `user`, newest first, for someone
+/// signed in whose address is proven (an unproven account could be anyone's).
+/// Three queries, whatever the page: the count, the page, and its roles.
+pub async fn waiting_for(db: &Db, user: &User, window: &Window) -> AppResult<Listing<WaitingInvitation>> {
+    accounts::require_proven(db, user).await?;
+    let now = now_ms();
+    let mut sql = Sql::new("SELECT COUNT(*) FROM invitations i");
+    let cond = waiting_condition(&mut sql, user, now);
+    sql.push(&cond);
+    let total: i64 = sql.query_scalar().fetch_one(db).await?;
+    let mut sql = Sql::new(
+        "SELECT i.id, i.workspace_id, w.name AS workspace_name, u.name AS inviter_name, u.email AS inviter_email, \
+         i.created_at, i.expires_at FROM invitations i JOIN workspaces w ON w.id = i.workspace_id \
+         JOIN users u ON u.id = i.invited_by",
+    );
+    let cond = waiting_condition(&mut sql, user, now);
+    sql.push(&cond);
+    let found = db::keyset::<Waiting>(
+        db,
+        sql,
+        Order {
+            columns: ["i.created_at", "i.id"],
+            descending: true,
+        },
+        window.after.as_deref(),
+        window.before.as_deref(),
+        window.limit.clamp(1, MAX_PAGE),
+    )
+    .await?;
+    let ids: Vec<String> = found.items.iter().map(|w| w.id.clone()).collect();
+    let mut granted = roles::invitation_roles_of(db, &ids).await?;
+    Ok(Listing {
+        items: found
+            .items
+            .into_iter()
+            .map(|w| WaitingInvitation {
+                roles: granted.remove(&w.id).unwrap_or_default(),
+                id: w.id,
+                workspace_id: w.workspace_id,
+                workspace_name: w.workspace_name,
+                inviter_name: w.inviter_name,
+                inviter_email: w.inviter_email,
+                sent_at: Timestamp(w.created_at),
+                expires_at: Timestamp(w.expires_at),
+            })
+            .collect(),
+        total,
+        next: found.next,
+        previous: found.previous,
+    })
+}
+
+/// Open invitations to `user`'s address into workspaces they are not in.
+fn waiting_condition(sql: &mut Sql, user: &User, now: i64) -> String {
+    let email = sql.arg(user.email.as_str());
+    let at = sql.arg(now);
+    let me = sql.arg(user.id.as_str());
+    format!(
+        " WHERE i.email = {email} AND i.status = 'pending' AND i.expires_at > {at} \
+         AND NOT EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = i.workspace_id AND m.user_id = {me})"
+    )
+}
+
+#[derive(sqlx::FromRow)]
+struct Waiting {
+    id: String,
+    workspace_id: String,
+    workspace_name: String,
+    inviter_name: String,
+    inviter_email: String,
+    created_at: i64,
+    expires_at: i64,
+}
+
+impl db::Keyed for Waiting {
+    fn key(&self) -> [String; 2] {
+        [self.created_at.to_string(), self.id.clone()]
+    }
+
+    fn args(parts: &[String]) -> Option<[Arg; 2]> {
+        Some([parts[0].parse::<i64>().ok()?.into(), parts[1].clone().into()])
+    }
+}
+
+/// The open invitation `id` if it is addressed to `user` (proven), else the
+/// one answer for an invitation that is not theirs or not open.
+async fn waiting_one(db: &Db, user: &User, id: &str) -> AppResult<Open> {
+    accounts::require_proven(db, user).await?;
+    let open: Option<Open> = sqlx::query_as(
+        "SELECT id, workspace_id, email, invited_by, COALESCE(token_hash, '') AS token_hash FROM invitations \
+         WHERE id = $1 AND email = $2 AND status = 'pending' AND expires_at > $3",
+    )
+    .bind(id)
+    .bind(&user.email)
+    .bind(now_ms())
+    .fetch_optional(db)
+    .await?;
+    open.ok_or_else(no_longer_pending)
+}
+
+/// The workspace's and the inviter's names of invitation `id` addressed to
+/// `user`, for the question asked before declining it.
+pub async fn waiting_names(db: &Db, user: &User, id: &str) -> AppResult<(String, String)> {
+    let open = waiting_one(db, user, id).await?;
+    let about = about(db, &open.id).await?;
+    Ok((about.workspace_name, about.inviter_name))
+}
+
+/// Accepts an invitation from the signed-in person's list; returns the
+/// workspace's id.
+pub async fn accept_waiting(db: &Db, user: &User, id: &str) -> AppResult<String> {
+    let open = waiting_one(db, user, id).await?;
+    let mut tx = db.begin().await?;
+    claim(&mut tx, &open).await.map_err(|_| no_longer_pending())?;
+    join(&mut tx, &open, user).await?;
+    tx.commit().await?;
+    Ok(open.workspace_id)
+}
+
+/// Declines an invitation from the signed-in person's list; returns the
+/// workspace's name.
+pub async fn decline_waiting(db: &Db, user: &User, id: &str) -> AppResult<String> {
+    let open = waiting_one(db, user, id).await?;
+    decline_open(db, &open, Some(&user.id))
+        .await
+        .map_err(|_| no_longer_pending())
+}
+
 /// Creates the invited person's account (with the invited email) and joins.
 pub async fn accept_with_new_account(db: &Db, token: &str, name: &str, password: &str) -> AppResult<(User, String)> {
     let open = find_open(db, token).await?;
@@ -960,7 +1093,7 @@ pub async fn accept_with_new_account(db: &Db, token: &str, name: &str, password:
     // one link, the losers are refused here with the one message for a used
     // link, rather than tripping over the winner's new account.
     claim(&mut tx, &open).await?;
-    let user = accounts::create_user(&mut tx, &name, &email, &password).await?;
+    let user = accounts::create_user(&mut tx, &name, &email, &password, accounts::Address::Proven).await?;
     join(&mut tx, &open, &user).await?;
     tx.commit().await?;
     Ok((user, open.workspace_id))

@@ -2,6 +2,7 @@
 //! it with retries, and the transport (SMTP or the dev mailbox). It knows kinds
 //! of email, not what they are about: each kind composes its own messages.
 
+pub mod letter;
 pub mod mailbox;
 pub mod outbox;
 pub mod transport;

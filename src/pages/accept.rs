@@ -186,6 +186,7 @@ fn WrongAccount(invited: String, me: String, token: String) -> impl IntoView {
 fn SignInToAccept(email: String, token: String, heading: String) -> impl IntoView {
     let action = ServerAction::<AcceptInvitationSignIn>::new();
     let errors = form_errors(action.value());
+    let forgot = format!("/forgot?email={}", crate::pages::auth::urlencode(&email));
     let password_error = field_error(errors, "password");
     view! {
         <Title text=page_title(&heading, Signal::derive(move || !errors.get().is_empty()))/>
@@ -200,6 +201,7 @@ fn SignInToAccept(email: String, token: String, heading: String) -> impl IntoVie
                 <Field id="accept-password" label="Password" error=password_error>
                     <input id="accept-password" name="password" type="password" autocomplete="current-password" class=INPUT aria-invalid=aria_invalid(password_error)/>
                 </Field>
+                <p class="-mt-1 text-sm"><a class="font-medium text-indigo-700 underline" href=forgot>"Forgot your password?"</a></p>
                 <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Sign in and accept"</button>
             </ActionForm>
         </div>

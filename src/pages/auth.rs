@@ -1,9 +1,9 @@
-use crate::accounts::api::{SignIn, SignUp};
+use crate::accounts::api::{RequestPasswordReset, ResetPassword, SignIn, SignUp, forgot_page, reset_link};
 use crate::components::{AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, aria_invalid, field_error, form_errors};
 use crate::pages::page_title;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -11,7 +11,9 @@ pub fn SignInPage() -> impl IntoView {
     let errors = form_errors(action.value());
     let email_error = field_error(errors, "email");
     let password_error = field_error(errors, "password");
-    let next = use_query_map().read_untracked().get("next").unwrap_or_default();
+    let query = use_query_map();
+    let next = query.read_untracked().get("next").unwrap_or_default();
+    let was_reset = query.read_untracked().get("reset").is_some();
     let signup_href = if next.is_empty() {
         "/signup".to_string()
     } else {
@@ -22,6 +24,11 @@ pub fn SignInPage() -> impl IntoView {
         <AuthCard>
             <h1 class="text-2xl font-semibold">"Sign in"</h1>
             <div class="mt-6 space-y-6">
+                {was_reset.then(|| view! {
+                    <p role="status" class="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900">
+                        "Your password was changed, and every browser signed in to your account was signed out. Sign in with your new password."
+                    </p>
+                })}
                 <ErrorSummary form="signin" errors/>
                 <ActionForm action attr:novalidate=true attr:class="space-y-5">
                     <input type="hidden" name="next" value=next/>
@@ -31,6 +38,7 @@ pub fn SignInPage() -> impl IntoView {
                     <Field id="signin-password" label="Password" error=password_error>
                         <input id="signin-password" name="password" type="password" autocomplete="current-password" class=INPUT aria-invalid=aria_invalid(password_error)/>
                     </Field>
+                    <p class="-mt-2 text-sm"><a class="font-medium text-indigo-700 underline" href="/forgot">"Forgot your password?"</a></p>
                     <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Sign in"</button>
                 </ActionForm>
                 <p class="text-sm text-zinc-700">"New to Boardroom? " <a class="font-medium text-indigo-700 underline" href=signup_href>"Create an account"</a></p>
@@ -75,7 +83,99 @@ pub fn SignUpPage() -> impl IntoView {
     }
 }
 
-fn urlencode(s: &str) -> String {
+/// Asks for a link to choose a new password. The answer is the same whether
+/// or not the address has an account.
+#[component]
+pub fn ForgotPasswordPage() -> impl IntoView {
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let errors = form_errors(action.value());
+    let email_error = field_error(errors, "email");
+    let email = use_query_map().read_untracked().get("email").unwrap_or_default();
+    // A plain form's post comes back here with its answer left for one read.
+    let left = Resource::new(|| (), |_| forgot_page());
+    let sent = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::ok)
+            .or_else(|| left.get().and_then(Result::ok).flatten())
+    };
+    view! {
+        <Title text=page_title("Reset your password", Signal::derive(move || !errors.get().is_empty()))/>
+        <AuthCard>
+            <h1 class="text-2xl font-semibold">"Reset your password"</h1>
+            <p class="mt-2 text-sm text-zinc-700">"Enter your account's email address and we'll send you a link to choose a new password."</p>
+            <div class="mt-6 space-y-6">
+                <Suspense>
+                    {move || sent().map(|notice| view! {
+                        <p role="status" class="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900">{notice}"."</p>
+                    })}
+                </Suspense>
+                <ErrorSummary form="forgot" errors/>
+                <ActionForm action attr:novalidate=true attr:class="space-y-5">
+                    <Field id="forgot-email" label="Email address" error=email_error>
+                        <input id="forgot-email" name="email" type="email" autocomplete="email" spellcheck="false" value=email class=INPUT aria-invalid=aria_invalid(email_error)/>
+                    </Field>
+                    <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Send link"</button>
+                </ActionForm>
+                <p class="text-sm text-zinc-700">"Remembered it? " <a class="font-medium text-indigo-700 underline" href="/signin">"Sign in"</a></p>
+            </div>
+        </AuthCard>
+    }
+}
+
+/// Where a reset link lands: a new password for the address it was sent to.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let link = Resource::new(token, reset_link);
+    view! {
+        <AuthCard>
+            <Suspense fallback=|| view! { <p class="text-zinc-600">"Checking your link…"</p> }>
+                {move || Suspend::new(async move {
+                    match link.await {
+                        Ok(email) => view! { <NewPasswordForm email token=token()/> }.into_any(),
+                        Err(e) => view! {
+                            <Title text="Reset link can't be used · Boardroom"/>
+                            <h1 class="text-xl font-semibold">"This link can't be used"</h1>
+                            <p class="mt-3 text-zinc-700">{e.to_string()}"."</p>
+                            <p class="mt-6"><a class="font-medium text-indigo-700 underline" href="/forgot">"Ask for a new link"</a></p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AuthCard>
+    }
+}
+
+#[component]
+fn NewPasswordForm(email: String, token: String) -> impl IntoView {
+    let action = ServerAction::<ResetPassword>::new();
+    let errors = form_errors(action.value());
+    let password_error = field_error(errors, "password");
+    view! {
+        <Title text=page_title("Choose a new password", Signal::derive(move || !errors.get().is_empty()))/>
+        <h1 class="text-2xl font-semibold">"Choose a new password"</h1>
+        <p class="mt-2 text-sm text-zinc-700">"Every browser signed in to this account will be signed out, this one too."</p>
+        <div class="mt-6 space-y-6">
+            <ErrorSummary form="reset" errors/>
+            <ActionForm action attr:novalidate=true attr:class="space-y-5">
+                <input type="hidden" name="token" value=token/>
+                <Field id="reset-email" label="Email address">
+                    <input id="reset-email" type="email" value=email autocomplete="username" readonly=true class=INPUT/>
+                </Field>
+                <Field id="reset-password" label="New password" hint="At least 8 characters." error=password_error>
+                    <input id="reset-password" name="password" type="password" autocomplete="new-password" class=INPUT aria-invalid=aria_invalid(password_error)/>
+                </Field>
+                <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Change password"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// `s` for a URL's query (letters, digits and `-_.~/` as they are).
+pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),

@@ -4,9 +4,11 @@ use crate::boards::api::{CreateBoard, DeleteBoard, RunBoard, UpdateBoard};
 use crate::components::Frame;
 use crate::components::{
     AskFirst, DANGER_BUTTON, ErrorSummary, Field, INPUT, LocalTime, PRIMARY_BUTTON, PageError, PageNotice,
-    aria_invalid, field_error, form_errors, unshown_error,
+    SECONDARY_BUTTON, aria_invalid, field_error, form_errors, unshown_error,
 };
 use crate::error::AppError;
+use crate::invitations::WaitingInvitation;
+use crate::invitations::api::{AcceptInvitationForMe, DeclineInvitationForMe};
 use crate::pages::page_title;
 use crate::pages::workspace::WorkspaceRoute;
 use leptos::prelude::*;
@@ -23,6 +25,8 @@ use crate::{accounts::session, boards::service, state};
 pub struct BoardsPageData {
     pub frame: Frame,
     pub boards: Vec<Board>,
+    /// Invitations into other workspaces addressed to the signed-in person.
+    pub waiting: Vec<crate::invitations::WaitingInvitation>,
     /// What a plain form post left to say, shown once.
     pub notice: Option<String>,
 }
@@ -40,9 +44,11 @@ pub struct BoardPageData {
 pub async fn boards_page(workspace_id: String) -> Result<BoardsPageData, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
     let boards = service::list(&state.db, &access).await?;
+    let waiting = crate::invitations::api::invitations_for_me().await?;
     Ok(BoardsPageData {
         frame: super::workspace::frame(&state, access).await?,
         boards,
+        waiting,
         notice: state::take_notice(),
     })
 }
@@ -103,9 +109,58 @@ fn Boards(data: BoardsPageData, joined: bool, create: ServerAction<CreateBoard>)
             <h1 class="text-2xl font-semibold">"Boards"</h1>
             <p class="mt-1 text-sm text-zinc-600">{format!("What {} is working on.", ctx.access.workspace_name)}</p>
         </div>
-        <PageNotice notice=said error=unshown_error(&[CreateBoard::PATH])/>
+        <PageNotice notice=said error=unshown_error(&[CreateBoard::PATH, AcceptInvitationForMe::PATH, DeclineInvitationForMe::PATH])/>
+        {(!data.waiting.is_empty()).then(|| view! { <WaitingForYou waiting=data.waiting.clone()/> })}
         {ctx.access.can(Permission::Write, access::Resource::Data).then_some(view! { <NewBoardForm action=create workspace_id=ctx.access.workspace_id.clone()/> })}
         {list}
+    }
+}
+
+/// Invitations addressed to the signed-in person, to accept or decline here
+/// (as GitHub's banner offers), each saying who invited them to what.
+#[component]
+fn WaitingForYou(waiting: Vec<WaitingInvitation>) -> impl IntoView {
+    let accept = ServerAction::<AcceptInvitationForMe>::new();
+    let decline = ServerAction::<DeclineInvitationForMe>::new();
+    let heading = if waiting.len() == 1 {
+        "An invitation for you".to_string()
+    } else {
+        format!("{} invitations for you", waiting.len())
+    };
+    view! {
+        <section aria-labelledby="waiting-title" class="rounded-lg border border-indigo-200 bg-indigo-50 p-5 dark:border-indigo-800 dark:bg-indigo-950">
+            <h2 id="waiting-title" class="font-semibold">{heading}</h2>
+            <ul class="mt-3 divide-y divide-indigo-200 dark:divide-indigo-800" aria-labelledby="waiting-title">
+                {waiting.into_iter().map(|w| {
+                    let question = crate::invitations::decline_question(&w.workspace_name, &w.inviter_name);
+                    let roles = crate::invitations::as_roles_words(&w.roles);
+                    let accept_label = format!("Accept the invitation to {}", w.workspace_name);
+                    let decline_label = format!("Decline the invitation to {}", w.workspace_name);
+                    let (accept_id, decline_id) = (w.id.clone(), w.id.clone());
+                    view! {
+                        <li class="flex flex-col gap-3 py-3 sm:flex-row sm:items-center sm:justify-between">
+                            <p class="text-sm">
+                                <strong>{w.inviter_name.clone()}</strong>{format!(" ({}) invited you to join ", w.inviter_email)}
+                                <strong>{w.workspace_name.clone()}</strong>{roles}"."
+                                <span class="block text-xs text-zinc-600 dark:text-zinc-400">"Expires "<LocalTime at=w.expires_at/></span>
+                            </p>
+                            <div class="flex shrink-0 items-center gap-2">
+                                <ActionForm action=accept>
+                                    <input type="hidden" name="invitation_id" value=accept_id/>
+                                    <button type="submit" class=PRIMARY_BUTTON aria-label=accept_label>"Accept"</button>
+                                </ActionForm>
+                                <AskFirst question button="Decline invitation".to_string()>
+                                    <ActionForm action=decline>
+                                        <input type="hidden" name="invitation_id" value=decline_id/>
+                                        <button type="submit" class=SECONDARY_BUTTON aria-label=decline_label>"Decline"</button>
+                                    </ActionForm>
+                                </AskFirst>
+                            </div>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 

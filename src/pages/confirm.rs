@@ -23,7 +23,7 @@ use crate::{
 };
 
 /// The server functions (by endpoint) whose forms destroy something.
-pub const DESTRUCTIVE: [&str; 11] = [
+pub const DESTRUCTIVE: [&str; 12] = [
     "delete_invitation",
     "remove_member",
     "revoke_ownership",
@@ -35,6 +35,7 @@ pub const DESTRUCTIVE: [&str; 11] = [
     "remove_group_member",
     "revoke_api_token",
     "decline_invitation",
+    "decline_invitation_for_me",
 ];
 
 /// The field a confirmed form carries, with the value `yes`.
@@ -113,6 +114,16 @@ async fn question(action: &str, fields: &[(String, String)]) -> Result<(String, 
         let p = invitations::service::preview(&state.db, field("token"), None).await?;
         return Ok((
             invitations::decline_question(&p.workspace_name, &p.inviter_name),
+            "Decline invitation",
+        ));
+    }
+    if action == "decline_invitation_for_me" {
+        let user = session::require_user().await?;
+        let state = state::state()?;
+        let (workspace, inviter) =
+            invitations::service::waiting_names(&state.db, &user, field("invitation_id")).await?;
+        return Ok((
+            invitations::decline_question(&workspace, &inviter),
             "Decline invitation",
         ));
     }

@@ -50,6 +50,11 @@ pub struct Config {
     /// worker renewing its claim: what a dead instance held is sent by another
     /// within about this long.
     pub mail_claim_timeout: Duration,
+    /// A session unused for this long is over (`SESSION_IDLE`, default 7 days).
+    pub session_idle: Duration,
+    /// A session is over this long after its sign-in, however busy
+    /// (`SESSION_MAX`, default 30 days).
+    pub session_max: Duration,
     /// Serve the dev mailbox even when not on loopback (it shows live links).
     pub dev_mailbox_forced: bool,
     /// The compiled site (WASM, JS, CSS and `public/`), as cargo-leptos writes it.
@@ -185,6 +190,22 @@ impl Config {
             None => Duration::from_secs(20),
         };
 
+        let lifetime = |var: &'static str, default: Duration| -> Result<Duration, ConfigError> {
+            match get(var) {
+                Some(v) => parse_duration(&v)
+                    .filter(|d| *d >= Duration::from_secs(60))
+                    .ok_or_else(|| {
+                        err(
+                            var,
+                            format!("expected a duration of at least 1m, like 7d or 12h, got {v:?}"),
+                        )
+                    }),
+                None => Ok(default),
+            }
+        };
+        let session_idle = lifetime("SESSION_IDLE", Duration::from_secs(7 * 86_400))?;
+        let session_max = lifetime("SESSION_MAX", Duration::from_secs(30 * 86_400))?;
+
         let count = |var: &'static str, default: u32| -> Result<u32, ConfigError> {
             match get(var) {
                 Some(v) => v
@@ -219,6 +240,8 @@ impl Config {
             invitation_ttl,
             resend_interval,
             mail_claim_timeout,
+            session_idle,
+            session_max,
             invitations_per_hour_per_workspace,
             invitations_per_hour_per_inviter,
             dev_mailbox_forced,
@@ -288,6 +311,10 @@ mod tests {
             Duration::ZERO
         );
         assert!(c.dev_mailbox_enabled());
+        assert_eq!(
+            (c.session_idle, c.session_max),
+            (Duration::from_secs(7 * 86_400), Duration::from_secs(30 * 86_400))
+        );
         assert_eq!(c.url_for("/invite/x"), "http://127.0.0.1:3000/invite/x");
     }
 
@@ -298,6 +325,8 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("SMTP_URL", "http://mail"),
             ("BASE_URL", "ftp://x"),
+            ("SESSION_IDLE", "10s"),
+            ("SESSION_MAX", "forever"),
             ("INVITATION_TTL", "7 weeks"),
             ("INVITATION_RESEND_INTERVAL", "soon"),
             ("DATABASE_MAX_CONNECTIONS", "0"),

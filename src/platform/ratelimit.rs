@@ -26,6 +26,15 @@ impl Limit {
         max: 10,
         per: Duration::from_secs(600),
     };
+    /// Reset links asked for by one client, and for one address.
+    pub const RESET_PER_CLIENT: Limit = Limit {
+        max: 10,
+        per: Duration::from_secs(3600),
+    };
+    pub const RESET_PER_ADDRESS: Limit = Limit {
+        max: 3,
+        per: Duration::from_secs(3600),
+    };
     pub const ACCEPT: Limit = Limit {
         max: 30,
         per: Duration::from_secs(60),

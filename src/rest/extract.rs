@@ -156,6 +156,11 @@ macro_rules! path_params {
 }
 
 path_params! {
+    /// An invitation addressed to the token's owner.
+    MyInvitationPath {
+        /// The invitation's id, as `GET /me/invitations` lists it.
+        invitation
+    }
     /// A workspace.
     InWorkspace {
         /// The workspace: its id, or its name.

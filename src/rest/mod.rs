@@ -11,6 +11,7 @@ mod events;
 mod extract;
 mod groups;
 mod invitations;
+mod me;
 mod page;
 mod roles;
 mod users;
@@ -41,7 +42,7 @@ use utoipa_axum::routes;
     security(("token" = [])),
     modifiers(&Token),
     tags(
-        (name = "Workspaces"), (name = "Roles"), (name = "Invitations"), (name = "Users"), (name = "Groups")
+        (name = "Me"), (name = "Workspaces"), (name = "Roles"), (name = "Invitations"), (name = "Users"), (name = "Groups")
     )
 )]
 struct ApiDoc;
@@ -60,8 +61,12 @@ impl utoipa::Modify for Token {
 
 /// The API's routes and their OpenAPI document, from one registration.
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    use {events::*, groups::*, invitations::*, roles::*, users::*, workspaces::*};
+    use {events::*, groups::*, invitations::*, me::*, roles::*, users::*, workspaces::*};
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(get_me))
+        .routes(routes!(list_my_invitations))
+        .routes(routes!(accept_my_invitation))
+        .routes(routes!(decline_my_invitation))
         .routes(routes!(list_workspaces, create_workspace))
         .routes(routes!(get_workspace))
         .routes(routes!(list_roles, create_role))

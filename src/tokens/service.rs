@@ -98,6 +98,16 @@ pub async fn revoke(db: &Db, user_id: &str, token_id: &str) -> AppResult<String>
         .ok_or_else(|| AppError::NotFound("You have no such token".into()))
 }
 
+/// Revokes every token of `user_id` inside `tx` (its account was claimed by
+/// the holder of its mailbox).
+pub async fn revoke_all(tx: &mut db::Tx<'_>, user_id: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// How often a token's last use is written down: the page shows it to the
 /// minute, and a script making many calls should not write on every one.
 pub const LAST_USED_EVERY_MS: i64 = 60_000;

@@ -8,6 +8,7 @@ on_both_databases!(
     sign_up_reports_every_bad_field,
     an_email_has_one_account,
     workspaces_are_created_and_names_are_unique,
+    sessions_end_when_idle_or_too_old_and_each_sign_in_starts_a_new_one,
 );
 
 async fn sign_up_sign_out_and_sign_in(backend: Backend) {
@@ -128,5 +129,64 @@ async fn workspaces_are_created_and_names_are_unique(backend: Backend) {
             .err(),
         AppError::Unauthenticated
     ));
+    app.stop().await;
+}
+
+async fn sessions_end_when_idle_or_too_old_and_each_sign_in_starts_a_new_one(backend: Backend) {
+    let app = TestApp::spawn_with(backend, &[("SESSION_IDLE", "2m"), ("SESSION_MAX", "1h")]).await;
+    let ada = app.person();
+    ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let me = || async {
+        ada.call::<Option<boardroom::domain::User>>("get_current_user", &[])
+            .await
+            .ok()
+    };
+    let on = &app;
+    let sessions = |sql: &'static str| async move { on.count(sql, "").await };
+
+    // Signing in again in the same browser ends the session it held.
+    let signed_in = ada
+        .http
+        .post(format!("{}/api/sign_in", app.address))
+        .form(&[("email", "ada@example.com"), ("password", "correct horse")])
+        .send()
+        .await
+        .unwrap();
+    let cookie = signed_in.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("Max-Age=3600"), "{cookie}");
+    assert_eq!(sessions("SELECT COUNT(*) FROM sessions WHERE ip <> $1").await, 1);
+    assert_eq!(
+        sessions("SELECT MAX(expires_at - created_at) FROM sessions WHERE id <> $1").await,
+        3_600_000
+    );
+
+    // Used within the minute: its last use is not written again.
+    let seen = "SELECT MAX(last_seen_at) FROM sessions WHERE id <> $1";
+    let first = sessions(seen).await;
+    assert!(me().await.is_some());
+    assert_eq!(sessions(seen).await, first);
+    // A minute later it is.
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 61000")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert!(me().await.is_some());
+    assert!(sessions(seen).await >= first);
+
+    // Unused for longer than SESSION_IDLE: over.
+    sqlx::query("UPDATE sessions SET last_seen_at = last_seen_at - 121000")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert!(me().await.is_none());
+
+    // However busy, over at SESSION_MAX.
+    ada.sign_in("ada@example.com", "correct horse").await.ok();
+    assert!(me().await.is_some());
+    sqlx::query("UPDATE sessions SET expires_at = created_at - 1")
+        .execute(&app.db)
+        .await
+        .unwrap();
+    assert!(me().await.is_none());
     app.stop().await;
 }

@@ -25,6 +25,9 @@ enum Need {
     Member,
     Grant(Permission, Resource),
     Owner,
+    /// Only the person an invitation is addressed to (the ones made here are
+    /// addressed to nobody calling).
+    Addressee,
 }
 
 use Need::*;
@@ -48,6 +51,13 @@ const TABLE: &[(&str, Need)] = &[
     ("accept_invitation_new_account", Token),
     ("accept_invitation_sign_in", Token),
     ("decline_invitation", Token),
+    ("request_password_reset", Anyone),
+    ("forgot_page", Anyone),
+    ("reset_link", Token),
+    ("reset_password", Token),
+    ("invitations_for_me", SignedIn),
+    ("accept_invitation_for_me", Addressee),
+    ("decline_invitation_for_me", Addressee),
     ("create_workspace", SignedIn),
     ("tokens_page", SignedIn),
     ("create_api_token", SignedIn),
@@ -99,7 +109,15 @@ const TABLE: &[(&str, Need)] = &[
 /// The pages anyone may open. `/confirm` only asks: the question comes from a
 /// server function that checks the caller (see
 /// `a_destructive_plain_post_goes_through_the_confirmation_page`).
-const OPEN_PAGES: &[&str] = &["/", "/signin", "/signup", "/invite/{token}", "/confirm"];
+const OPEN_PAGES: &[&str] = &[
+    "/",
+    "/signin",
+    "/signup",
+    "/forgot",
+    "/reset/{token}",
+    "/invite/{token}",
+    "/confirm",
+];
 
 /// The pages behind sign-in and what each needs.
 const PAGES: &[(&str, Need)] = &[
@@ -141,6 +159,7 @@ fn expected(need: Need, actor: Actor) -> u16 {
         (Token, _) => 404,
         (_, Actor::SignedOut) => 401,
         (SignedIn, _) => 200,
+        (Addressee, _) => 404,
         (_, Actor::Outsider) => 404,
         (_, Actor::Owner) => 200,
         (Member, _) => 200,
@@ -234,7 +253,10 @@ impl World {
             | "boards_page"
             | "leave_workspace" => ws_only,
             "create_workspace" => vec![("workspace".into(), format!("Workspace {n}"))],
-            "tokens_page" => vec![],
+            "tokens_page" | "invitations_for_me" => vec![],
+            "accept_invitation_for_me" | "decline_invitation_for_me" => {
+                vec![("invitation_id".into(), self.invitation(by, ws).await)]
+            }
             "create_api_token" => vec![("name".into(), format!("token {n}"))],
             // One of the caller's own tokens (a signed-out caller has none).
             "revoke_api_token" => {
@@ -376,7 +398,12 @@ async fn once(w: &World, endpoint: &str, need: Need) -> (u16, u16) {
             ],
             200,
         ),
-        "sign_out" | "get_current_user" | "home_path" => (vec![], 200),
+        "sign_out" | "get_current_user" | "home_path" | "forgot_page" => (vec![], 200),
+        "request_password_reset" => (vec![("email", "ada@example.com".into())], 200),
+        "reset_link" | "reset_password" => (
+            vec![("token", token.clone()), ("password", "correct horse".into())],
+            404,
+        ),
         "get_invitation_preview"
         | "accept_invitation_new_account"
         | "accept_invitation_sign_in"
@@ -488,6 +515,11 @@ async fn every_server_function_and_page_answers_each_caller_as_the_table_says(ba
     actors.push((Actor::Outsider, outsider));
     actors.push((Actor::SignedOut, w.app.person()));
     actors.push((Actor::Owner, owner));
+    // Every address is proven, so that what needs one is judged on the rest.
+    sqlx::query("UPDATE users SET email_verified_at = 1")
+        .execute(&w.app.db)
+        .await
+        .unwrap();
     let owner_of_a = || &actors.iter().find(|(a, _)| matches!(a, Actor::Owner)).unwrap().1;
     let owner_of_b = || &actors.iter().find(|(a, _)| matches!(a, Actor::Outsider)).unwrap().1;
 
@@ -579,7 +611,7 @@ async fn a_destructive_plain_post_goes_through_the_confirmation_page(backend: Ba
     let back = format!("/w/{ws}/users?q=a");
     let mut endpoints: Vec<&str> = boardroom::pages::confirm::DESTRUCTIVE
         .into_iter()
-        .filter(|e| *e != "decline_invitation")
+        .filter(|e| !matches!(*e, "decline_invitation" | "decline_invitation_for_me"))
         .collect();
     // Leaving takes Ada out of the workspace: last.
     endpoints.sort_by_key(|e| *e == "leave_workspace");

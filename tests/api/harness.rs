@@ -236,7 +236,11 @@ impl TestApp {
 
     /// A browser signed in as `user_id` through a session made in the database.
     pub async fn signed_in_as(&self, user_id: &str) -> Person {
-        let token = boardroom::accounts::service::create_session(&self.db, user_id)
+        let lifetimes = boardroom::accounts::service::Lifetimes {
+            idle: std::time::Duration::from_secs(7 * 86_400),
+            max: std::time::Duration::from_secs(30 * 86_400),
+        };
+        let token = boardroom::accounts::service::create_session(&self.db, user_id, &Default::default(), lifetimes)
             .await
             .unwrap();
         let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());

@@ -498,6 +498,10 @@ async fn the_admin_command_makes_an_account_and_a_token(backend: Backend) {
 
 /// Every operation the API serves; the tests above call each of them.
 const OPERATIONS: &[(&str, &str)] = &[
+    ("get", "/me"),
+    ("get", "/me/invitations"),
+    ("post", "/me/invitations/{invitation}/accept"),
+    ("post", "/me/invitations/{invitation}/decline"),
     ("get", "/workspaces"),
     ("post", "/workspaces"),
     ("get", "/workspaces/{ws}"),

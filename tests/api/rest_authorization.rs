@@ -21,6 +21,9 @@ enum Need {
     Token,
     /// Any member of the workspace.
     Member,
+    /// Only the person an invitation is addressed to (the fixtures' are
+    /// addressed to no caller).
+    Addressee,
     Grant(Permission, Resource),
 }
 
@@ -36,6 +39,10 @@ const fn um(p: Permission) -> Need {
 /// grant, is READ on USER_MANAGEMENT, which every holder of WRITE on it holds:
 /// that nobody gives what they don't hold is tested on its own, in `roles`.)
 const NEEDS: &[(&str, &str, Need)] = &[
+    ("get", "/me", Token),
+    ("get", "/me/invitations", Token),
+    ("post", "/me/invitations/{invitation}/accept", Addressee),
+    ("post", "/me/invitations/{invitation}/decline", Addressee),
     ("get", "/workspaces", Token),
     ("post", "/workspaces", Token),
     ("get", "/workspaces/{ws}", Member),
@@ -83,6 +90,7 @@ fn expected(need: Need, actor: Actor) -> Result<(), u16> {
     match (need, actor) {
         (_, Actor::Revoked | Actor::NoToken) => Err(401),
         (Token, _) => Ok(()),
+        (Addressee, _) => Err(404),
         (_, Actor::Outsider) => Err(404),
         (_, Actor::Owner) | (Member, _) => Ok(()),
         (Grant(p, r), Actor::Holding(held)) if holds(held, p, r) => Ok(()),
@@ -348,6 +356,12 @@ async fn every_api_operation_answers_each_caller_as_the_table_says(backend: Back
         .ok();
     callers.push((Actor::Revoked, Some(revoked.secret)));
     callers.push((Actor::NoToken, None));
+    // Every caller's address is proven, so that their own invitations are
+    // theirs to see.
+    sqlx::query("UPDATE users SET email_verified_at = 1")
+        .execute(&app.db)
+        .await
+        .unwrap();
 
     let http = reqwest::Client::new();
     // Wrong tokens are rate limited by address: each revoked-token call comes

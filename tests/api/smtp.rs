@@ -54,8 +54,20 @@ impl ReceivedEmail {
 
     /// The token of the invitation link in the email.
     pub fn invite_token(&self) -> String {
-        let re = regex::Regex::new(r"/invite/([A-Za-z0-9_-]{43})").unwrap();
-        re.captures(&self.decoded()).expect("no invitation link in the email")[1].to_string()
+        self.token_of("/invite/")
+    }
+
+    /// The token of the email's link to `page` (`/reset/`, say).
+    pub fn token_of(&self, page: &str) -> String {
+        let re = regex::Regex::new(&format!("{}([A-Za-z0-9_-]{{43}})", regex::escape(page))).unwrap();
+        re.captures(&self.decoded())
+            .unwrap_or_else(|| panic!("no {page} link in the email"))[1]
+            .to_string()
+    }
+
+    /// The subject line.
+    pub fn subject(&self) -> String {
+        self.header("Subject").unwrap_or_default()
     }
 }
 
@@ -223,6 +235,26 @@ impl SmtpServer {
                     "no email #{count} for {to} within 60 s; got {:?}",
                     self.received().iter().map(|e| &e.to).collect::<Vec<_>>()
                 );
+            }
+        }
+    }
+
+    /// Waits (up to 60 s) until `count` emails with `subject` have arrived
+    /// for `to`, and returns the newest.
+    pub async fn wait_for_subject(&self, to: &str, subject: &str, count: usize) -> ReceivedEmail {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let arrived = self.arrived.notified();
+            let mine: Vec<_> = self
+                .received()
+                .into_iter()
+                .filter(|e| e.to.iter().any(|t| t == to) && e.subject() == subject)
+                .collect();
+            if mine.len() >= count {
+                return mine.last().unwrap().clone();
+            }
+            if tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                panic!("no email #{count} {subject:?} for {to} within 60 s");
             }
         }
     }

@@ -88,6 +88,7 @@ class Client:
         self.max_wait = max_wait
         self.on_wait = on_wait
         self.workspaces = Workspaces(self)
+        self.me = Me(self)
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """One call; a 429 is waited out and sent again (the server did
@@ -157,6 +158,29 @@ def _role_names(roles: Any) -> list:
         else:
             raise ValueError(f"A role is its name or the object create_role returned, not {r!r}")
     return names
+
+
+class Me:
+    """The person the token acts for, and the invitations addressed to them."""
+
+    def __init__(self, client: Client):
+        self._c = client
+
+    def get(self) -> dict:
+        """``{"id", "email", "name", "email_verified"}``."""
+        return self._c.request("GET", "/me")
+
+    def list_invitations(self) -> list:
+        """Pending invitations addressed to you, newest first (403 until your
+        address is proven)."""
+        return list(self._c.pages("/me/invitations"))
+
+    def accept_invitation(self, invitation_id: str) -> dict:
+        """Accepts one; answers ``{"workspace_id": ...}``."""
+        return self._c.request("POST", f"/me/invitations/{_seg(invitation_id)}/accept")
+
+    def decline_invitation(self, invitation_id: str) -> None:
+        self._c.request("POST", f"/me/invitations/{_seg(invitation_id)}/decline")
 
 
 class Workspaces:

@@ -468,6 +468,31 @@ impl Client {
         })
     }
 
+    // The token's owner
+
+    /// Who the token acts for.
+    pub async fn me(&self) -> Result<Me, Error> {
+        self.get("/me").await
+    }
+
+    /// The pending invitations addressed to the token's owner, newest first
+    /// (refused with 403 until their address is proven).
+    pub async fn my_invitations(&self) -> Result<Vec<InvitationForMe>, Error> {
+        self.all("/me/invitations").await
+    }
+
+    /// Accepts an invitation addressed to the token's owner, by its id.
+    pub async fn accept_my_invitation(&self, invitation_id: &str) -> Result<Joined, Error> {
+        let path = format!("/me/invitations/{}/accept", seg(invitation_id));
+        self.send(Method::POST, &path, None::<&()>).await
+    }
+
+    /// Declines an invitation addressed to the token's owner, by its id.
+    pub async fn decline_my_invitation(&self, invitation_id: &str) -> Result<(), Error> {
+        let path = format!("/me/invitations/{}/decline", seg(invitation_id));
+        self.send(Method::POST, &path, None::<&()>).await
+    }
+
     // Workspaces
 
     pub async fn list_workspaces(&self) -> Result<Vec<WorkspaceInfo>, Error> {

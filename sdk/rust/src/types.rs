@@ -59,6 +59,37 @@ pub struct PendingInvitation {
     pub roles: Vec<String>,
 }
 
+/// The person a token acts for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    /// Whether the address is proven (a link emailed to it was opened).
+    pub email_verified: bool,
+}
+
+/// An invitation addressed to the token's owner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitationForMe {
+    pub id: String,
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub invited_by: String,
+    pub invited_by_email: String,
+    pub roles: Vec<String>,
+    pub sent_at: String,
+    pub sent_at_iso: String,
+    pub expires_at: String,
+    pub expires_at_iso: String,
+}
+
+/// The workspace an accepted invitation joined.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Joined {
+    pub workspace_id: String,
+}
+
 /// A pending invitation's link, to hand over yourself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationLink {

@@ -36,6 +36,17 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Who the token acts for
+    Me,
+    /// Invitations addressed to you: list them, or accept or decline one
+    MyInvitations {
+        /// Accept the invitation with this id
+        #[arg(long, conflicts_with = "decline")]
+        accept: Option<String>,
+        /// Decline the invitation with this id
+        #[arg(long)]
+        decline: Option<String>,
+    },
     /// The workspaces you belong to
     Workspaces,
     /// Invite people (addresses as arguments, or one per line in --file)
@@ -160,6 +171,48 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
     let client = Client::new(&cli.url, &cli.token)?.on_wait(|wait| eprintln!("{}", waiting(wait)));
     let as_json = cli.json;
     match cli.command {
+        Command::Me => {
+            let me = client.me().await?;
+            if as_json {
+                json(&me);
+            } else {
+                let proven = if me.email_verified {
+                    ""
+                } else {
+                    " (address not confirmed yet)"
+                };
+                println!("{} <{}>{proven}", me.name, me.email);
+            }
+        }
+        Command::MyInvitations { accept, decline } => {
+            if let Some(id) = accept {
+                let joined = client.accept_my_invitation(&id).await?;
+                println!("joined workspace {}", joined.workspace_id);
+            } else if let Some(id) = decline {
+                client.decline_my_invitation(&id).await?;
+                println!("declined");
+            } else {
+                let list = client.my_invitations().await?;
+                if as_json {
+                    json(&list);
+                } else {
+                    table(
+                        &["workspace", "invited by", "roles", "expires", "id"],
+                        list.into_iter()
+                            .map(|i| {
+                                vec![
+                                    i.workspace_name,
+                                    format!("{} <{}>", i.invited_by, i.invited_by_email),
+                                    i.roles.join(", "),
+                                    i.expires_at,
+                                    i.id,
+                                ]
+                            })
+                            .collect(),
+                    );
+                }
+            }
+        }
         Command::Workspaces => {
             let list = client.list_workspaces().await?;
             if as_json {

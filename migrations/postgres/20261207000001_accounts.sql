@@ -1,0 +1,37 @@
+-- Accounts prove their address, people can get back in, and see their sessions.
+
+-- When the address was proven (a link in an email opened); NULL: not yet.
+-- Accounts made before addresses were checked keep working as they did.
+ALTER TABLE users ADD COLUMN email_verified_at BIGINT;
+UPDATE users SET email_verified_at = created_at;
+
+-- A session's public id (for ending it from the sessions list), where and
+-- with what it signed in, and when it was last used.
+ALTER TABLE sessions ADD COLUMN id TEXT;
+ALTER TABLE sessions ADD COLUMN last_seen_at BIGINT;
+ALTER TABLE sessions ADD COLUMN ip TEXT;
+ALTER TABLE sessions ADD COLUMN user_agent TEXT;
+UPDATE sessions SET id = md5(token_hash), last_seen_at = created_at;
+ALTER TABLE sessions ALTER COLUMN id SET NOT NULL;
+ALTER TABLE sessions ALTER COLUMN last_seen_at SET NOT NULL;
+CREATE UNIQUE INDEX sessions_id ON sessions(id);
+
+-- Links emailed about an account: proving its address, resetting its
+-- password, moving it to a new address. Single use: a row is deleted when
+-- its link is used. The token is minted when its email is sent.
+CREATE TABLE account_tokens (
+    id          TEXT PRIMARY KEY,
+    user_id     TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    purpose     TEXT NOT NULL CHECK (purpose IN ('verify', 'reset', 'email_change')),
+    token_hash  TEXT UNIQUE,                   -- SHA-256 of the newest link's token; NULL until minted
+    new_email   TEXT,                          -- email_change: the address to move to
+    workspace   TEXT,                          -- verify: the workspace to create once proven
+    created_at  BIGINT NOT NULL,
+    expires_at  BIGINT NOT NULL
+);
+CREATE INDEX account_tokens_user ON account_tokens(user_id, purpose);
+
+-- The outbox carries email about accounts too: its rows name what they are
+-- about by id, of whatever kind the worker knows.
+ALTER TABLE emails DROP CONSTRAINT IF EXISTS emails_kind_check;
+ALTER TABLE emails DROP CONSTRAINT IF EXISTS emails_invitation_id_fkey;

@@ -1,0 +1,141 @@
+//! The emails about an account: a link to reset its password, and the
+//! notice that its password was changed. Composed when the outbox sends
+//! them; a link's token is minted then.
+
+use super::links::{self, Purpose};
+use super::recovery;
+use crate::domain::{Timestamp, User};
+use crate::error::AppResult;
+use crate::mail::OutgoingEmail;
+use crate::mail::letter::{Button, Letter, strong, text};
+use crate::mail::worker::{Compose, Kinds};
+use crate::platform::config::Config;
+use crate::platform::db::Db;
+use crate::platform::time::now_ms;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+/// Composes the emails about accounts for the mail worker.
+#[derive(Clone)]
+pub struct AccountEmails {
+    pub db: Db,
+    pub config: Arc<Config>,
+    kind: &'static str,
+}
+
+impl AccountEmails {
+    /// Each kind of account email, by the name the outbox stores.
+    pub fn kinds(db: &Db, config: &Arc<Config>) -> Kinds {
+        [recovery::RESET_EMAIL, recovery::CHANGED_EMAIL]
+            .into_iter()
+            .map(|kind| {
+                let composer = AccountEmails {
+                    db: db.clone(),
+                    config: config.clone(),
+                    kind,
+                };
+                (kind, Arc::new(composer) as Arc<dyn Compose>)
+            })
+            .collect()
+    }
+}
+
+impl Compose for AccountEmails {
+    fn compose<'a>(
+        &'a self,
+        subject_id: &'a str,
+    ) -> Pin<Box<dyn Future<Output = AppResult<Option<OutgoingEmail>>> + Send + 'a>> {
+        Box::pin(async move {
+            match self.kind {
+                recovery::RESET_EMAIL => Ok(links::mint(&self.db, subject_id, Purpose::Reset)
+                    .await?
+                    .map(|m| reset(&self.config, &m))),
+                recovery::CHANGED_EMAIL => {
+                    let user: Option<User> = sqlx::query_as("SELECT id, email, name FROM users WHERE id = $1")
+                        .bind(subject_id)
+                        .fetch_optional(&self.db)
+                        .await?;
+                    Ok(user.map(|u| password_changed(&self.config, &u, Timestamp(now_ms()))))
+                }
+                other => Err(crate::error::AppError::internal(format!("no account email {other}"))),
+            }
+        })
+    }
+}
+
+fn footer(to: &str) -> String {
+    format!("This email was meant for {to}, about its Boardroom account.")
+}
+
+pub fn reset(config: &Config, m: &links::Minted) -> OutgoingEmail {
+    let url = config.url_for(&format!("{}/{}", Purpose::Reset.path(), m.token));
+    let subject = "Reset your Boardroom password".to_string();
+    let letter = Letter {
+        heading: "Reset your password".into(),
+        paragraphs: vec![vec![
+            text("Someone asked to reset the password of the Boardroom account for "),
+            strong(&m.user_email),
+            text(". If it was you, choose a new one."),
+        ]],
+        button: Some(Button {
+            label: "Choose a new password".into(),
+            lead: "Choose a new password by opening this link".into(),
+            url: url.clone(),
+        }),
+        after: vec![
+            format!(
+                "The link works once, until {} (1 hour).",
+                Timestamp(m.expires_at).display()
+            ),
+            "If you didn't ask for this, you can ignore this email: your password stays as it is.".into(),
+        ],
+        footer: footer(&m.user_email),
+    };
+    OutgoingEmail {
+        to: m.user_email.clone(),
+        reply_to: None,
+        html: letter.html(&subject),
+        text: letter.text(),
+        subject,
+        link: Some(url),
+        workspace_id: None,
+    }
+}
+
+pub fn password_changed(config: &Config, user: &User, at: Timestamp) -> OutgoingEmail {
+    let subject = "Your Boardroom password was changed".to_string();
+    let url = config.url_for("/forgot");
+    let letter = Letter {
+        heading: "Your password was changed".into(),
+        paragraphs: vec![
+            vec![
+                text("The password of the Boardroom account for "),
+                strong(&user.email),
+                text(format!(
+                    " was changed on {}. Every browser signed in to it was signed out.",
+                    at.display()
+                )),
+            ],
+            vec![text(
+                "If it was you, there is nothing more to do. If it wasn't, choose a new password now.",
+            )],
+        ],
+        button: Some(Button {
+            label: "Reset your password".into(),
+            lead: "Reset your password by opening this link".into(),
+            url: url.clone(),
+        }),
+        after: vec![],
+        footer: footer(&user.email),
+    };
+    OutgoingEmail {
+        to: user.email.clone(),
+        reply_to: None,
+        html: letter.html(&subject),
+        text: letter.text(),
+        subject,
+        link: Some(url),
+        workspace_id: None,
+    }
+}
