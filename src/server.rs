@@ -206,6 +206,7 @@ pub fn router(state: AppState) -> Router {
             require_session_for_workspace_pages,
         ))
         .layer(middleware::from_fn(ask_first))
+        .layer(middleware::from_fn_with_state(state.clone(), referer_from_back))
         .layer(middleware::from_fn(same_origin_only))
         .layer(middleware::from_fn(security_headers))
         .layer(middleware::from_fn(assets::cache_policy))
@@ -292,7 +293,10 @@ async fn same_origin_only(req: Request, next: Next) -> Response {
     let headers = req.headers();
     let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
     let cross_by_fetch = matches!(fetch_site, Some("cross-site") | Some("same-site"));
-    let cross_by_origin = match (
+    // A browser that says the request comes from this origin is believed: a
+    // page that sends no referrer (a reset link's) posts with `Origin: null`.
+    let same_by_fetch = fetch_site == Some("same-origin");
+    let cross_by_origin = !same_by_fetch && match (
         headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
         headers.get(header::HOST).and_then(|v| v.to_str().ok()),
     ) {
@@ -319,6 +323,33 @@ async fn same_origin_only(req: Request, next: Next) -> Response {
         return (StatusCode::FORBIDDEN, message).into_response();
     }
     next.run(req).await
+}
+
+/// A plain form post from a page that sends no referrer (one opened from an
+/// emailed link) names the page in its `back` field instead, so that Leptos
+/// can send it back there with what went wrong.
+async fn referer_from_back(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use crate::pages::confirm::{BACK, local_path};
+    let plain_post = req.method() == Method::POST
+        && req.uri().path().starts_with("/api/")
+        && !req.uri().path().starts_with("/api/v1/")
+        && !req.headers().contains_key(header::REFERER)
+        && crate::state::accepts_html(req.headers());
+    if !plain_post {
+        return next.run(req).await;
+    }
+    let (mut parts, body) = req.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large").into_response();
+    };
+    let back = url::form_urlencoded::parse(&body)
+        .find(|(k, _)| k == BACK)
+        .map(|(_, v)| local_path(&v));
+    // Absolute, as a browser's Referer is: Leptos adds the error to it.
+    if let Some(back) = back.and_then(|b| HeaderValue::from_str(&state.config.url_for(&b)).ok()) {
+        parts.headers.insert(header::REFERER, back);
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(body))).await
 }
 
 /// A plain form post (no JavaScript) that would destroy something, and was not
@@ -403,9 +434,11 @@ async fn require_session_for_workspace_pages(State(state): State<AppState>, mut 
 }
 
 async fn security_headers(req: Request, next: Next) -> Response {
-    // Pages opened from an emailed link carry its token in the path: never
-    // send it anywhere, not even to this site's own assets.
-    let carries_token = loggable_path(req.uri().path()).ends_with("[token]");
+    // Pages opened from a link about an account carry its token in the
+    // path: never send it anywhere, not even to this site's own assets.
+    let carries_token = ["/reset/", "/verify/", "/confirm-email/"]
+        .iter()
+        .any(|page| req.uri().path().starts_with(page));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

@@ -42,6 +42,11 @@ test('a forgotten password: the emailed link sets a new one, and every browser s
   const opened = await page.goto(link);
   expect(opened!.headers()['referrer-policy']).toBe('no-referrer');
   await expect(page.getByLabel('Email address')).toHaveValue(email);
+  // A password that is too short is refused on the same page, which keeps its link.
+  await page.getByLabel('New password').fill('short');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('Password must be at least 8 characters').first()).toBeVisible();
+  expect(page.url()).toContain(link);
   await page.getByLabel('New password').fill('a much better one');
   await page.getByRole('button', { name: 'Change password' }).click();
   await expect(page).toHaveURL(/\/signin\?reset=1$/);

@@ -161,6 +161,8 @@ fn NewPasswordForm(email: String, token: String) -> impl IntoView {
         <div class="mt-6 space-y-6">
             <ErrorSummary form="reset" errors/>
             <ActionForm action attr:novalidate=true attr:class="space-y-5">
+                // This page sends no referrer: the form names it for its answer.
+                <input type="hidden" name="back" value=format!("/reset/{token}")/>
                 <input type="hidden" name="token" value=token/>
                 <Field id="reset-email" label="Email address">
                     <input id="reset-email" type="email" value=email autocomplete="username" readonly=true class=INPUT/>

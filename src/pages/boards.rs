@@ -141,7 +141,7 @@ fn WaitingForYou(waiting: Vec<WaitingInvitation>) -> impl IntoView {
                         <li class="flex flex-col gap-3 py-3 sm:flex-row sm:items-center sm:justify-between">
                             <p class="text-sm">
                                 <strong>{w.inviter_name.clone()}</strong>{format!(" ({}) invited you to join ", w.inviter_email)}
-                                <strong>{w.workspace_name.clone()}</strong>{roles}"."
+                                <strong>{w.workspace_name.clone()}</strong>{format!("{roles}.")}
                                 <span class="block text-xs text-zinc-600 dark:text-zinc-400">"Expires "<LocalTime at=w.expires_at/></span>
                             </p>
                             <div class="flex shrink-0 items-center gap-2">

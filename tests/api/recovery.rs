@@ -77,6 +77,25 @@ async fn a_forgotten_password_is_reset_through_the_emailed_link(backend: Backend
         .await;
     assert_eq!(short.status, 422);
     assert!(signed_in(&ada).await);
+    // Posted as a plain form from the page, which sends no referrer (so its
+    // Origin is null): the browser's word that it is this site is taken, and
+    // the answer goes back to the page the form names, with what went wrong.
+    let back = format!("/reset/{token}");
+    let plain = app
+        .person()
+        .http
+        .post(format!("{}/api/reset_password", app.address))
+        .header("Accept", "text/html")
+        .header("Origin", "null")
+        .header("Sec-Fetch-Site", "same-origin")
+        .form(&[("back", back.as_str()), ("token", &token), ("password", "short")])
+        .send()
+        .await
+        .unwrap();
+    assert!(plain.status().is_redirection(), "{}", plain.status());
+    let location = plain.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with(&format!("{}{back}?", app.address)), "{location}");
+    assert!(signed_in(&ada).await);
 
     let stranger = app.person();
     let done = stranger

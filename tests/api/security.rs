@@ -379,7 +379,7 @@ async fn the_same_origin_rule_case_by_case(backend: Backend) {
     let other_port = format!("http://127.0.0.1:{}", if port == 65535 { 1 } else { port + 1 });
     // What the request is, the headers it carries, the status it gets.
     type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], u16);
-    let cases: [Case; 7] = [
+    let cases: [Case; 8] = [
         ("another site", &[("Origin", "http://evil.example")], 403),
         ("an opaque origin (Origin: null)", &[("Origin", "null")], 403),
         ("the same host on another port", &[("Origin", other_port.as_str())], 403),
@@ -388,6 +388,11 @@ async fn the_same_origin_rule_case_by_case(backend: Backend) {
         (
             "this origin",
             &[("Origin", app.address.as_str()), ("Sec-Fetch-Site", "same-origin")],
+            200,
+        ),
+        (
+            "this origin, from a page that sends no referrer",
+            &[("Origin", "null"), ("Sec-Fetch-Site", "same-origin")],
             200,
         ),
         ("neither header (an old browser's plain form, or a script)", &[], 200),
@@ -522,8 +527,8 @@ async fn https_makes_the_session_cookie_secure(backend: Backend) {
     app.stop().await;
 }
 
-/// nosniff, no framing and a same-origin referrer (none at all on a page whose
-/// path holds a token) on pages, on the API and on errors.
+/// nosniff, no framing and a same-origin referrer (none at all on a reset
+/// link's page) on pages, on the API and on errors.
 async fn pages_and_the_api_carry_the_security_headers(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let http = reqwest::Client::new();
@@ -531,6 +536,7 @@ async fn pages_and_the_api_carry_the_security_headers(backend: Backend) {
         "/",
         "/signin",
         "/invite/not-a-token",
+        "/reset/not-a-token",
         "/api/v1/workspaces",
         "/api/v1/nowhere",
     ] {
@@ -538,8 +544,8 @@ async fn pages_and_the_api_carry_the_security_headers(backend: Backend) {
         let h = res.headers();
         assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
         assert_eq!(h["x-frame-options"], "DENY", "{path}");
-        // A page opened from an emailed link never sends its token on.
-        let policy = if path.starts_with("/invite/") {
+        // A reset link's page never sends its token on.
+        let policy = if path.starts_with("/reset/") {
             "no-referrer"
         } else {
             "same-origin"
