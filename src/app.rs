@@ -1,7 +1,9 @@
 //! The page shell and the routes.
 
 use crate::pages::accept::AcceptInvitationPage;
-use crate::pages::auth::{ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage};
+use crate::pages::auth::{
+    CheckInboxPage, ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage,
+};
 use crate::pages::boards::{BoardPage, BoardsPage};
 use crate::pages::confirm::ConfirmPage;
 use crate::pages::groups::GroupsPage;
@@ -58,6 +60,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/signup") view=SignUpPage ssr=SsrMode::Async/>
+                <Route path=path!("/check-inbox") view=CheckInboxPage ssr=SsrMode::Async/>
+                <Route path=path!("/verify/:token") view=VerifyEmailPage ssr=SsrMode::Async/>
                 <Route path=path!("/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/workspaces/new") view=NewWorkspacePage ssr=SsrMode::Async/>

@@ -296,25 +296,26 @@ async fn same_origin_only(req: Request, next: Next) -> Response {
     // A browser that says the request comes from this origin is believed: a
     // page that sends no referrer (a reset link's) posts with `Origin: null`.
     let same_by_fetch = fetch_site == Some("same-origin");
-    let cross_by_origin = !same_by_fetch && match (
-        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
-    ) {
-        (Some(origin), Some(host)) => {
-            origin == "null"
-                || url::Url::parse(origin)
-                    .ok()
-                    .and_then(|u| {
-                        let origin_host = match u.port() {
-                            Some(p) => format!("{}:{p}", u.host_str()?),
-                            None => u.host_str()?.to_string(),
-                        };
-                        Some(origin_host != host)
-                    })
-                    .unwrap_or(true)
-        }
-        _ => false,
-    };
+    let cross_by_origin = !same_by_fetch
+        && match (
+            headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+            headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+        ) {
+            (Some(origin), Some(host)) => {
+                origin == "null"
+                    || url::Url::parse(origin)
+                        .ok()
+                        .and_then(|u| {
+                            let origin_host = match u.port() {
+                                Some(p) => format!("{}:{p}", u.host_str()?),
+                                None => u.host_str()?.to_string(),
+                            };
+                            Some(origin_host != host)
+                        })
+                        .unwrap_or(true)
+            }
+            _ => false,
+        };
     if cross_by_fetch || cross_by_origin {
         let message = "Cross-site requests are not accepted";
         if req.uri().path().starts_with("/api/v1/") {
@@ -411,13 +412,19 @@ async fn require_session_for_workspace_pages(State(state): State<AppState>, mut 
             // Declining needs only the invitation's link.
             || (path == "/confirm" && !req.uri().query().unwrap_or("").starts_with("action=decline_invitation&")));
     if guarded {
-        let user = match session_token(req.headers()) {
-            Some(token) => accounts::user_for_session(&state.db, &token, state.config.session_idle)
+        let session = match session_token(req.headers()) {
+            Some(token) => accounts::session_of(&state.db, &token, state.config.session_idle)
                 .await
                 .ok()
                 .flatten(),
             None => None,
         };
+        // Signed in, but the address is not proven yet: only the page that
+        // says to open the emailed link.
+        if let Some((_, accounts::Standing::Unproven)) = session {
+            return Redirect::to("/check-inbox").into_response();
+        }
+        let user = session.map(|(user, _)| user);
         if let Some(user) = &user {
             req.extensions_mut().insert(SignedIn(user.clone()));
         }

@@ -4,6 +4,9 @@
 -- Accounts made before addresses were checked keep working as they did.
 ALTER TABLE users ADD COLUMN email_verified_at BIGINT;
 UPDATE users SET email_verified_at = created_at;
+-- API tokens made before this moment do not work (NULL: all do). Set when
+-- the holder of the mailbox takes over an account someone else started.
+ALTER TABLE users ADD COLUMN tokens_valid_from BIGINT;
 
 -- A session's public id (for ending it from the sessions list), where and
 -- with what it signed in, and when it was last used.

@@ -17,29 +17,90 @@ pub async fn get_current_user() -> Result<Option<User>, AppError> {
     session::current_user().await
 }
 
-/// Creates an account and its first workspace, signs in and opens the workspace.
+/// Signs up: makes an account whose address is to be proven by the link
+/// emailed to it (which also makes its first workspace and signs in), then
+/// goes to the page that says so. An address that has an account already
+/// gets the same answer (and an email saying so).
 #[server(endpoint = "sign_up")]
-pub async fn sign_up(name: String, email: String, password: String, workspace: String) -> Result<(), AppError> {
-    use super::service;
+pub async fn sign_up(name: String, email: String, password: String, workspace: String) -> Result<String, AppError> {
+    use super::verification;
     let state = state::state()?;
     state::rate_limit(&state, "sign_up", Limit::SIGN_UP)?;
-    let (name, email, password) = service::parse_new_account(&name, &email, &password)?;
-    let workspace_name = if workspace.trim().is_empty() {
-        format!("{}'s workspace", name.as_str())
-    } else {
-        workspace
+    let email = verification::sign_up(&state.db, &name, &email, &password, &workspace).await?;
+    state.mailer.wake();
+    state::handover_for_plain_form(&email.as_str());
+    state::redirect("/check-inbox");
+    Ok(verification::sent_notice(email.as_str()))
+}
+
+/// What the page that says to open the emailed link shows.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CheckInbox {
+    /// The address the link went to, when known.
+    pub email: Option<String>,
+    /// Whether this browser is signed in to that (unproven) account.
+    pub signed_in: bool,
+    pub notice: Option<String>,
+}
+
+#[server(endpoint = "check_inbox_page")]
+pub async fn check_inbox_page() -> Result<CheckInbox, AppError> {
+    let notice = state::take_notice();
+    Ok(match session::current_session().await? {
+        Some((user, super::service::Standing::Unproven)) => CheckInbox {
+            email: Some(user.email),
+            signed_in: true,
+            notice,
+        },
+        _ => CheckInbox {
+            email: state::take_handover::<String>(),
+            signed_in: false,
+            notice,
+        },
+    })
+}
+
+/// Sends the link that proves `email` again, if its account is still
+/// waiting for it; the answer is the same either way, and limited.
+#[server(endpoint = "send_verification_again")]
+pub async fn send_verification_again(email: String) -> Result<String, AppError> {
+    use super::verification;
+    let state = state::state()?;
+    state::rate_limit(&state, "verify_again", Limit::RESET_PER_CLIENT)?;
+    let key = format!("verify_for:{}", crate::domain::lowercase(email.trim()));
+    state::rate_limit_key(&state, &key, Limit::RESET_PER_ADDRESS)?;
+    let email = verification::send_again(&state.db, &email).await?;
+    state.mailer.wake();
+    let notice = verification::sent_notice(email.as_str());
+    state::notice_for_plain_form(&notice);
+    state::handover_for_plain_form(&email.as_str());
+    Ok(notice)
+}
+
+/// Which address the proving link with `token` is for, or why it cannot be used.
+#[server(endpoint = "verify_link")]
+pub async fn verify_link(token: String) -> Result<String, AppError> {
+    use super::links::{self, Purpose};
+    let state = state::state()?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    links::peek(&state.db, &token, Purpose::Verify)
+        .await?
+        .ok_or_else(|| AppError::NotFound(super::verification::LINK_DEAD.into()))
+}
+
+/// Proves the address through its link, makes the workspace the sign-up
+/// named, signs in and opens it.
+#[server(endpoint = "confirm_email")]
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
+    let state = state::state()?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    let proven = super::verification::prove(&state.db, &token).await?;
+    session::start(&state, &proven.user).await?;
+    let target = match proven.workspace_id {
+        Some(id) => format!("/w/{id}/boards"),
+        None => crate::members::service::home_path(&state.db, &proven.user.id).await?,
     };
-    let workspace_name =
-        crate::domain::Title::parse(&workspace_name, "workspace name").map_err(|m| AppError::field("workspace", m))?;
-
-    let password = service::HashedPassword::of(&password).await;
-    let mut tx = state.db.begin().await?;
-    let user = service::create_user(&mut tx, &name, &email, &password, service::Address::Unproven).await?;
-    let workspace = crate::members::service::found(&mut tx, &user, &workspace_name).await?;
-    tx.commit().await?;
-
-    session::start(&state, &user).await?;
-    state::redirect(&format!("/w/{}/boards", workspace.id));
+    state::redirect(&target);
     Ok(())
 }
 
@@ -48,8 +109,12 @@ pub async fn sign_up(name: String, email: String, password: String, workspace: S
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let state = state::state()?;
     state::rate_limit(&state, "sign_in", Limit::SIGN_IN)?;
-    let user = super::service::authenticate(&state.db, &email, &password).await?;
+    let (user, standing) = super::service::authenticate(&state.db, &email, &password).await?;
     session::start(&state, &user).await?;
+    if standing == super::service::Standing::Unproven {
+        state::redirect("/check-inbox");
+        return Ok(());
+    }
     let target = match next.filter(|n| is_local_path(n)) {
         Some(n) => n,
         None => crate::members::service::home_path(&state.db, &user.id).await?,

@@ -3,7 +3,7 @@
 //! them; a link's token is minted then.
 
 use super::links::{self, Purpose};
-use super::recovery;
+use super::{recovery, verification};
 use crate::domain::{Timestamp, User};
 use crate::error::AppResult;
 use crate::mail::OutgoingEmail;
@@ -27,17 +27,22 @@ pub struct AccountEmails {
 impl AccountEmails {
     /// Each kind of account email, by the name the outbox stores.
     pub fn kinds(db: &Db, config: &Arc<Config>) -> Kinds {
-        [recovery::RESET_EMAIL, recovery::CHANGED_EMAIL]
-            .into_iter()
-            .map(|kind| {
-                let composer = AccountEmails {
-                    db: db.clone(),
-                    config: config.clone(),
-                    kind,
-                };
-                (kind, Arc::new(composer) as Arc<dyn Compose>)
-            })
-            .collect()
+        [
+            recovery::RESET_EMAIL,
+            recovery::CHANGED_EMAIL,
+            verification::VERIFY_EMAIL,
+            verification::SIGNUP_EXISTS,
+        ]
+        .into_iter()
+        .map(|kind| {
+            let composer = AccountEmails {
+                db: db.clone(),
+                config: config.clone(),
+                kind,
+            };
+            (kind, Arc::new(composer) as Arc<dyn Compose>)
+        })
+        .collect()
     }
 }
 
@@ -51,12 +56,18 @@ impl Compose for AccountEmails {
                 recovery::RESET_EMAIL => Ok(links::mint(&self.db, subject_id, Purpose::Reset)
                     .await?
                     .map(|m| reset(&self.config, &m))),
-                recovery::CHANGED_EMAIL => {
+                verification::VERIFY_EMAIL => Ok(links::mint(&self.db, subject_id, Purpose::Verify)
+                    .await?
+                    .map(|m| verify(&self.config, &m))),
+                recovery::CHANGED_EMAIL | verification::SIGNUP_EXISTS => {
                     let user: Option<User> = sqlx::query_as("SELECT id, email, name FROM users WHERE id = $1")
                         .bind(subject_id)
                         .fetch_optional(&self.db)
                         .await?;
-                    Ok(user.map(|u| password_changed(&self.config, &u, Timestamp(now_ms()))))
+                    Ok(user.map(|u| match self.kind {
+                        recovery::CHANGED_EMAIL => password_changed(&self.config, &u, Timestamp(now_ms())),
+                        _ => signup_exists(&self.config, &u),
+                    }))
                 }
                 other => Err(crate::error::AppError::internal(format!("no account email {other}"))),
             }
@@ -127,6 +138,74 @@ pub fn password_changed(config: &Config, user: &User, at: Timestamp) -> Outgoing
             url: url.clone(),
         }),
         after: vec![],
+        footer: footer(&user.email),
+    };
+    OutgoingEmail {
+        to: user.email.clone(),
+        reply_to: None,
+        html: letter.html(&subject),
+        text: letter.text(),
+        subject,
+        link: Some(url),
+        workspace_id: None,
+    }
+}
+
+pub fn verify(config: &Config, m: &links::Minted) -> OutgoingEmail {
+    let url = config.url_for(&format!("{}/{}", Purpose::Verify.path(), m.token));
+    let subject = "Confirm your email address for Boardroom".to_string();
+    let letter = Letter {
+        heading: "Confirm your email address".into(),
+        paragraphs: vec![vec![
+            text(format!("Welcome to Boardroom, {}. Confirm that ", m.user_name)),
+            strong(&m.user_email),
+            text(" is your address to finish setting up your account."),
+        ]],
+        button: Some(Button {
+            label: "Confirm email address".into(),
+            lead: "Confirm your address by opening this link".into(),
+            url: url.clone(),
+        }),
+        after: vec![
+            format!(
+                "The link works once, until {} (24 hours).",
+                Timestamp(m.expires_at).display()
+            ),
+            "If you didn't sign up for Boardroom, ignore this email: the account stays unusable.".into(),
+        ],
+        footer: footer(&m.user_email),
+    };
+    OutgoingEmail {
+        to: m.user_email.clone(),
+        reply_to: None,
+        html: letter.html(&subject),
+        text: letter.text(),
+        subject,
+        link: Some(url),
+        workspace_id: None,
+    }
+}
+
+pub fn signup_exists(config: &Config, user: &User) -> OutgoingEmail {
+    let subject = "Someone tried to sign up to Boardroom with your address".to_string();
+    let url = config.url_for("/signin");
+    let forgot = config.url_for(&format!(
+        "/forgot?email={}",
+        url::form_urlencoded::byte_serialize(user.email.as_bytes()).collect::<String>()
+    ));
+    let letter = Letter {
+        heading: "You already have an account".into(),
+        paragraphs: vec![vec![
+            text("Someone, maybe you, tried to create a Boardroom account with "),
+            strong(&user.email),
+            text(", which has one already. Nothing was changed."),
+        ]],
+        button: Some(Button {
+            label: "Sign in".into(),
+            lead: "If it was you, sign in".into(),
+            url: url.clone(),
+        }),
+        after: vec![format!("Forgot your password? Choose a new one: {forgot}")],
         footer: footer(&user.email),
     };
     OutgoingEmail {

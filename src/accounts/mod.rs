@@ -11,3 +11,5 @@ pub mod recovery;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod verification;

@@ -71,6 +71,34 @@ pub async fn reset(db: &Db, token: &str, password: &str) -> AppResult<User> {
     Ok(user)
 }
 
+/// Takes over the account with `email` if its address was never proven (an
+/// invitation's link proves the mailbox): its holder's name and password,
+/// and everything its maker left ended (see `set_password`), inside `tx`.
+/// `None` when there is no such account.
+pub async fn take_over(
+    tx: &mut Tx<'_>,
+    email: &str,
+    name: &crate::domain::PersonName,
+    hashed: &HashedPassword,
+) -> AppResult<Option<User>> {
+    let unproven: Option<String> =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1 AND email_verified_at IS NULL")
+            .bind(email)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some(user_id) = unproven else {
+        return Ok(None);
+    };
+    set_password(tx, &user_id, hashed).await?;
+    Ok(Some(
+        sqlx::query_as("UPDATE users SET name = $1 WHERE id = $2 RETURNING id, email, name")
+            .bind(name.as_str())
+            .bind(&user_id)
+            .fetch_one(&mut **tx)
+            .await?,
+    ))
+}
+
 /// Gives `user_id` a new password through a link to its mailbox, inside
 /// `tx`: the address counts as proven, every session and link of the
 /// account ends, and an account whose address had not been proven loses its
@@ -92,7 +120,12 @@ pub async fn set_password(tx: &mut Tx<'_>, user_id: &str, hashed: &HashedPasswor
     service::end_all_sessions(tx, user_id).await?;
     links::drop_all(tx, user_id).await?;
     if proven.is_none() {
-        crate::tokens::service::revoke_all(tx, user_id).await?;
+        // Whatever tokens its maker had stop working.
+        sqlx::query("UPDATE users SET tokens_valid_from = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(user)
 }

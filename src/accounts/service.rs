@@ -13,12 +13,13 @@ use std::time::Duration;
 /// One message for an unknown email and a wrong password.
 pub const BAD_CREDENTIALS: &str = "The email address or password is not right";
 
-/// A user with what proves them: a password hash, or a session's token hash.
+/// A user with their password hash.
 #[derive(sqlx::FromRow)]
 struct Credentials {
     #[sqlx(flatten)]
     user: User,
     secret: String,
+    email_verified_at: Option<i64>,
 }
 
 /// Validates sign-up fields together, so every problem is reported at once.
@@ -108,16 +109,26 @@ pub async fn find_by_email(db: &Db, email: &str) -> AppResult<Option<User>> {
         .await?)
 }
 
-/// Checks an email and password. Unknown emails cost as much as wrong passwords
-/// and get the same message.
-pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<User> {
+/// Checks an email and password, and says whether the account's address is
+/// proven. Unknown emails cost as much as wrong passwords and get the same
+/// message.
+pub async fn authenticate(db: &Db, email: &str, password: &str) -> AppResult<(User, Standing)> {
     let email = email.trim().to_lowercase();
-    let found: Option<Credentials> =
-        sqlx::query_as("SELECT id, email, name, password_hash AS secret FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(db)
-            .await?;
-    let (user, stored) = found.map(|c| (c.user, c.secret)).unzip();
+    let found: Option<Credentials> = sqlx::query_as(
+        "SELECT id, email, name, password_hash AS secret, email_verified_at FROM users WHERE email = $1",
+    )
+    .bind(&email)
+    .fetch_optional(db)
+    .await?;
+    let (user, stored) = found
+        .map(|c| {
+            let standing = match c.email_verified_at {
+                Some(_) => Standing::Proven,
+                None => Standing::Unproven,
+            };
+            ((c.user, standing), c.secret)
+        })
+        .unzip();
     if password::verify(password.to_string(), stored).await {
         user.ok_or_else(|| AppError::internal("a verified password without its account"))
     } else {
@@ -186,18 +197,28 @@ struct SessionOf {
     user: User,
     token_hash: String,
     last_seen_at: i64,
+    email_verified_at: Option<i64>,
 }
 
-/// The person a session cookie stands for, while the session is neither over
-/// its absolute limit nor unused for longer than `idle`. Marks it seen (at
-/// most once a minute).
-pub async fn user_for_session(db: &Db, token: &str, idle: Duration) -> AppResult<Option<User>> {
+/// Whether an account's address is proven: until it is, the account can
+/// sign in only to be told to open the link emailed to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    Proven,
+    Unproven,
+}
+
+/// The person a session cookie stands for, and whether their address is
+/// proven, while the session is neither over its absolute limit nor unused
+/// for longer than `idle`. Marks it seen (at most once a minute).
+pub async fn session_of(db: &Db, token: &str, idle: Duration) -> AppResult<Option<(User, Standing)>> {
     if !crypto::plausible_token(token) {
         return Ok(None);
     }
     let now = now_ms();
     let found: Option<SessionOf> = sqlx::query_as(
-        "SELECT u.id, u.email, u.name, s.token_hash, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+        "SELECT u.id, u.email, u.name, s.token_hash, s.last_seen_at, u.email_verified_at \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND s.last_seen_at > $3",
     )
     .bind(crypto::token_hash(token))
@@ -215,7 +236,20 @@ pub async fn user_for_session(db: &Db, token: &str, idle: Duration) -> AppResult
             .execute(db)
             .await?;
     }
-    Ok(Some(found.user))
+    let standing = match found.email_verified_at {
+        Some(_) => Standing::Proven,
+        None => Standing::Unproven,
+    };
+    Ok(Some((found.user, standing)))
+}
+
+/// The person a session cookie stands for, if their address is proven (see
+/// `session_of`): what every page and server function but the one that asks
+/// to open the emailed link goes by.
+pub async fn user_for_session(db: &Db, token: &str, idle: Duration) -> AppResult<Option<User>> {
+    Ok(session_of(db, token, idle)
+        .await?
+        .and_then(|(user, standing)| (standing == Standing::Proven).then_some(user)))
 }
 
 pub async fn end_session(db: &Db, token: &str) -> AppResult<()> {

@@ -1,6 +1,7 @@
 //! Who is signed in: the session cookie, and the person it stands for, looked
 //! up once per request.
 
+use super::service::Standing;
 use crate::access::Access;
 use crate::domain::User;
 use crate::error::{AppError, AppResult};
@@ -27,28 +28,37 @@ pub struct SignedIn(pub User);
 /// their standing in each workspace, and the workspaces they belong to.
 #[derive(Clone, Default)]
 pub struct RequestCache {
-    user: Arc<OnceCell<Option<User>>>,
+    user: Arc<OnceCell<Option<(User, Standing)>>>,
     access: Arc<Mutex<HashMap<String, Arc<OnceCell<Access>>>>>,
     workspaces: Arc<OnceCell<Vec<crate::workspaces::WorkspaceSummary>>>,
 }
 
-/// The signed-in user, if any.
-pub async fn current_user() -> AppResult<Option<User>> {
+/// Who this browser's session is for, whether or not their address is
+/// proven yet.
+pub async fn current_session() -> AppResult<Option<(User, Standing)>> {
     if let Some(SignedIn(user)) = use_context::<axum::http::request::Parts>()
         .as_ref()
         .and_then(|p| p.extensions.get::<SignedIn>())
     {
-        return Ok(Some(user.clone()));
+        return Ok(Some((user.clone(), Standing::Proven)));
     }
     let Some(token) = state::request_cookie(SESSION_COOKIE) else {
         return Ok(None);
     };
     let state = state::state()?;
-    let lookup = || super::service::user_for_session(&state.db, &token, state.config.session_idle);
+    let lookup = || super::service::session_of(&state.db, &token, state.config.session_idle);
     match use_context::<RequestCache>() {
         Some(cache) => cache.user.get_or_try_init(lookup).await.cloned(),
         None => lookup().await,
     }
+}
+
+/// The signed-in user, if any, whose address is proven: an account whose
+/// address is not may only be told to open the link emailed to it.
+pub async fn current_user() -> AppResult<Option<User>> {
+    Ok(current_session()
+        .await?
+        .and_then(|(user, standing)| (standing == Standing::Proven).then_some(user)))
 }
 
 /// The workspaces the signed-in `user` belongs to, looked up once a request.
@@ -60,9 +70,14 @@ pub async fn workspaces_of(state: &AppState, user: &User) -> AppResult<Vec<crate
     }
 }
 
-/// The signed-in user, or `Unauthenticated`.
+/// The signed-in user, or `Unauthenticated` (or, for an account whose
+/// address is not proven, what it must do first).
 pub async fn require_user() -> AppResult<User> {
-    current_user().await?.ok_or(AppError::Unauthenticated)
+    match current_session().await? {
+        Some((user, Standing::Proven)) => Ok(user),
+        Some((_, Standing::Unproven)) => Err(AppError::Forbidden(super::service::UNPROVEN.into())),
+        None => Err(AppError::Unauthenticated),
+    }
 }
 
 /// Sets (or, with `None`, clears) the session cookie on the response.

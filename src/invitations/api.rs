@@ -176,6 +176,18 @@ pub async fn accept_invitation_new_account(token: String, name: String, password
     Ok(())
 }
 
+/// Takes over the invited address's unproven account (name and a new
+/// password) and joins; every earlier session and token of it ends.
+#[server(endpoint = "accept_invitation_claim")]
+pub async fn accept_invitation_claim(token: String, name: String, password: String) -> Result<(), AppError> {
+    let state = state::state()?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    let (user, workspace_id) = super::service::accept_by_claiming(&state.db, &token, &name, &password).await?;
+    session::start(&state, &user).await?;
+    state::redirect(&format!("/w/{workspace_id}/boards?joined=1"));
+    Ok(())
+}
+
 /// Signs in as the invited email's account and joins.
 #[server(endpoint = "accept_invitation_sign_in")]
 pub async fn accept_invitation_sign_in(token: String, password: String) -> Result<(), AppError> {

@@ -358,6 +358,17 @@ pub fn to_correct<'a>(failed: impl Iterator<Item = (&'a str, &'a str)>) -> (Stri
     (emails.join(", "), reasons)
 }
 
+/// The account, if any, that has an invited address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum InvitedAccount {
+    None,
+    /// Its address was proven: the person signs in (or resets) to join.
+    Proven,
+    /// Started but never proven: whoever holds the link (and so the mailbox)
+    /// may take it over.
+    Unproven,
+}
+
 /// What the accept page shows about an invitation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationPreview {
@@ -367,8 +378,9 @@ pub struct InvitationPreview {
     pub inviter_email: String,
     pub email: String,
     pub expires_at: Timestamp,
-    /// An account with the invited email exists.
-    pub account_exists: bool,
+    /// Whether an account with the invited email exists, and whether its
+    /// address is proven.
+    pub account: InvitedAccount,
     /// Who is signed in in this browser, if anyone.
     pub signed_in_as: Option<String>,
     /// The signed-in person already belongs to the workspace.

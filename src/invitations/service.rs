@@ -924,11 +924,24 @@ pub async fn preview(db: &Db, token: &str, viewer: Option<&User>) -> AppResult<I
         workspace_name: r.workspace_name,
         inviter_name: r.inviter_name,
         inviter_email: r.inviter_email,
-        account_exists: accounts::find_by_email(db, &open.email).await?.is_some(),
+        account: invited_account(db, &open.email).await?,
         email: open.email,
         expires_at: Timestamp(r.expires_at),
         signed_in_as: viewer.map(|v| v.email.clone()),
         already_member,
+    })
+}
+
+/// Whether `email` has an account, and whether its address is proven.
+async fn invited_account(db: &Db, email: &str) -> AppResult<super::InvitedAccount> {
+    let found: Option<Option<i64>> = sqlx::query_scalar("SELECT email_verified_at FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(db)
+        .await?;
+    Ok(match found {
+        None => super::InvitedAccount::None,
+        Some(Some(_)) => super::InvitedAccount::Proven,
+        Some(None) => super::InvitedAccount::Unproven,
     })
 }
 
@@ -1099,12 +1112,46 @@ pub async fn accept_with_new_account(db: &Db, token: &str, name: &str, password:
     Ok((user, open.workspace_id))
 }
 
+/// Takes over the invited address's account, which was started but never
+/// proven, and joins: the link proves the mailbox, so its holder sets the
+/// name and password, and whatever the account's maker left (sessions, API
+/// tokens, pending links) is ended, in one transaction with the join.
+pub async fn accept_by_claiming(db: &Db, token: &str, name: &str, password: &str) -> AppResult<(User, String)> {
+    let open = find_open(db, token).await?;
+    let (name, password) = match (PersonName::parse(name), NewPassword::parse(password)) {
+        (Ok(n), Ok(p)) => (n, p),
+        (n, p) => {
+            return Err(AppError::fields([("name", n.err()), ("password", p.err())]));
+        }
+    };
+    let password = HashedPassword::of(&password).await;
+    let mut tx = db.begin().await?;
+    claim(&mut tx, &open).await?;
+    let Some(user) = crate::accounts::recovery::take_over(&mut tx, &open.email, &name, &password).await? else {
+        return Err(AppError::Conflict(format!(
+            "{} has a confirmed account: sign in to accept",
+            open.email
+        )));
+    };
+    join(&mut tx, &open, &user).await?;
+    tx.commit().await?;
+    Ok((user, open.workspace_id))
+}
+
 /// Signs in as the invited email's account and joins.
 pub async fn accept_with_password(db: &Db, token: &str, password: &str) -> AppResult<(User, String)> {
     let open = find_open(db, token).await?;
-    let user = accounts::authenticate(db, &open.email, password)
+    let (user, standing) = accounts::authenticate(db, &open.email, password)
         .await
         .map_err(|_| AppError::field("password", "The password is not right"))?;
+    if standing == accounts::Standing::Unproven {
+        // Whoever made the account may not hold the mailbox: the link's
+        // holder takes it over instead (`accept_by_claiming`).
+        return Err(AppError::field(
+            "password",
+            "This account's address was never confirmed: choose a new password to take it over",
+        ));
+    }
     let mut tx = db.begin().await?;
     claim(&mut tx, &open).await?;
     join(&mut tx, &open, &user).await?;

@@ -86,7 +86,12 @@ impl Letter {
         let after: String = self
             .after
             .iter()
-            .map(|a| format!("\n<p style=\"margin:0 0 8px;font-size:14px;color:#52525b\">{}</p>", esc(a)))
+            .map(|a| {
+                format!(
+                    "\n<p style=\"margin:0 0 8px;font-size:14px;color:#52525b\">{}</p>",
+                    esc(a)
+                )
+            })
             .collect();
         format!(
             r#"<!DOCTYPE html>

@@ -5,9 +5,10 @@ use crate::components::{
 };
 use crate::error::AppError;
 use crate::invitations::api::{
-    AcceptInvitation, AcceptInvitationNewAccount, AcceptInvitationSignIn, DeclineInvitation, get_invitation_preview,
+    AcceptInvitation, AcceptInvitationClaim, AcceptInvitationNewAccount, AcceptInvitationSignIn, DeclineInvitation,
+    get_invitation_preview,
 };
-use crate::invitations::{self, InvitationPreview};
+use crate::invitations::{self, InvitationPreview, InvitedAccount};
 use crate::pages::page_title;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -150,8 +151,11 @@ fn next_step(p: &InvitationPreview, token: String) -> AnyView {
         }.into_any(),
         Some(me) if *me == p.email => view! { <AcceptAsSignedIn token/> }.into_any(),
         Some(me) => view! { <WrongAccount invited=p.email.clone() me=me.clone() token/> }.into_any(),
-        None if p.account_exists => view! { <SignInToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
-        None => view! { <SignUpToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
+        None => match p.account {
+            InvitedAccount::Proven => view! { <SignInToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
+            InvitedAccount::Unproven => view! { <ClaimToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
+            InvitedAccount::None => view! { <SignUpToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
+        },
     }
 }
 
@@ -231,6 +235,39 @@ fn SignUpToAccept(email: String, token: String, heading: String) -> impl IntoVie
                     <input id="accept-password" name="password" type="password" autocomplete="new-password" class=INPUT aria-invalid=aria_invalid(password_error)/>
                 </Field>
                 <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Create account and join"</button>
+            </ActionForm>
+        </div>
+    }
+}
+
+/// The invited address has an account that was never confirmed: whoever
+/// opened the link holds the mailbox, and takes it over.
+#[component]
+fn ClaimToAccept(email: String, token: String, heading: String) -> impl IntoView {
+    let action = ServerAction::<AcceptInvitationClaim>::new();
+    let errors = form_errors(action.value());
+    let name_error = field_error(errors, "name");
+    let password_error = field_error(errors, "password");
+    view! {
+        <Title text=page_title(&heading, Signal::derive(move || !errors.get().is_empty()))/>
+        <p class="text-sm text-zinc-700">
+            "An account with this address was started but its address was never confirmed. "
+            "Choose your name and a password to make it yours: anyone signed in to it is signed out."
+        </p>
+        <div class="mt-4 space-y-4">
+            <ErrorSummary form="accept" errors/>
+            <ActionForm action attr:novalidate=true attr:class="space-y-4">
+                <input type="hidden" name="token" value=token/>
+                <Field id="accept-email" label="Email address" hint="The invitation was sent to this address.">
+                    <input id="accept-email" type="email" value=email readonly=true class=INPUT aria-describedby="accept-email-hint"/>
+                </Field>
+                <Field id="accept-name" label="Your name" error=name_error>
+                    <input id="accept-name" name="name" type="text" autocomplete="name" class=INPUT aria-invalid=aria_invalid(name_error)/>
+                </Field>
+                <Field id="accept-password" label="New password" hint="At least 8 characters." error=password_error>
+                    <input id="accept-password" name="password" type="password" autocomplete="new-password" class=INPUT aria-invalid=aria_invalid(password_error)/>
+                </Field>
+                <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Take over the account and join"</button>
             </ActionForm>
         </div>
     }

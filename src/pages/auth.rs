@@ -1,4 +1,7 @@
-use crate::accounts::api::{RequestPasswordReset, ResetPassword, SignIn, SignUp, forgot_page, reset_link};
+use crate::accounts::api::{
+    ConfirmEmail, RequestPasswordReset, ResetPassword, SendVerificationAgain, SignIn, SignOut, SignUp,
+    check_inbox_page, forgot_page, reset_link, verify_link,
+};
 use crate::components::{AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, aria_invalid, field_error, form_errors};
 use crate::pages::page_title;
 use leptos::prelude::*;
@@ -172,6 +175,120 @@ fn NewPasswordForm(email: String, token: String) -> impl IntoView {
                 </Field>
                 <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Change password"</button>
             </ActionForm>
+        </div>
+    }
+}
+
+/// After signing up (or signing in to an account whose address is not proven
+/// yet): open the emailed link. Offers to send it again.
+#[component]
+pub fn CheckInboxPage() -> impl IntoView {
+    let again = ServerAction::<SendVerificationAgain>::new();
+    let errors = form_errors(again.value());
+    let email_error = field_error(errors, "email");
+    let page = Resource::new(|| (), |_| check_inbox_page());
+    view! {
+        <Title text=page_title("Check your inbox", Signal::derive(move || !errors.get().is_empty()))/>
+        <AuthCard>
+            <h1 class="text-2xl font-semibold">"Check your inbox"</h1>
+            <Suspense fallback=|| view! { <p class="mt-3 text-zinc-600">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let data = page.await.unwrap_or(crate::accounts::api::CheckInbox { email: None, signed_in: false, notice: None });
+                    let said = again.value().get().and_then(Result::ok).or(data.notice.clone());
+                    let lead = match &data.email {
+                        Some(email) => format!("We sent a link to {email}. Open it to confirm your address and finish setting up your account."),
+                        None => "We sent you a link. Open it to confirm your address and finish setting up your account.".to_string(),
+                    };
+                    view! {
+                        <p class="mt-3 text-zinc-700">{lead}</p>
+                        <p class="mt-2 text-sm text-zinc-600">"Until then your account can't be used. The link works for 24 hours."</p>
+                        <div class="mt-6 space-y-4">
+                            {said.map(|notice| view! {
+                                <p role="status" class="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900">{notice}"."</p>
+                            })}
+                            <ErrorSummary form="again" errors/>
+                            <ActionForm action=again attr:novalidate=true attr:class="space-y-4">
+                                {match data.email.clone() {
+                                    Some(email) => view! { <input type="hidden" name="email" value=email/> }.into_any(),
+                                    None => view! {
+                                        <Field id="again-email" label="Email address" error=email_error>
+                                            <input id="again-email" name="email" type="email" autocomplete="email" spellcheck="false" class=INPUT aria-invalid=aria_invalid(email_error)/>
+                                        </Field>
+                                    }.into_any(),
+                                }}
+                                <p class="text-sm text-zinc-700">"No email? Check your spam folder, or "
+                                    <button type="submit" class="font-medium text-indigo-700 underline">"send the link again"</button>"."
+                                </p>
+                            </ActionForm>
+                            {data.signed_in.then(|| view! { <SignOutLink/> })}
+                            {(!data.signed_in).then(|| view! {
+                                <p class="text-sm text-zinc-700">"Wrong address? " <a class="font-medium text-indigo-700 underline" href="/signup">"Sign up again"</a></p>
+                            })}
+                        </div>
+                    }
+                })}
+            </Suspense>
+        </AuthCard>
+    }
+}
+
+#[component]
+fn SignOutLink() -> impl IntoView {
+    let action = ServerAction::<SignOut>::new();
+    view! {
+        <ActionForm action attr:class="text-sm text-zinc-700">
+            "Signed up with the wrong address? "
+            <button type="submit" class="font-medium text-indigo-700 underline">"Sign out"</button>
+        </ActionForm>
+    }
+}
+
+/// Where a proving link lands: one button proves the address (opening the
+/// link changes nothing, since mail scanners open links too).
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let params = use_params_map();
+    let token = move || params.read().get("token").unwrap_or_default();
+    let link = Resource::new(token, verify_link);
+    view! {
+        <AuthCard>
+            <Suspense fallback=|| view! { <p class="text-zinc-600">"Checking your link…"</p> }>
+                {move || Suspend::new(async move {
+                    match link.await {
+                        Ok(email) => view! { <ConfirmEmailForm email token=token()/> }.into_any(),
+                        Err(e) => view! {
+                            <Title text="Confirmation link can't be used · Boardroom"/>
+                            <h1 class="text-xl font-semibold">"This link can't be used"</h1>
+                            <p class="mt-3 text-zinc-700">{e.to_string()}"."</p>
+                            <p class="mt-6 flex gap-4">
+                                <a class="font-medium text-indigo-700 underline" href="/signin">"Sign in"</a>
+                                <a class="font-medium text-indigo-700 underline" href="/check-inbox">"Send a new link"</a>
+                            </p>
+                        }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </AuthCard>
+    }
+}
+
+#[component]
+fn ConfirmEmailForm(email: String, token: String) -> impl IntoView {
+    let action = ServerAction::<ConfirmEmail>::new();
+    let errors = form_errors(action.value());
+    view! {
+        <Title text=page_title("Confirm your email address", Signal::derive(move || !errors.get().is_empty()))/>
+        <h1 class="text-2xl font-semibold">"Confirm your email address"</h1>
+        <p class="mt-3 text-zinc-700">"Confirm that "<strong>{email}</strong>" is your address, and your account is ready."</p>
+        <div class="mt-6 space-y-4">
+            <ErrorSummary form="confirm-email" errors/>
+            <ActionForm action>
+                // This page sends no referrer: the form names it for its answer.
+                <input type="hidden" name="back" value=format!("/verify/{token}")/>
+                <input type="hidden" name="token" value=token/>
+                <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Confirm and continue"</button>
+            </ActionForm>
+            <p class="text-sm text-zinc-600">"Not you? Close this page: nothing happens until you confirm."</p>
         </div>
     }
 }

@@ -47,10 +47,13 @@ struct Presented {
 /// Creates a token named `name` for `user_id`. Returns it with its secret.
 pub async fn create(db: &Db, user_id: &str, name: &str) -> AppResult<(ApiToken, String)> {
     let name = Title::parse(name, "token name").map_err(|m| AppError::field("name", m))?;
-    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_one(db)
-        .await?;
+    let held: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.user_id = $1 AND t.created_at >= COALESCE(u.tokens_valid_from, 0)",
+    )
+    .bind(user_id)
+    .fetch_one(db)
+    .await?;
     if held >= MAX_TOKENS {
         return Err(AppError::Conflict(format!(
             "You already have {MAX_TOKENS} tokens. Revoke one you no longer use first"
@@ -80,7 +83,8 @@ pub async fn create(db: &Db, user_id: &str, name: &str) -> AppResult<(ApiToken, 
 
 pub async fn list(db: &Db, user_id: &str) -> AppResult<Vec<ApiToken>> {
     let rows: Vec<TokenRow> = sqlx::query_as(
-        "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, name",
+        "SELECT t.id, t.name, t.created_at, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.user_id = $1 AND t.created_at >= COALESCE(u.tokens_valid_from, 0) ORDER BY t.created_at DESC, t.name",
     )
     .bind(user_id)
     .fetch_all(db)
@@ -98,22 +102,14 @@ pub async fn revoke(db: &Db, user_id: &str, token_id: &str) -> AppResult<String>
         .ok_or_else(|| AppError::NotFound("You have no such token".into()))
 }
 
-/// Revokes every token of `user_id` inside `tx` (its account was claimed by
-/// the holder of its mailbox).
-pub async fn revoke_all(tx: &mut db::Tx<'_>, user_id: &str) -> AppResult<()> {
-    sqlx::query("DELETE FROM api_tokens WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
 /// How often a token's last use is written down: the page shows it to the
 /// minute, and a script making many calls should not write on every one.
 pub const LAST_USED_EVERY_MS: i64 = 60_000;
 
 /// The person a presented token belongs to, noting when it was last used (at
-/// most once a minute, so that calls that read stay reads).
+/// most once a minute, so that calls that read stay reads). A token of an
+/// account whose address is not proven does not work, nor one made before
+/// the account was taken over by its mailbox's holder.
 pub async fn user_for_token(db: &Db, secret: &str) -> AppResult<Option<User>> {
     let Some(raw) = secret.strip_prefix(PREFIX) else {
         return Ok(None);
@@ -124,7 +120,8 @@ pub async fn user_for_token(db: &Db, secret: &str) -> AppResult<Option<User>> {
     let hash = crypto::token_hash(secret);
     let found: Option<Presented> = sqlx::query_as(
         "SELECT t.id AS token_id, t.token_hash, t.last_used_at, u.id, u.email, u.name \
-         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+         FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = $1 AND u.email_verified_at IS NOT NULL AND t.created_at >= COALESCE(u.tokens_valid_from, 0)",
     )
     .bind(&hash)
     .fetch_optional(db)

@@ -27,6 +27,20 @@ pub async fn insert(tx: &mut Tx<'_>, creator: &User, name: &Title) -> AppResult<
     Ok(id)
 }
 
+/// Whether a workspace could be named `name` now (a sign-up asks before its
+/// address is proven, and again once it is, inside `tx`).
+pub async fn check_available(tx: &mut Tx<'_>, name: &Title) -> AppResult<()> {
+    check_not_an_id(name)?;
+    let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM workspaces WHERE name_key = $1")
+        .bind(name.as_str().to_lowercase())
+        .fetch_one(&mut **tx)
+        .await?;
+    if taken > 0 {
+        return Err(name_taken(name));
+    }
+    Ok(())
+}
+
 /// Locks the workspace's row until `tx` ends, so that changes which must see
 /// each other's results (who owns it) happen one after another. False when
 /// there is no such workspace.

@@ -79,29 +79,59 @@ async fn sign_up_reports_every_bad_field(backend: Backend) {
 async fn an_email_has_one_account(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     app.person().sign_up("Ada", "ada@example.com", "Acme").await;
-    let again = app
-        .person()
-        .call::<()>(
-            "sign_up",
-            &[
+    let on = &app;
+    let sign_up = |email: &'static str, workspace: &'static str| async move {
+        let res = on
+            .person()
+            .http
+            .post(format!("{}/api/sign_up", on.address))
+            .form(&[
                 ("name", "Ada"),
-                ("email", "ADA@example.com"),
-                ("password", "correct horse"),
-                ("workspace", "Other"),
-            ],
+                ("email", email),
+                ("password", "another password"),
+                ("workspace", workspace),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        let location = res.headers().get("location").map(|v| v.to_str().unwrap().to_string());
+        let cookies = res.headers().get_all("set-cookie").iter().count();
+        let body = res.text().await.unwrap();
+        (status, location, cookies, body)
+    };
+    // Signing up with a taken address answers exactly as a new address does.
+    let (status, location, cookies, body) = sign_up("ADA@example.com", "Other").await;
+    let fresh = sign_up("newcomer@example.com", "Newcomer's").await;
+    assert_eq!((status, &location, cookies), (fresh.0, &fresh.1, fresh.2));
+    assert_eq!(body.replace("ada@", "X@"), fresh.3.replace("newcomer@", "X@"));
+    assert_eq!((status, location.as_deref()), (200, Some("/check-inbox")));
+    // The address's holder is told; nothing else changed.
+    let told = app
+        .smtp
+        .wait_for_subject(
+            "ada@example.com",
+            "Someone tried to sign up to Boardroom with your address",
+            1,
         )
-        .await
-        .err();
-    assert!(
-        again
-            .message_for("email")
-            .unwrap()
-            .starts_with("An account with ada@example.com already exists")
-    );
-    // Nothing half-done: the second workspace was not created either.
+        .await;
+    assert!(told.decoded().contains("Nothing was changed."));
+    assert!(told.decoded().contains("/forgot?email=ada%40example.com"));
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM workspaces WHERE name <> $1", "").await,
+        app.count("SELECT COUNT(*) FROM users WHERE email = $1", "ada@example.com")
+            .await,
         1
+    );
+    app.person().sign_in("ada@example.com", "correct horse").await.ok();
+    assert_eq!(
+        app.person().sign_in("ada@example.com", "another password").await.status,
+        422
+    );
+    // The second workspace was not created.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM workspaces WHERE name = $1", "Other")
+            .await,
+        0
     );
     app.stop().await;
 }

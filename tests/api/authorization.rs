@@ -51,6 +51,11 @@ const TABLE: &[(&str, Need)] = &[
     ("accept_invitation_new_account", Token),
     ("accept_invitation_sign_in", Token),
     ("decline_invitation", Token),
+    ("check_inbox_page", Anyone),
+    ("send_verification_again", Anyone),
+    ("verify_link", Token),
+    ("confirm_email", Token),
+    ("accept_invitation_claim", Token),
     ("request_password_reset", Anyone),
     ("forgot_page", Anyone),
     ("reset_link", Token),
@@ -113,6 +118,8 @@ const OPEN_PAGES: &[&str] = &[
     "/",
     "/signin",
     "/signup",
+    "/check-inbox",
+    "/verify/{token}",
     "/forgot",
     "/reset/{token}",
     "/invite/{token}",
@@ -399,13 +406,16 @@ async fn once(w: &World, endpoint: &str, need: Need) -> (u16, u16) {
             200,
         ),
         "sign_out" | "get_current_user" | "home_path" | "forgot_page" => (vec![], 200),
-        "request_password_reset" => (vec![("email", "ada@example.com".into())], 200),
+        "request_password_reset" | "send_verification_again" => (vec![("email", "ada@example.com".into())], 200),
+        "check_inbox_page" => (vec![], 200),
+        "verify_link" | "confirm_email" => (vec![("token", token.clone())], 404),
         "reset_link" | "reset_password" => (
             vec![("token", token.clone()), ("password", "correct horse".into())],
             404,
         ),
         "get_invitation_preview"
         | "accept_invitation_new_account"
+        | "accept_invitation_claim"
         | "accept_invitation_sign_in"
         | "decline_invitation" => (
             vec![

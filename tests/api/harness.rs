@@ -135,6 +135,7 @@ impl TestApp {
     pub fn person(&self) -> Person {
         Person {
             address: self.address.clone(),
+            smtp: self.smtp.clone(),
             http: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
@@ -200,14 +201,40 @@ impl TestApp {
     /// Returns its user id.
     pub async fn new_user(&self, name: &str, email: &str) -> String {
         let id = uuid::Uuid::new_v4().simple().to_string();
-        sqlx::query("INSERT INTO users (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, 'none', 1)")
-            .bind(&id)
-            .bind(email)
-            .bind(name)
-            .execute(&self.db)
-            .await
-            .unwrap();
+        sqlx::query(
+            "INSERT INTO users (id, email, name, password_hash, created_at, email_verified_at) \
+             VALUES ($1, $2, $3, 'none', 1, 1)",
+        )
+        .bind(&id)
+        .bind(email)
+        .bind(name)
+        .execute(&self.db)
+        .await
+        .unwrap();
         id
+    }
+
+    /// The id of the account with `email`.
+    pub async fn user_id(&self, email: &str) -> String {
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(&self.db)
+            .await
+            .unwrap()
+    }
+
+    /// An owner and their workspace, arranged without email (for an app whose
+    /// mail does not flow): an account made in the database, signed in, and
+    /// the workspace made through the page's form. (Signing up itself is
+    /// tested on its own.)
+    pub async fn owner(&self, name: &str, email: &str, workspace: &str) -> (Person, String) {
+        let id = self.new_user(name, email).await;
+        let person = self.signed_in_as(&id).await;
+        let made = person.call::<()>("create_workspace", &[("workspace", workspace)]).await;
+        let to = made.redirect.clone().expect("a new workspace opens");
+        made.ok();
+        let ws = to.trim_start_matches("/w/").trim_end_matches("/boards").to_string();
+        (person, ws)
     }
 
     /// Makes `user_id` a member of `ws` (an owner with `owner`), directly in the database.
@@ -250,6 +277,7 @@ impl TestApp {
         );
         Person {
             address: self.address.clone(),
+            smtp: self.smtp.clone(),
             http: reqwest::Client::builder()
                 .cookie_provider(jar)
                 .redirect(reqwest::redirect::Policy::none())
@@ -305,6 +333,8 @@ async fn wait_for_database(url: &str) -> boardroom::platform::db::Db {
 pub struct Person {
     pub address: String,
     pub http: reqwest::Client,
+    /// Where the app's email arrives, for the links a person opens.
+    pub smtp: SmtpServer,
 }
 
 /// What a server function answered: the value or the error, and where it
@@ -384,10 +414,19 @@ impl Person {
         req.send().await.unwrap()
     }
 
-    /// Signs up and returns the new workspace's id.
+    /// Signs up, opens the link emailed to confirm the address (which makes
+    /// the workspace and signs in) and returns the new workspace's id.
     pub async fn sign_up(&self, name: &str, email: &str, workspace: &str) -> String {
+        let subject = "Confirm your email address for Boardroom";
+        let address = email.trim().to_lowercase();
+        let before = self
+            .smtp
+            .received()
+            .iter()
+            .filter(|e| e.to.contains(&address) && e.subject() == subject)
+            .count();
         let a = self
-            .call::<()>(
+            .call::<String>(
                 "sign_up",
                 &[
                     ("name", name),
@@ -397,8 +436,16 @@ impl Person {
                 ],
             )
             .await;
-        let redirect = a.redirect.clone().expect("sign-up sends the browser on");
+        assert_eq!(a.redirect.as_deref(), Some("/check-inbox"));
         a.ok();
+        let token = self
+            .smtp
+            .wait_for_subject(&address, subject, before + 1)
+            .await
+            .token_of("/verify/");
+        let confirmed = self.call::<()>("confirm_email", &[("token", &token)]).await;
+        let redirect = confirmed.redirect.clone().expect("confirming sends the browser on");
+        confirmed.ok();
         redirect
             .trim_start_matches("/w/")
             .trim_end_matches("/boards")

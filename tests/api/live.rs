@@ -275,8 +275,7 @@ async fn every_kind_of_change_is_heard(backend: Backend) {
         ("MAIL_CLAIM_TIMEOUT", "2s"),
     ];
     let app = TestApp::spawn_with(backend, &vars).await;
-    let owner = app.person();
-    let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
+    let (owner, ws) = app.owner("Ada", "ada@example.com", "Acme").await;
     let mut s = Stream::of(watch_as(&owner, &ws).await);
     assert_eq!(s.next().await.unwrap().event, "ready");
 

@@ -22,6 +22,7 @@ mod rest;
 mod rest_authorization;
 mod roles;
 mod security;
+mod verification;
 
 /// Writes each test once and runs it on both databases.
 #[macro_export]

@@ -64,8 +64,7 @@ async fn a_dead_instances_emails_are_sent_by_another_within_the_claim_time(backe
     let held = SmtpServer::start_held().await;
     let vars = [("MAIL_CLAIM_TIMEOUT", CLAIM)];
     let dying = TestApp::spawn_with_smtp(backend, held.clone(), &vars).await;
-    let ada = dying.person();
-    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let (ada, ws) = dying.owner("Ada", "ada@example.com", "Acme").await;
     let addresses: Vec<String> = (1..=10).map(|n| format!("p{n:02}@example.com")).collect();
     ada.invite(&ws, &addresses.join(", ")).await.ok();
     let held_by_the_dead = claimed_once_all_queued(&dying, 10).await;
@@ -99,8 +98,7 @@ async fn a_claim_renewed_while_a_slow_smtp_server_holds_the_message_is_not_taken
     let held = SmtpServer::start_held().await;
     let vars = [("MAIL_CLAIM_TIMEOUT", CLAIM)];
     let sender = TestApp::spawn_with_smtp(backend, held.clone(), &vars).await;
-    let ada = sender.person();
-    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let (ada, ws) = sender.owner("Ada", "ada@example.com", "Acme").await;
     ada.invite(&ws, "jon@example.com, kim@example.com, lee@example.com")
         .await
         .ok();

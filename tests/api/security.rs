@@ -219,8 +219,7 @@ async fn the_dev_mailbox_exists_only_without_smtp(backend: Backend) {
     with_smtp.stop().await;
 
     let app = TestApp::spawn_with(backend, &[("SMTP_URL", "")]).await;
-    let ada = app.person();
-    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let (ada, ws) = app.owner("Ada", "ada@example.com", "Acme").await;
     ada.invite(&ws, "jon@example.com").await.ok();
     let mut page = String::new();
     for _ in 0..200 {

@@ -6,6 +6,14 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 
+/// The subjects of the emails about an account (not about an invitation).
+pub const ACCOUNT_SUBJECTS: &[&str] = &[
+    "Confirm your email address for Boardroom",
+    "Someone tried to sign up to Boardroom with your address",
+    "Reset your Boardroom password",
+    "Your Boardroom password was changed",
+];
+
 #[derive(Clone, Debug)]
 pub struct ReceivedEmail {
     pub to: Vec<String>,
@@ -216,8 +224,10 @@ impl SmtpServer {
         }
     }
 
-    /// Waits (up to 60 s, for a loaded machine) until `count` emails have
-    /// arrived for `to`, and returns the newest.
+    /// Waits (up to 60 s, for a loaded machine) until `count` emails about
+    /// invitations have arrived for `to`, and returns the newest. (Emails
+    /// about the account itself, like the link that confirms a sign-up, are
+    /// waited for by subject: `wait_for_subject`.)
     pub async fn wait_for(&self, to: &str, count: usize) -> ReceivedEmail {
         let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
         loop {
@@ -225,7 +235,7 @@ impl SmtpServer {
             let mine: Vec<_> = self
                 .received()
                 .into_iter()
-                .filter(|e| e.to.iter().any(|t| t == to))
+                .filter(|e| e.to.iter().any(|t| t == to) && !ACCOUNT_SUBJECTS.contains(&e.subject().as_str()))
                 .collect();
             if mine.len() >= count {
                 return mine.last().unwrap().clone();

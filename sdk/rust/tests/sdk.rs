@@ -274,3 +274,43 @@ async fn a_429_is_waited_out_as_retry_after_says() {
     let waited: Duration = waits.iter().map(|w| w.duration).sum();
     assert!(started.elapsed() >= waited, "{:?} < {waited:?}", started.elapsed());
 }
+
+#[tokio::test]
+async fn me_and_the_invitations_addressed_to_me() {
+    let server = Server::start().await;
+    let ada = Client::new(&server.url, &server.token).unwrap();
+    let acme = Workspace::uuid(&server.workspace_id);
+    let made = ada.invite_user_with(&acme, "jon@gmail.com", &[], false).await.unwrap();
+    server.accept(made.accept_url.as_deref().unwrap(), "Jon").await;
+    let jon = Client::new(&server.url, &server.token_for("jon@gmail.com")).unwrap();
+    let me = jon.me().await.unwrap();
+    assert_eq!(
+        (me.email.as_str(), me.name.as_str(), me.email_verified),
+        ("jon@gmail.com", "Jon", true)
+    );
+    assert!(jon.my_invitations().await.unwrap().is_empty());
+
+    let bravo = ada.create_workspace("Bravo").await.unwrap();
+    let charlie = ada.create_workspace("Charlie").await.unwrap();
+    for ws in [&bravo, &charlie] {
+        ada.invite_user(&Workspace::uuid(&ws.id), "jon@gmail.com", &[])
+            .await
+            .unwrap();
+    }
+    let waiting = jon.my_invitations().await.unwrap();
+    let names: Vec<&str> = waiting.iter().map(|i| i.workspace_name.as_str()).collect();
+    assert_eq!(names, ["Charlie", "Bravo"]);
+    assert_eq!(waiting[0].invited_by_email, "ada@example.com");
+    let joined = jon.accept_my_invitation(&waiting[1].id).await.unwrap();
+    assert_eq!(joined.workspace_id, bravo.id);
+    jon.decline_my_invitation(&waiting[0].id).await.unwrap();
+    assert!(jon.my_invitations().await.unwrap().is_empty());
+    assert!(
+        ada.get_pending_invitations(&Workspace::uuid(&charlie.id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let (status, _, _) = code(jon.accept_my_invitation(&waiting[0].id).await.unwrap_err());
+    assert_eq!(status, 404);
+}
