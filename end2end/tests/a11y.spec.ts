@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { emailFor, inviteLink, notice, signUp, unique } from './support';
+import { emailFor, hostMadeAccount, inviteLink, linkIn, notice, signUp, unique } from './support';
 
 /** axe-core on the page as it is, at desktop and phone widths, light and dark: no violation of any impact. */
 async function noViolations(page: Page, what: string) {
@@ -77,11 +77,25 @@ test('every page passes axe-core at 1280 and 375 px, light and dark', async ({ p
   await page.getByRole('button', { name: 'Send link' }).click();
   await expect(notice(page)).toBeVisible();
   await noViolations(page, 'forgot password, sent');
-  await expect.poll(async () => (await emailFor(request, owner)).subject).toBe('Reset your Boardroom password');
-  const reset = (await emailFor(request, owner)).text.match(/^(https?:\/\/\S+\/reset\/[A-Za-z0-9_-]{43})$/m)![1];
+  const reset = linkIn(await emailFor(request, owner, 'Reset your Boardroom password'), 'reset');
   await page.goto(reset);
   await expect(page.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
   await noViolations(page, 'choose a new password');
   await page.goto('/reset/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
   await noViolations(page, 'a dead reset link');
+  await page.goto('/verify/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+  await noViolations(page, 'a dead confirmation link');
+  await page.goto('/check-inbox');
+  await noViolations(page, 'check your inbox');
+
+  // An invitation into another workspace, waiting above the boards.
+  const other = hostMadeAccount(`other-${id}@example.com`, 'correct horse battery', `Other ${id}`, 'Ann');
+  const sent = await request.post(`/api/v1/workspaces/${encodeURIComponent(`Other ${id}`)}/invitations`, {
+    headers: { Authorization: `Bearer ${other}` },
+    data: { email: owner },
+  });
+  expect(sent.status()).toBe(201);
+  await page.goto(`${base}/boards`);
+  await expect(page.getByRole('region', { name: 'An invitation for you' })).toBeVisible();
+  await noViolations(page, 'boards, with an invitation waiting');
 });

@@ -1,33 +1,11 @@
-import { test, expect, Browser } from '@playwright/test';
-import { execFileSync } from 'child_process';
-import * as path from 'path';
-import { emailFor, notice, unique } from './support';
-
-/** An account made by the host (`boardroom admin create-user`), so that this
- * file adds no sign-up to the suite's (sign-ups are rate limited per address). */
-function hostMadeAccount(email: string, password: string, workspace: string) {
-  execFileSync(process.env.BOARDROOM_BIN!, ['admin', 'create-user', '--email', email, '--name', 'Grace Hopper', '--workspace', workspace, '--password-stdin'], {
-    input: `${password}\n`,
-    env: { ...process.env, DATABASE_URL: `sqlite://${path.join(process.env.E2E_DATA_DIR!, 'e2e.db')}`, RUST_LOG: 'error' },
-  });
-}
-
-async function signIn(browser: Browser, email: string, password: string) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto('/signin');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/w\/[0-9a-f-]+\/boards$/);
-  return page;
-}
+import { test, expect } from '@playwright/test';
+import { emailFor, hostMadeAccount, hydrated, linkIn, notice, signIn, signedInBrowser, unique } from './support';
 
 test('a forgotten password: the emailed link sets a new one, and every browser signed in is signed out', async ({ page, browser, request }) => {
   const id = unique();
   const email = `forgot-${id}@example.com`;
   hostMadeAccount(email, 'correct horse battery', `Forgot ${id}`);
-  const laptop = await signIn(browser, email, 'correct horse battery');
+  const laptop = await signedInBrowser(browser, email, 'correct horse battery');
 
   await page.goto('/signin');
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
@@ -36,9 +14,7 @@ test('a forgotten password: the emailed link sets a new one, and every browser s
   await page.getByRole('button', { name: 'Send link' }).click();
   await expect(notice(page)).toContainText(`If ${email} has a Boardroom account, a link to choose a new password is on its way`);
 
-  const mail = await emailFor(request, email);
-  expect(mail.subject).toBe('Reset your Boardroom password');
-  const link = mail.text.match(/^(https?:\/\/\S+\/reset\/[A-Za-z0-9_-]{43})$/m)![1];
+  const link = linkIn(await emailFor(request, email, 'Reset your Boardroom password'), 'reset');
   const opened = await page.goto(link);
   expect(opened!.headers()['referrer-policy']).toBe('no-referrer');
   await expect(page.getByLabel('Email address')).toHaveValue(email);
@@ -60,9 +36,77 @@ test('a forgotten password: the emailed link sets a new one, and every browser s
   await page.getByLabel('Password').fill('a much better one');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/w\/[0-9a-f-]+\/boards$/);
-  await expect.poll(async () => (await emailFor(request, email)).subject).toBe('Your Boardroom password was changed');
+  await emailFor(request, email, 'Your Boardroom password was changed');
 
   // The link was used once.
   await page.goto(link);
   await expect(page.getByRole('heading', { name: "This link can't be used" })).toBeVisible();
+});
+
+test('an account started with someone else\'s address is taken over through the invitation link: its maker is signed out', async ({ page, browser, request }) => {
+  const id = unique();
+  const owner = `owner-${id}@example.com`;
+  const sam = `sam-${id}@example.com`;
+  hostMadeAccount(owner, 'correct horse battery', `Claim ${id}`);
+
+  // Someone signs up with Sam's address first and stays signed in: all they
+  // get is the page that says to open the emailed link.
+  const squatter = await (await browser.newContext()).newPage();
+  await squatter.goto('/signup');
+  await squatter.getByLabel('Your name').fill('Not Sam');
+  await squatter.getByLabel('Email address').fill(sam);
+  await squatter.getByLabel('Password').fill('squatters password');
+  await squatter.getByLabel('Workspace name').fill(`Trap ${id}`);
+  await squatter.getByRole('button', { name: 'Create account' }).click();
+  await expect(squatter).toHaveURL(/\/check-inbox$/);
+  await signIn(squatter, sam, 'squatters password');
+  await expect(squatter).toHaveURL(/\/check-inbox$/);
+  await expect(squatter.getByRole('button', { name: 'Sign out' })).toBeVisible();
+  await squatter.goto('/account/tokens');
+  await expect(squatter).toHaveURL(/\/check-inbox$/);
+
+  // The owner invites Sam; Sam opens the link and takes the account over.
+  await signIn(page, owner, 'correct horse battery');
+  await page.goto(page.url().replace(/boards$/, 'users'));
+  await hydrated(page);
+  await page.getByLabel('Email addresses').fill(sam);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(notice(page)).toContainText('Invitation sent');
+  const invite = linkIn(await emailFor(request, sam, undefined), 'invite');
+  const samPage = await (await browser.newContext()).newPage();
+  await samPage.goto(invite);
+  await expect(samPage.getByText('An account with this address was started but its address was never confirmed')).toBeVisible();
+  await samPage.getByLabel('Your name').fill('Sam');
+  await samPage.getByLabel('New password').fill('sams own password');
+  await samPage.getByRole('button', { name: 'Take over the account and join' }).click();
+  await expect(samPage).toHaveURL(/\/w\/[0-9a-f-]+\/boards\?joined=1$/);
+  await expect(notice(samPage)).toContainText(`You've joined Claim ${id}`);
+
+  // The maker's browser was signed out, and their password is gone.
+  await squatter.goto('/account/tokens');
+  await expect(squatter).toHaveURL(/\/signin\?next=/);
+  await signIn(squatter, sam, 'squatters password');
+  await expect(squatter.getByText('The email address or password is not right').first()).toBeVisible();
+});
+
+test('an invitation waiting for a signed-in person is accepted from their boards', async ({ page, browser }) => {
+  const id = unique();
+  const ann = `ann-${id}@example.com`;
+  const bob = `bob-${id}@example.com`;
+  hostMadeAccount(ann, 'correct horse battery', `Ann ${id}`, 'Ann');
+  hostMadeAccount(bob, 'correct horse battery', `Bob ${id}`, 'Bob');
+  await signIn(page, ann, 'correct horse battery');
+  await page.goto(page.url().replace(/boards$/, 'users'));
+  await hydrated(page);
+  await page.getByLabel('Email addresses').fill(bob);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(notice(page)).toContainText('Invitation sent');
+
+  const bobPage = await signedInBrowser(browser, bob, 'correct horse battery');
+  const banner = bobPage.getByRole('region', { name: 'An invitation for you' });
+  await expect(banner).toContainText(`Ann (${ann}) invited you to join Ann ${id}.`);
+  await banner.getByRole('button', { name: `Accept the invitation to Ann ${id}` }).click();
+  await expect(bobPage).toHaveURL(/\/w\/[0-9a-f-]+\/boards\?joined=1$/);
+  await expect(notice(bobPage)).toContainText(`You've joined Ann ${id}`);
+  await expect(bobPage.getByRole('region', { name: 'An invitation for you' })).toHaveCount(0);
 });

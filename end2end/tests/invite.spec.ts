@@ -9,12 +9,6 @@ test('an owner invites by email and the invitee joins through the link', async (
 
   await signUp(page, 'Ada Lovelace', owner, workspace);
   await hydrated(page);
-  // The sign-up was answered in place; Back still shows the page before it.
-  await page.goBack();
-  await expect(page.getByRole('heading', { name: 'Create an account', level: 1 })).toBeVisible();
-  await page.goForward();
-  await expect(page.getByRole('heading', { name: 'Boards', level: 1 })).toBeVisible();
-  await hydrated(page);
 
   // The seed's path: account icon (top right) → Users.
   await page.getByLabel('Account menu').click();

@@ -1,7 +1,7 @@
 import { test, expect, request as http } from '@playwright/test';
 import { ChildProcess, execFileSync, spawn } from 'child_process';
 import * as path from 'path';
-import { hydrated, unique } from './support';
+import { emailFor, hydrated, linkIn, unique } from './support';
 
 // Two instances of the app on one PostgreSQL database: a change made through
 // one reaches a Users page served by the other (LISTEN/NOTIFY).
@@ -63,6 +63,9 @@ test('an invitation sent through one instance shows on a Users page served by an
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByLabel('Workspace name').fill(`Cluster ${id}`);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/check-inbox$/);
+  await page.goto(linkIn(await emailFor(page.request, `owner-${id}@example.com`, 'Confirm your email address for Boardroom'), 'verify'));
+  await page.getByRole('button', { name: 'Confirm and continue' }).click();
   await expect(page).toHaveURL(/\/w\/[0-9a-f-]+\/boards$/);
   const users = new URL(page.url()).pathname.replace(/\/boards$/, '/users');
 

@@ -128,9 +128,9 @@ fn WaitingForYou(waiting: Vec<WaitingInvitation>) -> impl IntoView {
         format!("{} invitations for you", waiting.len())
     };
     view! {
-        <section aria-labelledby="waiting-title" class="rounded-lg border border-indigo-200 bg-indigo-50 p-5 dark:border-indigo-800 dark:bg-indigo-950">
+        <section aria-labelledby="waiting-title" class="rounded-lg border border-indigo-200 bg-indigo-50 p-5">
             <h2 id="waiting-title" class="font-semibold">{heading}</h2>
-            <ul class="mt-3 divide-y divide-indigo-200 dark:divide-indigo-800" aria-labelledby="waiting-title">
+            <ul class="mt-3 divide-y divide-indigo-200" aria-labelledby="waiting-title">
                 {waiting.into_iter().map(|w| {
                     let question = crate::invitations::decline_question(&w.workspace_name, &w.inviter_name);
                     let roles = crate::invitations::as_roles_words(&w.roles);
@@ -142,7 +142,7 @@ fn WaitingForYou(waiting: Vec<WaitingInvitation>) -> impl IntoView {
                             <p class="text-sm">
                                 <strong>{w.inviter_name.clone()}</strong>{format!(" ({}) invited you to join ", w.inviter_email)}
                                 <strong>{w.workspace_name.clone()}</strong>{format!("{roles}.")}
-                                <span class="block text-xs text-zinc-600 dark:text-zinc-400">"Expires "<LocalTime at=w.expires_at/></span>
+                                <span class="block text-xs text-zinc-700">"Expires "<LocalTime at=w.expires_at/></span>
                             </p>
                             <div class="flex shrink-0 items-center gap-2">
                                 <ActionForm action=accept>
