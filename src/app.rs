@@ -1,6 +1,7 @@
 //! The page shell and the routes.
 
 use crate::pages::accept::AcceptInvitationPage;
+use crate::pages::account::{AccountPage, ConfirmEmailChangePage};
 use crate::pages::auth::{
     CheckInboxPage, ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage,
 };
@@ -65,7 +66,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/forgot") view=ForgotPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/reset/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
                 <Route path=path!("/workspaces/new") view=NewWorkspacePage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/account/tokens") view=TokensPage ssr=SsrMode::Async/>
+                <Route path=path!("/confirm-email/:token") view=ConfirmEmailChangePage ssr=SsrMode::Async/>
                 <Route path=path!("/invite/:token") view=AcceptInvitationPage ssr=SsrMode::Async/>
                 <Route path=path!("/confirm") view=ConfirmPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/w/:wid") view=WorkspaceLayout ssr=SsrMode::Async>

@@ -408,6 +408,7 @@ async fn require_session_for_workspace_pages(State(state): State<AppState>, mut 
     let guarded = req.method() == Method::GET
         && (path.starts_with("/w/")
             || path.starts_with("/workspaces/")
+            || path == "/account"
             || path.starts_with("/account/")
             // Declining needs only the invitation's link.
             || (path == "/confirm" && !req.uri().query().unwrap_or("").starts_with("action=decline_invitation&")));

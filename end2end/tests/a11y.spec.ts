@@ -52,6 +52,8 @@ test('every page passes axe-core at 1280 and 375 px, light and dark', async ({ p
   }
   await page.goto('/account/tokens');
   await noViolations(page, 'API tokens');
+  await page.goto('/account');
+  await noViolations(page, 'account');
   // The confirmation page a destructive form goes through without JavaScript.
   await page.goto(`/confirm?action=leave_workspace&workspace_id=${base.replace('/w/', '')}&back=${base}/settings`);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Leave Axe');

@@ -110,3 +110,38 @@ test('an invitation waiting for a signed-in person is accepted from their boards
   await expect(notice(bobPage)).toContainText(`You've joined Ann ${id}`);
   await expect(bobPage.getByRole('region', { name: 'An invitation for you' })).toHaveCount(0);
 });
+
+test('the account page lists where you are signed in and signs another browser out, asking first', async ({ page, browser }) => {
+  const id = unique();
+  const email = `sessions-${id}@example.com`;
+  hostMadeAccount(email, 'correct horse battery', `Sessions ${id}`);
+  const other = await signedInBrowser(browser, email, 'correct horse battery');
+  await signIn(page, email, 'correct horse battery');
+  await hydrated(page);
+  await page.getByLabel('Account menu').click();
+  await page.getByRole('link', { name: 'Account', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Account', level: 1 })).toBeVisible();
+  await hydrated(page);
+
+  const sessions = page.getByRole('table', { name: 'Sessions' });
+  await expect(sessions.getByRole('row')).toHaveCount(3);
+  await expect(sessions.getByRole('row', { name: /This browser/ })).toHaveCount(1);
+  const signOut = sessions.getByRole('button', { name: /^Sign out / });
+  await signOut.click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toContainText('Whoever uses it will have to sign in again.');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await other.reload();
+  await expect(other).toHaveURL(/\/boards$/);
+
+  await signOut.click();
+  await dialog.getByRole('button', { name: 'Sign out' }).click();
+  await expect(notice(page)).toContainText('That browser was signed out');
+  await expect(sessions.getByRole('row')).toHaveCount(2);
+  await other.reload();
+  await expect(other).toHaveURL(/\/signin\?next=/);
+
+  await page.getByLabel('Your name').fill('Grace B. Hopper');
+  await page.getByRole('button', { name: 'Save name' }).click();
+  await expect(notice(page)).toContainText('Your name is now Grace B. Hopper');
+});

@@ -3,7 +3,7 @@
 //! them; a link's token is minted then.
 
 use super::links::{self, Purpose};
-use super::{recovery, verification};
+use super::{profile, recovery, verification};
 use crate::domain::{Timestamp, User};
 use crate::error::AppResult;
 use crate::mail::OutgoingEmail;
@@ -32,6 +32,8 @@ impl AccountEmails {
             recovery::CHANGED_EMAIL,
             verification::VERIFY_EMAIL,
             verification::SIGNUP_EXISTS,
+            profile::EMAIL_CHANGE,
+            profile::EMAIL_CHANGED,
         ]
         .into_iter()
         .map(|kind| {
@@ -50,6 +52,7 @@ impl Compose for AccountEmails {
     fn compose<'a>(
         &'a self,
         subject_id: &'a str,
+        recipient: &'a str,
     ) -> Pin<Box<dyn Future<Output = AppResult<Option<OutgoingEmail>>> + Send + 'a>> {
         Box::pin(async move {
             match self.kind {
@@ -59,13 +62,17 @@ impl Compose for AccountEmails {
                 verification::VERIFY_EMAIL => Ok(links::mint(&self.db, subject_id, Purpose::Verify)
                     .await?
                     .map(|m| verify(&self.config, &m))),
-                recovery::CHANGED_EMAIL | verification::SIGNUP_EXISTS => {
+                profile::EMAIL_CHANGE => Ok(links::mint(&self.db, subject_id, Purpose::EmailChange)
+                    .await?
+                    .map(|m| email_change(&self.config, &m))),
+                recovery::CHANGED_EMAIL | verification::SIGNUP_EXISTS | profile::EMAIL_CHANGED => {
                     let user: Option<User> = sqlx::query_as("SELECT id, email, name FROM users WHERE id = $1")
                         .bind(subject_id)
                         .fetch_optional(&self.db)
                         .await?;
                     Ok(user.map(|u| match self.kind {
                         recovery::CHANGED_EMAIL => password_changed(&self.config, &u, Timestamp(now_ms())),
+                        profile::EMAIL_CHANGED => email_changed(&self.config, &u, recipient),
                         _ => signup_exists(&self.config, &u),
                     }))
                 }
@@ -215,6 +222,79 @@ pub fn signup_exists(config: &Config, user: &User) -> OutgoingEmail {
         text: letter.text(),
         subject,
         link: Some(url),
+        workspace_id: None,
+    }
+}
+
+pub fn email_change(config: &Config, m: &links::Minted) -> OutgoingEmail {
+    let url = config.url_for(&format!("{}/{}", Purpose::EmailChange.path(), m.token));
+    let to = m.new_email.clone().unwrap_or_default();
+    let subject = "Confirm your new address for Boardroom".to_string();
+    let letter = Letter {
+        heading: "Confirm your new address".into(),
+        paragraphs: vec![vec![
+            text(format!(
+                "{} asked to move their Boardroom account from {} to ",
+                m.user_name, m.user_email
+            )),
+            strong(&to),
+            text(". Confirm that this address is yours to finish."),
+        ]],
+        button: Some(Button {
+            label: "Confirm new address".into(),
+            lead: "Confirm the new address by opening this link".into(),
+            url: url.clone(),
+        }),
+        after: vec![
+            format!(
+                "The link works once, until {} (24 hours). Every browser signed in to the account will be signed out.",
+                Timestamp(m.expires_at).display()
+            ),
+            "If you didn't ask for this, ignore this email: the account stays where it is.".into(),
+        ],
+        footer: format!("This email was meant for {to}."),
+    };
+    OutgoingEmail {
+        to,
+        reply_to: None,
+        html: letter.html(&subject),
+        text: letter.text(),
+        subject,
+        link: Some(url),
+        workspace_id: None,
+    }
+}
+
+/// To the old address, once the account moved to `user.email`.
+pub fn email_changed(config: &Config, user: &User, old: &str) -> OutgoingEmail {
+    let subject = "Your Boardroom account moved to a new address".to_string();
+    let url = config.url_for(&format!(
+        "/forgot?email={}",
+        url::form_urlencoded::byte_serialize(user.email.as_bytes()).collect::<String>()
+    ));
+    let letter = Letter {
+        heading: "Your account has a new address".into(),
+        paragraphs: vec![
+            vec![
+                text(format!("The Boardroom account of {} moved from {old} to ", user.name)),
+                strong(&user.email),
+                text(". Emails about it now go there, and every browser signed in to it was signed out."),
+            ],
+            vec![text(
+                "If it wasn't you, someone else knows your password: reset it through the new address if you can, and tell whoever runs your Boardroom.",
+            )],
+        ],
+        button: None,
+        after: vec![format!("Reset the password: {url}")],
+        footer: format!("This email was meant for {old}."),
+    };
+    OutgoingEmail {
+        to: old.to_string(),
+        reply_to: None,
+        html: letter.html(&subject),
+        text: letter.text(),
+        subject,
+        link: None,
         workspace_id: None,
     }
 }

@@ -6,6 +6,8 @@ pub mod email;
 #[cfg(feature = "ssr")]
 pub mod links;
 #[cfg(feature = "ssr")]
+pub mod profile;
+#[cfg(feature = "ssr")]
 pub mod recovery;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -13,3 +15,16 @@ pub mod service;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod verification;
+
+/// One of a person's sessions, as their sessions list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct SessionInfo {
+    pub id: String,
+    /// Browser and system, from the User-Agent: "Firefox on Linux".
+    pub device: String,
+    pub ip: String,
+    pub signed_in: crate::domain::Timestamp,
+    pub last_seen: crate::domain::Timestamp,
+    /// The session of the browser asking.
+    pub current: bool,
+}

@@ -80,6 +80,7 @@ fn AccountMenu(user: User, workspace_id: Option<String>, workspaces: Vec<Workspa
                     <p class="truncate text-sm text-zinc-600">{user.email}</p>
                 </div>
                 {sections}
+                <a href="/account" class=item>"Account"</a>
                 <a href="/account/tokens" class=item>"API tokens"</a>
                 <div class="border-t border-zinc-100 py-1">
                     <p class="px-4 pt-1 text-xs font-medium uppercase tracking-wide text-zinc-600">"Workspaces"</p>

@@ -25,6 +25,7 @@ impl Compose for InvitationEmails {
     fn compose<'a>(
         &'a self,
         invitation_id: &'a str,
+        _recipient: &'a str,
     ) -> Pin<Box<dyn Future<Output = AppResult<Option<OutgoingEmail>>> + Send + 'a>> {
         Box::pin(async move {
             Ok(service::mint_link(&self.db, &self.config, invitation_id, true)

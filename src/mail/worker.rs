@@ -19,11 +19,13 @@ use tokio::sync::watch;
 
 /// Writes one kind of email, when it is about to be sent.
 pub trait Compose: Send + Sync {
-    /// The message about `subject_id`, or `None` when it should no longer go
-    /// (what it announces was withdrawn or has expired).
+    /// The message about `subject_id` for `recipient` (the address it was
+    /// queued for), or `None` when it should no longer go (what it announces
+    /// was withdrawn or has expired).
     fn compose<'a>(
         &'a self,
         subject_id: &'a str,
+        recipient: &'a str,
     ) -> Pin<Box<dyn Future<Output = AppResult<Option<OutgoingEmail>>> + Send + 'a>>;
 }
 
@@ -51,6 +53,7 @@ struct Claimed {
     id: String,
     kind: String,
     subject_id: Option<String>,
+    recipient: String,
     attempts: i64,
 }
 
@@ -157,7 +160,7 @@ impl Worker {
         sql.push(&format!(
             "UPDATE emails SET state = 'sending', attempts = attempts + 1, next_attempt_at = {lease}, claimed_by = {by} \
              WHERE id IN ({ids}) AND state IN ('queued', 'sending') AND next_attempt_at <= {at} \
-             RETURNING id, kind, subject_id, attempts"
+             RETURNING id, kind, subject_id, recipient, attempts"
         ));
         sql.query_as().fetch_all(&self.db).await
     }
@@ -195,10 +198,11 @@ impl Worker {
             id,
             kind,
             subject_id,
+            recipient,
             attempts,
         } = claimed;
         let email = match (self.kinds.get(kind.as_str()), subject_id.as_deref()) {
-            (Some(compose), Some(subject_id)) => match compose.compose(subject_id).await {
+            (Some(compose), Some(subject_id)) => match compose.compose(subject_id, &recipient).await {
                 Ok(Some(email)) => email,
                 Ok(None) => return self.finish(&id, "cancelled", None).await,
                 Err(e) => {

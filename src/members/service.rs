@@ -533,6 +533,97 @@ async fn set_owner(db: &Db, access: &Access, user_id: &str, owner: bool) -> AppR
     Ok(name)
 }
 
+/// A person's name changed: the lists that sort members by name follow, inside `tx`.
+pub async fn renamed(tx: &mut Tx<'_>, user_id: &str, name: &str) -> AppResult<()> {
+    sqlx::query("UPDATE memberships SET sort_name = lower($1) WHERE user_id = $2")
+        .bind(name)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The workspaces of which `user_id` is the only owner while others are
+/// members: their names (an account is not deleted while it holds any).
+pub async fn solely_owned_with_others(db: &Db, user_id: &str) -> AppResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT w.name FROM memberships m JOIN workspaces w ON w.id = m.workspace_id \
+         JOIN workspace_counts c ON c.workspace_id = m.workspace_id \
+         WHERE m.user_id = $1 AND m.is_owner = 1 AND c.owners = 1 AND c.members > 1 ORDER BY w.name_key",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Takes `user` out of every workspace, inside `tx`, as their account is
+/// deleted: a workspace they are the only member of goes with them. Each
+/// workspace's row is locked first (in one order, so that two such changes
+/// cannot wait on each other), so that no one becomes a member of, or an
+/// owner of, a workspace this is deciding about. Refused, naming them, while
+/// they are the only owner of workspaces that have other members.
+pub async fn leave_everywhere(tx: &mut Tx<'_>, user: &User) -> AppResult<()> {
+    let spaces: Vec<String> =
+        sqlx::query_scalar("SELECT workspace_id FROM memberships WHERE user_id = $1 ORDER BY workspace_id")
+            .bind(&user.id)
+            .fetch_all(&mut **tx)
+            .await?;
+    for ws in &spaces {
+        workspaces::lock(tx, ws).await?;
+    }
+    #[derive(sqlx::FromRow)]
+    struct Standing {
+        workspace_id: String,
+        name: String,
+        is_owner: i64,
+        owners: i64,
+        members: i64,
+    }
+    let standing: Vec<Standing> = sqlx::query_as(
+        "SELECT m.workspace_id, w.name, m.is_owner, c.owners, c.members FROM memberships m \
+         JOIN workspaces w ON w.id = m.workspace_id JOIN workspace_counts c ON c.workspace_id = m.workspace_id \
+         WHERE m.user_id = $1 ORDER BY w.name_key",
+    )
+    .bind(&user.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let blocking: Vec<&str> = standing
+        .iter()
+        .filter(|s| s.is_owner == 1 && s.owners == 1 && s.members > 1)
+        .map(|s| s.name.as_str())
+        .collect();
+    if !blocking.is_empty() {
+        return Err(AppError::Conflict(only_owner_of(&blocking)));
+    }
+    for s in &standing {
+        if s.members == 1 {
+            workspaces::delete(tx, &s.workspace_id).await?;
+        } else {
+            depart(tx, &s.workspace_id, &user.id).await?;
+            tx.announce(&s.workspace_id, "member.left", &user.id).await?;
+            audit::record(tx, &s.workspace_id, Some(&user.id), "member.leave", &user.email).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Why an account cannot be deleted yet.
+pub fn only_owner_of(names: &[&str]) -> String {
+    let list = match names {
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        [] => String::new(),
+    };
+    let (them, have) = if names.len() == 1 {
+        ("it", "has")
+    } else {
+        ("each", "have")
+    };
+    format!(
+        "You are the only owner of {list}, which {have} other members. Make someone else an owner of {them}, or remove its members, before you delete your account"
+    )
+}
+
 /// The caller leaves the workspace. Anyone can, except its last owner.
 pub async fn leave(db: &Db, access: &Access) -> AppResult<()> {
     let mut tx = db.begin().await?;

@@ -17,6 +17,7 @@ pub fn SignInPage() -> impl IntoView {
     let query = use_query_map();
     let next = query.read_untracked().get("next").unwrap_or_default();
     let was_reset = query.read_untracked().get("reset").is_some();
+    let was_deleted = query.read_untracked().get("deleted").is_some();
     let signup_href = if next.is_empty() {
         "/signup".to_string()
     } else {
@@ -30,6 +31,11 @@ pub fn SignInPage() -> impl IntoView {
                 {was_reset.then(|| view! {
                     <p role="status" class="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900">
                         "Your password was changed, and every browser signed in to your account was signed out. Sign in with your new password."
+                    </p>
+                })}
+                {was_deleted.then(|| view! {
+                    <p role="status" class="rounded-md border border-green-300 bg-green-50 p-3 text-sm text-green-900">
+                        "Your account was deleted, and every browser signed in to it was signed out."
                     </p>
                 })}
                 <ErrorSummary form="signin" errors/>

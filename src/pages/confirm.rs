@@ -23,7 +23,7 @@ use crate::{
 };
 
 /// The server functions (by endpoint) whose forms destroy something.
-pub const DESTRUCTIVE: [&str; 12] = [
+pub const DESTRUCTIVE: [&str; 15] = [
     "delete_invitation",
     "remove_member",
     "revoke_ownership",
@@ -36,6 +36,9 @@ pub const DESTRUCTIVE: [&str; 12] = [
     "revoke_api_token",
     "decline_invitation",
     "decline_invitation_for_me",
+    "end_session",
+    "end_other_sessions",
+    "delete_account",
 ];
 
 /// The field a confirmed form carries, with the value `yes`.
@@ -116,6 +119,25 @@ async fn question(action: &str, fields: &[(String, String)]) -> Result<(String, 
             invitations::decline_question(&p.workspace_name, &p.inviter_name),
             "Decline invitation",
         ));
+    }
+    if matches!(action, "end_session" | "end_other_sessions" | "delete_account") {
+        use crate::pages::account::{DELETE_QUESTION, END_OTHERS_QUESTION, end_session_question};
+        let user = session::require_user().await?;
+        let state = state::state()?;
+        return Ok(match action {
+            "end_session" => {
+                let current = state::request_cookie(session::SESSION_COOKIE);
+                let idle = state.config.session_idle.as_millis() as i64;
+                let s = crate::accounts::profile::sessions(&state.db, &user.id, current.as_deref(), idle)
+                    .await?
+                    .into_iter()
+                    .find(|s| s.id == field("session_id") && !s.current)
+                    .ok_or_else(|| AppError::NotFound("That session has ended already".into()))?;
+                (end_session_question(&s.device), "Sign out")
+            }
+            "end_other_sessions" => (END_OTHERS_QUESTION.to_string(), "Sign out others"),
+            _ => (DELETE_QUESTION.to_string(), "Delete account"),
+        });
     }
     if action == "decline_invitation_for_me" {
         let user = session::require_user().await?;

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod accept;
+pub mod account;
 pub mod auth;
 pub mod boards;
 pub mod confirm;

@@ -41,6 +41,16 @@ pub async fn check_available(tx: &mut Tx<'_>, name: &Title) -> AppResult<()> {
     Ok(())
 }
 
+/// Deletes workspace `id` with everything in it, inside `tx` (its last
+/// member's account was deleted).
+pub async fn delete(tx: &mut Tx<'_>, id: &str) -> AppResult<()> {
+    sqlx::query("DELETE FROM workspaces WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// Locks the workspace's row until `tx` ends, so that changes which must see
 /// each other's results (who owns it) happen one after another. False when
 /// there is no such workspace.

@@ -28,6 +28,10 @@ enum Need {
     /// Only the person an invitation is addressed to (the ones made here are
     /// addressed to nobody calling).
     Addressee,
+    /// Signed in, then refused with this status for what the call carries
+    /// (a wrong password, a session that is not there): called so, since
+    /// done it would end the caller's own sessions or account.
+    SignedInThen(u16),
 }
 
 use Need::*;
@@ -63,6 +67,15 @@ const TABLE: &[(&str, Need)] = &[
     ("invitations_for_me", SignedIn),
     ("accept_invitation_for_me", Addressee),
     ("decline_invitation_for_me", Addressee),
+    ("account_page", SignedIn),
+    ("rename_me", SignedIn),
+    ("change_password", SignedInThen(422)),
+    ("change_email", SignedInThen(422)),
+    ("end_session", SignedInThen(404)),
+    ("end_other_sessions", SignedIn),
+    ("delete_account", SignedInThen(422)),
+    ("email_change_link", Token),
+    ("confirm_email_change", Token),
     ("create_workspace", SignedIn),
     ("tokens_page", SignedIn),
     ("create_api_token", SignedIn),
@@ -122,6 +135,7 @@ const OPEN_PAGES: &[&str] = &[
     "/verify/{token}",
     "/forgot",
     "/reset/{token}",
+    "/confirm-email/{token}",
     "/invite/{token}",
     "/confirm",
 ];
@@ -136,6 +150,7 @@ const PAGES: &[(&str, Need)] = &[
     ("/w/{ws}/roles", g(Read, UserManagement)),
     ("/w/{ws}/groups", g(Read, UserManagement)),
     ("/w/{ws}/settings", Member),
+    ("/account", SignedIn),
     ("/account/tokens", SignedIn),
 ];
 
@@ -167,6 +182,7 @@ fn expected(need: Need, actor: Actor) -> u16 {
         (_, Actor::SignedOut) => 401,
         (SignedIn, _) => 200,
         (Addressee, _) => 404,
+        (SignedInThen(status), _) => status,
         (_, Actor::Outsider) => 404,
         (_, Actor::Owner) => 200,
         (Member, _) => 200,
@@ -260,7 +276,18 @@ impl World {
             | "boards_page"
             | "leave_workspace" => ws_only,
             "create_workspace" => vec![("workspace".into(), format!("Workspace {n}"))],
-            "tokens_page" | "invitations_for_me" => vec![],
+            "tokens_page" | "invitations_for_me" | "account_page" | "end_other_sessions" => vec![],
+            "rename_me" => vec![("name".into(), format!("Renamed {n}"))],
+            "change_password" => vec![
+                ("current_password".into(), "not the password".into()),
+                ("new_password".into(), "a long enough one".into()),
+            ],
+            "change_email" => vec![
+                ("email".into(), format!("moved{n}@example.com")),
+                ("password".into(), "not the password".into()),
+            ],
+            "delete_account" => vec![("password".into(), "not the password".into())],
+            "end_session" => vec![("session_id".into(), "no such session".into())],
             "accept_invitation_for_me" | "decline_invitation_for_me" => {
                 vec![("invitation_id".into(), self.invitation(by, ws).await)]
             }
@@ -408,7 +435,9 @@ async fn once(w: &World, endpoint: &str, need: Need) -> (u16, u16) {
         "sign_out" | "get_current_user" | "home_path" | "forgot_page" => (vec![], 200),
         "request_password_reset" | "send_verification_again" => (vec![("email", "ada@example.com".into())], 200),
         "check_inbox_page" => (vec![], 200),
-        "verify_link" | "confirm_email" => (vec![("token", token.clone())], 404),
+        "verify_link" | "confirm_email" | "email_change_link" | "confirm_email_change" => {
+            (vec![("token", token.clone())], 404)
+        }
         "reset_link" | "reset_password" => (
             vec![("token", token.clone()), ("password", "correct horse".into())],
             404,
@@ -621,7 +650,18 @@ async fn a_destructive_plain_post_goes_through_the_confirmation_page(backend: Ba
     let back = format!("/w/{ws}/users?q=a");
     let mut endpoints: Vec<&str> = boardroom::pages::confirm::DESTRUCTIVE
         .into_iter()
-        .filter(|e| !matches!(*e, "decline_invitation" | "decline_invitation_for_me"))
+        // These are about the caller's own invitations, sessions and account:
+        // each has its own test of the same path.
+        .filter(|e| {
+            !matches!(
+                *e,
+                "decline_invitation"
+                    | "decline_invitation_for_me"
+                    | "end_session"
+                    | "end_other_sessions"
+                    | "delete_account"
+            )
+        })
         .collect();
     // Leaving takes Ada out of the workspace: last.
     endpoints.sort_by_key(|e| *e == "leave_workspace");

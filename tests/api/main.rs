@@ -5,6 +5,7 @@
 mod harness;
 mod smtp;
 
+mod account;
 mod accounts;
 mod authorization;
 mod boards;
