@@ -72,7 +72,7 @@ test('an account started with someone else\'s address is taken over through the 
   await page.getByLabel('Email addresses').fill(sam);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(notice(page)).toContainText('Invitation sent');
-  const invite = linkIn(await emailFor(request, sam, undefined), 'invite');
+  const invite = linkIn(await emailFor(request, sam, `Grace Hopper invited you to join Claim ${id} on Boardroom`), 'invite');
   const samPage = await (await browser.newContext()).newPage();
   await samPage.goto(invite);
   await expect(samPage.getByText('An account with this address was started but its address was never confirmed')).toBeVisible();

@@ -1,9 +1,11 @@
 -- Accounts prove their address, people can get back in, and see their sessions.
 
 -- When the address was proven (a link in an email opened); NULL: not yet.
--- Accounts made before addresses were checked keep working as they did.
+-- 0: an account made before addresses were checked, which keeps working as
+-- it did but has proven nothing (so it is not offered the invitations
+-- addressed to it until a link emailed to it is opened).
 ALTER TABLE users ADD COLUMN email_verified_at BIGINT;
-UPDATE users SET email_verified_at = created_at;
+UPDATE users SET email_verified_at = 0;
 -- API tokens made before this moment do not work (NULL: all do). Set when
 -- the holder of the mailbox takes over an account someone else started.
 ALTER TABLE users ADD COLUMN tokens_valid_from BIGINT;
@@ -32,7 +34,12 @@ CREATE TABLE account_tokens (
     created_at  BIGINT NOT NULL,
     expires_at  BIGINT NOT NULL
 );
-CREATE INDEX account_tokens_user ON account_tokens(user_id, purpose);
+-- One live link per account and purpose: a new one replaces the old.
+CREATE UNIQUE INDEX account_tokens_user ON account_tokens(user_id, purpose);
+
+-- Whether an invitation's current link was emailed (1) or handed to the
+-- inviter (0): only an emailed link proves its holder reads the mailbox.
+ALTER TABLE invitations ADD COLUMN link_emailed BIGINT NOT NULL DEFAULT 0;
 
 -- The outbox carries email about accounts too: its rows name what they are
 -- about by id, of whatever kind the worker knows.

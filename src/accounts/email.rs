@@ -70,10 +70,18 @@ impl Compose for AccountEmails {
                         .bind(subject_id)
                         .fetch_optional(&self.db)
                         .await?;
+                    // To the address it was queued for (the account may have
+                    // moved since).
                     Ok(user.map(|u| match self.kind {
-                        recovery::CHANGED_EMAIL => password_changed(&self.config, &u, Timestamp(now_ms())),
+                        recovery::CHANGED_EMAIL => OutgoingEmail {
+                            to: recipient.to_string(),
+                            ..password_changed(&self.config, &u, Timestamp(now_ms()))
+                        },
                         profile::EMAIL_CHANGED => email_changed(&self.config, &u, recipient),
-                        _ => signup_exists(&self.config, &u),
+                        _ => OutgoingEmail {
+                            to: recipient.to_string(),
+                            ..signup_exists(&self.config, &u)
+                        },
                     }))
                 }
                 other => Err(crate::error::AppError::internal(format!("no account email {other}"))),

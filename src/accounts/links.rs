@@ -58,16 +58,16 @@ pub struct Carrying<'a> {
 /// Makes a link of `purpose` for `user_id` inside `tx`, replacing any earlier
 /// one of the same purpose. Returns its id, for the outbox.
 pub async fn create(tx: &mut Tx<'_>, user_id: &str, purpose: Purpose, carrying: Carrying<'_>) -> AppResult<String> {
-    sqlx::query("DELETE FROM account_tokens WHERE user_id = $1 AND purpose = $2")
-        .bind(user_id)
-        .bind(purpose.as_str())
-        .execute(&mut **tx)
-        .await?;
     let id = db::new_id();
     let now = now_ms();
+    // One statement, so that of two requests at once the later replaces the
+    // earlier (a unique index holds one link per account and purpose).
     sqlx::query(
         "INSERT INTO account_tokens (id, user_id, purpose, new_email, workspace, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (user_id, purpose) DO UPDATE SET id = excluded.id, token_hash = NULL, \
+         new_email = excluded.new_email, workspace = excluded.workspace, created_at = excluded.created_at, \
+         expires_at = excluded.expires_at",
     )
     .bind(&id)
     .bind(user_id)
@@ -141,6 +141,40 @@ pub async fn take(tx: &mut Tx<'_>, token: &str, purpose: Purpose) -> AppResult<O
     .bind(purpose.as_str())
     .bind(now_ms())
     .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// Uses the link with `token` for `purpose` inside `tx` only if it belongs to
+/// `user_id` (a link that must be opened by its account, signed in).
+pub async fn take_own(tx: &mut Tx<'_>, token: &str, purpose: Purpose, user_id: &str) -> AppResult<Option<Used>> {
+    if !crypto::plausible_token(token) {
+        return Ok(None);
+    }
+    Ok(sqlx::query_as(
+        "DELETE FROM account_tokens WHERE token_hash = $1 AND purpose = $2 AND expires_at > $3 AND user_id = $4 \
+         RETURNING user_id, new_email, workspace",
+    )
+    .bind(crypto::token_hash(token))
+    .bind(purpose.as_str())
+    .bind(now_ms())
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// The account and the new address of the link with `token` for `purpose`,
+/// while it works.
+pub async fn peek_owner(db: &Db, token: &str, purpose: Purpose) -> AppResult<Option<(String, Option<String>)>> {
+    if !crypto::plausible_token(token) {
+        return Ok(None);
+    }
+    Ok(sqlx::query_as(
+        "SELECT user_id, new_email FROM account_tokens WHERE token_hash = $1 AND purpose = $2 AND expires_at > $3",
+    )
+    .bind(crypto::token_hash(token))
+    .bind(purpose.as_str())
+    .bind(now_ms())
+    .fetch_optional(db)
     .await?)
 }
 

@@ -200,12 +200,14 @@ pub async fn pending_email(db: &Db, user_id: &str) -> AppResult<Option<String>> 
 pub const CHANGE_LINK_DEAD: &str =
     "This link has expired, was already used, or was cancelled. Ask again from your account page";
 
-/// Moves the account to the address the link with `token` was sent to:
-/// the address is proven (the link reached it), every session ends, other
-/// links stop working, and the old address is told. Returns the account.
-pub async fn confirm_email_change(db: &Db, token: &str) -> AppResult<User> {
+/// Moves the account to the address the link with `token` was sent to, when
+/// opened by the account itself, signed in (a mistyped address's holder
+/// cannot take it): the address is proven (the link reached it), every
+/// session ends, other links stop working, and the old address is told.
+/// Returns the account.
+pub async fn confirm_email_change(db: &Db, token: &str, by: &User) -> AppResult<User> {
     let mut tx = db.begin().await?;
-    let used = links::take(&mut tx, token, Purpose::EmailChange)
+    let used = links::take_own(&mut tx, token, Purpose::EmailChange, &by.id)
         .await?
         .ok_or_else(|| AppError::NotFound(CHANGE_LINK_DEAD.into()))?;
     let new_email = used

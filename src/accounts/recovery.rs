@@ -108,10 +108,10 @@ pub async fn set_password(tx: &mut Tx<'_>, user_id: &str, hashed: &HashedPasswor
         .bind(user_id)
         .fetch_one(&mut **tx)
         .await?;
-    let user: User = sqlx::query_as(
-        "UPDATE users SET password_hash = $1, email_verified_at = COALESCE(email_verified_at, $2) WHERE id = $3 \
-         RETURNING id, email, name",
-    )
+    let user: User = sqlx::query_as(&format!(
+        "UPDATE users SET password_hash = $1, email_verified_at = {} WHERE id = $3 RETURNING id, email, name",
+        service::proven_now("$2")
+    ))
     .bind(hashed.expose())
     .bind(now_ms())
     .bind(user_id)

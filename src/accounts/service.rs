@@ -272,8 +272,11 @@ pub async fn end_all_sessions(tx: &mut Tx<'_>, user_id: &str) -> AppResult<()> {
 /// What an account whose address is not proven is told when it tries what
 /// needs a proven one.
 pub const UNPROVEN: &str = "Confirm your email address first: open the link we emailed you";
+/// What an account made before addresses were checked is told instead.
+pub const NEVER_PROVEN: &str = "Your address has never been confirmed: open an invitation from its email, or reset your password from the sign-in page, to confirm it";
 
-/// Refuses unless `user`'s address is proven.
+/// Refuses unless `user`'s address was proven by a link emailed to it (an
+/// account from before addresses were checked works, but has proven nothing).
 pub async fn require_proven(db: &Db, user: &User) -> AppResult<()> {
     let proven: Option<i64> = sqlx::query_scalar("SELECT email_verified_at FROM users WHERE id = $1")
         .bind(&user.id)
@@ -281,7 +284,14 @@ pub async fn require_proven(db: &Db, user: &User) -> AppResult<()> {
         .await?
         .flatten();
     match proven {
-        Some(_) => Ok(()),
+        Some(at) if at > 0 => Ok(()),
+        Some(_) => Err(AppError::Forbidden(NEVER_PROVEN.into())),
         None => Err(AppError::Forbidden(UNPROVEN.into())),
     }
+}
+
+/// SQL for "the address is proven as of `$n`": set unless proven already
+/// (an account from before addresses were checked holds 0).
+pub fn proven_now(param: &str) -> String {
+    format!("CASE WHEN email_verified_at IS NULL OR email_verified_at = 0 THEN {param} ELSE email_verified_at END")
 }

@@ -61,13 +61,26 @@ pub async fn sign_up(db: &Db, name: &str, email: &str, password: &str, workspace
             tx.commit().await?;
         }
         // The address has an account: tell its holder, and answer the same.
+        // One never confirmed gets a link to choose its password instead,
+        // which proves the address and ends whatever its maker left.
         Err(AppError::Invalid(_)) => {
             drop(tx);
-            let Some(user) = service::find_by_email(db, email.as_str()).await? else {
+            let existing: Option<(String, Option<i64>)> =
+                sqlx::query_as("SELECT id, email_verified_at FROM users WHERE email = $1")
+                    .bind(email.as_str())
+                    .fetch_optional(db)
+                    .await?;
+            let Some((user_id, proven)) = existing else {
                 return Err(AppError::internal("an address both taken and free"));
             };
             let mut tx = db.begin().await?;
-            outbox::enqueue(&mut tx, SIGNUP_EXISTS, &user.id, &user.email).await?;
+            match proven {
+                Some(_) => outbox::enqueue(&mut tx, SIGNUP_EXISTS, &user_id, email.as_str()).await?,
+                None => {
+                    let id = links::create(&mut tx, &user_id, Purpose::Reset, Default::default()).await?;
+                    outbox::enqueue(&mut tx, super::recovery::RESET_EMAIL, &id, email.as_str()).await?;
+                }
+            }
             tx.commit().await?;
         }
         Err(other) => return Err(other),
@@ -100,6 +113,14 @@ pub async fn send_again(db: &Db, email: &str) -> AppResult<EmailAddress> {
     Ok(email)
 }
 
+/// Starts proving the address of `user` (made through a link that was handed
+/// over, not emailed) inside `tx`: a link to it goes out.
+pub async fn start_proving(tx: &mut crate::platform::db::Tx<'_>, user: &User) -> AppResult<()> {
+    let id = links::create(tx, &user.id, Purpose::Verify, Default::default()).await?;
+    outbox::enqueue(tx, VERIFY_EMAIL, &id, &user.email).await?;
+    Ok(())
+}
+
 /// What opening a proving link did.
 pub struct Proven {
     pub user: User,
@@ -115,13 +136,17 @@ pub async fn prove(db: &Db, token: &str) -> AppResult<Proven> {
     let used = links::take(&mut tx, token, Purpose::Verify)
         .await?
         .ok_or_else(|| AppError::NotFound(LINK_DEAD.into()))?;
-    let user: User = sqlx::query_as(
-        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1) WHERE id = $2 RETURNING id, email, name",
-    )
+    let user: User = sqlx::query_as(&format!(
+        "UPDATE users SET email_verified_at = {} WHERE id = $2 RETURNING id, email, name",
+        service::proven_now("$1")
+    ))
     .bind(now_ms())
     .bind(&used.user_id)
     .fetch_one(&mut *tx)
     .await?;
+    // Whoever signed in to the account before its address was proven need
+    // not be the mailbox's holder: every session ends, the opener's begins.
+    service::end_all_sessions(&mut tx, &user.id).await?;
     let mut workspace_id = None;
     if let Some(name) = used
         .workspace

@@ -369,6 +369,9 @@ pub enum InvitedAccount {
     Unproven,
 }
 
+/// Why a link handed over cannot take over an account never confirmed.
+pub const HANDED_OVER_CANNOT_CLAIM: &str = "An account with this address was started but never confirmed, and a link handed over rather than emailed can't confirm it. Ask for the invitation to be sent by email, then open the link in that email";
+
 /// What the accept page shows about an invitation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InvitationPreview {
@@ -381,6 +384,9 @@ pub struct InvitationPreview {
     /// Whether an account with the invited email exists, and whether its
     /// address is proven.
     pub account: InvitedAccount,
+    /// Whether this link was emailed to the address (and so proves its
+    /// holder reads it), rather than handed to the inviter.
+    pub link_proves_address: bool,
     /// Who is signed in in this browser, if anyone.
     pub signed_in_as: Option<String>,
     /// The signed-in person already belongs to the workspace.

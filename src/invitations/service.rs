@@ -733,7 +733,7 @@ pub async fn share_link(db: &Db, config: &Config, access: &Access, invitation_id
     let expires = now_ms() + config.invitation_ttl.as_millis() as i64;
     let mut tx = db.begin().await?;
     let email: String = sqlx::query_scalar(
-        "UPDATE invitations SET token_hash = $1, expires_at = $2, send_email = 0 \
+        "UPDATE invitations SET token_hash = $1, expires_at = $2, send_email = 0, link_emailed = 0 \
          WHERE id = $3 AND workspace_id = $4 AND status = 'pending' RETURNING email",
     )
     .bind(crypto::token_hash(&token))
@@ -811,8 +811,8 @@ pub struct Link {
 pub async fn mint_link(db: &Db, config: &Config, invitation_id: &str, for_email: bool) -> AppResult<Option<Link>> {
     let token = crypto::new_token();
     let updated = sqlx::query(
-        "UPDATE invitations SET token_hash = $1 WHERE id = $2 AND status = 'pending' AND expires_at > $3 \
-         AND (send_email = 1 OR $4 = 0)",
+        "UPDATE invitations SET token_hash = $1, link_emailed = $4 WHERE id = $2 AND status = 'pending' \
+         AND expires_at > $3 AND (send_email = 1 OR $4 = 0)",
     )
     .bind(crypto::token_hash(&token))
     .bind(invitation_id)
@@ -869,6 +869,9 @@ struct Open {
     email: String,
     invited_by: String,
     token_hash: String,
+    /// 1 when the link was emailed (so its holder reads the mailbox), 0
+    /// when it was handed to the inviter.
+    link_emailed: i64,
 }
 
 async fn find_open(db: &Db, token: &str) -> AppResult<Open> {
@@ -876,7 +879,7 @@ async fn find_open(db: &Db, token: &str) -> AppResult<Open> {
         return Err(invalid_link());
     }
     let open: Option<Open> = sqlx::query_as(
-        "SELECT id, workspace_id, email, invited_by, token_hash FROM invitations \
+        "SELECT id, workspace_id, email, invited_by, token_hash, link_emailed FROM invitations \
          WHERE token_hash = $1 AND status = 'pending' AND expires_at > $2",
     )
     .bind(crypto::token_hash(token))
@@ -925,6 +928,7 @@ pub async fn preview(db: &Db, token: &str, viewer: Option<&User>) -> AppResult<I
         inviter_name: r.inviter_name,
         inviter_email: r.inviter_email,
         account: invited_account(db, &open.email).await?,
+        link_proves_address: open.link_emailed == 1,
         email: open.email,
         expires_at: Timestamp(r.expires_at),
         signed_in_as: viewer.map(|v| v.email.clone()),
@@ -1050,7 +1054,7 @@ impl db::Keyed for Waiting {
 async fn waiting_one(db: &Db, user: &User, id: &str) -> AppResult<Open> {
     accounts::require_proven(db, user).await?;
     let open: Option<Open> = sqlx::query_as(
-        "SELECT id, workspace_id, email, invited_by, COALESCE(token_hash, '') AS token_hash FROM invitations \
+        "SELECT id, workspace_id, email, invited_by, COALESCE(token_hash, '') AS token_hash, link_emailed FROM invitations \
          WHERE id = $1 AND email = $2 AND status = 'pending' AND expires_at > $3",
     )
     .bind(id)
@@ -1106,7 +1110,17 @@ pub async fn accept_with_new_account(db: &Db, token: &str, name: &str, password:
     // one link, the losers are refused here with the one message for a used
     // link, rather than tripping over the winner's new account.
     claim(&mut tx, &open).await?;
-    let user = accounts::create_user(&mut tx, &name, &email, &password, accounts::Address::Proven).await?;
+    // An emailed link proves the address; one handed over does not, and a
+    // link to confirm it goes out (the account works once it is opened).
+    let address = if open.link_emailed == 1 {
+        accounts::Address::Proven
+    } else {
+        accounts::Address::Unproven
+    };
+    let user = accounts::create_user(&mut tx, &name, &email, &password, address).await?;
+    if address == accounts::Address::Unproven {
+        crate::accounts::verification::start_proving(&mut tx, &user).await?;
+    }
     join(&mut tx, &open, &user).await?;
     tx.commit().await?;
     Ok((user, open.workspace_id))
@@ -1118,6 +1132,9 @@ pub async fn accept_with_new_account(db: &Db, token: &str, name: &str, password:
 /// tokens, pending links) is ended, in one transaction with the join.
 pub async fn accept_by_claiming(db: &Db, token: &str, name: &str, password: &str) -> AppResult<(User, String)> {
     let open = find_open(db, token).await?;
+    if open.link_emailed != 1 {
+        return Err(AppError::Conflict(super::HANDED_OVER_CANNOT_CLAIM.into()));
+    }
     let (name, password) = match (PersonName::parse(name), NewPassword::parse(password)) {
         (Ok(n), Ok(p)) => (n, p),
         (n, p) => {

@@ -153,7 +153,10 @@ fn next_step(p: &InvitationPreview, token: String) -> AnyView {
         Some(me) => view! { <WrongAccount invited=p.email.clone() me=me.clone() token/> }.into_any(),
         None => match p.account {
             InvitedAccount::Proven => view! { <SignInToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
-            InvitedAccount::Unproven => view! { <ClaimToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
+            InvitedAccount::Unproven if p.link_proves_address => view! { <ClaimToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
+            InvitedAccount::Unproven => view! {
+                <p role="alert" class="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">{invitations::HANDED_OVER_CANNOT_CLAIM}"."</p>
+            }.into_any(),
             InvitedAccount::None => view! { <SignUpToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
         },
     }

@@ -87,30 +87,37 @@ pub async fn change_email(email: String, password: String) -> Result<String, App
     Ok(said)
 }
 
-/// Which address the link with `token` would move its account to.
+/// What a link to a new address opens: the address, and whether this
+/// browser is signed in to the account it would move.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeLink {
+    pub new_email: String,
+    pub signed_in_as_owner: bool,
+}
+
 #[server(endpoint = "email_change_link")]
-pub async fn email_change_link(token: String) -> Result<String, AppError> {
+pub async fn email_change_link(token: String) -> Result<ChangeLink, AppError> {
     use crate::accounts::links::{self, Purpose};
     let state = state::state()?;
     state::rate_limit(&state, "accept", crate::platform::ratelimit::Limit::ACCEPT)?;
-    let found: Option<String> = match links::peek(&state.db, &token, Purpose::EmailChange).await? {
-        Some(_) => sqlx::query_scalar("SELECT new_email FROM account_tokens WHERE token_hash = $1")
-            .bind(crate::platform::crypto::token_hash(&token))
-            .fetch_optional(&state.db)
-            .await?
-            .flatten(),
-        None => None,
-    };
-    found.ok_or_else(|| AppError::NotFound(profile::CHANGE_LINK_DEAD.into()))
+    let (owner, new_email) = links::peek_owner(&state.db, &token, Purpose::EmailChange)
+        .await?
+        .ok_or_else(|| AppError::NotFound(profile::CHANGE_LINK_DEAD.into()))?;
+    let me = session::current_user().await?;
+    Ok(ChangeLink {
+        new_email: new_email.unwrap_or_default(),
+        signed_in_as_owner: me.is_some_and(|u| u.id == owner),
+    })
 }
 
-/// Moves the account to the address the link went to; signs this browser
-/// in afresh (every session ended) and opens the account page.
+/// Moves the signed-in account to the address the link went to; every
+/// session ends and this browser gets a new one.
 #[server(endpoint = "confirm_email_change")]
 pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
+    let user = session::require_user().await?;
     let state = state::state()?;
     state::rate_limit(&state, "accept", crate::platform::ratelimit::Limit::ACCEPT)?;
-    let user = profile::confirm_email_change(&state.db, &token).await?;
+    let user = profile::confirm_email_change(&state.db, &token, &user).await?;
     state.mailer.wake();
     session::start(&state, &user).await?;
     state::notice_for_plain_form(&format!("Your address is now {}", user.email));
@@ -409,10 +416,19 @@ pub fn ConfirmEmailChangePage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="text-zinc-600">"Checking your link…"</p> }>
                 {move || Suspend::new(async move {
                     match link.await {
-                        Ok(email) => view! {
+                        Ok(link) if !link.signed_in_as_owner => {
+                            let next = format!("/signin?next={}", crate::pages::auth::urlencode(&format!("/confirm-email/{}", token())));
+                            view! {
+                                <Title text="Sign in to confirm your new address · Boardroom"/>
+                                <h1 class="text-2xl font-semibold">"Sign in to confirm your new address"</h1>
+                                <p class="mt-3 text-zinc-700">"To move your Boardroom account to "<strong>{link.new_email}</strong>", sign in to it in this browser, then confirm."</p>
+                                <p class="mt-6"><a class=format!("{PRIMARY_BUTTON} w-full") href=next>"Sign in"</a></p>
+                            }.into_any()
+                        }
+                        Ok(link) => view! {
                             <Title text=page_title("Confirm your new address", Signal::derive(move || !errors.get().is_empty()))/>
                             <h1 class="text-2xl font-semibold">"Confirm your new address"</h1>
-                            <p class="mt-3 text-zinc-700">"Move your Boardroom account to "<strong>{email}</strong>"? Every browser signed in to it will be signed out, and you are signed in here."</p>
+                            <p class="mt-3 text-zinc-700">"Move your Boardroom account to "<strong>{link.new_email}</strong>"? Every other browser signed in to it will be signed out."</p>
                             <div class="mt-6 space-y-4">
                                 <ErrorSummary form="confirm-change" errors/>
                                 <ActionForm action>

@@ -149,11 +149,38 @@ async fn a_new_address_is_confirmed_from_there_and_the_old_one_is_told(backend: 
         .wait_for_subject("jon.snow@example.com", "Confirm your new address for Boardroom", 1)
         .await;
     let token = email.token_of("/confirm-email/");
-    let opened = app.person().get(&format!("/confirm-email/{token}")).await;
+    let opened = jon.get(&format!("/confirm-email/{token}")).await;
     assert_eq!(opened.headers()["referrer-policy"], "no-referrer");
-    assert!(opened.text().await.unwrap().contains("jon.snow@example.com"));
+    let html = opened.text().await.unwrap();
+    assert!(html.contains("jon.snow@example.com") && html.contains("Confirm new address"));
 
+    // Only the account itself, signed in, moves it: not whoever holds the
+    // new address, nor another account.
+    assert_eq!(
+        app.person()
+            .call::<()>("confirm_email_change", &[("token", &token)])
+            .await
+            .status,
+        401
+    );
+    let stranger = app.person();
+    stranger.sign_in("ada@example.com", "correct horse").await.ok();
+    assert_eq!(
+        stranger
+            .call::<()>("confirm_email_change", &[("token", &token)])
+            .await
+            .status,
+        404
+    );
+    let page = stranger
+        .get(&format!("/confirm-email/{token}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Sign in to confirm your new address"), "{page}");
     let phone = app.person();
+    phone.sign_in("jon@example.com", "winter is here").await.ok();
     let moved = phone.call::<()>("confirm_email_change", &[("token", &token)]).await;
     assert_eq!(moved.redirect.as_deref(), Some("/account"));
     moved.ok();
@@ -176,7 +203,7 @@ async fn a_new_address_is_confirmed_from_there_and_the_old_one_is_told(backend: 
         .await
         .ok();
     assert_eq!(
-        app.person()
+        phone
             .call::<()>("confirm_email_change", &[("token", &token)])
             .await
             .status,
@@ -212,9 +239,10 @@ async fn a_password_reset_cancels_a_pending_change_of_address(backend: Backend) 
         .call::<()>("reset_password", &[("token", &reset), ("password", "taken back now")])
         .await
         .ok();
+    let back = app.person();
+    back.sign_in("jon@example.com", "taken back now").await.ok();
     assert_eq!(
-        app.person()
-            .call::<()>("confirm_email_change", &[("token", &change)])
+        back.call::<()>("confirm_email_change", &[("token", &change)])
             .await
             .status,
         404

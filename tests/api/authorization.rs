@@ -435,9 +435,9 @@ async fn once(w: &World, endpoint: &str, need: Need) -> (u16, u16) {
         "sign_out" | "get_current_user" | "home_path" | "forgot_page" => (vec![], 200),
         "request_password_reset" | "send_verification_again" => (vec![("email", "ada@example.com".into())], 200),
         "check_inbox_page" => (vec![], 200),
-        "verify_link" | "confirm_email" | "email_change_link" | "confirm_email_change" => {
-            (vec![("token", token.clone())], 404)
-        }
+        "verify_link" | "confirm_email" | "email_change_link" => (vec![("token", token.clone())], 404),
+        // The account itself, signed in, confirms its new address.
+        "confirm_email_change" => (vec![("token", token.clone())], 401),
         "reset_link" | "reset_password" => (
             vec![("token", token.clone()), ("password", "correct horse".into())],
             404,

@@ -394,9 +394,21 @@ async fn an_invitation_without_email_hands_back_its_link(backend: Backend) {
     let token = url.rsplit('/').next().unwrap();
     app.person().accept_new(token, "Kim", "winter is here").await.ok();
     assert_eq!(
-        app.count("SELECT COUNT(*) FROM emails WHERE recipient = $1", "kim@example.com")
-            .await,
+        app.count(
+            "SELECT COUNT(*) FROM emails WHERE kind = 'invitation' AND recipient = $1",
+            "kim@example.com"
+        )
+        .await,
         0
+    );
+    // A link handed over proves no address: Kim's own is confirmed by email.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM emails WHERE kind = 'verify_email' AND recipient = $1",
+            "kim@example.com"
+        )
+        .await,
+        1
     );
     assert_eq!(
         api.get(&format!("/workspaces/{ws}/users/kim@example.com")).await.status,
