@@ -114,6 +114,23 @@ impl Server {
         panic!("the server did not start");
     }
 
+    /// An account made by the host (`boardroom admin create-user`, so its
+    /// address counts as proven), and its API token.
+    pub fn account(&self, email: &str, name: &str) -> String {
+        let out = Command::new(&self.binary)
+            .args(["admin", "create-user", "--email", email, "--name", name])
+            .env("DATABASE_URL", &self.database_url)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("API token: "))
+            .unwrap()
+            .to_string()
+    }
+
     /// A new API token for an existing account, from `boardroom admin`.
     pub fn token_for(&self, email: &str) -> String {
         let out = Command::new(&self.binary)
@@ -131,9 +148,11 @@ impl Server {
             .to_string()
     }
 
-    /// Joins through an invitation link with a new account, as the page's form does.
+    /// Joins through an invitation link with a new account, as the page's
+    /// form does, then confirms the address as its email asks.
     pub async fn accept(&self, accept_url: &str, name: &str) {
         let token = accept_url.rsplit('/').next().unwrap();
+        let email = self.invited_email(token).await;
         let res = reqwest::Client::new()
             .post(format!("{}/api/accept_invitation_new_account", self.url))
             .form(&[("token", token), ("name", name), ("password", "winter is here")])
@@ -145,5 +164,52 @@ impl Server {
             "{}",
             res.status()
         );
+        // A link handed over proves no address: the person confirms theirs
+        // through the link emailed to it (here, the dev mailbox's copy).
+        let mut proof = None;
+        for _ in 0..400 {
+            let page = reqwest::get(format!("{}/dev/mailbox", self.url))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if let Some(entry) = page.split(&format!("To {email} ")).nth(1)
+                && let Some(at) = entry.find("/verify/")
+            {
+                proof = Some(entry[at + 8..at + 8 + 43].to_string());
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        let proof = proof.expect("a confirmation link in the dev mailbox");
+        let res = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(format!("{}/api/confirm_email", self.url))
+            .form(&[("token", proof.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            res.status().is_success() || res.status().is_redirection(),
+            "{}",
+            res.status()
+        );
+    }
+
+    /// The address an invitation link was for (as its page says).
+    async fn invited_email(&self, token: &str) -> String {
+        let preview: serde_json::Value = reqwest::Client::new()
+            .post(format!("{}/api/get_invitation_preview", self.url))
+            .form(&[("token", token)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        preview["email"].as_str().unwrap_or_default().to_string()
     }
 }
