@@ -90,6 +90,19 @@ impl Compose for AccountEmails {
     }
 }
 
+/// An email about an account: no one to reply to, and no workspace.
+fn about_account(to: impl Into<String>, subject: String, letter: &Letter, link: Option<String>) -> OutgoingEmail {
+    OutgoingEmail {
+        to: to.into(),
+        reply_to: None,
+        html: letter.html(&subject),
+        text: letter.text(),
+        subject,
+        link,
+        workspace_id: None,
+    }
+}
+
 fn footer(to: &str) -> String {
     format!("This email was meant for {to}, about its Boardroom account.")
 }
@@ -118,15 +131,7 @@ pub fn reset(config: &Config, m: &links::Minted) -> OutgoingEmail {
         ],
         footer: footer(&m.user_email),
     };
-    OutgoingEmail {
-        to: m.user_email.clone(),
-        reply_to: None,
-        html: letter.html(&subject),
-        text: letter.text(),
-        subject,
-        link: Some(url),
-        workspace_id: None,
-    }
+    about_account(m.user_email.clone(), subject, &letter, Some(url))
 }
 
 pub fn password_changed(config: &Config, user: &User, at: Timestamp) -> OutgoingEmail {
@@ -155,15 +160,7 @@ pub fn password_changed(config: &Config, user: &User, at: Timestamp) -> Outgoing
         after: vec![],
         footer: footer(&user.email),
     };
-    OutgoingEmail {
-        to: user.email.clone(),
-        reply_to: None,
-        html: letter.html(&subject),
-        text: letter.text(),
-        subject,
-        link: Some(url),
-        workspace_id: None,
-    }
+    about_account(user.email.clone(), subject, &letter, Some(url))
 }
 
 pub fn verify(config: &Config, m: &links::Minted) -> OutgoingEmail {
@@ -190,15 +187,7 @@ pub fn verify(config: &Config, m: &links::Minted) -> OutgoingEmail {
         ],
         footer: footer(&m.user_email),
     };
-    OutgoingEmail {
-        to: m.user_email.clone(),
-        reply_to: None,
-        html: letter.html(&subject),
-        text: letter.text(),
-        subject,
-        link: Some(url),
-        workspace_id: None,
-    }
+    about_account(m.user_email.clone(), subject, &letter, Some(url))
 }
 
 pub fn signup_exists(config: &Config, user: &User) -> OutgoingEmail {
@@ -223,15 +212,7 @@ pub fn signup_exists(config: &Config, user: &User) -> OutgoingEmail {
         after: vec![format!("Forgot your password? Choose a new one: {forgot}")],
         footer: footer(&user.email),
     };
-    OutgoingEmail {
-        to: user.email.clone(),
-        reply_to: None,
-        html: letter.html(&subject),
-        text: letter.text(),
-        subject,
-        link: Some(url),
-        workspace_id: None,
-    }
+    about_account(user.email.clone(), subject, &letter, Some(url))
 }
 
 pub fn email_change(config: &Config, m: &links::Minted) -> OutgoingEmail {
@@ -262,15 +243,7 @@ pub fn email_change(config: &Config, m: &links::Minted) -> OutgoingEmail {
         ],
         footer: format!("This email was meant for {to}."),
     };
-    OutgoingEmail {
-        to,
-        reply_to: None,
-        html: letter.html(&subject),
-        text: letter.text(),
-        subject,
-        link: Some(url),
-        workspace_id: None,
-    }
+    about_account(to, subject, &letter, Some(url))
 }
 
 /// To the old address, once the account moved to `user.email`.
@@ -296,13 +269,5 @@ pub fn email_changed(config: &Config, user: &User, old: &str) -> OutgoingEmail {
         after: vec![format!("Reset the password: {url}")],
         footer: format!("This email was meant for {old}."),
     };
-    OutgoingEmail {
-        to: old.to_string(),
-        reply_to: None,
-        html: letter.html(&subject),
-        text: letter.text(),
-        subject,
-        link: None,
-        workspace_id: None,
-    }
+    about_account(old.to_string(), subject, &letter, None)
 }
