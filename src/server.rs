@@ -247,9 +247,11 @@ async fn workspace_events(
 
 /// The path as it may be logged: invitation tokens are cut out, queries dropped.
 pub fn loggable_path(path: &str) -> String {
-    for page in ["/invite/", "/reset/", "/verify/", "/confirm-email/"] {
-        if path.starts_with(page) {
-            return format!("{page}[token]");
+    use crate::accounts::links::Purpose;
+    let pages = Purpose::ALL.iter().map(|p| p.path()).chain(["/invite"]);
+    for page in pages {
+        if path.strip_prefix(page).is_some_and(|rest| rest.starts_with('/')) {
+            return format!("{page}/[token]");
         }
     }
     path.to_string()
@@ -444,9 +446,7 @@ async fn require_session_for_workspace_pages(State(state): State<AppState>, mut 
 async fn security_headers(req: Request, next: Next) -> Response {
     // Pages opened from a link about an account carry its token in the
     // path: never send it anywhere, not even to this site's own assets.
-    let carries_token = ["/reset/", "/verify/", "/confirm-email/"]
-        .iter()
-        .any(|page| req.uri().path().starts_with(page));
+    let carries_token = crate::accounts::links::Purpose::opens(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -487,5 +487,12 @@ mod tests {
     fn invitation_tokens_never_reach_the_log() {
         assert_eq!(super::loggable_path("/invite/abcDEF123"), "/invite/[token]");
         assert_eq!(super::loggable_path("/w/1/users"), "/w/1/users");
+        for page in ["/reset", "/verify", "/confirm-email"] {
+            assert_eq!(
+                super::loggable_path(&format!("{page}/abcDEF123")),
+                format!("{page}/[token]")
+            );
+        }
+        assert_eq!(super::loggable_path("/resetting"), "/resetting");
     }
 }

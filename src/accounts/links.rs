@@ -19,6 +19,15 @@ pub enum Purpose {
 }
 
 impl Purpose {
+    pub const ALL: [Purpose; 3] = [Purpose::Verify, Purpose::Reset, Purpose::EmailChange];
+
+    /// Whether `path` is a page of one of these links (its token after the prefix).
+    pub fn opens(path: &str) -> bool {
+        Self::ALL
+            .iter()
+            .any(|p| path.strip_prefix(p.path()).is_some_and(|rest| rest.starts_with('/')))
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Purpose::Verify => "verify",
@@ -130,36 +139,32 @@ pub struct Used {
 /// returns what it carried, or `None` if it does not work (unknown, used,
 /// or expired).
 pub async fn take(tx: &mut Tx<'_>, token: &str, purpose: Purpose) -> AppResult<Option<Used>> {
-    if !crypto::plausible_token(token) {
-        return Ok(None);
-    }
-    Ok(sqlx::query_as(
-        "DELETE FROM account_tokens WHERE token_hash = $1 AND purpose = $2 AND expires_at > $3 \
-         RETURNING user_id, new_email, workspace",
-    )
-    .bind(crypto::token_hash(token))
-    .bind(purpose.as_str())
-    .bind(now_ms())
-    .fetch_optional(&mut **tx)
-    .await?)
+    take_of(tx, token, purpose, None).await
 }
 
 /// Uses the link with `token` for `purpose` inside `tx` only if it belongs to
 /// `user_id` (a link that must be opened by its account, signed in).
 pub async fn take_own(tx: &mut Tx<'_>, token: &str, purpose: Purpose, user_id: &str) -> AppResult<Option<Used>> {
+    take_of(tx, token, purpose, Some(user_id)).await
+}
+
+async fn take_of(tx: &mut Tx<'_>, token: &str, purpose: Purpose, owner: Option<&str>) -> AppResult<Option<Used>> {
     if !crypto::plausible_token(token) {
         return Ok(None);
     }
-    Ok(sqlx::query_as(
-        "DELETE FROM account_tokens WHERE token_hash = $1 AND purpose = $2 AND expires_at > $3 AND user_id = $4 \
+    let sql = format!(
+        "DELETE FROM account_tokens WHERE token_hash = $1 AND purpose = $2 AND expires_at > $3{} \
          RETURNING user_id, new_email, workspace",
-    )
-    .bind(crypto::token_hash(token))
-    .bind(purpose.as_str())
-    .bind(now_ms())
-    .bind(user_id)
-    .fetch_optional(&mut **tx)
-    .await?)
+        if owner.is_some() { " AND user_id = $4" } else { "" }
+    );
+    let mut query = sqlx::query_as(&sql)
+        .bind(crypto::token_hash(token))
+        .bind(purpose.as_str())
+        .bind(now_ms());
+    if let Some(owner) = owner {
+        query = query.bind(owner);
+    }
+    Ok(query.fetch_optional(&mut **tx).await?)
 }
 
 /// The account and the new address of the link with `token` for `purpose`,

@@ -115,26 +115,28 @@ pub async fn rename(db: &Db, user: &User, name: &str) -> AppResult<String> {
     Ok(name.as_str().to_string())
 }
 
-/// Checks the person's current password, as a field error on `field`.
-async fn check_password(db: &Db, user: &User, password: &str, field: &str) -> AppResult<()> {
-    service::authenticate(db, &user.email, password)
-        .await
-        .map(|_| ())
-        .map_err(|_| AppError::field(field, "Your password is not right"))
+/// What is wrong with `password` as the person's current one, if anything
+/// (a failure to check it is an error of its own, not a wrong password).
+async fn password_problem(db: &Db, user: &User, password: &str) -> AppResult<Option<String>> {
+    match service::authenticate(db, &user.email, password).await {
+        Ok(_) => Ok(None),
+        Err(AppError::Invalid(_)) => Ok(Some("Your password is not right".into())),
+        Err(other) => Err(other),
+    }
 }
 
 /// Changes the password, the current one given: every session of the
 /// account ends (the caller starts a new one for this browser) and the
 /// person is told by email.
 pub async fn change_password(db: &Db, user: &User, current: &str, new: &str) -> AppResult<()> {
-    let new = NewPassword::parse(new).map_err(|m| AppError::field("new_password", m));
-    let checked = check_password(db, user, current, "current_password").await;
-    let new = match (checked, new) {
-        (Ok(()), Ok(n)) => n,
-        (c, n) => {
-            let mut errors = c.err().map(|e| e.field_errors()).unwrap_or_default();
-            errors.extend(n.err().map(|e| e.field_errors()).unwrap_or_default());
-            return Err(AppError::Invalid(errors));
+    let wrong = password_problem(db, user, current).await?;
+    let new = match (wrong, NewPassword::parse(new)) {
+        (None, Ok(n)) => n,
+        (wrong, n) => {
+            return Err(AppError::fields([
+                ("current_password", wrong),
+                ("new_password", n.err()),
+            ]));
         }
     };
     let hashed = HashedPassword::of(&new).await;
@@ -154,15 +156,10 @@ pub async fn change_password(db: &Db, user: &User, current: &str, new: &str) -> 
 /// goes to the new address, and the account moves when it is opened. An
 /// earlier request is replaced; a password reset cancels it.
 pub async fn request_email_change(db: &Db, user: &User, new_email: &str, password: &str) -> AppResult<EmailAddress> {
-    let parsed = EmailAddress::parse(new_email).map_err(|m| AppError::field("email", m));
-    let checked = check_password(db, user, password, "password").await;
-    let email = match (parsed, checked) {
-        (Ok(e), Ok(())) => e,
-        (e, c) => {
-            let mut errors = e.err().map(|e| e.field_errors()).unwrap_or_default();
-            errors.extend(c.err().map(|e| e.field_errors()).unwrap_or_default());
-            return Err(AppError::Invalid(errors));
-        }
+    let wrong = password_problem(db, user, password).await?;
+    let email = match (EmailAddress::parse(new_email), wrong) {
+        (Ok(e), None) => e,
+        (e, wrong) => return Err(AppError::fields([("email", e.err()), ("password", wrong)])),
     };
     if email.as_str() == user.email {
         return Err(AppError::field("email", "That is your address already"));
@@ -242,7 +239,9 @@ pub async fn confirm_email_change(db: &Db, token: &str, by: &User) -> AppResult<
 /// links stop working, and the account keeps only its id, as "(deleted
 /// account)", where others see who invited them or made something.
 pub async fn delete_account(db: &Db, user: &User, password: &str) -> AppResult<()> {
-    check_password(db, user, password, "password").await?;
+    if let Some(wrong) = password_problem(db, user, password).await? {
+        return Err(AppError::field("password", wrong));
+    }
     let mut tx = db.begin().await?;
     crate::members::service::leave_everywhere(&mut tx, user).await?;
     service::end_all_sessions(&mut tx, &user.id).await?;

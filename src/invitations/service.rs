@@ -1045,7 +1045,7 @@ impl db::Keyed for Waiting {
     }
 
     fn args(parts: &[String]) -> Option<[Arg; 2]> {
-        Some([parts[0].parse::<i64>().ok()?.into(), parts[1].clone().into()])
+        Row::args(parts)
     }
 }
 
@@ -1093,16 +1093,19 @@ pub async fn decline_waiting(db: &Db, user: &User, id: &str) -> AppResult<String
         .map_err(|_| no_longer_pending())
 }
 
+/// The name and password an invited person chose, each problem reported.
+fn name_and_password(name: &str, password: &str) -> AppResult<(PersonName, NewPassword)> {
+    match (PersonName::parse(name), NewPassword::parse(password)) {
+        (Ok(n), Ok(p)) => Ok((n, p)),
+        (n, p) => Err(AppError::fields([("name", n.err()), ("password", p.err())])),
+    }
+}
+
 /// Creates the invited person's account (with the invited email) and joins.
 pub async fn accept_with_new_account(db: &Db, token: &str, name: &str, password: &str) -> AppResult<(User, String)> {
     let open = find_open(db, token).await?;
     let email = EmailAddress::parse(&open.email).map_err(AppError::internal)?;
-    let (name, password) = match (PersonName::parse(name), NewPassword::parse(password)) {
-        (Ok(n), Ok(p)) => (n, p),
-        (n, p) => {
-            return Err(AppError::fields([("name", n.err()), ("password", p.err())]));
-        }
-    };
+    let (name, password) = name_and_password(name, password)?;
     // Hashed before the transaction opens, so no connection waits on argon2.
     let password = HashedPassword::of(&password).await;
     let mut tx = db.begin().await?;
@@ -1135,12 +1138,7 @@ pub async fn accept_by_claiming(db: &Db, token: &str, name: &str, password: &str
     if open.link_emailed != 1 {
         return Err(AppError::Conflict(super::HANDED_OVER_CANNOT_CLAIM.into()));
     }
-    let (name, password) = match (PersonName::parse(name), NewPassword::parse(password)) {
-        (Ok(n), Ok(p)) => (n, p),
-        (n, p) => {
-            return Err(AppError::fields([("name", n.err()), ("password", p.err())]));
-        }
-    };
+    let (name, password) = name_and_password(name, password)?;
     let password = HashedPassword::of(&password).await;
     let mut tx = db.begin().await?;
     claim(&mut tx, &open).await?;

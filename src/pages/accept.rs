@@ -219,24 +219,13 @@ fn SignInToAccept(email: String, token: String, heading: String) -> impl IntoVie
 fn SignUpToAccept(email: String, token: String, heading: String) -> impl IntoView {
     let action = ServerAction::<AcceptInvitationNewAccount>::new();
     let errors = form_errors(action.value());
-    let name_error = field_error(errors, "name");
-    let password_error = field_error(errors, "password");
     view! {
         <Title text=page_title(&heading, Signal::derive(move || !errors.get().is_empty()))/>
         <p class="text-sm text-zinc-700">"Create your account to accept."</p>
         <div class="mt-4 space-y-4">
             <ErrorSummary form="accept" errors/>
             <ActionForm action attr:novalidate=true attr:class="space-y-4">
-                <input type="hidden" name="token" value=token/>
-                <Field id="accept-email" label="Email address" hint="The invitation was sent to this address.">
-                    <input id="accept-email" type="email" value=email readonly=true class=INPUT aria-describedby="accept-email-hint"/>
-                </Field>
-                <Field id="accept-name" label="Your name" error=name_error>
-                    <input id="accept-name" name="name" type="text" autocomplete="name" class=INPUT aria-invalid=aria_invalid(name_error)/>
-                </Field>
-                <Field id="accept-password" label="Password" hint="At least 8 characters." error=password_error>
-                    <input id="accept-password" name="password" type="password" autocomplete="new-password" class=INPUT aria-invalid=aria_invalid(password_error)/>
-                </Field>
+                <NewAccountFields token email errors password_label="Password"/>
                 <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Create account and join"</button>
             </ActionForm>
         </div>
@@ -249,8 +238,6 @@ fn SignUpToAccept(email: String, token: String, heading: String) -> impl IntoVie
 fn ClaimToAccept(email: String, token: String, heading: String) -> impl IntoView {
     let action = ServerAction::<AcceptInvitationClaim>::new();
     let errors = form_errors(action.value());
-    let name_error = field_error(errors, "name");
-    let password_error = field_error(errors, "password");
     view! {
         <Title text=page_title(&heading, Signal::derive(move || !errors.get().is_empty()))/>
         <p class="text-sm text-zinc-700">
@@ -260,18 +247,34 @@ fn ClaimToAccept(email: String, token: String, heading: String) -> impl IntoView
         <div class="mt-4 space-y-4">
             <ErrorSummary form="accept" errors/>
             <ActionForm action attr:novalidate=true attr:class="space-y-4">
-                <input type="hidden" name="token" value=token/>
-                <Field id="accept-email" label="Email address" hint="The invitation was sent to this address.">
-                    <input id="accept-email" type="email" value=email readonly=true class=INPUT aria-describedby="accept-email-hint"/>
-                </Field>
-                <Field id="accept-name" label="Your name" error=name_error>
-                    <input id="accept-name" name="name" type="text" autocomplete="name" class=INPUT aria-invalid=aria_invalid(name_error)/>
-                </Field>
-                <Field id="accept-password" label="New password" hint="At least 8 characters." error=password_error>
-                    <input id="accept-password" name="password" type="password" autocomplete="new-password" class=INPUT aria-invalid=aria_invalid(password_error)/>
-                </Field>
+                <NewAccountFields token email errors password_label="New password"/>
                 <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Take over the account and join"</button>
             </ActionForm>
         </div>
+    }
+}
+
+/// Joining with an account of one's own: the invitation's link, the invited
+/// address (fixed), a name and a password.
+#[component]
+fn NewAccountFields(
+    token: String,
+    email: String,
+    errors: Signal<Vec<crate::error::FieldError>>,
+    password_label: &'static str,
+) -> impl IntoView {
+    let name_error = field_error(errors, "name");
+    let password_error = field_error(errors, "password");
+    view! {
+        <input type="hidden" name="token" value=token/>
+        <Field id="accept-email" label="Email address" hint="The invitation was sent to this address.">
+            <input id="accept-email" type="email" value=email readonly=true class=INPUT aria-describedby="accept-email-hint"/>
+        </Field>
+        <Field id="accept-name" label="Your name" error=name_error>
+            <input id="accept-name" name="name" type="text" autocomplete="name" class=INPUT aria-invalid=aria_invalid(name_error)/>
+        </Field>
+        <Field id="accept-password" label=password_label hint="At least 8 characters." error=password_error>
+            <input id="accept-password" name="password" type="password" autocomplete="new-password" class=INPUT aria-invalid=aria_invalid(password_error)/>
+        </Field>
     }
 }

@@ -17,7 +17,7 @@ on_both_databases!(
 );
 
 async fn me(person: &Person) -> Option<User> {
-    person.call::<Option<User>>("get_current_user", &[]).await.ok()
+    person.me().await
 }
 
 async fn page(person: &Person) -> AccountPageData {
@@ -226,19 +226,7 @@ async fn a_password_reset_cancels_a_pending_change_of_address(backend: Backend) 
         .wait_for_subject("elsewhere@example.com", "Confirm your new address for Boardroom", 1)
         .await
         .token_of("/confirm-email/");
-    app.person()
-        .call::<String>("request_password_reset", &[("email", "jon@example.com")])
-        .await
-        .ok();
-    let reset = app
-        .smtp
-        .wait_for_subject("jon@example.com", "Reset your Boardroom password", 1)
-        .await
-        .token_of("/reset/");
-    app.person()
-        .call::<()>("reset_password", &[("token", &reset), ("password", "taken back now")])
-        .await
-        .ok();
+    app.reset_password("jon@example.com", "taken back now").await;
     let back = app.person();
     back.sign_in("jon@example.com", "taken back now").await.ok();
     assert_eq!(

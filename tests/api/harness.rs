@@ -214,6 +214,31 @@ impl TestApp {
         id
     }
 
+    /// Resets `email`'s password to `password` the way its holder does: asks
+    /// for a link, opens the one that arrives, chooses the password.
+    pub async fn reset_password(&self, email: &str, password: &str) {
+        let subject = "Reset your Boardroom password";
+        let before = self
+            .smtp
+            .received()
+            .iter()
+            .filter(|e| e.to.iter().any(|t| t == email) && e.subject() == subject)
+            .count();
+        self.person()
+            .call::<String>("request_password_reset", &[("email", email)])
+            .await
+            .ok();
+        let token = self
+            .smtp
+            .wait_for_subject(email, subject, before + 1)
+            .await
+            .token_of("/reset/");
+        self.person()
+            .call::<()>("reset_password", &[("token", &token), ("password", password)])
+            .await
+            .ok();
+    }
+
     /// The id of the account with `email`.
     pub async fn user_id(&self, email: &str) -> String {
         sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
@@ -450,6 +475,29 @@ impl Person {
             .trim_start_matches("/w/")
             .trim_end_matches("/boards")
             .to_string()
+    }
+
+    /// Signs up and stops there: the address waits for its link (password
+    /// "correct horse").
+    pub async fn start_sign_up(&self, name: &str, email: &str, workspace: &str) {
+        self.call::<String>(
+            "sign_up",
+            &[
+                ("name", name),
+                ("email", email),
+                ("password", "correct horse"),
+                ("workspace", workspace),
+            ],
+        )
+        .await
+        .ok();
+    }
+
+    /// Who this browser is signed in as (with a proven address), if anyone.
+    pub async fn me(&self) -> Option<boardroom::domain::User> {
+        self.call::<Option<boardroom::domain::User>>("get_current_user", &[])
+            .await
+            .ok()
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Answer<()> {

@@ -146,18 +146,7 @@ async fn an_unproven_account_sees_no_invitations_and_cannot_take_them(backend: B
     // Someone signs up with Sam's address before Sam, and never opens the
     // link: signed in, the account sees nothing and can take nothing.
     let squatter = app.person();
-    squatter
-        .call::<String>(
-            "sign_up",
-            &[
-                ("name", "Not Sam"),
-                ("email", "sam@example.com"),
-                ("password", "correct horse"),
-                ("workspace", "Mine"),
-            ],
-        )
-        .await
-        .ok();
+    squatter.start_sign_up("Not Sam", "sam@example.com", "Mine").await;
     let signed_in = squatter.sign_in("sam@example.com", "correct horse").await;
     assert_eq!(signed_in.redirect.as_deref(), Some("/check-inbox"));
     assert_eq!(

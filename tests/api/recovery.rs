@@ -243,18 +243,7 @@ async fn a_reset_ends_the_api_tokens_of_an_account_whose_address_was_never_prove
     // start working once the mailbox's holder resets the password.
     let (_, jon, _) = app.workspace_with_member().await;
     let jons: boardroom::tokens::NewToken = jon.call("create_api_token", &[("name", "ci")]).await.ok();
-    app.person()
-        .call::<String>(
-            "sign_up",
-            &[
-                ("name", "Not Sam"),
-                ("email", "sam@example.com"),
-                ("password", "correct horse"),
-                ("workspace", "Trap"),
-            ],
-        )
-        .await
-        .ok();
+    app.person().start_sign_up("Not Sam", "sam@example.com", "Trap").await;
     let sam_id = app.user_id("sam@example.com").await;
     let (_, sams) = boardroom::tokens::service::create(&app.db, &sam_id, "left behind")
         .await

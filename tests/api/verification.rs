@@ -19,23 +19,8 @@ on_both_databases!(
 
 const CONFIRM: &str = "Confirm your email address for Boardroom";
 
-async fn sign_up_only(person: &Person, name: &str, email: &str, workspace: &str) {
-    person
-        .call::<String>(
-            "sign_up",
-            &[
-                ("name", name),
-                ("email", email),
-                ("password", "correct horse"),
-                ("workspace", workspace),
-            ],
-        )
-        .await
-        .ok();
-}
-
 async fn me(person: &Person) -> Option<User> {
-    person.call::<Option<User>>("get_current_user", &[]).await.ok()
+    person.me().await
 }
 
 async fn sign_up_is_finished_by_the_emailed_link(backend: Backend) {
@@ -116,7 +101,7 @@ async fn sign_up_is_finished_by_the_emailed_link(backend: Backend) {
 async fn the_link_can_be_sent_again_and_only_the_newest_works(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let ada = app.person();
-    sign_up_only(&ada, "Ada", "ada@example.com", "Acme").await;
+    ada.start_sign_up("Ada", "ada@example.com", "Acme").await;
     let first = app
         .smtp
         .wait_for_subject("ada@example.com", CONFIRM, 1)
@@ -198,7 +183,7 @@ async fn the_link_can_be_sent_again_and_only_the_newest_works(backend: Backend) 
 async fn a_workspace_name_taken_before_the_link_is_opened_is_asked_for_again(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let ada = app.person();
-    sign_up_only(&ada, "Ada", "ada@example.com", "Acme").await;
+    ada.start_sign_up("Ada", "ada@example.com", "Acme").await;
     // Taken at sign-up: said at once, next to the field.
     let bea = app.person();
     bea.sign_up("Bea", "bea@example.com", "Bravo").await;
@@ -235,7 +220,7 @@ async fn an_invitation_link_takes_over_an_account_whose_address_was_never_proven
     // Someone signs up with Sam's address first, stays signed in, and has a
     // token from the host; the account waits for a link only Sam receives.
     let squatter = app.person();
-    sign_up_only(&squatter, "Not Sam", "sam@example.com", "Trap").await;
+    squatter.start_sign_up("Not Sam", "sam@example.com", "Trap").await;
     squatter.sign_in("sam@example.com", "correct horse").await.ok();
     let sam_id = app.user_id("sam@example.com").await;
     let (_, left_behind) = boardroom::tokens::service::create(&app.db, &sam_id, "left behind")
@@ -322,7 +307,7 @@ async fn two_claims_of_one_invitation_at_once_one_wins(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let owner = app.person();
     let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
-    sign_up_only(&app.person(), "Not Sam", "sam@example.com", "Trap").await;
+    app.person().start_sign_up("Not Sam", "sam@example.com", "Trap").await;
     owner.invite(&ws, "sam@example.com").await.ok();
     let token = app.smtp.wait_for("sam@example.com", 1).await.invite_token();
     let (a, b) = (app.person(), app.person());
@@ -392,7 +377,7 @@ async fn a_link_handed_over_proves_no_address(backend: Backend) {
     let ws = owner.sign_up("Ada", "ada@example.com", "Acme").await;
 
     // An account never confirmed is not taken over through it.
-    sign_up_only(&app.person(), "Sam", "sam@example.com", "Sams").await;
+    app.person().start_sign_up("Sam", "sam@example.com", "Sams").await;
     let token = shared_link(&owner, &ws, "sam@example.com").await;
     let preview = app
         .person()
@@ -462,19 +447,7 @@ async fn an_account_from_before_addresses_were_checked_works_but_proves_nothing(
             .starts_with("Your address has never been confirmed")
     );
     // A reset link opened proves it; the token made before stays.
-    app.person()
-        .call::<String>("request_password_reset", &[("email", "jon@example.com")])
-        .await
-        .ok();
-    let reset = app
-        .smtp
-        .wait_for_subject("jon@example.com", "Reset your Boardroom password", 1)
-        .await
-        .token_of("/reset/");
-    app.person()
-        .call::<()>("reset_password", &[("token", &reset), ("password", "a new password")])
-        .await
-        .ok();
+    app.reset_password("jon@example.com", "a new password").await;
     assert_eq!(api.get("/me").await.body["email_verified"], true);
     assert_eq!(api.get("/me/invitations").await.status, 200);
     app.stop().await;
@@ -482,8 +455,8 @@ async fn an_account_from_before_addresses_were_checked_works_but_proves_nothing(
 
 async fn signing_up_again_with_an_unconfirmed_address_sends_a_link_to_choose_its_password(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    sign_up_only(&app.person(), "Not Sam", "sam@example.com", "Trap").await;
-    sign_up_only(&app.person(), "Sam", "sam@example.com", "Sams").await;
+    app.person().start_sign_up("Not Sam", "sam@example.com", "Trap").await;
+    app.person().start_sign_up("Sam", "sam@example.com", "Sams").await;
     let reset = app
         .smtp
         .wait_for_subject("sam@example.com", "Reset your Boardroom password", 1)

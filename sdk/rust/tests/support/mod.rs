@@ -114,17 +114,22 @@ impl Server {
         panic!("the server did not start");
     }
 
-    /// An account made by the host (`boardroom admin create-user`, so its
-    /// address counts as proven), and its API token.
-    pub fn account(&self, email: &str, name: &str) -> String {
+    /// What `boardroom admin …` prints, run against this server's database.
+    fn admin(&self, args: &[&str]) -> String {
         let out = Command::new(&self.binary)
-            .args(["admin", "create-user", "--email", email, "--name", name])
+            .arg("admin")
+            .args(args)
             .env("DATABASE_URL", &self.database_url)
             .output()
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout)
-            .unwrap()
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// An account made by the host (`boardroom admin create-user`, so its
+    /// address counts as proven), and its API token.
+    pub fn account(&self, email: &str, name: &str) -> String {
+        self.admin(&["create-user", "--email", email, "--name", name])
             .lines()
             .find_map(|l| l.strip_prefix("API token: "))
             .unwrap()
@@ -133,14 +138,7 @@ impl Server {
 
     /// A new API token for an existing account, from `boardroom admin`.
     pub fn token_for(&self, email: &str) -> String {
-        let out = Command::new(&self.binary)
-            .args(["admin", "create-token", "--email", email])
-            .env("DATABASE_URL", &self.database_url)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout)
-            .unwrap()
+        self.admin(&["create-token", "--email", email])
             .trim()
             .rsplit(' ')
             .next()
