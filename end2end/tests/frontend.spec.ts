@@ -37,7 +37,10 @@ function everyPage(base: string): string[] {
     `${base}/groups`,
     `${base}/settings`,
     '/account/tokens',
+    '/account',
     '/workspaces/new',
+    '/check-inbox',
+    '/forgot',
   ];
 }
 
