@@ -8,6 +8,7 @@ const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 1025);
 const mailWebPort = Number(process.env.E2E_MAIL_WEB_PORT ?? 1080);
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.resolve(__dirname, '../target');
 const binary = process.env.BOARDROOM_BIN ?? path.join(targetDir, 'debug/boardroom');
+const idpPort = Number(process.env.E2E_IDP_PORT ?? 3190);
 const dataDir = process.env.E2E_DATA_DIR ?? path.join(os.tmpdir(), `boardroom-e2e-${process.pid}`);
 
 // Tests that run the binary's admin commands on the app's database find both here
@@ -16,6 +17,14 @@ process.env.BOARDROOM_BIN = binary;
 process.env.E2E_DATA_DIR = dataDir;
 
 export const appUrl = `http://127.0.0.1:${appPort}`;
+// The company's identity provider (a real OpenID provider, end2end/idp) and
+// the app's client there.
+const idpUrl = `http://127.0.0.1:${idpPort}`;
+const idpClient = {
+  client_id: 'boardroom-e2e',
+  client_secret: 'boardroom-e2e-secret',
+  redirect_uris: [`${appUrl}/auth/oidc/callback`],
+};
 
 export default defineConfig({
   testDir: './tests',
@@ -56,6 +65,13 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
+      command: 'node idp/idp.mjs',
+      url: `${idpUrl}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      env: { IDP_PORT: String(idpPort), IDP_CLIENTS: JSON.stringify([idpClient]) },
+    },
+    {
       command: `mkdir -p ${dataDir} && exec ${binary}`,
       url: `${appUrl}/healthz`,
       reuseExistingServer: false,
@@ -67,6 +83,10 @@ export default defineConfig({
         BASE_URL: appUrl,
         LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(targetDir, 'site'),
         RUST_LOG: 'warn',
+        OIDC_ISSUER: idpUrl,
+        OIDC_CLIENT_ID: idpClient.client_id,
+        OIDC_CLIENT_SECRET: idpClient.client_secret,
+        OIDC_DISPLAY_NAME: 'Acme SSO',
       },
     },
   ],

@@ -106,6 +106,10 @@ pub async fn serve(
         mailer: mailer.clone(),
         limiter: Arc::new(RateLimiter::new()),
         watchers: crate::platform::changes::Watchers::new(crate::live::STREAMS_PER_PERSON, stopping),
+        oidc: match &config.oidc {
+            Some(settings) => Some(Arc::new(crate::accounts::oidc::Provider::new(settings, &config)?)),
+            None => None,
+        },
     };
     let (stop_worker, worker_stopped) = watch::channel(false);
     let mut kinds: Kinds = [(
@@ -197,6 +201,12 @@ pub fn router(state: AppState) -> Router {
             context, shell,
         ));
     router = router.route("/w/{wid}/events", get(workspace_events));
+    if state.oidc.is_some() {
+        use crate::accounts::oidc;
+        router = router
+            .route(oidc::START_PATH, axum::routing::post(oidc::start))
+            .route(oidc::CALLBACK_PATH, get(oidc::callback));
+    }
     if let Some(mailbox) = state.mailer.dev_mailbox.clone() {
         router = router.route("/dev/mailbox", get(move || std::future::ready(mailbox.page())));
     }

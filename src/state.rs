@@ -25,6 +25,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// The live views (event streams) open on this instance.
     pub watchers: Arc<crate::platform::changes::Watchers>,
+    /// The company's identity provider, when sign-in through it is set up.
+    pub oidc: Option<Arc<crate::accounts::oidc::Provider>>,
 }
 
 /// The shared state, inside a server function.

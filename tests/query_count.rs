@@ -9,6 +9,10 @@ mod harness;
 #[path = "api/smtp.rs"]
 mod smtp;
 
+#[path = "api/idp.rs"]
+#[allow(dead_code)]
+mod idp;
+
 use harness::{Backend, Person, TestApp};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tracing_subscriber::layer::{Context, SubscriberExt};

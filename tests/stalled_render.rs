@@ -15,6 +15,10 @@ mod harness;
 #[path = "api/smtp.rs"]
 mod smtp;
 
+#[path = "api/idp.rs"]
+#[allow(dead_code)]
+mod idp;
+
 use harness::{Backend, TestApp};
 use std::time::Duration;
 

@@ -34,7 +34,7 @@ test('a forgotten password: the emailed link sets a new one, and every browser s
 
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill('a much better one');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(/\/w\/[0-9a-f-]+\/boards$/);
   await emailFor(request, email, 'Your Boardroom password was changed');
 

@@ -87,7 +87,7 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.goto('/signin');
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 /** A second browser (its own cookies), signed in, on its first workspace's boards. */

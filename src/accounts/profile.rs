@@ -236,7 +236,7 @@ pub async fn confirm_email_change(db: &Db, token: &str, by: &User) -> AppResult<
 /// the only owner of a workspace with other members (naming them).
 /// Otherwise, in one transaction, they leave every workspace (one they are
 /// the only member of goes with them), every session ends, their tokens and
-/// links stop working, and the account keeps only its id, as "(deleted
+/// links stop working, its company sign-in is unlinked, and the account keeps only its id, as "(deleted
 /// account)", where others see who invited them or made something.
 pub async fn delete_account(db: &Db, user: &User, password: &str) -> AppResult<()> {
     if let Some(wrong) = password_problem(db, user, password).await? {
@@ -246,6 +246,11 @@ pub async fn delete_account(db: &Db, user: &User, password: &str) -> AppResult<(
     crate::members::service::leave_everywhere(&mut tx, user).await?;
     service::end_all_sessions(&mut tx, &user.id).await?;
     links::drop_all(&mut tx, &user.id).await?;
+    // The company's sign-in no longer leads to it.
+    sqlx::query("DELETE FROM identities WHERE user_id = $1")
+        .bind(&user.id)
+        .execute(&mut *tx)
+        .await?;
     let now = now_ms();
     sqlx::query(
         "UPDATE users SET email = $1, name = '(deleted account)', password_hash = '!', email_verified_at = NULL, \

@@ -52,6 +52,12 @@ impl HashedPassword {
         HashedPassword(password::hash(password.expose().to_string()).await)
     }
 
+    /// What an account that has never chosen a password holds (one made
+    /// through the company's sign-in): no password matches it.
+    pub fn unusable() -> Self {
+        HashedPassword("!".to_string())
+    }
+
     /// The PHC string, to store.
     pub fn expose(&self) -> &str {
         &self.0

@@ -82,14 +82,19 @@ pub async fn require_user() -> AppResult<User> {
 
 /// Sets (or, with `None`, clears) the session cookie on the response.
 pub fn set_session_cookie(state: &AppState, token: Option<&str>) {
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
-    state::set_cookie(&match token {
+    state::set_cookie(&session_cookie(&state.config, token));
+}
+
+/// The `Set-Cookie` value that sets (or, with `None`, clears) the session cookie.
+pub fn session_cookie(config: &crate::platform::config::Config, token: Option<&str>) -> String {
+    let secure = if config.secure_cookies() { "; Secure" } else { "" };
+    match token {
         Some(t) => format!(
             "{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-            state.config.session_max.as_secs()
+            config.session_max.as_secs()
         ),
         None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
-    });
+    }
 }
 
 /// Where the request being answered comes from, for a session's record.

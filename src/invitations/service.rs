@@ -1174,6 +1174,37 @@ pub async fn accept_with_password(db: &Db, token: &str, password: &str) -> AppRe
     Ok((user, open.workspace_id))
 }
 
+/// The open invitation with `token`, for a sign-in through the company's
+/// provider that is to accept it: its id and the address it was sent to.
+pub async fn open_for_provider(db: &Db, token: &str) -> AppResult<(String, String)> {
+    let open = find_open(db, token).await?;
+    Ok((open.id, open.email))
+}
+
+/// Accepts invitation `id` as `user`, whose address the company's provider
+/// vouched for, in the caller's transaction; returns the workspace's id. The
+/// invitation must still be open and sent to `user`'s address.
+pub async fn accept_through_provider(tx: &mut Tx<'_>, id: &str, user: &User) -> AppResult<String> {
+    let open: Option<Open> = sqlx::query_as(
+        "SELECT id, workspace_id, email, invited_by, COALESCE(token_hash, '') AS token_hash, link_emailed FROM invitations \
+         WHERE id = $1 AND status = 'pending' AND expires_at > $2",
+    )
+    .bind(id)
+    .bind(now_ms())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let open = open.ok_or_else(invalid_link)?;
+    if open.email != user.email {
+        return Err(AppError::Forbidden(format!(
+            "This invitation was sent to {}, but your company's sign-in is for {}",
+            open.email, user.email
+        )));
+    }
+    claim(tx, &open).await?;
+    join(tx, &open, user).await?;
+    Ok(open.workspace_id)
+}
+
 /// Closes the invitation, in the caller's transaction. The conditional update
 /// lets exactly one of many simultaneous accepts through: on PostgreSQL the
 /// others wait for the first to commit and then find it no longer pending.

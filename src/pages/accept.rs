@@ -9,6 +9,7 @@ use crate::invitations::api::{
     get_invitation_preview,
 };
 use crate::invitations::{self, InvitationPreview, InvitedAccount};
+use crate::pages::auth::CompanySignIn;
 use crate::pages::page_title;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -199,6 +200,7 @@ fn SignInToAccept(email: String, token: String, heading: String) -> impl IntoVie
         <Title text=page_title(&heading, Signal::derive(move || !errors.get().is_empty()))/>
         <p class="text-sm text-zinc-700">"You already have a Boardroom account. Sign in to accept."</p>
         <div class="mt-4 space-y-4">
+            <CompanySignIn next=String::new() invitation=token.clone() text="Accept with"/>
             <ErrorSummary form="accept" errors/>
             <ActionForm action attr:novalidate=true attr:class="space-y-4">
                 <input type="hidden" name="token" value=token/>
@@ -223,6 +225,7 @@ fn SignUpToAccept(email: String, token: String, heading: String) -> impl IntoVie
         <Title text=page_title(&heading, Signal::derive(move || !errors.get().is_empty()))/>
         <p class="text-sm text-zinc-700">"Create your account to accept."</p>
         <div class="mt-4 space-y-4">
+            <CompanySignIn next=String::new() invitation=token.clone() text="Accept with"/>
             <ErrorSummary form="accept" errors/>
             <ActionForm action attr:novalidate=true attr:class="space-y-4">
                 <NewAccountFields token email errors password_label="Password"/>

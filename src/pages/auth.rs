@@ -1,8 +1,11 @@
+use crate::accounts::CompanySignInRefusal;
 use crate::accounts::api::{
     ConfirmEmail, RequestPasswordReset, ResetPassword, SendVerificationAgain, SignIn, SignOut, SignUp,
-    check_inbox_page, forgot_page, reset_link, verify_link,
+    check_inbox_page, company_sign_in, forgot_page, reset_link, verify_link,
 };
-use crate::components::{AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, aria_invalid, field_error, form_errors};
+use crate::components::{
+    AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, aria_invalid, field_error, form_errors,
+};
 use crate::pages::page_title;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,6 +21,10 @@ pub fn SignInPage() -> impl IntoView {
     let next = query.read_untracked().get("next").unwrap_or_default();
     let was_reset = query.read_untracked().get("reset").is_some();
     let was_deleted = query.read_untracked().get("deleted").is_some();
+    let refusal = query
+        .read_untracked()
+        .get("sso")
+        .and_then(|code| CompanySignInRefusal::from_code(&code));
     let signup_href = if next.is_empty() {
         "/signup".to_string()
     } else {
@@ -38,6 +45,10 @@ pub fn SignInPage() -> impl IntoView {
                         "Your account was deleted, and every browser signed in to it was signed out."
                     </p>
                 })}
+                {refusal.map(|why| view! {
+                    <p role="alert" class="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900">{why.message()}"."</p>
+                })}
+                <CompanySignIn next=next.clone() invitation=String::new() text="Sign in with"/>
                 <ErrorSummary form="signin" errors/>
                 <ActionForm action attr:novalidate=true attr:class="space-y-5">
                     <input type="hidden" name="next" value=next/>
@@ -89,6 +100,31 @@ pub fn SignUpPage() -> impl IntoView {
                 <p class="text-sm text-zinc-700">"Already have an account? " <a class="font-medium text-indigo-700 underline" href="/signin">"Sign in"</a></p>
             </div>
         </AuthCard>
+    }
+}
+
+/// "Sign in with …" the company's identity provider, when it is set up, and
+/// an "or" before the form that follows. A plain form: it works without
+/// JavaScript.
+#[component]
+pub fn CompanySignIn(next: String, invitation: String, text: &'static str) -> impl IntoView {
+    let provider = Resource::new(|| (), |_| company_sign_in());
+    view! {
+        <Suspense>
+            {move || Suspend::new({
+                let (next, invitation) = (next.clone(), invitation.clone());
+                async move {
+                    provider.await.ok().flatten().map(|name| view! {
+                        <form method="post" action="/auth/oidc/start">
+                            <input type="hidden" name="next" value=next/>
+                            <input type="hidden" name="invitation" value=invitation/>
+                            <button type="submit" class=format!("{SECONDARY_BUTTON} w-full")>{format!("{text} {name}")}</button>
+                        </form>
+                        <p class="flex items-center gap-3 text-sm text-zinc-600 before:h-px before:flex-1 before:bg-zinc-200 after:h-px after:flex-1 after:bg-zinc-200">"or"</p>
+                    })
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -62,6 +62,20 @@ pub struct Config {
     /// The file in which cargo-leptos lists the hashes in the asset names
     /// (`hash-files`): a path, or a name looked for next to the server binary.
     pub hash_file: String,
+    /// Sign-in through the company's OpenID Connect provider, when set up.
+    pub oidc: Option<OidcSettings>,
+}
+
+/// The company's OpenID Connect provider (`OIDC_ISSUER`, `OIDC_CLIENT_ID`,
+/// `OIDC_CLIENT_SECRET`, and `OIDC_DISPLAY_NAME` for the button).
+#[derive(Clone, Debug)]
+pub struct OidcSettings {
+    /// Where discovery starts (`/.well-known/openid-configuration` under it).
+    pub issuer: Url,
+    pub client_id: String,
+    pub client_secret: Secret,
+    /// The button says "Sign in with" this.
+    pub display_name: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -226,6 +240,8 @@ impl Config {
             }
         };
 
+        let oidc = oidc_settings(&get)?;
+
         let site_root = get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into());
         let hash_file = get("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|| "hash.txt".into());
 
@@ -247,6 +263,7 @@ impl Config {
             dev_mailbox_forced,
             site_root,
             hash_file,
+            oidc,
         })
     }
 
@@ -273,6 +290,52 @@ impl Config {
     pub fn url_for(&self, path: &str) -> String {
         format!("{}{}", self.base_url.as_str().trim_end_matches('/'), path)
     }
+}
+
+/// The provider's settings: all three of issuer, client id and secret, or
+/// none of them.
+fn oidc_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Option<OidcSettings>, ConfigError> {
+    let err = |var, message: String| ConfigError { var, message };
+    let (issuer, client_id, client_secret) =
+        match (get("OIDC_ISSUER"), get("OIDC_CLIENT_ID"), get("OIDC_CLIENT_SECRET")) {
+            (None, None, None) => return Ok(None),
+            (Some(i), Some(c), Some(s)) => (i, c, s),
+            (i, c, _) => {
+                let missing = if i.is_none() {
+                    "OIDC_ISSUER"
+                } else if c.is_none() {
+                    "OIDC_CLIENT_ID"
+                } else {
+                    "OIDC_CLIENT_SECRET"
+                };
+                return Err(err(
+                    missing,
+                    "company sign-in needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together".into(),
+                ));
+            }
+        };
+    let issuer = Url::parse(issuer.trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "https" | "http") && u.host_str().is_some() && u.query().is_none())
+        .ok_or_else(|| {
+            err(
+                "OIDC_ISSUER",
+                format!("expected the provider's issuer URL, like https://login.example.com, got {issuer:?}"),
+            )
+        })?;
+    let display_name = get("OIDC_DISPLAY_NAME").map_or_else(|| "SSO".to_string(), |n| n.trim().to_string());
+    if display_name.chars().count() > 40 {
+        return Err(err(
+            "OIDC_DISPLAY_NAME",
+            "expected a short name for the button (40 characters at most)".into(),
+        ));
+    }
+    Ok(Some(OidcSettings {
+        issuer,
+        client_id: client_id.trim().to_string(),
+        client_secret: Secret(client_secret),
+        display_name,
+    }))
 }
 
 fn parse_duration(v: &str) -> Option<Duration> {
@@ -359,6 +422,26 @@ mod tests {
                 .unwrap()
                 .dev_mailbox_enabled()
         );
+    }
+
+    #[test]
+    fn company_sign_in_needs_all_three_settings() {
+        assert!(config(&[]).unwrap().oidc.is_none());
+        let set = [
+            ("OIDC_ISSUER", "https://login.example.com"),
+            ("OIDC_CLIENT_ID", "boardroom"),
+            ("OIDC_CLIENT_SECRET", "hunter2"),
+        ];
+        let oidc = config(&set).unwrap().oidc.unwrap();
+        assert_eq!(
+            (oidc.client_id.as_str(), oidc.display_name.as_str()),
+            ("boardroom", "SSO")
+        );
+        assert!(!format!("{oidc:?}").contains("hunter2"));
+        let e = config(&[set[0], set[2]]).unwrap_err();
+        assert_eq!(e.var, "OIDC_CLIENT_ID");
+        let e = config(&[("OIDC_ISSUER", "login.example.com"), set[1], set[2]]).unwrap_err();
+        assert_eq!(e.var, "OIDC_ISSUER");
     }
 
     #[test]

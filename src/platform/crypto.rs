@@ -58,8 +58,10 @@ pub mod password {
     /// Checks `password` against `stored`, or against a dummy when there is no account.
     pub async fn verify(password: String, stored: Option<String>) -> bool {
         tokio::task::spawn_blocking(move || {
-            let known = stored.is_some();
-            let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
+            // An account without a password ("!") costs as much as any other.
+            let usable = stored.filter(|s| PasswordHash::new(s).is_ok());
+            let known = usable.is_some();
+            let stored = usable.unwrap_or_else(|| DUMMY_HASH.clone());
             let ok = PasswordHash::new(&stored)
                 .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
                 .unwrap_or(false);

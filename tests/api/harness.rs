@@ -32,6 +32,10 @@ pub struct TestApp {
 
 static TRACING: Once = Once::new();
 
+/// Not a variable the app reads: asks the harness to register a client with
+/// the test identity provider and set the app's OIDC_* variables.
+const COMPANY_SIGN_IN: &str = "TEST_COMPANY_SIGN_IN";
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
         Self::spawn_with(backend, &[]).await
@@ -84,9 +88,26 @@ impl TestApp {
         Self::start(database_url, smtp, vars).await
     }
 
+    /// Starts the app with sign-in through the test identity provider: a
+    /// client of its own, registered there for this app's address.
+    pub async fn spawn_with_company_sign_in(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, &[(COMPANY_SIGN_IN, "on")]).await
+    }
+
     async fn start(database_url: String, smtp: SmtpServer, vars: &[(&str, &str)]) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = format!("http://{}", listener.local_addr().unwrap());
+        let mut vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        if vars.iter().any(|(k, _)| k == COMPANY_SIGN_IN) {
+            let idp = crate::idp::Idp::get();
+            let (id, secret) = idp.register(&format!("{address}/auth/oidc/callback")).await;
+            vars.extend([
+                ("OIDC_ISSUER".to_string(), idp.issuer.clone()),
+                ("OIDC_CLIENT_ID".to_string(), id),
+                ("OIDC_CLIENT_SECRET".to_string(), secret),
+                ("OIDC_DISPLAY_NAME".to_string(), "Acme SSO".to_string()),
+            ]);
+        }
         let smtp_url = format!("smtp://127.0.0.1:{}", smtp.port);
         let mut env: HashMap<String, String> = HashMap::from([
             ("DATABASE_URL".into(), database_url.clone()),
@@ -94,7 +115,7 @@ impl TestApp {
             ("BASE_URL".into(), address.clone()),
         ]);
         for (k, v) in vars {
-            env.insert(k.to_string(), v.to_string());
+            env.insert(k, v);
         }
         // An empty value unsets a variable.
         let config = Config::from_lookup(|k| env.get(k).cloned().filter(|v| !v.is_empty()))

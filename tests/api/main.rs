@@ -3,6 +3,7 @@
 //! file, or a fresh PostgreSQL database), and a real SMTP listener.
 
 mod harness;
+mod idp;
 mod smtp;
 
 mod account;
@@ -15,6 +16,7 @@ mod lists;
 mod live;
 mod me;
 mod members;
+mod oidc;
 mod outbox;
 mod pages;
 mod races;
