@@ -21,6 +21,7 @@ pub mod invitations;
 pub mod members;
 pub mod pages;
 pub mod roles;
+pub mod sso;
 pub mod tokens;
 pub mod workspaces;
 

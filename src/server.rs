@@ -107,7 +107,7 @@ pub async fn serve(
         limiter: Arc::new(RateLimiter::new()),
         watchers: crate::platform::changes::Watchers::new(crate::live::STREAMS_PER_PERSON, stopping),
         oidc: match &config.oidc {
-            Some(settings) => Some(Arc::new(crate::accounts::oidc::Provider::new(settings, &config)?)),
+            Some(settings) => Some(Arc::new(crate::platform::oidc::Provider::new(settings, &config)?)),
             None => None,
         },
     };
@@ -202,7 +202,7 @@ pub fn router(state: AppState) -> Router {
         ));
     router = router.route("/w/{wid}/events", get(workspace_events));
     if state.oidc.is_some() {
-        use crate::accounts::oidc;
+        use crate::sso::oidc;
         router = router
             .route(oidc::START_PATH, axum::routing::post(oidc::start))
             .route(oidc::CALLBACK_PATH, get(oidc::callback));

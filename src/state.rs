@@ -26,7 +26,7 @@ pub struct AppState {
     /// The live views (event streams) open on this instance.
     pub watchers: Arc<crate::platform::changes::Watchers>,
     /// The company's identity provider, when sign-in through it is set up.
-    pub oidc: Option<Arc<crate::accounts::oidc::Provider>>,
+    pub oidc: Option<Arc<crate::platform::oidc::Provider>>,
 }
 
 /// The shared state, inside a server function.

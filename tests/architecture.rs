@@ -19,6 +19,7 @@ const ABOVE_GROUND: &[&str] = &[
     "groups",
     "members",
     "invitations",
+    "sso",
     "boards",
     "pages",
     "components",
@@ -275,6 +276,8 @@ const OWNERS: &[(&str, &str)] = &[
     ("emails", "mail"),
     ("boards", "boards"),
     ("audit_events", "audit"),
+    ("identities", "accounts"),
+    ("oidc_logins", "sso"),
 ];
 
 #[test]

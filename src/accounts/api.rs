@@ -17,14 +17,6 @@ pub async fn get_current_user() -> Result<Option<User>, AppError> {
     session::current_user().await
 }
 
-/// The name of the company's identity provider, when signing in through it
-/// is set up (the sign-in and invitation pages offer it then).
-#[server(endpoint = "company_sign_in")]
-pub async fn company_sign_in() -> Result<Option<String>, AppError> {
-    let state = state::state()?;
-    Ok(state.oidc.as_ref().map(|p| p.display_name().to_string()))
-}
-
 /// Signs up: makes an account whose address is to be proven by the link
 /// emailed to it (which also makes its first workspace and signs in), then
 /// goes to the page that says so. An address that has an account already

@@ -117,10 +117,23 @@ pub async fn rename(db: &Db, user: &User, name: &str) -> AppResult<String> {
 
 /// What is wrong with `password` as the person's current one, if anything
 /// (a failure to check it is an error of its own, not a wrong password).
+/// What an account made through the company's sign-in is told when asked
+/// for a password it never chose.
+pub const NO_PASSWORD: &str = "Your account has no password yet (you sign in through your company). Choose one first with \u{201c}Forgot your password?\u{201d} on the sign-in page";
+
 async fn password_problem(db: &Db, user: &User, password: &str) -> AppResult<Option<String>> {
     match service::authenticate(db, &user.email, password).await {
         Ok(_) => Ok(None),
-        Err(AppError::Invalid(_)) => Ok(Some("Your password is not right".into())),
+        Err(AppError::Invalid(_)) => {
+            let none: Option<i64> = sqlx::query_scalar("SELECT 1 FROM users WHERE id = $1 AND password_hash = '!'")
+                .bind(&user.id)
+                .fetch_optional(db)
+                .await?;
+            Ok(Some(match none {
+                Some(_) => NO_PASSWORD.into(),
+                None => "Your password is not right".into(),
+            }))
+        }
         Err(other) => Err(other),
     }
 }
@@ -247,10 +260,7 @@ pub async fn delete_account(db: &Db, user: &User, password: &str) -> AppResult<(
     service::end_all_sessions(&mut tx, &user.id).await?;
     links::drop_all(&mut tx, &user.id).await?;
     // The company's sign-in no longer leads to it.
-    sqlx::query("DELETE FROM identities WHERE user_id = $1")
-        .bind(&user.id)
-        .execute(&mut *tx)
-        .await?;
+    super::identities::unlink_all(&mut tx, &user.id).await?;
     let now = now_ms();
     sqlx::query(
         "UPDATE users SET email = $1, name = '(deleted account)', password_hash = '!', email_verified_at = NULL, \

@@ -1,12 +1,13 @@
-use crate::accounts::CompanySignInRefusal;
 use crate::accounts::api::{
     ConfirmEmail, RequestPasswordReset, ResetPassword, SendVerificationAgain, SignIn, SignOut, SignUp,
-    check_inbox_page, company_sign_in, forgot_page, reset_link, verify_link,
+    check_inbox_page, forgot_page, reset_link, verify_link,
 };
 use crate::components::{
     AuthCard, ErrorSummary, Field, INPUT, PRIMARY_BUTTON, SECONDARY_BUTTON, aria_invalid, field_error, form_errors,
 };
 use crate::pages::page_title;
+use crate::sso::CompanySignInRefusal;
+use crate::sso::api::company_sign_in;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

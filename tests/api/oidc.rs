@@ -139,8 +139,16 @@ async fn an_invitation_is_accepted_through_the_provider(backend: Backend) {
         .await,
         1
     );
-    // No password was chosen, so none signs in.
+    // No password was chosen, so none signs in; asked for one, the account
+    // page says how to choose one, and a reset link does.
     assert!(app.person().sign_in(&jon, "!").await.result.is_err());
+    let asked = browser.call::<()>("delete_account", &[("password", "!")]).await.err();
+    assert!(
+        format!("{asked:?}").contains(boardroom::accounts::profile::NO_PASSWORD),
+        "{asked:?}"
+    );
+    app.reset_password(&jon, "a password of my own").await;
+    assert!(app.person().sign_in(&jon, "a password of my own").await.result.is_ok());
     // The link is used up.
     let used = app
         .person()
