@@ -23,6 +23,8 @@ test('every page passes axe-core at 1280 and 375 px, light and dark', async ({ p
   await noViolations(page, 'home');
   await page.goto('/signin');
   await noViolations(page, 'sign-in');
+  await page.goto('/signin?sso=unconfirmed');
+  await noViolations(page, 'sign-in, company sign-in refused');
   await page.goto('/signup');
   await noViolations(page, 'sign-up');
   await page.goto('/forgot');
