@@ -48,11 +48,11 @@ if [ "${1:-}" = "--test" ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
-  if [ ! -x target/pyenv/bin/schemathesis ]; then
-    log "Installing pytest, openapi-spec-validator and schemathesis for the Python SDK's tests"
+  if [ ! -x target/pyenv/bin/schemathesis ] || ! target/pyenv/bin/python -c 'import dkim, nacl' 2>/dev/null; then
+    log "Installing pytest, openapi-spec-validator and schemathesis for the Python SDK's tests, dkimpy to check signed mail"
     python3 -m venv target/pyenv
     target/pyenv/bin/pip install --quiet --disable-pip-version-check \
-      "pytest>=7,<9" "openapi-spec-validator>=0.7,<0.8" "schemathesis>=4.32,<5"
+      "pytest>=7,<9" "openapi-spec-validator>=0.7,<0.8" "schemathesis>=4.32,<5" "dkimpy>=1.1,<2" "pynacl>=1.5,<2"
   fi
   if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
     log "Installing end-to-end npm packages (Playwright, maildev)"

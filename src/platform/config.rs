@@ -64,6 +64,29 @@ pub struct Config {
     pub hash_file: String,
     /// Sign-in through the company's OpenID Connect provider, when set up.
     pub oidc: Option<OidcSettings>,
+    /// DKIM signing of every email sent through SMTP, when set up.
+    pub dkim: Option<DkimSettings>,
+}
+
+/// How email is signed (`DKIM_DOMAIN`, `DKIM_SELECTOR`,
+/// `DKIM_PRIVATE_KEY_FILE`, `DKIM_ALGORITHM`). The key is read and checked
+/// when the mail transport is made, at start-up.
+#[derive(Clone, Debug)]
+pub struct DkimSettings {
+    /// The signing domain (`d=`).
+    pub domain: String,
+    /// The selector (`s=`): the key is published at `SELECTOR._domainkey.DOMAIN`.
+    pub selector: String,
+    pub key_file: std::path::PathBuf,
+    pub algorithm: DkimAlgorithm,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DkimAlgorithm {
+    /// rsa-sha256: a PKCS#1 or PKCS#8 PEM private key.
+    Rsa,
+    /// ed25519-sha256 (RFC 8463): the file holds the base64 of the 32-byte seed.
+    Ed25519,
 }
 
 /// The company's OpenID Connect provider (`OIDC_ISSUER`, `OIDC_CLIENT_ID`,
@@ -241,6 +264,7 @@ impl Config {
         };
 
         let oidc = oidc_settings(&get)?;
+        let dkim = dkim_settings(&get)?;
 
         let site_root = get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into());
         let hash_file = get("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|| "hash.txt".into());
@@ -264,6 +288,7 @@ impl Config {
             site_root,
             hash_file,
             oidc,
+            dkim,
         })
     }
 
@@ -335,6 +360,67 @@ fn oidc_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Option<OidcSet
         client_id: client_id.trim().to_string(),
         client_secret: Secret(client_secret),
         display_name,
+    }))
+}
+
+/// The signing settings: domain, selector and key file together, or none.
+fn dkim_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Option<DkimSettings>, ConfigError> {
+    let err = |var, message: String| ConfigError { var, message };
+    let (domain, selector, key_file) = match (get("DKIM_DOMAIN"), get("DKIM_SELECTOR"), get("DKIM_PRIVATE_KEY_FILE")) {
+        (None, None, None) => {
+            if get("DKIM_ALGORITHM").is_some() {
+                return Err(err(
+                    "DKIM_ALGORITHM",
+                    "set with DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE".into(),
+                ));
+            }
+            return Ok(None);
+        }
+        (Some(d), Some(s), Some(k)) => (d.trim().to_lowercase(), s.trim().to_string(), k),
+        (d, s, _) => {
+            let missing = if d.is_none() {
+                "DKIM_DOMAIN"
+            } else if s.is_none() {
+                "DKIM_SELECTOR"
+            } else {
+                "DKIM_PRIVATE_KEY_FILE"
+            };
+            return Err(err(
+                missing,
+                "signed mail needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE together".into(),
+            ));
+        }
+    };
+    let label = |v: &str| {
+        !v.is_empty()
+            && v.split('.').all(|part| {
+                !part.is_empty()
+                    && part.len() <= 63
+                    && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            })
+    };
+    if !label(&domain) || !domain.contains('.') {
+        return Err(err(
+            "DKIM_DOMAIN",
+            format!("expected a domain like example.com, got {domain:?}"),
+        ));
+    }
+    if !label(&selector) {
+        return Err(err(
+            "DKIM_SELECTOR",
+            format!("expected a selector like boardroom or mail2026, got {selector:?}"),
+        ));
+    }
+    let algorithm = match get("DKIM_ALGORITHM").as_deref().map(str::trim) {
+        None | Some("rsa") => DkimAlgorithm::Rsa,
+        Some("ed25519") => DkimAlgorithm::Ed25519,
+        Some(v) => return Err(err("DKIM_ALGORITHM", format!("expected rsa or ed25519, got {v:?}"))),
+    };
+    Ok(Some(DkimSettings {
+        domain,
+        selector,
+        key_file: key_file.into(),
+        algorithm,
     }))
 }
 
@@ -442,6 +528,34 @@ mod tests {
         assert_eq!(e.var, "OIDC_CLIENT_ID");
         let e = config(&[("OIDC_ISSUER", "login.example.com"), set[1], set[2]]).unwrap_err();
         assert_eq!(e.var, "OIDC_ISSUER");
+    }
+
+    #[test]
+    fn signed_mail_needs_domain_selector_and_key() {
+        assert!(config(&[]).unwrap().dkim.is_none());
+        let set = [
+            ("DKIM_DOMAIN", "Example.com"),
+            ("DKIM_SELECTOR", "boardroom"),
+            ("DKIM_PRIVATE_KEY_FILE", "/etc/boardroom/dkim.pem"),
+        ];
+        let dkim = config(&set).unwrap().dkim.unwrap();
+        assert_eq!(
+            (dkim.domain.as_str(), dkim.selector.as_str(), dkim.algorithm),
+            ("example.com", "boardroom", DkimAlgorithm::Rsa)
+        );
+        let ed = config(&[set[0], set[1], set[2], ("DKIM_ALGORITHM", "ed25519")]).unwrap();
+        assert_eq!(ed.dkim.unwrap().algorithm, DkimAlgorithm::Ed25519);
+        assert_eq!(config(&[set[0], set[2]]).unwrap_err().var, "DKIM_SELECTOR");
+        assert_eq!(config(&[("DKIM_ALGORITHM", "rsa")]).unwrap_err().var, "DKIM_ALGORITHM");
+        for (var, bad) in [
+            ("DKIM_DOMAIN", "localhost"),
+            ("DKIM_SELECTOR", "a b"),
+            ("DKIM_ALGORITHM", "dsa"),
+        ] {
+            let mut vars = set.to_vec();
+            vars.push((var, bad));
+            assert_eq!(config(&vars).unwrap_err().var, var, "{bad}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod account;
 mod accounts;
 mod authorization;
 mod boards;
+mod dkim;
 mod groups;
 mod invitations;
 mod lists;
