@@ -39,6 +39,10 @@ pub enum ErrorCode {
     InvalidEmail,
     /// Too many attempts; try again after `retry_after` seconds.
     RateLimited,
+    /// The address is outside the domains the workspace invites.
+    DomainNotAllowed,
+    /// Every seat of the workspace is taken.
+    SeatLimitReached,
     Internal,
 }
 
@@ -48,11 +52,11 @@ impl ErrorCode {
         match self {
             ErrorCode::BadRequest => 400,
             ErrorCode::Unauthenticated | ErrorCode::InvalidToken => 401,
-            ErrorCode::CrossSite | ErrorCode::Forbidden => 403,
+            ErrorCode::CrossSite | ErrorCode::Forbidden | ErrorCode::DomainNotAllowed => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Timeout => 408,
-            ErrorCode::Conflict | ErrorCode::AlreadyMember => 409,
+            ErrorCode::Conflict | ErrorCode::AlreadyMember | ErrorCode::SeatLimitReached => 409,
             ErrorCode::Gone => 410,
             ErrorCode::Invalid | ErrorCode::InvalidEmail => 422,
             ErrorCode::RateLimited => 429,
@@ -77,6 +81,8 @@ impl ErrorCode {
             ErrorCode::Invalid => "invalid",
             ErrorCode::InvalidEmail => "invalid_email",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::DomainNotAllowed => "domain_not_allowed",
+            ErrorCode::SeatLimitReached => "seat_limit_reached",
             ErrorCode::Internal => "internal",
         }
     }
@@ -132,6 +138,12 @@ pub enum AppError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// The workspace does not invite this address's domain.
+    #[error("{0}")]
+    DomainNotAllowed(String),
+    /// The workspace has no seat free.
+    #[error("{0}")]
+    NoSeats(String),
     /// Too many attempts; `retry_after` says in how many seconds to try again.
     #[error("{message}")]
     RateLimited { message: String, retry_after: u64 },
@@ -204,6 +216,8 @@ impl AppError {
             AppError::Forbidden(_) => ErrorCode::Forbidden,
             AppError::NotFound(_) => ErrorCode::NotFound,
             AppError::Conflict(_) => ErrorCode::Conflict,
+            AppError::DomainNotAllowed(_) => ErrorCode::DomainNotAllowed,
+            AppError::NoSeats(_) => ErrorCode::SeatLimitReached,
             AppError::RateLimited { .. } => ErrorCode::RateLimited,
             AppError::Internal(_) | AppError::Transport(_) => ErrorCode::Internal,
         }

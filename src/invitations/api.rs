@@ -87,7 +87,7 @@ pub async fn delete_invitation(workspace_id: String, invitation_id: String) -> R
 #[server(endpoint = "restore_invitation")]
 pub async fn restore_invitation(workspace_id: String, invitation_id: String) -> Result<String, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
-    let email = super::service::restore(&state.db, &access, &invitation_id).await?;
+    let email = super::service::restore(&state.db, &state.config, &access, &invitation_id).await?;
     state.mailer.wake();
     state::notice_for_plain_form(&super::restored_notice(&email));
     Ok(email)

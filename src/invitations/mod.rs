@@ -183,6 +183,15 @@ pub enum InviteFailure {
     TooSoon {
         retry_after: u64,
     },
+    /// Outside the domains the workspace invites.
+    DomainNotAllowed {
+        workspace: String,
+    },
+    /// Every seat is taken (members plus open invitations).
+    NoSeats {
+        used: i64,
+        limit: i64,
+    },
     /// The hourly limit of the workspace (or, with `per_person`, of the inviter).
     OverLimit {
         limit: u32,
@@ -199,6 +208,13 @@ impl InviteFailure {
             InviteFailure::InvalidEmail(reason) => reason.clone(),
             InviteFailure::AlreadyMember { workspace } => format!("{email} is already a member of {workspace}"),
             InviteFailure::InvitedMeanwhile => format!("{email} was invited by someone else a moment ago"),
+            InviteFailure::DomainNotAllowed { workspace } => crate::workspaces::domain_refusal(email, workspace),
+            InviteFailure::NoSeats { used, limit } => {
+                format!(
+                    "{email} was not invited: {}",
+                    crate::workspaces::seats_refusal(*used, *limit)
+                )
+            }
             InviteFailure::TooSoon { retry_after } => format!(
                 "An invitation was sent to {email} moments ago. You can send it again in {}",
                 in_a_while(*retry_after)
@@ -227,6 +243,8 @@ impl InviteFailure {
             InviteFailure::InvalidEmail(_) => ErrorCode::InvalidEmail,
             InviteFailure::AlreadyMember { .. } => ErrorCode::AlreadyMember,
             InviteFailure::InvitedMeanwhile => ErrorCode::Conflict,
+            InviteFailure::DomainNotAllowed { .. } => ErrorCode::DomainNotAllowed,
+            InviteFailure::NoSeats { .. } => ErrorCode::SeatLimitReached,
             InviteFailure::TooSoon { .. } | InviteFailure::OverLimit { .. } => ErrorCode::RateLimited,
         }
     }

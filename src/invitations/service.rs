@@ -20,6 +20,7 @@ use crate::platform::crypto;
 use crate::platform::db::{self, Arg, Db, Order, Sql, Tx};
 use crate::platform::time::now_ms;
 use crate::roles::service as roles;
+use crate::workspaces::service as workspaces;
 
 /// The most addresses one Send takes.
 pub const MAX_BATCH: usize = 50;
@@ -91,10 +92,42 @@ fn too_soon(config: &Config, sent_at: i64, now: i64) -> InviteFailure {
 /// A failure of one address as the error of a call about that address alone.
 fn refusal(failure: InviteFailure, email: &str) -> AppError {
     let message = failure.sentence(email);
-    match failure.retry_after() {
-        Some(retry_after) => AppError::RateLimited { message, retry_after },
-        None => AppError::Conflict(message),
+    match (failure.retry_after(), &failure) {
+        (Some(retry_after), _) => AppError::RateLimited { message, retry_after },
+        (None, InviteFailure::DomainNotAllowed { .. }) => AppError::DomainNotAllowed(message),
+        (None, InviteFailure::NoSeats { .. }) => AppError::NoSeats(message),
+        (None, _) => AppError::Conflict(message),
     }
+}
+
+/// Whether the workspace's policy lets `email` hold an open invitation,
+/// in the caller's transaction: its domain is allowed, and a seat is free
+/// (members plus open invitations other than one to this address, which a
+/// renewal keeps). With a seat limit the workspace's row is locked first, so
+/// that of many invitations at once only as many as there are seats go.
+async fn admitted(
+    tx: &mut Tx<'_>,
+    config: &Config,
+    workspace_id: &str,
+    workspace_name: &str,
+    email: &str,
+) -> AppResult<Result<(), InviteFailure>> {
+    let policy = workspaces::policy_in(tx, workspace_id).await?;
+    if !policy.allows(email) {
+        return Ok(Err(InviteFailure::DomainNotAllowed {
+            workspace: workspace_name.to_string(),
+        }));
+    }
+    let Some(limit) = workspaces::seat_limit(&policy, config.max_seats_per_workspace) else {
+        return Ok(Ok(()));
+    };
+    workspaces::lock(tx, workspace_id).await?;
+    let used = workspaces::seats_used(&mut **tx, workspace_id, email).await?;
+    Ok(if used >= limit {
+        Err(InviteFailure::NoSeats { used, limit })
+    } else {
+        Ok(())
+    })
 }
 
 /// Invites every address in `raw` (separated by commas, spaces or newlines).
@@ -215,6 +248,18 @@ async fn invite_one(
     let now = now_ms();
     let expires = now + config.invitation_ttl.as_millis() as i64;
     let mut tx = db.begin().await?;
+    if let Err(failure) = admitted(
+        &mut tx,
+        config,
+        &access.workspace_id,
+        &access.workspace_name,
+        email.as_str(),
+    )
+    .await?
+    {
+        tx.rollback().await?;
+        return Ok(Err(failure));
+    }
 
     // Writing first takes SQLite's write lock at once, so concurrent invites wait
     // for each other instead of failing on a stale read. An address emailed its
@@ -595,7 +640,7 @@ pub async fn revoke(db: &Db, access: &Access, invitation_id: &str) -> AppResult<
 /// Undoes `revoke` within `UNDO_MS`: the invitation is pending again with
 /// the same link, and an email that had not gone out yet goes. Returns its
 /// address.
-pub async fn restore(db: &Db, access: &Access, invitation_id: &str) -> AppResult<String> {
+pub async fn restore(db: &Db, config: &Config, access: &Access, invitation_id: &str) -> AppResult<String> {
     access.authorize(Permission::Write, Resource::UserManagement, "restore invitations")?;
     let mut tx = db.begin().await?;
     let restored = sqlx::query_scalar(
@@ -633,6 +678,11 @@ pub async fn restore(db: &Db, access: &Access, invitation_id: &str) -> AppResult
         }
         Err(e) => return Err(e.into()),
     };
+    // Back in the list, it takes a seat again and must still be allowed.
+    if let Err(failure) = admitted(&mut tx, config, &access.workspace_id, &access.workspace_name, &email).await? {
+        tx.rollback().await?;
+        return Err(refusal(failure, &email));
+    }
     outbox::resume(&mut tx, invitation_id).await?;
     tx.announce(&access.workspace_id, "invitation.restored", invitation_id)
         .await?;
@@ -681,6 +731,10 @@ pub async fn resend(db: &Db, config: &Config, access: &Access, invitation_id: &s
         });
     };
     if let Some(failure) = over_limit {
+        tx.rollback().await?;
+        return Err(refusal(failure, &email));
+    }
+    if let Err(failure) = admitted(&mut tx, config, &access.workspace_id, &access.workspace_name, &email).await? {
         tx.rollback().await?;
         return Err(refusal(failure, &email));
     }
@@ -743,6 +797,10 @@ pub async fn share_link(db: &Db, config: &Config, access: &Access, invitation_id
     .fetch_optional(&mut *tx)
     .await?
     .ok_or_else(no_longer_pending)?;
+    if let Err(failure) = admitted(&mut tx, config, &access.workspace_id, &access.workspace_name, &email).await? {
+        tx.rollback().await?;
+        return Err(refusal(failure, &email));
+    }
     outbox::cancel(&mut tx, invitation_id).await?;
     tx.announce(&access.workspace_id, "invitation.link", invitation_id)
         .await?;
@@ -1078,7 +1136,10 @@ pub async fn waiting_names(db: &Db, user: &User, id: &str) -> AppResult<(String,
 pub async fn accept_waiting(db: &Db, user: &User, id: &str) -> AppResult<String> {
     let open = waiting_one(db, user, id).await?;
     let mut tx = db.begin().await?;
-    claim(&mut tx, &open).await.map_err(|_| no_longer_pending())?;
+    claim(&mut tx, &open).await.map_err(|e| match e {
+        AppError::NotFound(_) => no_longer_pending(),
+        e => e,
+    })?;
     join(&mut tx, &open, user).await?;
     tx.commit().await?;
     Ok(open.workspace_id)
@@ -1209,6 +1270,18 @@ pub async fn accept_through_provider(tx: &mut Tx<'_>, id: &str, user: &User) -> 
 /// lets exactly one of many simultaneous accepts through: on PostgreSQL the
 /// others wait for the first to commit and then find it no longer pending.
 async fn claim(tx: &mut Tx<'_>, open: &Open) -> AppResult<()> {
+    // A rule made after the invitation holds at acceptance too.
+    let policy = workspaces::policy_in(tx, &open.workspace_id).await?;
+    if !policy.allows(&open.email) {
+        let about: String = sqlx::query_scalar("SELECT name FROM workspaces WHERE id = $1")
+            .bind(&open.workspace_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        return Err(AppError::DomainNotAllowed(format!(
+            "{}. Ask the person who invited you",
+            crate::workspaces::domain_refusal(&open.email, &about)
+        )));
+    }
     let now = now_ms();
     let claimed = sqlx::query(
         "UPDATE invitations SET status = 'accepted', token_hash = NULL, closed_at = $1 \

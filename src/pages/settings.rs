@@ -7,7 +7,7 @@ use crate::components::{
 use crate::error::AppError;
 use crate::pages::page_title;
 use crate::pages::workspace::WorkspaceRoute;
-use crate::workspaces::WorkspaceInfo;
+use crate::workspaces::{Policy, WorkspaceInfo};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
@@ -22,6 +22,9 @@ pub struct SettingsPageData {
     pub frame: Frame,
     /// `None` for members without READ on BUSINESS_INFO (they can still leave).
     pub info: Option<WorkspaceInfo>,
+    /// Who may be invited, and the seats in use: for those who may see the
+    /// workspace's users.
+    pub policy: Option<(Policy, i64)>,
     pub notice: Option<String>,
 }
 
@@ -43,9 +46,18 @@ pub async fn settings_page(workspace_id: String) -> Result<SettingsPageData, App
         Err(AppError::Forbidden(_)) => None,
         Err(e) => return Err(e),
     };
+    let policy = match crate::workspaces::service::read_policy(&state.db, &access).await {
+        Ok(policy) => {
+            let used = crate::workspaces::service::seats_used(&state.db, &access.workspace_id, "").await?;
+            Some((policy, used))
+        }
+        Err(AppError::Forbidden(_)) => None,
+        Err(e) => return Err(e),
+    };
     Ok(SettingsPageData {
         frame: super::workspace::frame(&state, access).await?,
         info,
+        policy,
         notice: state::take_notice(),
     })
 }
@@ -57,6 +69,37 @@ pub async fn rename_workspace(workspace_id: String, workspace: String) -> Result
     let name = crate::workspaces::service::rename(&state.db, &access, &workspace).await?;
     state::notice_for_plain_form(&crate::workspaces::renamed_notice(&name));
     Ok(name)
+}
+
+/// Sets which domains may be invited (one per line) and the seat limit
+/// (empty for none): owners only.
+#[server(endpoint = "set_workspace_policy")]
+pub async fn set_workspace_policy(
+    workspace_id: String,
+    allowed_domains: String,
+    seat_limit: String,
+) -> Result<String, AppError> {
+    let (state, access) = session::workspace_access(&workspace_id).await?;
+    let seats = match seat_limit.trim() {
+        "" => None,
+        n => Some(n.parse::<i64>().map_err(|_| {
+            AppError::field(
+                "seat_limit",
+                "Give a whole number of seats, or leave it empty for no limit",
+            )
+        })?),
+    };
+    crate::workspaces::service::set_policy(
+        &state.db,
+        state.config.max_seats_per_workspace,
+        &access,
+        &[allowed_domains],
+        seats,
+    )
+    .await?;
+    let notice = "Invitation rules saved".to_string();
+    state::notice_for_plain_form(&notice);
+    Ok(notice)
 }
 
 /// The caller leaves the workspace and goes to their next one.
@@ -74,7 +117,11 @@ pub fn SettingsPage() -> impl IntoView {
     let ws = expect_context::<WorkspaceRoute>();
     let rename = ServerAction::<RenameWorkspace>::new();
     let leave = ServerAction::<LeaveWorkspace>::new();
-    let page = Resource::new(move || ws.id.get(), settings_page);
+    let policy = ServerAction::<SetWorkspacePolicy>::new();
+    let page = Resource::new(
+        move || (ws.id.get(), policy.version().get()),
+        |(id, _)| settings_page(id),
+    );
     let errors = form_errors(rename.value());
     view! {
         <Title text=page_title("Settings", Signal::derive(move || !errors.get().is_empty()))/>
@@ -82,7 +129,7 @@ pub fn SettingsPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="text-zinc-600">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     match page.await {
-                        Ok(data) => view! { <Settings data rename leave/> }.into_any(),
+                        Ok(data) => view! { <Settings data rename leave policy/> }.into_any(),
                         Err(error) => view! { <PageError error/> }.into_any(),
                     }
                 })}
@@ -96,6 +143,7 @@ fn Settings(
     data: SettingsPageData,
     rename: ServerAction<RenameWorkspace>,
     leave: ServerAction<LeaveWorkspace>,
+    policy: ServerAction<SetWorkspacePolicy>,
 ) -> impl IntoView {
     let ctx = data.frame;
     let id = ctx.access.workspace_id.clone();
@@ -111,7 +159,7 @@ fn Settings(
             <h1 class="text-2xl font-semibold">"Settings"</h1>
             <p class="mt-1 text-sm text-zinc-600">{format!("About {}.", ctx.access.workspace_name)}</p>
         </div>
-        <PageNotice notice=data.notice error=unshown_error(&[RenameWorkspace::PATH])/>
+        <PageNotice notice=data.notice error=unshown_error(&[RenameWorkspace::PATH, SetWorkspacePolicy::PATH])/>
         {match data.info {
             Some(info) => view! {
                 <section aria-labelledby="about-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
@@ -143,6 +191,7 @@ fn Settings(
                 <p class="rounded-lg border border-zinc-200 bg-white p-6 text-sm text-zinc-700 shadow-sm">"Your roles don't include “See workspace settings”, so only leaving is shown here."</p>
             }.into_any(),
         }}
+        {data.policy.map(|(rules, used)| view! { <InvitationRules id=id.clone() rules used owner=ctx.access.is_owner action=policy/> })}
         <section aria-labelledby="leave-title" class="rounded-lg border border-red-200 bg-white p-6 shadow-sm">
             <h2 id="leave-title" class="text-lg font-semibold">"Leave workspace"</h2>
             {if sole_owner {
@@ -167,6 +216,57 @@ fn Settings(
                     </AskFirst>
                 }.into_any()
             }}
+        </section>
+    }
+}
+
+/// Who may be invited and how many seats there are; owners change them.
+#[component]
+fn InvitationRules(
+    id: String,
+    rules: Policy,
+    used: i64,
+    owner: bool,
+    action: ServerAction<SetWorkspacePolicy>,
+) -> impl IntoView {
+    let errors = form_errors(action.value());
+    let domains_error = field_error(errors, "allowed_domains");
+    let seats_error = field_error(errors, "seat_limit");
+    let saved = move || action.value().get().and_then(Result::ok);
+    let domains = if rules.allowed_domains.is_empty() {
+        "Any address".to_string()
+    } else {
+        rules.allowed_domains.join(", ")
+    };
+    let seats = match rules.seat_limit {
+        Some(limit) => format!("{used} of {limit} used"),
+        None => format!("{used} used, no limit"),
+    };
+    let row = "flex justify-between gap-4 py-2";
+    view! {
+        <section aria-labelledby="rules-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
+            <h2 id="rules-title" class="text-lg font-semibold">"Who may be invited"</h2>
+            <p class="mt-1 text-sm text-zinc-600">"Seats are members plus invitations still open. Members already outside the domains stay."</p>
+            <dl class="mt-3 divide-y divide-zinc-100 text-sm">
+                <div class=row><dt class="text-zinc-600">"Allowed domains"</dt><dd class="font-medium">{domains}</dd></div>
+                <div class=row><dt class="text-zinc-600">"Seats"</dt><dd class="font-medium">{seats}</dd></div>
+            </dl>
+            {owner.then(|| view! {
+                <div class="mt-6 space-y-4">
+                    {move || saved().map(|notice| view! { <p role="status" class="text-sm text-green-800">{notice}"."</p> })}
+                    <ErrorSummary form="rules" errors/>
+                    <ActionForm action attr:novalidate=true attr:class="space-y-4">
+                        <input type="hidden" name="workspace_id" value=id/>
+                        <Field id="rules-domains" label="Allowed domains" hint="One per line, like example.com; *.example.com allows its subdomains too. Empty: any address." error=domains_error>
+                            <textarea id="rules-domains" name="allowed_domains" rows="3" spellcheck="false" class=INPUT aria-invalid=aria_invalid(domains_error)>{rules.allowed_domains.join("\n")}</textarea>
+                        </Field>
+                        <Field id="rules-seats" label="Seat limit" hint="Empty: no limit." error=seats_error>
+                            <input id="rules-seats" name="seat_limit" type="number" min="1" inputmode="numeric" value=rules.seat_limit.map(|n| n.to_string()).unwrap_or_default() class=INPUT aria-invalid=aria_invalid(seats_error)/>
+                        </Field>
+                        <button type="submit" class=PRIMARY_BUTTON>"Save rules"</button>
+                    </ActionForm>
+                </div>
+            })}
         </section>
     }
 }

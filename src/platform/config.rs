@@ -66,6 +66,9 @@ pub struct Config {
     pub oidc: Option<OidcSettings>,
     /// DKIM signing of every email sent through SMTP, when set up.
     pub dkim: Option<DkimSettings>,
+    /// The most seats (members plus open invitations) any workspace may
+    /// have (`MAX_SEATS_PER_WORKSPACE`); `None`: no limit from the host.
+    pub max_seats_per_workspace: Option<i64>,
 }
 
 /// How email is signed (`DKIM_DOMAIN`, `DKIM_SELECTOR`,
@@ -265,6 +268,15 @@ impl Config {
 
         let oidc = oidc_settings(&get)?;
         let dkim = dkim_settings(&get)?;
+        let max_seats_per_workspace = match get("MAX_SEATS_PER_WORKSPACE") {
+            Some(v) => Some(v.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                err(
+                    "MAX_SEATS_PER_WORKSPACE",
+                    format!("expected a whole number of seats, 1 or more, got {v:?}"),
+                )
+            })?),
+            None => None,
+        };
 
         let site_root = get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into());
         let hash_file = get("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|| "hash.txt".into());
@@ -289,6 +301,7 @@ impl Config {
             hash_file,
             oidc,
             dkim,
+            max_seats_per_workspace,
         })
     }
 
@@ -485,6 +498,7 @@ mod tests {
             ("DEV_MAILBOX", "maybe"),
             ("MAIL_CLAIM_TIMEOUT", "0s"),
             ("MAIL_FROM", "not an address"),
+            ("MAX_SEATS_PER_WORKSPACE", "0"),
         ] {
             let e = config(&[(var, value)]).unwrap_err();
             assert_eq!(e.var, var);

@@ -69,6 +69,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(decline_my_invitation))
         .routes(routes!(list_workspaces, create_workspace))
         .routes(routes!(get_workspace))
+        .routes(routes!(get_policy, set_policy))
         .routes(routes!(list_roles, create_role))
         .routes(routes!(get_role, delete_role))
         .routes(routes!(list_invitations, create_invitation))

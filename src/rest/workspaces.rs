@@ -62,3 +62,62 @@ pub async fn get_workspace(
         is_owner: access.is_owner,
     }))
 }
+
+#[utoipa::path(get, path = "/workspaces/{ws}/policy", tag = "Workspaces", summary = "Who may be invited, and how many seats there are", params(InWorkspace), responses((status = 200, body = crate::workspaces::Policy), super::error::Refusals))]
+pub async fn get_policy(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Params(p): Params<InWorkspace>,
+) -> Answer<Json<crate::workspaces::Policy>> {
+    let access = workspace(&state, &caller, &p.ws).await?;
+    Ok(Json(crate::workspaces::service::read_policy(&state.db, &access).await?))
+}
+
+/// What changes; a field left out stays as it is.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct PolicyChange {
+    /// `example.com`, or `*.example.com` for it and its subdomains; empty for any address.
+    #[serde(default)]
+    allowed_domains: Option<Vec<String>>,
+    /// A number of seats (1 or more), or null for no limit.
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    seat_limit: Option<serde_json::Value>,
+}
+
+#[utoipa::path(patch, path = "/workspaces/{ws}/policy", tag = "Workspaces", summary = "Sets who may be invited and how many seats there are (owners)", params(InWorkspace), request_body = PolicyChange, responses((status = 200, body = crate::workspaces::Policy), super::error::Refusals))]
+pub async fn set_policy(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Params(p): Params<InWorkspace>,
+    Body(change): Body<serde_json::Value>,
+) -> Answer<Json<crate::workspaces::Policy>> {
+    use crate::error::AppError;
+    // An object only (serde would take a list for a struct's fields).
+    let change: PolicyChange = match change {
+        serde_json::Value::Object(_) => serde_json::from_value(change)
+            .map_err(|e| AppError::BadRequest(format!("The policy could not be read: {e}")))?,
+        _ => return Err(AppError::BadRequest("Send the policy as a JSON object".into()).into()),
+    };
+    let access = workspace(&state, &caller, &p.ws).await?;
+    let now = crate::workspaces::service::read_policy(&state.db, &access).await?;
+    let seat_limit = match change.seat_limit {
+        None => now.seat_limit,
+        Some(serde_json::Value::Null) => None,
+        Some(v) => Some(
+            v.as_i64()
+                .ok_or_else(|| AppError::field("seat_limit", "Give a whole number of seats, or null for no limit"))?,
+        ),
+    };
+    let domains = change.allowed_domains.unwrap_or(now.allowed_domains);
+    Ok(Json(
+        crate::workspaces::service::set_policy(
+            &state.db,
+            state.config.max_seats_per_workspace,
+            &access,
+            &domains,
+            seat_limit,
+        )
+        .await?,
+    ))
+}

@@ -28,10 +28,12 @@ pub enum CompanySignInRefusal {
     WrongAddress,
     /// The invitation being accepted is no longer open.
     InvitationGone,
+    /// The workspace no longer invites the invitation's domain.
+    DomainNotAllowed,
 }
 
 impl CompanySignInRefusal {
-    pub const ALL: [CompanySignInRefusal; 9] = [
+    pub const ALL: [CompanySignInRefusal; 10] = [
         Self::Expired,
         Self::Cancelled,
         Self::Failed,
@@ -41,6 +43,7 @@ impl CompanySignInRefusal {
         Self::OtherIdentity,
         Self::WrongAddress,
         Self::InvitationGone,
+        Self::DomainNotAllowed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -54,6 +57,7 @@ impl CompanySignInRefusal {
             Self::OtherIdentity => "other_identity",
             Self::WrongAddress => "wrong_address",
             Self::InvitationGone => "invitation_gone",
+            Self::DomainNotAllowed => "domain_not_allowed",
         }
     }
 
@@ -86,6 +90,9 @@ impl CompanySignInRefusal {
                 "The invitation was sent to another address than the one your company's sign-in gave. Sign in with the invited address instead"
             }
             Self::InvitationGone => "The invitation can no longer be used: it was accepted, withdrawn or has expired",
+            Self::DomainNotAllowed => {
+                "The workspace now invites only addresses at its allowed domains, and yours is not one of them. Ask the person who invited you"
+            }
         }
     }
 }

@@ -268,6 +268,7 @@ pub async fn resolve(
                 .map_err(|e| match e {
                     AppError::Forbidden(_) => Failure::Refused(Refusal::WrongAddress),
                     AppError::NotFound(_) => Failure::Refused(Refusal::InvitationGone),
+                    AppError::DomainNotAllowed(_) => Failure::Refused(Refusal::DomainNotAllowed),
                     e => Failure::App(e),
                 })?,
         ),

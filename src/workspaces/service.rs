@@ -10,6 +10,8 @@ use crate::error::{AppError, AppResult};
 use crate::platform::db::{self, Db, Tx};
 use crate::platform::time::now_ms;
 
+use super::Policy;
+
 /// Adds a workspace named `name`, created by `creator`, inside `tx`. Returns its id.
 pub async fn insert(tx: &mut Tx<'_>, creator: &User, name: &Title) -> AppResult<String> {
     check_not_an_id(name)?;
@@ -136,4 +138,129 @@ pub async fn counts(db: &Db, workspace_id: &str) -> AppResult<Counts> {
             .await?
             .unwrap_or_default(),
     )
+}
+
+/// The workspace's policy: who may be invited, and how many seats it has.
+pub async fn policy(db: &Db, workspace_id: &str) -> AppResult<Policy> {
+    let row: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT allowed_domains, seat_limit FROM workspaces WHERE id = $1")
+            .bind(workspace_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(policy_of).unwrap_or_default())
+}
+
+/// The policy as `tx` sees it.
+pub async fn policy_in(tx: &mut Tx<'_>, workspace_id: &str) -> AppResult<Policy> {
+    let row: Option<(String, Option<i64>)> =
+        sqlx::query_as("SELECT allowed_domains, seat_limit FROM workspaces WHERE id = $1")
+            .bind(workspace_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row.map(policy_of).unwrap_or_default())
+}
+
+fn policy_of((domains, seat_limit): (String, Option<i64>)) -> Policy {
+    Policy {
+        allowed_domains: domains.lines().filter(|l| !l.is_empty()).map(str::to_string).collect(),
+        seat_limit,
+    }
+}
+
+/// The policy for callers who may see the workspace's users (READ on USER_MANAGEMENT).
+pub async fn read_policy(db: &Db, access: &Access) -> AppResult<Policy> {
+    access.authorize(Permission::Read, Resource::UserManagement, "see who may be invited")?;
+    policy(db, &access.workspace_id).await
+}
+
+/// Sets who may be invited and how many seats there are: owners only. The
+/// seat limit is 1 or more and at most the host's `MAX_SEATS_PER_WORKSPACE`.
+/// Members and invitations outside the new rules stay (they are marked);
+/// the audit trail keeps the change, before and after.
+pub async fn set_policy(
+    db: &Db,
+    max_seats: Option<i64>,
+    access: &Access,
+    allowed_domains: &[String],
+    seat_limit: Option<i64>,
+) -> AppResult<Policy> {
+    if !access.is_owner {
+        return Err(AppError::Forbidden(
+            "Only an owner can change who may be invited and how many seats there are".into(),
+        ));
+    }
+    let domains = super::parse_domains(allowed_domains);
+    let seats = match (seat_limit, max_seats) {
+        (Some(n), _) if n < 1 => Err("Give at least 1 seat, or no limit".to_string()),
+        (Some(n), Some(max)) if n > max => Err(format!("This server allows at most {max} seats per workspace")),
+        _ => Ok(seat_limit),
+    };
+    let (allowed_domains, seat_limit) = match (domains, seats) {
+        (Ok(d), Ok(s)) => (d, s),
+        (d, s) => {
+            return Err(AppError::fields([
+                ("allowed_domains", d.err()),
+                ("seat_limit", s.err()),
+            ]));
+        }
+    };
+    let new = Policy {
+        allowed_domains,
+        seat_limit,
+    };
+    let mut tx = db.begin().await?;
+    let old = policy_in(&mut tx, &access.workspace_id).await?;
+    sqlx::query("UPDATE workspaces SET allowed_domains = $1, seat_limit = $2 WHERE id = $3")
+        .bind(new.allowed_domains.join("\n"))
+        .bind(new.seat_limit)
+        .bind(&access.workspace_id)
+        .execute(&mut *tx)
+        .await?;
+    let words = |p: &Policy| {
+        let domains = if p.allowed_domains.is_empty() {
+            "any domain".to_string()
+        } else {
+            p.allowed_domains.join(", ")
+        };
+        let seats = p
+            .seat_limit
+            .map_or("no seat limit".to_string(), |n| format!("{n} seats"));
+        format!("{domains}; {seats}")
+    };
+    tx.announce(&access.workspace_id, "policy.changed", &access.workspace_id)
+        .await?;
+    audit::commit(
+        tx,
+        access,
+        "policy.change",
+        &format!("{} \u{2192} {}", words(&old), words(&new)),
+    )
+    .await?;
+    Ok(new)
+}
+
+/// The seats in use: members, and open invitations (pending, unexpired)
+/// other than one to `except` (which, renewed, keeps its seat).
+pub async fn seats_used<'e>(
+    on: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    workspace_id: &str,
+    except: &str,
+) -> AppResult<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE((SELECT members FROM workspace_counts WHERE workspace_id = $1), 0) \
+         + (SELECT COUNT(*) FROM invitations WHERE workspace_id = $1 AND status = 'pending' AND expires_at > $2 AND email <> $3)",
+    )
+    .bind(workspace_id)
+    .bind(now_ms())
+    .bind(except)
+    .fetch_one(on)
+    .await?)
+}
+
+/// The seat limit that holds: the workspace's own, within the host's.
+pub fn seat_limit(policy: &Policy, max_seats: Option<i64>) -> Option<i64> {
+    match (policy.seat_limit, max_seats) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
 }

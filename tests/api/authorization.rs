@@ -86,6 +86,7 @@ const TABLE: &[(&str, Need)] = &[
     ("get_workspace_context", Member),
     ("settings_page", Member),
     ("rename_workspace", g(Write, BusinessInfo)),
+    ("set_workspace_policy", Owner),
     ("list_members", g(Read, UserManagement)),
     ("users_page", g(Read, UserManagement)),
     ("users_lists", g(Read, UserManagement)),
@@ -316,6 +317,10 @@ impl World {
                 with(&[("invitation_id", id)])
             }
             "rename_workspace" => with(&[("workspace", format!("Renamed {n}"))]),
+            "set_workspace_policy" => with(&[
+                ("allowed_domains", String::new()),
+                ("seat_limit", format!("{}", 1000 + n)),
+            ]),
             "invite_user" => with(&[("emails", format!("new{n}@example.com"))]),
             "known_addresses" => with(&[("emails[0]", format!("new{n}@example.com"))]),
             "resend_invitation" | "delete_invitation" | "share_invitation_link" => {

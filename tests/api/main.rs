@@ -20,6 +20,7 @@ mod members;
 mod oidc;
 mod outbox;
 mod pages;
+mod policy;
 mod races;
 mod recovery;
 mod rest;

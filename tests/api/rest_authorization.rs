@@ -24,6 +24,8 @@ enum Need {
     /// Only the person an invitation is addressed to (the fixtures' are
     /// addressed to no caller).
     Addressee,
+    /// Only an owner of the workspace.
+    Owner,
     Grant(Permission, Resource),
 }
 
@@ -46,6 +48,8 @@ const NEEDS: &[(&str, &str, Need)] = &[
     ("get", "/workspaces", Token),
     ("post", "/workspaces", Token),
     ("get", "/workspaces/{ws}", Member),
+    ("get", "/workspaces/{ws}/policy", um(Read)),
+    ("patch", "/workspaces/{ws}/policy", Need::Owner),
     ("get", "/workspaces/{ws}/roles", um(Read)),
     ("post", "/workspaces/{ws}/roles", um(Write)),
     ("get", "/workspaces/{ws}/roles/{role}", um(Read)),
@@ -92,6 +96,8 @@ fn expected(need: Need, actor: Actor) -> Result<(), u16> {
         (Token, _) => Ok(()),
         (Addressee, _) => Err(404),
         (_, Actor::Outsider) => Err(404),
+        (Need::Owner, Actor::Owner) => Ok(()),
+        (Need::Owner, _) => Err(403),
         (_, Actor::Owner) | (Member, _) => Ok(()),
         (Grant(p, r), Actor::Holding(held)) if holds(held, p, r) => Ok(()),
         (Grant(..), _) => Err(403),
@@ -101,7 +107,7 @@ fn expected(need: Need, actor: Actor) -> Result<(), u16> {
 /// The rows of everything a call could change, as text (delivery state and
 /// link hashes are left out: the mail worker changes them on its own).
 const DIGEST: &[&str] = &[
-    "SELECT id || '|' || name FROM workspaces ORDER BY 1",
+    "SELECT id || '|' || name || '|' || allowed_domains || '|' || COALESCE(CAST(seat_limit AS TEXT), '') FROM workspaces ORDER BY 1",
     "SELECT workspace_id || '|' || user_id || '|' || CAST(is_owner AS TEXT) FROM memberships ORDER BY 1",
     "SELECT id || '|' || email || '|' || status || '|' || CAST(expires_at AS TEXT) || '|' || CAST(created_at AS TEXT) \
      || '|' || CAST(send_email AS TEXT) FROM invitations ORDER BY 1",
@@ -223,6 +229,7 @@ impl Fixtures<'_> {
                     })),
                     ("post", "invitations") => body(json!({ "email": format!("new{n}@example.com") })),
                     ("post", "groups") => body(json!({ "name": format!("new group {n}") })),
+                    ("patch", "policy") => body(json!({ "seat_limit": 1000 + n })),
                     _ => None,
                 };
                 (path, b)

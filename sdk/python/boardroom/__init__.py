@@ -213,6 +213,15 @@ class Workspaces:
     def get(self, uuid: Optional[str] = None, name: Optional[str] = None) -> dict:
         return self._c.request("GET", self._ws(uuid, name))
 
+    def get_policy(self, uuid=None, name=None) -> dict:
+        """Who may be invited: ``allowed_domains`` and ``seat_limit``."""
+        return self._c.request("GET", self._ws(uuid, name) + "/policy")
+
+    def set_policy(self, uuid=None, name=None, **change) -> dict:
+        """Sets ``allowed_domains`` (a list; empty for any) and/or
+        ``seat_limit`` (a number, or None for no limit); owners only."""
+        return self._c.request("PATCH", self._ws(uuid, name) + "/policy", change)
+
     # Roles
     def create_role(self, uuid=None, name=None, *, role_name: str, permission: str, resource: str, target: str) -> dict:
         body = {"role_name": role_name, "permission": permission, "resource": resource, "target": target}

@@ -48,3 +48,17 @@ def host_made(server, email: str, name: str) -> str:
         env=server["env"], capture_output=True, text=True, check=True,
     )
     return next(line.split(": ", 1)[1] for line in out.stdout.splitlines() if line.startswith("API token: "))
+
+
+def test_the_policy_limits_domains_and_seats(server):
+    client = boardroom.Client(server["url"], token=server["token"])
+    acme = client.workspaces
+    assert acme.get_policy(name="Acme") == {"allowed_domains": [], "seat_limit": None}
+    assert acme.set_policy(name="Acme", allowed_domains=["example.com"]) == {
+        "allowed_domains": ["example.com"],
+        "seat_limit": None,
+    }
+    with pytest.raises(boardroom.BoardroomError) as refused:
+        acme.invite_user(email="kim@elsewhere.test", name="Acme")
+    assert (refused.value.status, refused.value.code) == (403, "domain_not_allowed")
+    assert acme.set_policy(name="Acme", allowed_domains=[], seat_limit=None)["allowed_domains"] == []

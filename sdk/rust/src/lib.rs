@@ -149,6 +149,10 @@ pub enum ErrorCode {
     Invalid,
     InvalidEmail,
     RateLimited,
+    /// The address is outside the domains the workspace invites.
+    DomainNotAllowed,
+    /// Every seat of the workspace is taken.
+    SeatLimitReached,
     Internal,
     Other(String),
 }
@@ -167,6 +171,8 @@ impl ErrorCode {
             "invalid" => ErrorCode::Invalid,
             "invalid_email" => ErrorCode::InvalidEmail,
             "rate_limited" => ErrorCode::RateLimited,
+            "domain_not_allowed" => ErrorCode::DomainNotAllowed,
+            "seat_limit_reached" => ErrorCode::SeatLimitReached,
             "internal" => ErrorCode::Internal,
             other => ErrorCode::Other(other.to_string()),
         }
@@ -187,6 +193,8 @@ impl std::fmt::Display for ErrorCode {
             ErrorCode::Invalid => "invalid",
             ErrorCode::InvalidEmail => "invalid_email",
             ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::DomainNotAllowed => "domain_not_allowed",
+            ErrorCode::SeatLimitReached => "seat_limit_reached",
             ErrorCode::Internal => "internal",
             ErrorCode::Other(s) => s,
         };
@@ -507,6 +515,19 @@ impl Client {
     pub async fn get_workspace(&self, ws: &Workspace) -> Result<WorkspaceInfo, Error> {
         let path = self.ws(ws).await?;
         self.get(&path).await
+    }
+
+    /// Who may be invited into the workspace, and how many seats it has.
+    pub async fn get_policy(&self, ws: &Workspace) -> Result<Policy, Error> {
+        let path = format!("{}/policy", self.ws(ws).await?);
+        self.get(&path).await
+    }
+
+    /// Sets the allowed domains and the seat limit (owners): the whole
+    /// policy, as [`Client::get_policy`] answers it.
+    pub async fn set_policy(&self, ws: &Workspace, policy: &Policy) -> Result<Policy, Error> {
+        let path = format!("{}/policy", self.ws(ws).await?);
+        self.send(Method::PATCH, &path, Some(policy)).await
     }
 
     // Roles

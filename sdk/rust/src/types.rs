@@ -27,6 +27,15 @@ pub struct WorkspaceInfo {
     pub is_owner: bool,
 }
 
+/// Who may be invited into a workspace, and how many seats it has.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    /// `example.com`, or `*.example.com` for it and its subdomains; empty for any address.
+    pub allowed_domains: Vec<String>,
+    /// Members plus open invitations at most; `None` for no limit.
+    pub seat_limit: Option<i64>,
+}
+
 /// One grant of a role, as `create_role` answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleGrant {

@@ -3,7 +3,7 @@
 
 mod support;
 
-use boardroom_sdk::{Client, Error, ErrorCode, Retry, Workspace};
+use boardroom_sdk::{Client, Error, ErrorCode, Policy, Retry, Workspace};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::Server;
@@ -311,4 +311,30 @@ async fn me_and_the_invitations_addressed_to_me() {
     );
     let (status, _, _) = code(jon.accept_my_invitation(&waiting[0].id).await.unwrap_err());
     assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn the_policy_limits_domains_and_seats() {
+    let server = Server::start().await;
+    let ada = Client::new(&server.url, &server.token).unwrap();
+    let ws = Workspace::name("Acme");
+    assert_eq!(ada.get_policy(&ws).await.unwrap(), Policy::default());
+    let set = ada
+        .set_policy(
+            &ws,
+            &Policy {
+                allowed_domains: vec!["Example.com".into()],
+                seat_limit: Some(50),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (set.allowed_domains, set.seat_limit),
+        (vec!["example.com".to_string()], Some(50))
+    );
+    let refused = ada.invite_user(&ws, "kim@elsewhere.test", &[]).await.unwrap_err();
+    assert_eq!(refused.code(), Some(&ErrorCode::DomainNotAllowed));
+    ada.set_policy(&ws, &Policy::default()).await.unwrap();
+    ada.invite_user(&ws, "kim@elsewhere.test", &[]).await.unwrap();
 }
