@@ -25,6 +25,8 @@ pub struct SettingsPageData {
     /// Who may be invited, and the seats in use: for those who may see the
     /// workspace's users.
     pub policy: Option<(Policy, i64)>,
+    /// What a plain form's refused rules held (domains, seats), to correct.
+    pub typed_rules: Option<(String, String)>,
     pub notice: Option<String>,
 }
 
@@ -58,6 +60,7 @@ pub async fn settings_page(workspace_id: String) -> Result<SettingsPageData, App
         frame: super::workspace::frame(&state, access).await?,
         info,
         policy,
+        typed_rules: state::take_echo(),
         notice: state::take_notice(),
     })
 }
@@ -71,6 +74,8 @@ pub async fn rename_workspace(workspace_id: String, workspace: String) -> Result
     Ok(name)
 }
 
+const RULES_SAVED: &str = "Invitation rules saved";
+
 /// Sets which domains may be invited (one per line) and the seat limit
 /// (empty for none): owners only.
 #[server(endpoint = "set_workspace_policy")]
@@ -78,8 +83,13 @@ pub async fn set_workspace_policy(
     workspace_id: String,
     allowed_domains: String,
     seat_limit: String,
-) -> Result<String, AppError> {
+) -> Result<Policy, AppError> {
     let (state, access) = session::workspace_access(&workspace_id).await?;
+    let refused = |e: AppError| {
+        // A plain form comes back to the page with what was typed, to correct.
+        state::echo_for_plain_form(&(allowed_domains.clone(), seat_limit.clone()));
+        e
+    };
     let seats = match seat_limit.trim() {
         "" => None,
         n => Some(n.parse::<i64>().map_err(|_| {
@@ -89,17 +99,17 @@ pub async fn set_workspace_policy(
             )
         })?),
     };
-    crate::workspaces::service::set_policy(
+    let saved = crate::workspaces::service::set_policy(
         &state.db,
         state.config.max_seats_per_workspace,
         &access,
-        &[allowed_domains],
+        std::slice::from_ref(&allowed_domains),
         seats,
     )
-    .await?;
-    let notice = "Invitation rules saved".to_string();
-    state::notice_for_plain_form(&notice);
-    Ok(notice)
+    .await
+    .map_err(refused)?;
+    state::notice_for_plain_form(RULES_SAVED);
+    Ok(saved)
 }
 
 /// The caller leaves the workspace and goes to their next one.
@@ -118,10 +128,7 @@ pub fn SettingsPage() -> impl IntoView {
     let rename = ServerAction::<RenameWorkspace>::new();
     let leave = ServerAction::<LeaveWorkspace>::new();
     let policy = ServerAction::<SetWorkspacePolicy>::new();
-    let page = Resource::new(
-        move || (ws.id.get(), policy.version().get()),
-        |(id, _)| settings_page(id),
-    );
+    let page = Resource::new(move || ws.id.get(), settings_page);
     let errors = form_errors(rename.value());
     view! {
         <Title text=page_title("Settings", Signal::derive(move || !errors.get().is_empty()))/>
@@ -191,7 +198,7 @@ fn Settings(
                 <p class="rounded-lg border border-zinc-200 bg-white p-6 text-sm text-zinc-700 shadow-sm">"Your roles don't include “See workspace settings”, so only leaving is shown here."</p>
             }.into_any(),
         }}
-        {data.policy.map(|(rules, used)| view! { <InvitationRules id=id.clone() rules used owner=ctx.access.is_owner action=policy/> })}
+        {data.policy.map(|(rules, used)| view! { <InvitationRules id=id.clone() rules used typed=data.typed_rules owner=ctx.access.is_owner action=policy/> })}
         <section aria-labelledby="leave-title" class="rounded-lg border border-red-200 bg-white p-6 shadow-sm">
             <h2 id="leave-title" class="text-lg font-semibold">"Leave workspace"</h2>
             {if sole_owner {
@@ -226,23 +233,42 @@ fn InvitationRules(
     id: String,
     rules: Policy,
     used: i64,
+    typed: Option<(String, String)>,
     owner: bool,
     action: ServerAction<SetWorkspacePolicy>,
 ) -> impl IntoView {
     let errors = form_errors(action.value());
     let domains_error = field_error(errors, "allowed_domains");
     let seats_error = field_error(errors, "seat_limit");
+    // What was saved last, or what the page was loaded with; the form keeps
+    // what was typed (so a refused entry can be corrected).
     let saved = move || action.value().get().and_then(Result::ok);
-    let domains = if rules.allowed_domains.is_empty() {
-        "Any address".to_string()
-    } else {
-        rules.allowed_domains.join(", ")
+    let shown = {
+        let rules = rules.clone();
+        move || saved().unwrap_or_else(|| rules.clone())
     };
-    let seats = match rules.seat_limit {
+    let domains = {
+        let shown = shown.clone();
+        move || {
+            let rules = shown();
+            if rules.allowed_domains.is_empty() {
+                "Any address".to_string()
+            } else {
+                rules.allowed_domains.join(", ")
+            }
+        }
+    };
+    let seats = move || match shown().seat_limit {
         Some(limit) => format!("{used} of {limit} used"),
         None => format!("{used} used, no limit"),
     };
     let row = "flex justify-between gap-4 py-2";
+    let (typed_domains, typed_seats) = typed.unwrap_or_else(|| {
+        (
+            rules.allowed_domains.join("\n"),
+            rules.seat_limit.map(|n| n.to_string()).unwrap_or_default(),
+        )
+    });
     view! {
         <section aria-labelledby="rules-title" class="rounded-lg border border-zinc-200 bg-white p-6 shadow-sm">
             <h2 id="rules-title" class="text-lg font-semibold">"Who may be invited"</h2>
@@ -253,15 +279,15 @@ fn InvitationRules(
             </dl>
             {owner.then(|| view! {
                 <div class="mt-6 space-y-4">
-                    {move || saved().map(|notice| view! { <p role="status" class="text-sm text-green-800">{notice}"."</p> })}
+                    {move || saved().map(|_| view! { <p role="status" class="text-sm text-green-800">{RULES_SAVED}"."</p> })}
                     <ErrorSummary form="rules" errors/>
                     <ActionForm action attr:novalidate=true attr:class="space-y-4">
                         <input type="hidden" name="workspace_id" value=id/>
                         <Field id="rules-domains" label="Allowed domains" hint="One per line, like example.com; *.example.com allows its subdomains too. Empty: any address." error=domains_error>
-                            <textarea id="rules-domains" name="allowed_domains" rows="3" spellcheck="false" class=INPUT aria-invalid=aria_invalid(domains_error)>{rules.allowed_domains.join("\n")}</textarea>
+                            <textarea id="rules-domains" name="allowed_domains" rows="3" spellcheck="false" class=INPUT aria-invalid=aria_invalid(domains_error)>{typed_domains}</textarea>
                         </Field>
                         <Field id="rules-seats" label="Seat limit" hint="Empty: no limit." error=seats_error>
-                            <input id="rules-seats" name="seat_limit" type="number" min="1" inputmode="numeric" value=rules.seat_limit.map(|n| n.to_string()).unwrap_or_default() class=INPUT aria-invalid=aria_invalid(seats_error)/>
+                            <input id="rules-seats" name="seat_limit" type="number" min="1" inputmode="numeric" value=typed_seats class=INPUT aria-invalid=aria_invalid(seats_error)/>
                         </Field>
                         <button type="submit" class=PRIMARY_BUTTON>"Save rules"</button>
                     </ActionForm>

@@ -60,16 +60,17 @@ pub fn domain_allowed(allowed: &[String], email: &str) -> bool {
 }
 
 /// The domains as an owner typed them (one per entry, or separated by
-/// commas, spaces or new lines): lower case, without repeats, each checked.
+/// commas or new lines): lower case, without repeats, each checked.
 pub fn parse_domains(typed: &[String]) -> Result<Vec<String>, String> {
     let mut domains: Vec<String> = Vec::new();
-    for entry in typed.iter().flat_map(|t| t.split([',', ' ', '\n', '\r', '\t'])) {
+    for entry in typed.iter().flat_map(|t| t.split([',', '\n', '\r'])) {
         let entry = entry.trim().trim_start_matches('@').to_ascii_lowercase();
         if entry.is_empty() {
             continue;
         }
         let bare = entry.strip_prefix("*.").unwrap_or(&entry);
-        let valid = bare.contains('.')
+        let valid = !bare.contains(char::is_whitespace)
+            && bare.contains('.')
             && bare.len() <= 253
             && bare.split('.').all(|label| {
                 !label.is_empty()
@@ -127,6 +128,13 @@ mod tests {
         assert!(domain_allowed(&allowed, "ada@eu.corp.example"));
         assert!(!domain_allowed(&allowed, "ada@evilcorp.example"));
         assert!(domain_allowed(&[], "anyone@anywhere.test"));
+        assert_eq!(
+            parse_domains(&["not a domain".into()])
+                .unwrap_err()
+                .split('\u{201d}')
+                .next(),
+            Some("\u{201c}not a domain")
+        );
         for bad in ["localhost", "exa mple.com", "-a.com", "*.", "a..com", "a_b.com"] {
             assert!(parse_domains(&[bad.into()]).is_err(), "{bad}");
         }

@@ -9,7 +9,7 @@ use serde_json::json;
 
 async fn set_rules(owner: &Person, ws: &str, domains: &str, seats: &str) {
     owner
-        .call::<String>(
+        .call::<serde_json::Value>(
             "set_workspace_policy",
             &[
                 ("workspace_id", ws),
@@ -113,6 +113,29 @@ async fn allowed_domains_hold_at_every_way_in(backend: Backend) {
         owner.call::<String>("restore_invitation", &args).await.err(),
         AppError::DomainNotAllowed(_)
     ));
+
+    // Without JavaScript: refused rules come back to the form as typed.
+    let settings = format!("{}/w/{ws}/settings", app.address);
+    let posted = owner
+        .post_plain_form(
+            "set_workspace_policy",
+            &settings,
+            &[
+                ("workspace_id", &ws),
+                ("allowed_domains", "example.com\nnot a domain"),
+                ("seat_limit", ""),
+            ],
+        )
+        .await;
+    assert!(posted.status().is_redirection());
+    let back = posted.headers()["location"].to_str().unwrap().to_string();
+    let back = back.strip_prefix(&app.address).unwrap_or(&back).to_string();
+    let page = owner.get(&back).await.text().await.unwrap();
+    assert!(
+        page.contains("example.com\nnot a domain</textarea>"),
+        "the form keeps what was typed"
+    );
+    assert!(page.contains("\u{201c}not a domain\u{201d} is not a domain"));
 
     // Only owners change the rules; bad domains are named.
     let bad = api
