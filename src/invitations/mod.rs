@@ -36,6 +36,10 @@ pub struct PendingInvitation {
     pub expires_at: Timestamp,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub expired: bool,
+    /// Outside the domains the workspace now invites: it cannot be
+    /// accepted, renewed or handed over, only withdrawn.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub blocked: bool,
     pub delivery: Delivery,
     /// Why the email was given up on (with `Delivery::Failed`): the SMTP
     /// server's last answer.

@@ -338,6 +338,7 @@ async fn invite_one(
         sent_at: Timestamp(now),
         expires_at: Timestamp(expires),
         expired: false,
+        blocked: false,
         delivery: if send_email {
             Delivery::Queued
         } else {
@@ -527,7 +528,7 @@ pub async fn page(
     )
     .await?;
     Ok(Listing {
-        items: rows_to_pending(db, found.items).await?,
+        items: rows_to_pending(db, &access.workspace_id, found.items).await?,
         total,
         next: found.next,
         previous: found.previous,
@@ -535,8 +536,9 @@ pub async fn page(
 }
 
 /// Pending-list rows, each with its roles and what became of its email.
-async fn rows_to_pending(db: &Db, rows: Vec<Row>) -> AppResult<Vec<PendingInvitation>> {
+async fn rows_to_pending(db: &Db, workspace_id: &str, rows: Vec<Row>) -> AppResult<Vec<PendingInvitation>> {
     let now = now_ms();
+    let policy = workspaces::policy(db, workspace_id).await?;
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut roles = roles::invitation_roles_of(db, &ids).await?;
     let emails = outbox::latest(db, &ids).await?;
@@ -558,6 +560,7 @@ async fn rows_to_pending(db: &Db, rows: Vec<Row>) -> AppResult<Vec<PendingInvita
                     _ => Delivery::Queued,
                 },
                 roles: roles.remove(&r.id).unwrap_or_default(),
+                blocked: !policy.allows(&r.email),
                 email: r.email,
                 invited_by: r.inviter,
                 sent_at: Timestamp(r.created_at),
@@ -598,7 +601,7 @@ pub async fn lookup(db: &Db, access: &Access, key: &str) -> AppResult<Lookup> {
     .await?;
     Ok(match row {
         None => Lookup::Nothing,
-        Some(row) if row.status == "pending" => rows_to_pending(db, vec![row])
+        Some(row) if row.status == "pending" => rows_to_pending(db, &access.workspace_id, vec![row])
             .await?
             .pop()
             .map(Lookup::Pending)

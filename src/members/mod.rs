@@ -23,6 +23,10 @@ pub struct Member {
     /// Groups this member is in, besides `everyone`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
+    /// Their address is outside the domains the workspace now invites (they
+    /// stay; this marks them).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub outside_domains: bool,
 }
 
 /// Which members a list keeps: those whose name or email holds `query` (any

@@ -290,9 +290,11 @@ async fn members(db: &Db, workspace_id: &str, rows: Vec<MemberRow>) -> AppResult
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut roles = roles::member_roles_of(db, workspace_id, &ids).await?;
     let mut groups = groups::groups_of(db, workspace_id, &ids).await?;
+    let policy = workspaces::policy(db, workspace_id).await?;
     Ok(rows
         .into_iter()
         .map(|r| Member {
+            outside_domains: !policy.allows(&r.email),
             roles: roles.remove(&r.id).unwrap_or_default(),
             groups: groups.remove(&r.id).unwrap_or_default(),
             name: r.name,

@@ -1021,6 +1021,7 @@ fn PendingRow(inv: PendingInvitation, rows: RowContext) -> impl IntoView {
     let declined = inv.declined_at;
     let (status, tone) = match (inv.expired, inv.delivery) {
         _ if declined.is_some() => ("Declined", "bg-zinc-100 text-zinc-700"),
+        _ if inv.blocked => ("Domain not allowed", "bg-red-100 text-red-800"),
         (true, _) => ("Expired", "bg-zinc-100 text-zinc-700"),
         (false, Delivery::Failed) => ("Not delivered", "bg-red-100 text-red-800"),
         (false, Delivery::Queued) => ("Sending", "bg-sky-100 text-sky-800"),
@@ -1350,7 +1351,10 @@ fn MemberRow(m: Member, owners: usize, rows: RowContext) -> impl IntoView {
                 {m.name.clone()}
                 {is_you.then_some(view! { <span class="ml-1 font-normal text-zinc-500">"(you)"</span> })}
             </td>
-            <td class="cell">{m.email.clone()}</td>
+            <td class="cell">
+                {m.email.clone()}
+                {m.outside_domains.then_some(view! { <span class="mt-1 block text-xs text-red-800">"Outside the allowed domains"</span> })}
+            </td>
             <td class="cell"><Chips items=labels empty="Member"/></td>
             <td class="cell"><Moment at=m.joined_at/></td>
             <td class="cell-actions">

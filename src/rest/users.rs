@@ -33,6 +33,8 @@ pub struct Member {
     pub roles: Vec<String>,
     /// Groups this member is in, besides `everyone`.
     pub groups: Vec<String>,
+    /// Their address is outside the domains the workspace now invites.
+    pub outside_domains: bool,
 }
 
 impl Member {
@@ -48,6 +50,7 @@ impl Member {
             is_owner: m.is_owner,
             roles: m.roles,
             groups: m.groups,
+            outside_domains: m.outside_domains,
         }
     }
 }

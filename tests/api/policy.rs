@@ -101,6 +101,11 @@ async fn allowed_domains_hold_at_every_way_in(backend: Backend) {
             .await,
         0
     );
+    // The lists mark it, and Ada (a member from before, inside the rule) is not marked.
+    let listed = owner.pending(&ws).await.ok();
+    let blocked: Vec<(&str, bool)> = listed.iter().map(|p| (p.email.as_str(), p.blocked)).collect();
+    assert!(blocked.contains(&("jon@outside.test", true)) && blocked.contains(&("ann@example.com", false)));
+    assert!(!owner.member(&ws, "ada@example.com").await.outside_domains);
     // It can still be withdrawn.
     owner.call::<String>("delete_invitation", &args).await.ok();
 
@@ -109,6 +114,11 @@ async fn allowed_domains_hold_at_every_way_in(backend: Backend) {
     let args = [("workspace_id", ws.as_str()), ("invitation_id", ann.as_str())];
     owner.call::<String>("delete_invitation", &args).await.ok();
     set_rules(&owner, &ws, "other.test", "").await;
+    // Members outside the new rule stay, marked.
+    let ada = owner.member(&ws, "ada@example.com").await;
+    assert!(ada.outside_domains);
+    let by_api = api.get(&format!("/workspaces/{ws}/users/ada@example.com")).await;
+    assert_eq!(by_api.body["outside_domains"], true, "{}", by_api.body);
     assert!(matches!(
         owner.call::<String>("restore_invitation", &args).await.err(),
         AppError::DomainNotAllowed(_)

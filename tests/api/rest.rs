@@ -517,6 +517,8 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("get", "/workspaces"),
     ("post", "/workspaces"),
     ("get", "/workspaces/{ws}"),
+    ("get", "/workspaces/{ws}/policy"),
+    ("patch", "/workspaces/{ws}/policy"),
     ("get", "/workspaces/{ws}/roles"),
     ("post", "/workspaces/{ws}/roles"),
     ("get", "/workspaces/{ws}/roles/{role}"),
