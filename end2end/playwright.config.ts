@@ -83,6 +83,7 @@ export default defineConfig({
         BASE_URL: appUrl,
         LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? path.join(targetDir, 'site'),
         RUST_LOG: 'warn',
+        SHUTDOWN_GRACE: '0',
         OIDC_ISSUER: idpUrl,
         OIDC_CLIENT_ID: idpClient.client_id,
         OIDC_CLIENT_SECRET: idpClient.client_secret,

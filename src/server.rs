@@ -106,6 +106,7 @@ pub async fn serve(
         mailer: mailer.clone(),
         limiter: Arc::new(RateLimiter::new()),
         watchers: crate::platform::changes::Watchers::new(crate::live::STREAMS_PER_PERSON, stopping),
+        draining: Arc::default(),
         oidc: match &config.oidc {
             Some(settings) => Some(Arc::new(crate::platform::oidc::Provider::new(settings, &config)?)),
             None => None,
@@ -139,11 +140,19 @@ pub async fn serve(
         "Boardroom listening on http://{local} (people reach it at {})",
         config.base_url
     );
+    let (draining, grace) = (state.draining.clone(), config.shutdown_grace);
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     // Told to stop, the live views end first: a stream never holds up the
     // shutdown that waits for every response to finish.
+    // Told to stop, the instance first says so on /readyz and keeps serving
+    // for SHUTDOWN_GRACE, so that a load balancer sends it nothing new.
     let shutdown = async move {
         shutdown.await;
+        draining.store(true, std::sync::atomic::Ordering::SeqCst);
+        if !grace.is_zero() {
+            tracing::info!("draining: /readyz answers 503, requests are served for {grace:?} more");
+            tokio::time::sleep(grace).await;
+        }
         let _ = stop_streams.send(true);
     };
     let served = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
@@ -191,6 +200,8 @@ pub fn router(state: AppState) -> Router {
     };
     let mut router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/livez", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
         .nest("/api/v1", crate::rest::router())
         .merge(state.assets.routes())
         .leptos_routes_with_context(&state, routes, context.clone(), {
@@ -224,6 +235,25 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(time_limit))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
+}
+
+/// Whether this instance should be sent requests: 200 "ready", or 503 with
+/// the reason (stopping; the database unreachable or behind this version).
+async fn readyz(State(state): State<AppState>) -> Response {
+    let unavailable = |why: String| (axum::http::StatusCode::SERVICE_UNAVAILABLE, why).into_response();
+    if state.draining.load(std::sync::atomic::Ordering::SeqCst) {
+        return unavailable("draining: this instance is stopping".into());
+    }
+    match tokio::time::timeout(
+        std::time::Duration::from_secs(2),
+        crate::platform::db::unready(&state.db),
+    )
+    .await
+    {
+        Ok(None) => "ready".into_response(),
+        Ok(Some(why)) => unavailable(why),
+        Err(_) => unavailable("database: no answer within 2 s".into()),
+    }
 }
 
 /// The Users page's live view: the workspace's changes as server-sent

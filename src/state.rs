@@ -25,6 +25,9 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     /// The live views (event streams) open on this instance.
     pub watchers: Arc<crate::platform::changes::Watchers>,
+    /// Set when the instance is told to stop: `/readyz` says so while
+    /// requests are still served for `SHUTDOWN_GRACE`.
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
     /// The company's identity provider, when sign-in through it is set up.
     pub oidc: Option<Arc<crate::platform::oidc::Provider>>,
 }

@@ -30,6 +30,7 @@ test.beforeAll(async () => {
         BASE_URL: `http://127.0.0.1:${port}`,
         LEPTOS_SITE_ROOT: site,
         RUST_LOG: 'warn',
+        SHUTDOWN_GRACE: '0',
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -66,6 +66,10 @@ pub struct Config {
     pub oidc: Option<OidcSettings>,
     /// DKIM signing of every email sent through SMTP, when set up.
     pub dkim: Option<DkimSettings>,
+    /// How long a stopping instance keeps serving while `/readyz` says 503,
+    /// so that a load balancer stops sending it requests first
+    /// (`SHUTDOWN_GRACE`, default 5 s; 0 for none).
+    pub shutdown_grace: Duration,
     /// The most seats (members plus open invitations) any workspace may
     /// have (`MAX_SEATS_PER_WORKSPACE`); `None`: no limit from the host.
     pub max_seats_per_workspace: Option<i64>,
@@ -268,6 +272,16 @@ impl Config {
 
         let oidc = oidc_settings(&get)?;
         let dkim = dkim_settings(&get)?;
+        let shutdown_grace = match get("SHUTDOWN_GRACE").as_deref().map(str::trim) {
+            None => Duration::from_secs(5),
+            Some("0") | Some("0s") => Duration::ZERO,
+            Some(v) => parse_duration(v).ok_or_else(|| {
+                err(
+                    "SHUTDOWN_GRACE",
+                    format!("expected a duration like 5s or 0 for none, got {v:?}"),
+                )
+            })?,
+        };
         let max_seats_per_workspace = match get("MAX_SEATS_PER_WORKSPACE") {
             Some(v) => Some(v.trim().parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
                 err(
@@ -301,6 +315,7 @@ impl Config {
             hash_file,
             oidc,
             dkim,
+            shutdown_grace,
             max_seats_per_workspace,
         })
     }
@@ -478,6 +493,11 @@ mod tests {
             (Duration::from_secs(7 * 86_400), Duration::from_secs(30 * 86_400))
         );
         assert_eq!(c.url_for("/invite/x"), "http://127.0.0.1:3000/invite/x");
+        assert_eq!(c.shutdown_grace, Duration::from_secs(5));
+        assert_eq!(
+            config(&[("SHUTDOWN_GRACE", "0")]).unwrap().shutdown_grace,
+            Duration::ZERO
+        );
     }
 
     #[test]
@@ -499,6 +519,7 @@ mod tests {
             ("MAIL_CLAIM_TIMEOUT", "0s"),
             ("MAIL_FROM", "not an address"),
             ("MAX_SEATS_PER_WORKSPACE", "0"),
+            ("SHUTDOWN_GRACE", "soon"),
         ] {
             let e = config(&[(var, value)]).unwrap_err();
             assert_eq!(e.var, var);

@@ -237,6 +237,38 @@ impl<'p> Executor<'p> for &'_ Db {
 static SQLITE: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
+/// Why the database cannot serve this version of the app, if it cannot: it
+/// does not answer, or it lacks a migration this binary knows.
+pub async fn unready(db: &Db) -> Option<String> {
+    let migrator = if db.is_postgres() { &POSTGRES } else { &SQLITE };
+    let known = migrator
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration())
+        .map(|m| m.version)
+        .max()
+        .unwrap_or(0);
+    let applied: Result<Option<i64>, sqlx::Error> =
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&db.pool)
+            .await;
+    match applied {
+        Ok(Some(v)) if v >= known => None,
+        Ok(_) => Some(format!("database: migration {known} is not applied")),
+        Err(e) => Some(format!("database: not reachable ({})", short(&e))),
+    }
+}
+
+/// An error's first line, for a health answer.
+fn short(e: &sqlx::Error) -> String {
+    e.to_string()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(120)
+        .collect()
+}
+
 /// How many connections a pool holds, and how long a caller waits for one.
 #[derive(Clone, Copy, Debug)]
 pub struct PoolSize {

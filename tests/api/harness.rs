@@ -113,6 +113,8 @@ impl TestApp {
             ("DATABASE_URL".into(), database_url.clone()),
             ("SMTP_URL".into(), smtp_url),
             ("BASE_URL".into(), address.clone()),
+            // Stopping waits for nothing (the grace is tested on its own).
+            ("SHUTDOWN_GRACE".into(), "0".into()),
         ]);
         for (k, v) in vars {
             env.insert(k, v);
@@ -163,6 +165,13 @@ impl TestApp {
                 .timeout(std::time::Duration::from_secs(30))
                 .build()
                 .unwrap(),
+        }
+    }
+
+    /// Tells the app to stop, as SIGTERM does, without waiting for it.
+    pub fn signal_stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
         }
     }
 

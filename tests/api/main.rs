@@ -12,6 +12,7 @@ mod authorization;
 mod boards;
 mod dkim;
 mod groups;
+mod health;
 mod invitations;
 mod lists;
 mod live;

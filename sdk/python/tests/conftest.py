@@ -35,6 +35,7 @@ def running_server(database_url: str, **extra_env):
         LISTEN_ADDR=f"127.0.0.1:{port}",
         BASE_URL=base,
         RUST_LOG="warn",
+        SHUTDOWN_GRACE="0",
         **extra_env,
     )
     env.pop("SMTP_URL", None)
