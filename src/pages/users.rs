@@ -1350,11 +1350,9 @@ fn MemberRow(m: Member, owners: usize, rows: RowContext) -> impl IntoView {
             <td class="cell-name">
                 {m.name.clone()}
                 {is_you.then_some(view! { <span class="ml-1 font-normal text-zinc-500">"(you)"</span> })}
+                {m.outside_domains.then_some(view! { <span class="mt-1 block text-xs font-normal text-red-800">"Outside the allowed domains"</span> })}
             </td>
-            <td class="cell">
-                {m.email.clone()}
-                {m.outside_domains.then_some(view! { <span class="mt-1 block text-xs text-red-800">"Outside the allowed domains"</span> })}
-            </td>
+            <td class="cell">{m.email.clone()}</td>
             <td class="cell"><Chips items=labels empty="Member"/></td>
             <td class="cell"><Moment at=m.joined_at/></td>
             <td class="cell-actions">
