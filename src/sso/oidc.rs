@@ -52,15 +52,10 @@ pub struct StartForm {
 /// Sends the browser to the provider (a plain form's post, so it works
 /// without JavaScript).
 pub async fn start(State(state): State<AppState>, parts: Parts, Form(form): Form<StartForm>) -> Response {
-    let Some(provider) = state.oidc.clone() else {
-        return StatusCode::NOT_FOUND.into_response();
+    let provider = match provider_for(&state, &parts) {
+        Ok(provider) => provider,
+        Err(e) => return failed(e),
     };
-    if let Err(wait) = state
-        .limiter
-        .check(&format!("oidc:{}", client_ip(&parts)), Limit::ACCEPT)
-    {
-        return failed(AppError::rate_limited(wait));
-    }
     let invitation = match form.invitation.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(token) => match crate::invitations::service::open_for_provider(&state.db, token).await {
             Ok((id, _)) => Some(id),
@@ -138,15 +133,10 @@ struct Started {
 /// the invitation's workspace, if one was being accepted), or goes back to
 /// the sign-in page saying why not.
 pub async fn callback(State(state): State<AppState>, parts: Parts, Query(answer): Query<Answer>) -> Response {
-    let Some(provider) = state.oidc.clone() else {
-        return StatusCode::NOT_FOUND.into_response();
+    let provider = match provider_for(&state, &parts) {
+        Ok(provider) => provider,
+        Err(e) => return failed(e),
     };
-    if let Err(wait) = state
-        .limiter
-        .check(&format!("oidc:{}", client_ip(&parts)), Limit::ACCEPT)
-    {
-        return failed(AppError::rate_limited(wait));
-    }
     let started = match take_started(&state.db, &parts.headers, answer.state.as_deref()).await {
         Ok(Some(started)) => started,
         Ok(None) => return refused(Refusal::Expired),
@@ -323,6 +313,20 @@ async fn signed_in(
         }
     }
     res
+}
+
+/// The provider, for a caller within the limit (starts and answers count
+/// together, per address); 404 when company sign-in is not set up.
+fn provider_for(state: &AppState, parts: &Parts) -> Result<std::sync::Arc<crate::platform::oidc::Provider>, AppError> {
+    let provider = state
+        .oidc
+        .clone()
+        .ok_or_else(|| AppError::NotFound("Company sign-in is not set up here".into()))?;
+    state
+        .limiter
+        .check(&format!("oidc:{}", client_ip(parts)), Limit::ACCEPT)
+        .map_err(AppError::rate_limited)?;
+    Ok(provider)
 }
 
 /// What went wrong here (the database, a limit), in the API's error shape.

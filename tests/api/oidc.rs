@@ -108,14 +108,21 @@ async fn no_account_is_made_without_an_invitation(backend: Backend) {
     app.stop().await;
 }
 
-/// The invited person accepts through the provider: their account is made
-/// (address proven, no password), linked, and joins with the roles offered.
-async fn an_invitation_is_accepted_through_the_provider(backend: Backend) {
+/// An app with company sign-in, an owner's workspace, and the link emailed
+/// to the address it invited: (app, owner, workspace id, address, token).
+async fn invited(backend: Backend) -> (TestApp, crate::harness::Person, String, String, String) {
     let app = TestApp::spawn_with_company_sign_in(backend).await;
     let (owner, ws) = app.owner("Ada", &address("ada"), "Acme").await;
     let jon = address("jon");
     owner.invite(&ws, &jon).await.ok();
     let token = app.smtp.wait_for(&jon, 1).await.invite_token();
+    (app, owner, ws, jon, token)
+}
+
+/// The invited person accepts through the provider: their account is made
+/// (address proven, no password), linked, and joins with the roles offered.
+async fn an_invitation_is_accepted_through_the_provider(backend: Backend) {
+    let (app, owner, ws, jon, token) = invited(backend).await;
     let page = app
         .person()
         .get(&format!("/invite/{token}"))
@@ -164,11 +171,7 @@ async fn an_invitation_is_accepted_through_the_provider(backend: Backend) {
 /// An invitation is accepted through the provider only by the invited
 /// address; nothing is made or closed otherwise.
 async fn an_invitation_for_another_address_is_refused(backend: Backend) {
-    let app = TestApp::spawn_with_company_sign_in(backend).await;
-    let (owner, ws) = app.owner("Ada", &address("ada"), "Acme").await;
-    let jon = address("jon");
-    owner.invite(&ws, &jon).await.ok();
-    let token = app.smtp.wait_for(&jon, 1).await.invite_token();
+    let (app, _, _, jon, token) = invited(backend).await;
     let kim = address("kim");
     let browser = app.person();
     assert_eq!(
