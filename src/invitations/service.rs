@@ -112,7 +112,7 @@ async fn admitted(
     workspace_name: &str,
     email: &str,
 ) -> AppResult<Result<(), InviteFailure>> {
-    let policy = workspaces::policy_in(tx, workspace_id).await?;
+    let policy = workspaces::policy(&mut **tx, workspace_id).await?;
     if !policy.allows(email) {
         return Ok(Err(InviteFailure::DomainNotAllowed {
             workspace: workspace_name.to_string(),
@@ -1274,7 +1274,7 @@ pub async fn accept_through_provider(tx: &mut Tx<'_>, id: &str, user: &User) -> 
 /// others wait for the first to commit and then find it no longer pending.
 async fn claim(tx: &mut Tx<'_>, open: &Open) -> AppResult<()> {
     // A rule made after the invitation holds at acceptance too.
-    let policy = workspaces::policy_in(tx, &open.workspace_id).await?;
+    let policy = workspaces::policy(&mut **tx, &open.workspace_id).await?;
     if !policy.allows(&open.email) {
         let about: String = sqlx::query_scalar("SELECT name FROM workspaces WHERE id = $1")
             .bind(&open.workspace_id)

@@ -345,28 +345,39 @@ impl Config {
     }
 }
 
+/// Variables that `what` needs together: all of them, or none (`None`). One
+/// set without the others is an error naming the first one missing.
+fn together<const N: usize>(
+    get: &impl Fn(&str) -> Option<String>,
+    vars: [&'static str; N],
+    what: &str,
+) -> Result<Option<[String; N]>, ConfigError> {
+    let values = vars.map(get);
+    if values.iter().all(Option::is_none) {
+        return Ok(None);
+    }
+    if let Some(i) = values.iter().position(Option::is_none) {
+        let (last, rest) = vars.split_last().expect("at least one variable");
+        return Err(ConfigError {
+            var: vars[i],
+            message: format!("{what} needs {} and {last} together", rest.join(", ")),
+        });
+    }
+    Ok(Some(values.map(|v| v.unwrap_or_default())))
+}
+
 /// The provider's settings: all three of issuer, client id and secret, or
 /// none of them.
 fn oidc_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Option<OidcSettings>, ConfigError> {
     let err = |var, message: String| ConfigError { var, message };
-    let (issuer, client_id, client_secret) =
-        match (get("OIDC_ISSUER"), get("OIDC_CLIENT_ID"), get("OIDC_CLIENT_SECRET")) {
-            (None, None, None) => return Ok(None),
-            (Some(i), Some(c), Some(s)) => (i, c, s),
-            (i, c, _) => {
-                let missing = if i.is_none() {
-                    "OIDC_ISSUER"
-                } else if c.is_none() {
-                    "OIDC_CLIENT_ID"
-                } else {
-                    "OIDC_CLIENT_SECRET"
-                };
-                return Err(err(
-                    missing,
-                    "company sign-in needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together".into(),
-                ));
-            }
-        };
+    let Some([issuer, client_id, client_secret]) = together(
+        get,
+        ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"],
+        "company sign-in",
+    )?
+    else {
+        return Ok(None);
+    };
     let issuer = Url::parse(issuer.trim())
         .ok()
         .filter(|u| matches!(u.scheme(), "https" | "http") && u.host_str().is_some() && u.query().is_none())
@@ -394,31 +405,21 @@ fn oidc_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Option<OidcSet
 /// The signing settings: domain, selector and key file together, or none.
 fn dkim_settings(get: &impl Fn(&str) -> Option<String>) -> Result<Option<DkimSettings>, ConfigError> {
     let err = |var, message: String| ConfigError { var, message };
-    let (domain, selector, key_file) = match (get("DKIM_DOMAIN"), get("DKIM_SELECTOR"), get("DKIM_PRIVATE_KEY_FILE")) {
-        (None, None, None) => {
-            if get("DKIM_ALGORITHM").is_some() {
-                return Err(err(
-                    "DKIM_ALGORITHM",
-                    "set with DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE".into(),
-                ));
-            }
-            return Ok(None);
-        }
-        (Some(d), Some(s), Some(k)) => (d.trim().to_lowercase(), s.trim().to_string(), k),
-        (d, s, _) => {
-            let missing = if d.is_none() {
-                "DKIM_DOMAIN"
-            } else if s.is_none() {
-                "DKIM_SELECTOR"
-            } else {
-                "DKIM_PRIVATE_KEY_FILE"
-            };
+    let Some([domain, selector, key_file]) = together(
+        get,
+        ["DKIM_DOMAIN", "DKIM_SELECTOR", "DKIM_PRIVATE_KEY_FILE"],
+        "signed mail",
+    )?
+    else {
+        if get("DKIM_ALGORITHM").is_some() {
             return Err(err(
-                missing,
-                "signed mail needs DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE together".into(),
+                "DKIM_ALGORITHM",
+                "set with DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY_FILE".into(),
             ));
         }
+        return Ok(None);
     };
+    let (domain, selector) = (domain.trim().to_lowercase(), selector.trim().to_string());
     let label = |v: &str| {
         !v.is_empty()
             && v.split('.').all(|part| {

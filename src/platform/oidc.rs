@@ -109,13 +109,12 @@ impl Provider {
     /// Trades the code for tokens and checks the ID token; asks the userinfo
     /// endpoint for the address when the ID token does not carry it.
     pub async fn identify(&self, code: String, pkce_verifier: String, nonce: String) -> Result<Identity, String> {
-        let provider = self;
-        let client = provider.client().await?;
+        let client = self.client().await?;
         let tokens = client
             .exchange_code(AuthorizationCode::new(code))
             .map_err(|e| e.to_string())?
             .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier))
-            .request_async(&provider.http)
+            .request_async(&self.http)
             .await
             .map_err(|e| format!("the code exchange failed: {e}"))?;
         let id_token = tokens.id_token().ok_or("the provider sent no ID token")?;
@@ -145,7 +144,7 @@ impl Provider {
             && let Ok(request) = client.user_info(tokens.access_token().clone(), Some(claims.subject().clone()))
         {
             let info: UserInfoClaims<EmptyAdditionalClaims, CoreGenderClaim> = request
-                .request_async(&provider.http)
+                .request_async(&self.http)
                 .await
                 .map_err(|e| format!("the userinfo request failed: {e}"))?;
             identity.email = info.email().map(|e| e.to_string());

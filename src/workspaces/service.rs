@@ -140,22 +140,13 @@ pub async fn counts(db: &Db, workspace_id: &str) -> AppResult<Counts> {
     )
 }
 
-/// The workspace's policy: who may be invited, and how many seats it has.
-pub async fn policy(db: &Db, workspace_id: &str) -> AppResult<Policy> {
+/// The workspace's policy: who may be invited, and how many seats it has
+/// (read on a pool, or in a transaction).
+pub async fn policy<'e>(on: impl sqlx::Executor<'e, Database = sqlx::Any>, workspace_id: &str) -> AppResult<Policy> {
     let row: Option<(String, Option<i64>)> =
         sqlx::query_as("SELECT allowed_domains, seat_limit FROM workspaces WHERE id = $1")
             .bind(workspace_id)
-            .fetch_optional(db)
-            .await?;
-    Ok(row.map(policy_of).unwrap_or_default())
-}
-
-/// The policy as `tx` sees it.
-pub async fn policy_in(tx: &mut Tx<'_>, workspace_id: &str) -> AppResult<Policy> {
-    let row: Option<(String, Option<i64>)> =
-        sqlx::query_as("SELECT allowed_domains, seat_limit FROM workspaces WHERE id = $1")
-            .bind(workspace_id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(on)
             .await?;
     Ok(row.map(policy_of).unwrap_or_default())
 }
@@ -209,7 +200,7 @@ pub async fn set_policy(
         seat_limit,
     };
     let mut tx = db.begin().await?;
-    let old = policy_in(&mut tx, &access.workspace_id).await?;
+    let old = policy(&mut *tx, &access.workspace_id).await?;
     sqlx::query("UPDATE workspaces SET allowed_domains = $1, seat_limit = $2 WHERE id = $3")
         .bind(new.allowed_domains.join("\n"))
         .bind(new.seat_limit)
