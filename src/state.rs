@@ -71,13 +71,15 @@ pub fn set_cookie(cookie: &str) {
 
 /// The caller's address, for rate limits.
 pub fn client_ip() -> IpAddr {
-    parts()
-        .and_then(|p| {
-            p.extensions
-                .get::<axum::extract::ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip())
-        })
-        .unwrap_or(IpAddr::from([0, 0, 0, 0]))
+    parts().map_or(IpAddr::from([0, 0, 0, 0]), |p| ip_of(&p))
+}
+
+/// The address a request came from (for handlers outside a server function).
+pub fn ip_of(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip())
 }
 
 /// Counts an attempt against `limit` for this caller's address and `what`.

@@ -97,31 +97,36 @@ pub fn session_cookie(config: &crate::platform::config::Config, token: Option<&s
     }
 }
 
-/// Where the request being answered comes from, for a session's record.
-pub fn client() -> super::service::Client {
-    let user_agent = use_context::<axum::http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get(axum::http::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        })
-        .unwrap_or_default();
+/// Where a request comes from, for a session's record.
+pub fn client_of(parts: &axum::http::request::Parts) -> super::service::Client {
     super::service::Client {
-        ip: state::client_ip().to_string(),
-        user_agent,
+        ip: state::ip_of(parts).to_string(),
+        user_agent: parts
+            .headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string(),
     }
 }
 
-/// Signs `user` in on this browser: a new session (a new id, whatever this
-/// browser held before), and its cookie.
-pub async fn start(state: &AppState, user: &User) -> AppResult<()> {
-    if let Some(old) = state::request_cookie(SESSION_COOKIE) {
+/// Signs `user` in on the browser that sent `parts`: the session it held
+/// ends and a new one (a new id) begins. Returns the `Set-Cookie` value.
+pub async fn begin(state: &AppState, parts: &axum::http::request::Parts, user: &User) -> AppResult<String> {
+    if let Some(old) = session_token(&parts.headers) {
         super::service::end_session(&state.db, &old).await?;
     }
     let lifetimes = super::service::Lifetimes::of(&state.config);
-    let token = super::service::create_session(&state.db, &user.id, &client(), lifetimes).await?;
-    set_session_cookie(state, Some(&token));
+    let token = super::service::create_session(&state.db, &user.id, &client_of(parts), lifetimes).await?;
+    Ok(session_cookie(&state.config, Some(&token)))
+}
+
+/// Signs `user` in on this browser (the request a server function answers):
+/// a new session, and its cookie.
+pub async fn start(state: &AppState, user: &User) -> AppResult<()> {
+    let parts =
+        use_context::<axum::http::request::Parts>().unwrap_or_else(|| axum::http::Request::new(()).into_parts().0);
+    state::set_cookie(&begin(state, &parts, user).await?);
     Ok(())
 }
 

@@ -20,7 +20,7 @@
 
 use super::CompanySignInRefusal as Refusal;
 use crate::accounts::identities;
-use crate::accounts::service::{self as accounts, Address, Client, HashedPassword, Lifetimes};
+use crate::accounts::service::{self as accounts, Address, HashedPassword};
 use crate::domain::{EmailAddress, PersonName, User};
 use crate::error::AppError;
 use crate::platform::crypto;
@@ -278,33 +278,21 @@ async fn signed_in(
     next: Option<String>,
 ) -> Response {
     let done = async {
-        if let Some(old) = crate::accounts::session::session_token(&parts.headers) {
-            accounts::end_session(&state.db, &old).await?;
-        }
-        let client = Client {
-            ip: client_ip(parts).to_string(),
-            user_agent: parts
-                .headers
-                .get(header::USER_AGENT)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_string(),
-        };
-        let token = accounts::create_session(&state.db, &user.id, &client, Lifetimes::of(&state.config)).await?;
+        let cookie = crate::accounts::session::begin(state, parts, user).await?;
         let target = match (joined, next) {
             (Some(workspace), _) => format!("/w/{workspace}/boards?joined=1"),
             (None, Some(next)) => next,
             (None, None) => crate::members::service::home_path(&state.db, &user.id).await?,
         };
-        Ok::<_, AppError>((token, target))
+        Ok::<_, AppError>((cookie, target))
     };
-    let (token, target) = match done.await {
+    let (cookie, target) = match done.await {
         Ok(done) => done,
         Err(e) => return failed(e),
     };
     let mut res = see_other(&target);
     let cookies = [
-        crate::accounts::session::session_cookie(&state.config, Some(&token)),
+        cookie,
         format!("{BROWSER_COOKIE}=; Path=/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=0"),
     ];
     for cookie in cookies {
@@ -324,7 +312,7 @@ fn provider_for(state: &AppState, parts: &Parts) -> Result<std::sync::Arc<crate:
         .ok_or_else(|| AppError::NotFound("Company sign-in is not set up here".into()))?;
     state
         .limiter
-        .check(&format!("oidc:{}", client_ip(parts)), Limit::ACCEPT)
+        .check(&format!("oidc:{}", state::ip_of(parts)), Limit::ACCEPT)
         .map_err(AppError::rate_limited)?;
     Ok(provider)
 }
@@ -344,12 +332,4 @@ fn see_other(location: &str) -> Response {
         Ok(v) => (StatusCode::SEE_OTHER, [(header::LOCATION, v)]).into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
-}
-
-fn client_ip(parts: &Parts) -> std::net::IpAddr {
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip())
-        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]))
 }
