@@ -58,7 +58,7 @@ pub async fn run(
                 out.push_str(&format!("Created workspace {} ({})\n", made.name, made.id));
             }
             tx.commit().await.map_err(|e| e.to_string())?;
-            let (_, secret) = crate::tokens::service::create(db, &user.id, &token_name)
+            let (_, secret) = crate::tokens::service::create(db, &user, &token_name)
                 .await
                 .map_err(say)?;
             out.push_str(&format!("API token: {secret}\n"));
@@ -69,7 +69,7 @@ pub async fn run(
                 .await
                 .map_err(say)?
                 .ok_or_else(|| format!("There is no account for {email}"))?;
-            let (_, secret) = crate::tokens::service::create(db, &user.id, &token_name)
+            let (_, secret) = crate::tokens::service::create(db, &user, &token_name)
                 .await
                 .map_err(say)?;
             Ok(format!("API token for {}: {secret}\n", user.email))

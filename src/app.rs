@@ -2,6 +2,7 @@
 
 use crate::pages::accept::AcceptInvitationPage;
 use crate::pages::account::{AccountPage, ConfirmEmailChangePage};
+use crate::pages::activity::ActivityPage;
 use crate::pages::auth::{
     CheckInboxPage, ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage, VerifyEmailPage,
 };
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("roles") view=RolesPage ssr=SsrMode::Async/>
                     <Route path=path!("groups") view=GroupsPage ssr=SsrMode::Async/>
+                    <Route path=path!("activity") view=ActivityPage ssr=SsrMode::Async/>
                     <Route path=path!("settings") view=SettingsPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>

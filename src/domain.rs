@@ -257,6 +257,16 @@ pub struct User {
     pub name: String,
 }
 
+/// `text` as a URL's query holds it.
+pub fn url_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// A moment, as milliseconds since the Unix epoch: how every time is stored
 /// and passed around. Pages and the API word it; nothing else does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -307,6 +317,18 @@ impl Timestamp {
         format!("{d} {} {y}, {h:02}:{mi:02} UTC", MONTHS[(mo - 1) as usize])
     }
 
+    /// Milliseconds at the start of a day (UTC) of the proleptic Gregorian
+    /// calendar: `civil`'s inverse (Howard Hinnant's days-from-civil).
+    pub fn from_civil(year: i64, month: u32, day: u32) -> i64 {
+        let y = year - i64::from(month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let m = i64::from(month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        (era * 146_097 + doe - 719_468) * 86_400_000
+    }
+
     /// RFC 3339 in UTC, for `<time datetime>` and the API: "2026-11-26T14:05:00Z".
     pub fn iso(self) -> String {
         let (y, mo, d, h, mi, s) = self.civil();
@@ -326,6 +348,10 @@ mod time_tests {
         assert_eq!(Timestamp(0).iso(), "1970-01-01T00:00:00Z");
         assert_eq!(Timestamp(951_782_400_000).iso(), "2000-02-29T00:00:00Z");
         assert_eq!(Timestamp(4_102_444_799_000).display(), "31 Dec 2099, 23:59 UTC");
+        for (y, m, d) in [(1970, 1, 1), (2000, 2, 29), (2026, 12, 31), (2100, 3, 1)] {
+            let iso = Timestamp(Timestamp::from_civil(y, m, d)).iso();
+            assert_eq!(iso, format!("{y:04}-{m:02}-{d:02}T00:00:00Z"));
+        }
     }
 }
 

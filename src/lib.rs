@@ -12,6 +12,7 @@
 pub mod access;
 pub mod accounts;
 pub mod app;
+pub mod audit;
 pub mod boards;
 pub mod components;
 pub mod domain;
@@ -27,8 +28,6 @@ pub mod workspaces;
 
 #[cfg(feature = "ssr")]
 pub mod admin;
-#[cfg(feature = "ssr")]
-pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]

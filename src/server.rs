@@ -133,8 +133,13 @@ pub async fn serve(
             kinds,
             claim_timeout: config.mail_claim_timeout,
         }
-        .run(worker_stopped),
+        .run(worker_stopped.clone()),
     ));
+    let pruner = AbortOnDrop(tokio::spawn(crate::audit::service::keep_pruned(
+        db.clone(),
+        config.audit_retention,
+        worker_stopped,
+    )));
 
     tracing::info!(
         "Boardroom listening on http://{local} (people reach it at {})",
@@ -160,6 +165,7 @@ pub async fn serve(
 
     let _ = stop_worker.send(true);
     let _ = (&mut worker.0).await;
+    drop(pruner);
     db.close().await;
     tracing::info!("Boardroom stopped");
     served.map_err(|e| e.to_string())
@@ -211,7 +217,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
             context, shell,
         ));
-    router = router.route("/w/{wid}/events", get(workspace_events));
+    router = router
+        .route("/w/{wid}/events", get(workspace_events))
+        .route(crate::rest::EXPORT_PAGE_PATH, get(crate::rest::download_activity));
     if state.oidc.is_some() {
         use crate::sso::oidc;
         router = router
@@ -234,6 +242,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(time_limit))
         .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn(crate::audit::service::track_origin))
         .with_state(state)
 }
 

@@ -46,37 +46,50 @@ async fn queries_for(person: &Person, path: &str) -> usize {
 }
 
 /// The queries of the Users page, plain and searched, in a workspace of `n`
-/// members besides its owner and `n` pending invitations.
-async fn counts_for(backend: Backend, n: usize) -> (usize, usize) {
+/// members besides its owner and `n` pending invitations; and of the
+/// Activity page, plain and filtered, over `10 n` events.
+async fn counts_for(backend: Backend, n: usize) -> [usize; 4] {
     let app = TestApp::spawn(backend).await;
     let ada = app.person();
     let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
     let ada_id = ada.member(&ws, "ada@example.com").await.user_id;
     app.seed(&ws, &ada_id, n, n).await;
-    let plain = queries_for(&ada, &format!("/w/{ws}/users")).await;
-    let searched = queries_for(&ada, &format!("/w/{ws}/users?q=member0&state=waiting")).await;
+    app.seed_events(&ws, 10 * n as i64, 1_780_000_000_000, 0).await;
+    let counts = [
+        queries_for(&ada, &format!("/w/{ws}/users")).await,
+        queries_for(&ada, &format!("/w/{ws}/users?q=member0&state=waiting")).await,
+        queries_for(&ada, &format!("/w/{ws}/activity")).await,
+        queries_for(
+            &ada,
+            &format!("/w/{ws}/activity?kind=member.roles&actor=actor3%40example.com&from=2026-05-29"),
+        )
+        .await,
+    ];
     app.stop().await;
-    (plain, searched)
+    counts
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_users_page_view_runs_the_same_few_queries_at_any_size() {
+async fn a_page_view_runs_the_same_few_queries_at_any_size() {
     let subscriber = Registry::default().with(
         Counter
             .with_filter(tracing_subscriber::filter::Targets::new().with_target("sqlx::query", tracing::Level::TRACE)),
     );
     tracing::subscriber::set_global_default(subscriber).unwrap();
     for backend in [Backend::Sqlite, Backend::Postgres] {
-        let (small, small_search) = counts_for(backend, 10).await;
-        let (large, large_search) = counts_for(backend, 3_000).await;
+        let small = counts_for(backend, 10).await;
+        let large = counts_for(backend, 3_000).await;
         println!(
-            "{backend:?}: {small} queries with 10 members and 10 invitations, {large} with 3,000 each; searching: {small_search}, {large_search}"
+            "{backend:?}: Users page {} queries with 10 members and 10 invitations, {} with 3,000 each; \
+             searching: {}, {}; Activity page over 100 and 30,000 events: {}, {}; filtered: {}, {}",
+            small[0], large[0], small[1], large[1], small[2], large[2], small[3], large[3]
         );
-        assert_eq!(small, large, "{backend:?}: the count grew with the lists");
-        assert_eq!(
-            small_search, large_search,
-            "{backend:?}: searching, the count grew with the lists"
-        );
-        assert!(large <= 15, "{backend:?}: {large} queries for one view");
+        for (view, (s, l)) in ["Users", "Users searched", "Activity", "Activity filtered"]
+            .into_iter()
+            .zip(small.into_iter().zip(large))
+        {
+            assert_eq!(s, l, "{backend:?}: {view}: the count grew with the lists");
+            assert!(l <= 15, "{backend:?}: {view}: {l} queries for one view");
+        }
     }
 }

@@ -48,10 +48,14 @@ test('every page passes axe-core at 1280 and 375 px, light and dark', async ({ p
   await page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Pending invitations' }).getByRole('row', { name: new RegExp(invitee) })).toBeVisible();
   await noViolations(page, 'users, with a pending invitation and a member');
-  for (const section of ['roles', 'groups', 'settings']) {
+  for (const section of ['roles', 'groups', 'settings', 'activity']) {
     await page.goto(`${base}/${section}`);
     await noViolations(page, section);
   }
+  // Activity with a filter it refuses, its message beside the field.
+  await page.goto(`${base}/activity?kind=invitation.create&from=2026-02-30`);
+  await expect(page.locator('#filter-from-error')).toBeVisible();
+  await noViolations(page, 'activity, a bad date');
   await page.goto('/account/tokens');
   await noViolations(page, 'API tokens');
   await page.goto('/account');

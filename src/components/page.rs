@@ -92,10 +92,15 @@ pub fn unshown_error(shown: &[&str]) -> Option<String> {
     post_error(shown).map(|(_, message)| message)
 }
 
-/// The tabs of the people pages: Users, Roles, Groups.
+/// The tabs of the people pages: Users, Roles, Groups, Activity.
 #[component]
 pub fn PeopleTabs(workspace_id: String, current: &'static str) -> impl IntoView {
-    let tabs = [("Users", "users"), ("Roles", "roles"), ("Groups", "groups")];
+    let tabs = [
+        ("Users", "users"),
+        ("Roles", "roles"),
+        ("Groups", "groups"),
+        ("Activity", "activity"),
+    ];
     view! {
         <nav aria-label="People" class="flex gap-1 border-b border-zinc-200">
             {tabs

@@ -285,11 +285,12 @@ pub async fn rename(db: &Db, access: &Access, group_id: &str, name: &str) -> App
         .execute(&mut *tx)
         .await;
     db::or_clash(updated, || name_taken(&name))?;
-    audit::commit(
+    audit::commit_change(
         tx,
         access,
         "group.rename",
-        &format!("{} \u{2192} {}", found.name, name.as_str()),
+        name.as_str(),
+        audit::Change::new(&found.name, name.as_str()),
     )
     .await?;
     Ok(name.as_str().to_string())
@@ -332,8 +333,8 @@ pub async fn add_member(db: &Db, access: &Access, group_id: &str, user_id: &str)
             found.name
         )));
     }
-    let person: String = sqlx::query_scalar(
-        "SELECT u.name FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND m.user_id = $2",
+    let (person, email): (String, String) = sqlx::query_as(
+        "SELECT u.name, u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = $1 AND m.user_id = $2",
     )
     .bind(&access.workspace_id)
     .bind(user_id)
@@ -350,7 +351,17 @@ pub async fn add_member(db: &Db, access: &Access, group_id: &str, user_id: &str)
         AppError::Conflict(format!("{person} is already in {}", found.name))
     })?;
     tx.announce(&access.workspace_id, "member.groups", user_id).await?;
-    audit::commit(tx, access, "group.member.add", &format!("{}: {person}", found.name)).await?;
+    audit::commit_change(
+        tx,
+        access,
+        "group.member.add",
+        &email,
+        audit::Change {
+            before: None,
+            after: Some(&found.name),
+        },
+    )
+    .await?;
     Ok((person, found.name))
 }
 
@@ -363,8 +374,9 @@ pub async fn remove_member(db: &Db, access: &Access, group_id: &str, user_id: &s
         ));
     }
     let mut tx = db.begin().await?;
-    let person: String = sqlx::query_scalar(
-        "DELETE FROM group_members WHERE group_id = $1 AND user_id = $2 RETURNING (SELECT name FROM users WHERE id = $2) AS name",
+    let (person, email): (String, String) = sqlx::query_as(
+        "DELETE FROM group_members WHERE group_id = $1 AND user_id = $2 \
+         RETURNING (SELECT name FROM users WHERE id = $2) AS name, (SELECT email FROM users WHERE id = $2) AS email",
     )
     .bind(group_id)
     .bind(user_id)
@@ -372,7 +384,17 @@ pub async fn remove_member(db: &Db, access: &Access, group_id: &str, user_id: &s
     .await?
     .ok_or_else(|| AppError::NotFound(format!("That person is not in {}", found.name)))?;
     tx.announce(&access.workspace_id, "member.groups", user_id).await?;
-    audit::commit(tx, access, "group.member.remove", &format!("{}: {person}", found.name)).await?;
+    audit::commit_change(
+        tx,
+        access,
+        "group.member.remove",
+        &email,
+        audit::Change {
+            before: Some(&found.name),
+            after: None,
+        },
+    )
+    .await?;
     Ok((person, found.name))
 }
 
@@ -400,7 +422,17 @@ pub async fn grant_role(db: &Db, access: &Access, group_id: &str, role_name: &st
     if !roles::give_group(&mut tx, &access.workspace_id, group_id, &names[0]).await? {
         return Err(AppError::Conflict(format!("{} already holds {}", found.name, names[0])));
     }
-    audit::commit(tx, access, "group.role.grant", &format!("{}: {}", found.name, names[0])).await?;
+    audit::commit_change(
+        tx,
+        access,
+        "group.role.grant",
+        &found.name,
+        audit::Change {
+            before: None,
+            after: Some(&names[0]),
+        },
+    )
+    .await?;
     Ok(found.name)
 }
 
@@ -416,11 +448,15 @@ pub async fn revoke_role(db: &Db, access: &Access, group_id: &str, role_name: &s
             role_name.trim()
         )));
     }
-    audit::commit(
+    audit::commit_change(
         tx,
         access,
         "group.role.revoke",
-        &format!("{}: {}", found.name, role_name.trim()),
+        &found.name,
+        audit::Change {
+            before: Some(role_name.trim()),
+            after: None,
+        },
     )
     .await?;
     Ok(found.name)

@@ -770,11 +770,12 @@ pub async fn set_roles(db: &Db, access: &Access, invitation_id: &str, roles: &[S
     roles::replace_invitation_roles(&mut tx, &access.workspace_id, invitation_id, &roles).await?;
     tx.announce(&access.workspace_id, "invitation.roles", invitation_id)
         .await?;
-    audit::commit(
+    audit::commit_change(
         tx,
         access,
         "invitation.roles",
-        &format!("{email}: {}", roles.join(", ")),
+        &email,
+        audit::Change::new(&audit::listed(&held), &audit::listed(&roles)),
     )
     .await?;
     Ok(email)
@@ -825,7 +826,7 @@ pub async fn decline(db: &Db, token: &str) -> AppResult<String> {
 }
 
 /// Turns `open` down (by `who`, when signed in); returns the workspace's name.
-async fn decline_open(db: &Db, open: &Open, who: Option<&str>) -> AppResult<String> {
+async fn decline_open(db: &Db, open: &Open, who: Option<&User>) -> AppResult<String> {
     let about = about(db, &open.id).await?;
     let now = now_ms();
     let mut tx = db.begin().await?;
@@ -1152,7 +1153,7 @@ pub async fn accept_waiting(db: &Db, user: &User, id: &str) -> AppResult<String>
 /// workspace's name.
 pub async fn decline_waiting(db: &Db, user: &User, id: &str) -> AppResult<String> {
     let open = waiting_one(db, user, id).await?;
-    decline_open(db, &open, Some(&user.id))
+    decline_open(db, &open, Some(user))
         .await
         .map_err(|_| no_longer_pending())
 }
@@ -1312,7 +1313,7 @@ async fn join(tx: &mut Tx<'_>, open: &Open, user: &User) -> AppResult<()> {
     members::join(tx, &open.workspace_id, user, &open.invited_by).await?;
     roles::grant_invitation_roles(tx, &open.workspace_id, &open.id, &user.id).await?;
     outbox::cancel(tx, &open.id).await?;
-    record(tx, &open.workspace_id, Some(&user.id), "invitation.accept", &open.email).await?;
+    record(tx, &open.workspace_id, Some(user), "invitation.accept", &open.email).await?;
     tx.announce(&open.workspace_id, "invitation.accepted", &open.id).await?;
     Ok(())
 }

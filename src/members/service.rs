@@ -207,7 +207,7 @@ pub async fn found(tx: &mut Tx<'_>, owner: &User, name: &crate::domain::Title) -
     .await?;
     roles::create_defaults(tx, &id).await?;
     groups::create_everyone(tx, &id).await?;
-    record(tx, &id, Some(&owner.id), "workspace.create", name.as_str()).await?;
+    record(tx, &id, Some(owner), "workspace.create", name.as_str()).await?;
     Ok(WorkspaceSummary {
         id,
         name: name.as_str().to_string(),
@@ -410,11 +410,12 @@ pub async fn set_roles(db: &Db, access: &Access, user_id: &str, roles: &[String]
     let mut tx = db.begin().await?;
     roles::replace_member_roles(&mut tx, &access.workspace_id, user_id, &roles).await?;
     tx.announce(&access.workspace_id, "member.roles", user_id).await?;
-    audit::commit(
+    audit::commit_change(
         tx,
         access,
         "member.roles",
-        &format!("{}: {}", member.email, roles.join(", ")),
+        &member.email,
+        audit::Change::new(&audit::listed(&held), &audit::listed(&roles)),
     )
     .await?;
     Ok(member.name)
@@ -531,7 +532,12 @@ async fn set_owner(db: &Db, access: &Access, user_id: &str, owner: bool) -> AppR
         .await?;
     let action = if owner { "owner.grant" } else { "owner.revoke" };
     tx.announce(&access.workspace_id, "member.owner", user_id).await?;
-    audit::commit(tx, access, action, &email).await?;
+    let (before, after) = if owner {
+        ("member", "owner")
+    } else {
+        ("owner", "member")
+    };
+    audit::commit_change(tx, access, action, &email, audit::Change::new(before, after)).await?;
     Ok(name)
 }
 
@@ -603,7 +609,7 @@ pub async fn leave_everywhere(tx: &mut Tx<'_>, user: &User) -> AppResult<()> {
         } else {
             depart(tx, &s.workspace_id, &user.id).await?;
             tx.announce(&s.workspace_id, "member.left", &user.id).await?;
-            audit::record(tx, &s.workspace_id, Some(&user.id), "member.leave", &user.email).await?;
+            audit::record(tx, &s.workspace_id, Some(user), "member.leave", &user.email).await?;
         }
     }
     Ok(())

@@ -2,6 +2,7 @@
 
 pub mod accept;
 pub mod account;
+pub mod activity;
 pub mod auth;
 pub mod boards;
 pub mod confirm;

@@ -4,6 +4,7 @@ use crate::components::{
     Chips, ConfirmForm, CopyButton, DANGER_BUTTON, EmailsField, ErrorSummary, Field, INPUT, Moment, PRIMARY_BUTTON,
     PageError, PeopleTabs, PostForm, Posted, RolePicker, SECONDARY_BUTTON, field_error, form_errors,
 };
+use crate::domain::url_encode as encode;
 use crate::domain::{Listing, Window};
 use crate::error::{AppError, FieldError};
 use crate::invitations::api::{
@@ -164,16 +165,6 @@ impl UsersView {
     pub fn pending_window(&self) -> Window {
         Self::window(&self.pafter, &self.pbefore)
     }
-}
-
-/// `text` as a URL's query holds it.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// The Users page in one call: one page of each list, their totals, and the

@@ -73,6 +73,9 @@ pub struct Config {
     /// The most seats (members plus open invitations) any workspace may
     /// have (`MAX_SEATS_PER_WORKSPACE`); `None`: no limit from the host.
     pub max_seats_per_workspace: Option<i64>,
+    /// How long the audit trail keeps an event (`AUDIT_RETENTION`, default
+    /// 400 days); older ones are pruned in the background.
+    pub audit_retention: Duration,
 }
 
 /// How email is signed (`DKIM_DOMAIN`, `DKIM_SELECTOR`,
@@ -292,6 +295,16 @@ impl Config {
             None => None,
         };
 
+        let audit_retention = match get("AUDIT_RETENTION") {
+            Some(v) => parse_duration(&v).ok_or_else(|| {
+                err(
+                    "AUDIT_RETENTION",
+                    format!("expected a duration like 400d or 90d, got {v:?}"),
+                )
+            })?,
+            None => Duration::from_secs(400 * 86_400),
+        };
+
         let site_root = get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into());
         let hash_file = get("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|| "hash.txt".into());
 
@@ -317,6 +330,7 @@ impl Config {
             dkim,
             shutdown_grace,
             max_seats_per_workspace,
+            audit_retention,
         })
     }
 

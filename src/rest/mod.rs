@@ -5,6 +5,7 @@
 //! Each route is registered once, with its OpenAPI description, so the
 //! document at `/api/v1/openapi.json` lists exactly the routes served.
 
+mod audit;
 mod docs;
 mod error;
 mod events;
@@ -17,6 +18,7 @@ mod roles;
 mod users;
 mod workspaces;
 
+pub use audit::{EXPORT_PAGE_PATH, download_activity};
 pub use error::{ApiError, ErrorBody, Refusals};
 pub use page::Page;
 
@@ -61,7 +63,7 @@ impl utoipa::Modify for Token {
 
 /// The API's routes and their OpenAPI document, from one registration.
 pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    use {events::*, groups::*, invitations::*, me::*, roles::*, users::*, workspaces::*};
+    use {audit::*, events::*, groups::*, invitations::*, me::*, roles::*, users::*, workspaces::*};
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(get_me))
         .routes(routes!(list_my_invitations))
@@ -70,6 +72,8 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_workspaces, create_workspace))
         .routes(routes!(get_workspace))
         .routes(routes!(get_policy, set_policy))
+        .routes(routes!(list_audit_events))
+        .routes(routes!(export_audit_events))
         .routes(routes!(list_roles, create_role))
         .routes(routes!(get_role, delete_role))
         .routes(routes!(list_invitations, create_invitation))

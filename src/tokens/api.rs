@@ -12,7 +12,7 @@ use crate::{accounts::session, state};
 pub async fn create_api_token(name: String) -> Result<NewToken, AppError> {
     let user = session::require_user().await?;
     let state = state::state()?;
-    let (token, secret) = super::service::create(&state.db, &user.id, &name).await?;
+    let (token, secret) = super::service::create(&state.db, &user, &name).await?;
     // A plain form post is sent back to the page, which shows the secret once.
     state::notice_for_plain_form(&super::created_notice(&token.name));
     state::handover_for_plain_form(&secret);
@@ -23,7 +23,7 @@ pub async fn create_api_token(name: String) -> Result<NewToken, AppError> {
 pub async fn revoke_api_token(token_id: String) -> Result<String, AppError> {
     let user = session::require_user().await?;
     let state = state::state()?;
-    let name = super::service::revoke(&state.db, &user.id, &token_id).await?;
+    let name = super::service::revoke(&state.db, &user, &token_id).await?;
     state::notice_for_plain_form(&super::revoked_notice(&name));
     Ok(name)
 }

@@ -3,6 +3,7 @@
 //! Owns the `api_tokens` table.
 
 use super::ApiToken;
+use crate::audit;
 use crate::domain::{Timestamp, Title, User};
 use crate::error::{AppError, AppResult};
 use crate::platform::crypto;
@@ -38,21 +39,25 @@ impl From<TokenRow> for ApiToken {
 #[derive(sqlx::FromRow)]
 struct Presented {
     token_id: String,
+    token_name: String,
     token_hash: String,
     last_used_at: Option<i64>,
     #[sqlx(flatten)]
     user: User,
 }
 
-/// Creates a token named `name` for `user_id`. Returns it with its secret.
-pub async fn create(db: &Db, user_id: &str, name: &str) -> AppResult<(ApiToken, String)> {
+/// Creates a token named `name` for `user`. Returns it with its secret. The
+/// trail of each workspace `user` is in records it: the token can act there.
+pub async fn create(db: &Db, user: &User, name: &str) -> AppResult<(ApiToken, String)> {
+    let user_id = user.id.as_str();
     let name = Title::parse(name, "token name").map_err(|m| AppError::field("name", m))?;
+    let mut tx = db.begin().await?;
     let held: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.user_id = $1 AND t.created_at >= COALESCE(u.tokens_valid_from, 0)",
     )
     .bind(user_id)
-    .fetch_one(db)
+    .fetch_one(&mut *tx)
     .await?;
     if held >= MAX_TOKENS {
         return Err(AppError::Conflict(format!(
@@ -68,8 +73,10 @@ pub async fn create(db: &Db, user_id: &str, name: &str) -> AppResult<(ApiToken, 
         .bind(name.as_str())
         .bind(crypto::token_hash(&secret))
         .bind(now)
-        .execute(db)
+        .execute(&mut *tx)
         .await?;
+    audit::service::token_event(&mut tx, user, "token.create", name.as_str()).await?;
+    tx.commit().await?;
     Ok((
         ApiToken {
             id,
@@ -92,14 +99,18 @@ pub async fn list(db: &Db, user_id: &str) -> AppResult<Vec<ApiToken>> {
     Ok(rows.into_iter().map(ApiToken::from).collect())
 }
 
-/// Revokes one of `user_id`'s tokens: it stops working at once. Returns its name.
-pub async fn revoke(db: &Db, user_id: &str, token_id: &str) -> AppResult<String> {
-    sqlx::query_scalar("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2 RETURNING name")
+/// Revokes one of `user`'s tokens: it stops working at once. Returns its name.
+pub async fn revoke(db: &Db, user: &User, token_id: &str) -> AppResult<String> {
+    let mut tx = db.begin().await?;
+    let name: String = sqlx::query_scalar("DELETE FROM api_tokens WHERE id = $1 AND user_id = $2 RETURNING name")
         .bind(token_id)
-        .bind(user_id)
-        .fetch_optional(db)
+        .bind(&user.id)
+        .fetch_optional(&mut *tx)
         .await?
-        .ok_or_else(|| AppError::NotFound("You have no such token".into()))
+        .ok_or_else(|| AppError::NotFound("You have no such token".into()))?;
+    audit::service::token_event(&mut tx, user, "token.revoke", &name).await?;
+    tx.commit().await?;
+    Ok(name)
 }
 
 /// How often a token's last use is written down: the page shows it to the
@@ -119,7 +130,7 @@ pub async fn user_for_token(db: &Db, secret: &str) -> AppResult<Option<User>> {
     }
     let hash = crypto::token_hash(secret);
     let found: Option<Presented> = sqlx::query_as(
-        "SELECT t.id AS token_id, t.token_hash, t.last_used_at, u.id, u.email, u.name \
+        "SELECT t.id AS token_id, t.name AS token_name, t.token_hash, t.last_used_at, u.id, u.email, u.name \
          FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1 AND u.email_verified_at IS NOT NULL AND t.created_at >= COALESCE(u.tokens_valid_from, 0)",
     )
@@ -141,5 +152,7 @@ pub async fn user_for_token(db: &Db, secret: &str) -> AppResult<Option<User>> {
         .execute(db)
         .await?;
     }
+    // What the request goes on to do is recorded as done with this token.
+    audit::service::acting_with_token(&row.token_id, &row.token_name);
     Ok(Some(row.user))
 }

@@ -89,11 +89,12 @@ pub async fn rename(db: &Db, access: &Access, name: &str) -> AppResult<String> {
         .execute(&mut *tx)
         .await;
     db::or_clash(updated, || name_taken(&name))?;
-    audit::commit(
+    audit::commit_change(
         tx,
         access,
         "workspace.rename",
-        &format!("{} \u{2192} {}", access.workspace_name, name.as_str()),
+        name.as_str(),
+        audit::Change::new(&access.workspace_name, name.as_str()),
     )
     .await?;
     Ok(name.as_str().to_string())
@@ -220,11 +221,12 @@ pub async fn set_policy(
     };
     tx.announce(&access.workspace_id, "policy.changed", &access.workspace_id)
         .await?;
-    audit::commit(
+    audit::commit_change(
         tx,
         access,
         "policy.change",
-        &format!("{} \u{2192} {}", words(&old), words(&new)),
+        &access.workspace_name,
+        audit::Change::new(&words(&old), &words(&new)),
     )
     .await?;
     Ok(new)

@@ -656,4 +656,23 @@ impl TestApp {
         }
         tx.commit().await.unwrap();
     }
+
+    /// `n` events in `ws`, straight into the database in one statement: event
+    /// `i` is at `base + i` seconds, of kind `member.roles` when `i` is a
+    /// multiple of 3 (else `invitation.create`), by `actor{i % 10}@example.com`,
+    /// to `target{i % 100}@example.com`, each change `pad` long.
+    pub async fn seed_events(&self, ws: &str, n: i64, base: i64, pad: usize) {
+        let pad = "x".repeat(pad);
+        sqlx::query(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) \
+             INSERT INTO audit_events (id, workspace_id, actor_email, ip, action, subject, before_value, after_value, at) \
+             SELECT 'seed-' || i, $1, 'actor' || (i % 10) || '@example.com', '10.0.0.1', \
+                    CASE WHEN i % 3 = 0 THEN 'member.roles' ELSE 'invitation.create' END, \
+                    'target' || (i % 100) || '@example.com', '{pad}', '{pad}', {base} + i * 1000 FROM n"
+        ))
+        .bind(ws)
+        .execute(&self.db)
+        .await
+        .unwrap();
+    }
 }

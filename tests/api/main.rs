@@ -8,6 +8,7 @@ mod smtp;
 
 mod account;
 mod accounts;
+mod audit;
 mod authorization;
 mod boards;
 mod dkim;

@@ -267,7 +267,7 @@ async fn every_control_is_named_first_by_what_it_shows(backend: Backend) {
     let label = regex::Regex::new(r#"aria-label="([^"]*)""#).unwrap();
     let tag = regex::Regex::new(r"(?s)<[^>]*>").unwrap();
     let mut checked = 0;
-    for path in ["users", "groups", "roles", "settings", "boards"]
+    for path in ["users", "groups", "roles", "settings", "boards", "activity"]
         .map(|p| format!("/w/{ws}/{p}"))
         .into_iter()
         .chain(["/account/tokens".to_string()])

@@ -244,10 +244,16 @@ async fn a_reset_ends_the_api_tokens_of_an_account_whose_address_was_never_prove
     let (_, jon, _) = app.workspace_with_member().await;
     let jons: boardroom::tokens::NewToken = jon.call("create_api_token", &[("name", "ci")]).await.ok();
     app.person().start_sign_up("Not Sam", "sam@example.com", "Trap").await;
-    let sam_id = app.user_id("sam@example.com").await;
-    let (_, sams) = boardroom::tokens::service::create(&app.db, &sam_id, "left behind")
-        .await
-        .unwrap();
+    let (_, sams) = boardroom::tokens::service::create(
+        &app.db,
+        &boardroom::accounts::service::find_by_email(&app.db, "sam@example.com")
+            .await
+            .unwrap()
+            .unwrap(),
+        "left behind",
+    )
+    .await
+    .unwrap();
     let on = &app;
     let works = |secret: String| async move {
         on.person()

@@ -518,6 +518,8 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("post", "/workspaces"),
     ("get", "/workspaces/{ws}"),
     ("get", "/workspaces/{ws}/policy"),
+    ("get", "/workspaces/{ws}/audit-events"),
+    ("get", "/workspaces/{ws}/audit-events/export"),
     ("patch", "/workspaces/{ws}/policy"),
     ("get", "/workspaces/{ws}/roles"),
     ("post", "/workspaces/{ws}/roles"),

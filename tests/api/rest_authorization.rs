@@ -50,6 +50,8 @@ const NEEDS: &[(&str, &str, Need)] = &[
     ("get", "/workspaces/{ws}", Member),
     ("get", "/workspaces/{ws}/policy", um(Read)),
     ("patch", "/workspaces/{ws}/policy", Need::Owner),
+    ("get", "/workspaces/{ws}/audit-events", um(Read)),
+    ("get", "/workspaces/{ws}/audit-events/export", um(Read)),
     ("get", "/workspaces/{ws}/roles", um(Read)),
     ("post", "/workspaces/{ws}/roles", um(Write)),
     ("get", "/workspaces/{ws}/roles/{role}", um(Read)),

@@ -223,9 +223,16 @@ async fn an_invitation_link_takes_over_an_account_whose_address_was_never_proven
     squatter.start_sign_up("Not Sam", "sam@example.com", "Trap").await;
     squatter.sign_in("sam@example.com", "correct horse").await.ok();
     let sam_id = app.user_id("sam@example.com").await;
-    let (_, left_behind) = boardroom::tokens::service::create(&app.db, &sam_id, "left behind")
-        .await
-        .unwrap();
+    let (_, left_behind) = boardroom::tokens::service::create(
+        &app.db,
+        &boardroom::accounts::service::find_by_email(&app.db, "sam@example.com")
+            .await
+            .unwrap()
+            .unwrap(),
+        "left behind",
+    )
+    .await
+    .unwrap();
 
     owner.invite(&ws, "sam@example.com").await.ok();
     let token = app.smtp.wait_for("sam@example.com", 1).await.invite_token();

@@ -130,11 +130,30 @@ class Client:
                 e.code, err.get("code", "error"), err.get("message", ""), err.get("field"), wait
             ) from None
 
-    def pages(self, path: str, limit: int = 200) -> Iterator[Any]:
-        """Every item of a list, page after page."""
+    def download(self, path: str, out) -> int:
+        """Copies a streamed answer into the binary file ``out``, a block at a time."""
+        req = urllib.request.Request(self.base_url + "/api/v1" + path, method="GET")
+        req.add_header("Authorization", f"Bearer {self._token}")
+        written = 0
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as res:
+                while block := res.read(1 << 16):
+                    out.write(block)
+                    written += len(block)
+        except urllib.error.HTTPError as e:
+            try:
+                err = json.loads(e.read())["error"]
+            except (ValueError, KeyError, TypeError):
+                raise BoardroomError(e.code, "http_error", str(e), None, None) from None
+            raise BoardroomError(e.code, err.get("code", "error"), err.get("message", ""), err.get("field"), None) from None
+        return written
+
+    def pages(self, path: str, limit: int = 200, **filters: Any) -> Iterator[Any]:
+        """Every item of a list, page after page (``filters`` go in the query)."""
         token = None
         while True:
-            query = {"limit": limit}
+            query = {k: v for k, v in filters.items() if v is not None}
+            query["limit"] = limit
             if token:
                 query["next_token"] = token
             page = self.request("GET", f"{path}?{urllib.parse.urlencode(query)}")
@@ -221,6 +240,28 @@ class Workspaces:
         """Sets ``allowed_domains`` (a list; empty for any) and/or
         ``seat_limit`` (a number, or None for no limit); owners only."""
         return self._c.request("PATCH", self._ws(uuid, name) + "/policy", change)
+
+    # Activity
+    def audit_events(
+        self, uuid=None, name=None, *, kind=None, actor=None, target=None, since=None, until=None
+    ) -> Iterator[dict]:
+        """The workspace's audit trail, newest first, fetched a page at a time
+        as it is read. ``kind`` (e.g. ``"invitation.create"``), ``actor`` and
+        ``target`` (addresses or names), ``since`` and ``until`` (a day,
+        ``"2026-12-01"``, or a moment, ``"2026-12-01T09:30:00Z"``; a day
+        ``until`` includes the whole day) narrow it."""
+        return self._c.pages(
+            self._ws(uuid, name) + "/audit-events", kind=kind, actor=actor, target=target, **{"from": since, "to": until}
+        )
+
+    def export_audit_events(
+        self, out, uuid=None, name=None, *, format="csv", kind=None, actor=None, target=None, since=None, until=None
+    ) -> int:
+        """Writes what the filters select to the binary file ``out`` as CSV or
+        JSON Lines (``format="jsonl"``), as it arrives. Returns the bytes written."""
+        query = {"format": format, "kind": kind, "actor": actor, "target": target, "from": since, "to": until}
+        query = urllib.parse.urlencode({k: v for k, v in query.items() if v is not None})
+        return self._c.download(self._ws(uuid, name) + f"/audit-events/export?{query}", out)
 
     # Roles
     def create_role(self, uuid=None, name=None, *, role_name: str, permission: str, resource: str, target: str) -> dict:

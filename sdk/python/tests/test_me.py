@@ -62,3 +62,29 @@ def test_the_policy_limits_domains_and_seats(server):
         acme.invite_user(email="kim@elsewhere.test", name="Acme")
     assert (refused.value.status, refused.value.code) == (403, "domain_not_allowed")
     assert acme.set_policy(name="Acme", allowed_domains=[], seat_limit=None)["allowed_domains"] == []
+
+
+def test_the_audit_trail_is_read_and_exported(server):
+    import io
+
+    client = boardroom.Client(server["url"], token=server["token"])
+    acme = client.workspaces
+    acme.set_policy(name="Acme", seat_limit=90)
+    acme.invite_user(email="audit.kim@example.com", name="Acme")
+    events = list(acme.audit_events(name="Acme", kind="invitation.create", target="Audit.Kim@example.com"))
+    assert [(e["kind"], e["target"]) for e in events] == [("invitation.create", "audit.kim@example.com")]
+    assert events[0]["token"] is not None and events[0]["ip"] == "127.0.0.1"
+    changed = next(acme.audit_events(name="Acme", kind="policy.change"))
+    assert changed["after"].endswith("90 seats")
+    assert list(acme.audit_events(name="Acme", until="2000-01-01")) == []
+    with pytest.raises(boardroom.BoardroomError) as refused:
+        list(acme.audit_events(name="Acme", kind="nonsense"))
+    assert (refused.value.status, refused.value.field) == (400, "kind")
+
+    out = io.BytesIO()
+    written = acme.export_audit_events(out, name="Acme", format="jsonl", kind="invitation.create")
+    lines = out.getvalue().decode().splitlines()
+    assert written == len(out.getvalue()) and any('"audit.kim@example.com"' in line for line in lines)
+    csv = io.BytesIO()
+    acme.export_audit_events(csv, name="Acme")
+    assert csv.getvalue().startswith(b"id,at,kind,actor,token,ip,target,before,after\r\n")

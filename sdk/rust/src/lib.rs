@@ -53,6 +53,8 @@ pub enum Error {
     Config(String),
     #[error("The request could not be completed: {0}")]
     Transport(#[from] reqwest::Error),
+    #[error("The answer could not be written: {0}")]
+    Write(#[from] std::io::Error),
 }
 
 impl Error {
@@ -528,6 +530,79 @@ impl Client {
     pub async fn set_policy(&self, ws: &Workspace, policy: &Policy) -> Result<Policy, Error> {
         let path = format!("{}/policy", self.ws(ws).await?);
         self.send(Method::PATCH, &path, Some(policy)).await
+    }
+
+    // Activity
+
+    /// One page (up to `limit`, at most 200) of the workspace's audit trail,
+    /// newest first: pass the page's `next_token` back for the next.
+    pub async fn audit_events_page(
+        &self,
+        ws: &Workspace,
+        filter: &AuditFilter,
+        limit: usize,
+        next_token: Option<&str>,
+    ) -> Result<AuditPage, Error> {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(filter.pairs());
+        query.append_pair("limit", &limit.to_string());
+        if let Some(token) = next_token {
+            query.append_pair("next_token", token);
+        }
+        let path = format!("{}/audit-events?{}", self.ws(ws).await?, query.finish());
+        self.get(&path).await
+    }
+
+    /// Every audit event `filter` selects, newest first (all pages).
+    pub async fn audit_events(&self, ws: &Workspace, filter: &AuditFilter) -> Result<Vec<AuditEvent>, Error> {
+        let mut events = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let page = self.audit_events_page(ws, filter, 200, next.as_deref()).await?;
+            events.extend(page.items);
+            match page.next_token {
+                Some(t) => next = Some(t),
+                None => return Ok(events),
+            }
+        }
+    }
+
+    /// Writes every audit event `filter` selects to `out`, as CSV or JSON
+    /// Lines, as the server streams it. Returns the bytes written.
+    pub async fn export_audit_events(
+        &self,
+        ws: &Workspace,
+        filter: &AuditFilter,
+        format: ExportFormat,
+        out: &mut impl std::io::Write,
+    ) -> Result<u64, Error> {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.extend_pairs(filter.pairs());
+        query.append_pair(
+            "format",
+            match format {
+                ExportFormat::Csv => "csv",
+                ExportFormat::JsonLines => "jsonl",
+            },
+        );
+        let path = format!("{}/audit-events/export?{}", self.ws(ws).await?, query.finish());
+        let mut res = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await?;
+        let status = res.status().as_u16();
+        if !(200..300).contains(&status) {
+            let wait = retry_after(res.headers());
+            return Err(refusal(status, wait, res.text().await?));
+        }
+        let mut written = 0u64;
+        while let Some(chunk) = res.chunk().await? {
+            out.write_all(&chunk)?;
+            written += chunk.len() as u64;
+        }
+        Ok(written)
     }
 
     // Roles

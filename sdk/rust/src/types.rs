@@ -36,6 +36,69 @@ pub struct Policy {
     pub seat_limit: Option<i64>,
 }
 
+/// One thing done in a workspace, from its audit trail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: String,
+    /// When, in milliseconds since the Unix epoch.
+    pub at: i64,
+    /// What was done, e.g. `invitation.create`, `member.roles`, `token.revoke`.
+    pub kind: String,
+    /// Who did it (their address then); `None` when nobody did.
+    pub actor: Option<String>,
+    /// The API token they did it with; `None` in a browser.
+    pub token: Option<String>,
+    /// The address the request came from.
+    pub ip: Option<String>,
+    /// To whom or what: an address, or a group's, board's or workspace's name.
+    pub target: String,
+    /// What changed, before and after.
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// Which audit events to read; `Default` is all of them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub kind: Option<String>,
+    pub actor: Option<String>,
+    pub target: Option<String>,
+    /// A day (`2026-12-01`, UTC) or a moment (`2026-12-01T09:30:00Z`).
+    pub from: Option<String>,
+    /// The last day (all of it), or the moment to stop before.
+    pub to: Option<String>,
+}
+
+impl AuditFilter {
+    pub(crate) fn pairs(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("kind", &self.kind),
+            ("actor", &self.actor),
+            ("target", &self.target),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.as_deref().map(|v| (k, v)))
+        .collect()
+    }
+}
+
+/// The formats an audit export comes in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    JsonLines,
+}
+
+/// One page of audit events, newest first.
+#[derive(Clone, Debug, Deserialize)]
+pub struct AuditPage {
+    pub items: Vec<AuditEvent>,
+    /// Pass to the next call for the page after; `None` on the last.
+    pub next_token: Option<String>,
+}
+
 /// One grant of a role, as `create_role` answers.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RoleGrant {

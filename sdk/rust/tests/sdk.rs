@@ -3,7 +3,7 @@
 
 mod support;
 
-use boardroom_sdk::{Client, Error, ErrorCode, Policy, Retry, Workspace};
+use boardroom_sdk::{AuditFilter, Client, Error, ErrorCode, ExportFormat, Policy, Retry, Workspace};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::Server;
@@ -337,4 +337,49 @@ async fn the_policy_limits_domains_and_seats() {
     assert_eq!(refused.code(), Some(&ErrorCode::DomainNotAllowed));
     ada.set_policy(&ws, &Policy::default()).await.unwrap();
     ada.invite_user(&ws, "kim@elsewhere.test", &[]).await.unwrap();
+}
+
+#[tokio::test]
+async fn the_audit_trail_is_read_and_exported() {
+    let server = Server::start().await;
+    let ada = Client::new(&server.url, &server.token).unwrap();
+    let ws = Workspace::name("Acme");
+    ada.invite_user(&ws, "audit.jon@example.com", &[]).await.unwrap();
+    let only = AuditFilter {
+        kind: Some("invitation.create".into()),
+        target: Some("Audit.Jon@Example.com".into()),
+        ..AuditFilter::default()
+    };
+    let events = ada.audit_events(&ws, &only).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].target, "audit.jon@example.com");
+    assert!(events[0].token.is_some(), "done with a token");
+    let all = ada.audit_events(&ws, &AuditFilter::default()).await.unwrap();
+    let first = ada
+        .audit_events_page(&ws, &AuditFilter::default(), 1, None)
+        .await
+        .unwrap();
+    assert_eq!(first.items[0], all[0]);
+    assert!(first.next_token.is_some() || all.len() == 1);
+    let refused = ada
+        .audit_events(
+            &ws,
+            &AuditFilter {
+                from: Some("soon".into()),
+                ..AuditFilter::default()
+            },
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), Some(&ErrorCode::BadRequest));
+
+    let mut csv = Vec::new();
+    let written = ada
+        .export_audit_events(&ws, &only, ExportFormat::Csv, &mut csv)
+        .await
+        .unwrap();
+    assert_eq!(written as usize, csv.len());
+    let text = String::from_utf8(csv).unwrap();
+    assert!(text.starts_with("id,at,kind,actor,token,ip,target,before,after\r\n"));
+    assert_eq!(text.matches("audit.jon@example.com").count(), 1);
 }
