@@ -4,9 +4,12 @@
 # Builds for release (precompressed assets), starts the server on a fresh
 # SQLite file with an SMTP listener that accepts everything, seeds three
 # workspaces of 1,000, 10,000 and 100,000 members and as many pending
-# invitations straight into the database, then measures with wrk (2 threads,
-# 16 connections, 10 s each): the home page; the signed-in Users page and the
-# list API (200 a page) at each size; inviting over the API; then the time to
+# invitations straight into the database, and 1,000,000 audit events into the
+# largest, then measures with wrk (2 threads, 16 connections, 10 s each): the
+# home page; the signed-in Users page and the list API (200 a page) at each
+# size; the Activity page and the audit API, newest first and filtered; the
+# export of all 1,000,000 events (time, and the server's memory during it);
+# inviting over the API; then the time to
 # deliver 10,000 queued emails; and the server's memory after all of it.
 #
 #   scripts/bench.sh          uses the warm build cache
@@ -99,6 +102,8 @@ for size in 1000 10000 100000; do
     '{"role_name": "reviewer", "permission": "READ", "resource": "DATA", "target": "USER"}' >/dev/null
   python3 scripts/bench/seed.py "$db" members "$ws" "$owner" "$size" "s$size"
 done
+say "seeding 1,000,000 audit events…"
+python3 scripts/bench/seed.py "$db" events "$ws_100000" "$owner" 1000000 ev
 
 jar="$data/cookies"
 curl -fsS -c "$jar" -o /dev/null "$base/api/sign_in" \
@@ -155,6 +160,35 @@ for size in 1000 10000 100000; do
   read -r rps[pending_$size] p99[pending_$size] _ < <(run -H "Authorization: Bearer $token" \
     "$base/api/v1/workspaces/$ws/invitations?limit=200")
 done
+
+# The Activity tab and the audit API over 1,000,000 events: the newest
+# page, and a page two filters narrow (one kind, by one of 50 people).
+activity="$base/w/$ws_100000/activity"
+narrow="kind=member.roles&actor=actor3%40bench.example"
+profiled activity
+read -r rps[activity] p99[activity] _ < <(run -H "Cookie: $cookie" "$activity")
+profiled
+read -r rps[activity_f] p99[activity_f] _ < <(run -H "Cookie: $cookie" "$activity?$narrow")
+read -r rps[audit_api] p99[audit_api] _ < <(run -H "Authorization: Bearer $token" \
+  "$base/api/v1/workspaces/$ws_100000/audit-events?limit=200")
+read -r rps[audit_api_f] p99[audit_api_f] _ < <(run -H "Authorization: Bearer $token" \
+  "$base/api/v1/workspaces/$ws_100000/audit-events?limit=200&$narrow")
+# The whole trail exported, with the server's memory before and its most during.
+anon() { awk '/RssAnon/ { print $2 }' /proc/$server/status; }
+anon_before=$(anon)
+export_out="$data/export.csv"
+t0=$(date +%s.%N)
+curl -fsS -H "Authorization: Bearer $token" -o "$export_out" \
+  "$base/api/v1/workspaces/$ws_100000/audit-events/export?format=csv" &
+curl_pid=$!
+anon_most=$anon_before
+while kill -0 "$curl_pid" 2>/dev/null; do a=$(anon); [ "$a" -gt "$anon_most" ] && anon_most=$a; sleep 0.1; done
+wait "$curl_pid"
+t1=$(date +%s.%N)
+export_seconds=$(python3 -c "print(f'{$t1 - $t0:.1f}')")
+export_rows=$(( $(wc -l <"$export_out") - 1 ))
+export_mb=$(( $(stat -c %s "$export_out") / 1048576 ))
+rm -f "$export_out"
 
 profiled invite
 read -r rps[invite] p99[invite] created refused < <(run -s scripts/bench/invite.lua \
@@ -228,6 +262,9 @@ done
 for size in 1000 10000 100000; do
   row "list API, 200 a page, $size rows" "users ${rps[members_$size]} req/s (p99 ${p99[members_$size]} ms), invitations ${rps[pending_$size]} req/s (p99 ${p99[pending_$size]} ms)"
 done
+row "Activity page, 1,000,000 events" "${rps[activity]} req/s ($(pct "${rps[activity]}" "${rps[home]}") of home), p99 ${p99[activity]} ms; filtered by kind and actor: ${rps[activity_f]} req/s, p99 ${p99[activity_f]} ms"
+row "audit API, 200 a page, 1,000,000 events" "${rps[audit_api]} req/s (p99 ${p99[audit_api]} ms); filtered by kind and actor: ${rps[audit_api_f]} req/s (p99 ${p99[audit_api_f]} ms)"
+row "audit export, 1,000,000 events as CSV" "${export_seconds} s for $export_rows rows ($export_mb MB); server memory (anonymous) $(( anon_before / 1024 )) MB before, at most $(( anon_most / 1024 )) MB during"
 row "invite API, 16 connections" "${rps[invite]} req/s, p99 ${p99[invite]} ms; $created created, $refused refused, $stored stored, $unqueued without their email queued"
 row "10,000 queued emails to a local SMTP listener" "${seconds} s; $delivered received, $(( delivered - distinct )) twice, $(( 10000 - distinct )) lost, $recorded recorded as sent"
 row "server memory after the run" "$rss MB RSS (peak $peak MB)"

@@ -6,6 +6,9 @@
         pending invitations (a third granting it), each with its email sent.
     seed.py DB queued WORKSPACE_ID OWNER_ID COUNT TAG
         COUNT pending invitations whose emails wait in the outbox.
+    seed.py DB events WORKSPACE_ID OWNER_ID COUNT TAG
+        COUNT audit events over the last 390 days: eight kinds, by 50 people
+        (one in four with an API token), to 100,000 addresses.
 """
 
 import os
@@ -45,6 +48,31 @@ def invitations(db, ws, owner, count, tag, email_state, now):
     )
 
 
+KINDS = ["invitation.create", "invitation.resend", "invitation.accept", "member.roles", "invitation.revoke",
+         "member.remove", "owner.grant", "invitation.link"]
+
+
+def events(db, ws, count, tag, now):
+    span = 390 * DAY
+    rows = []
+    for n in range(count):
+        kind = KINDS[n % len(KINDS)]
+        change = ("viewer", "editor, viewer") if kind == "member.roles" else (None, None)
+        rows.append((f"a-{tag}-{n}", ws, f"actor{n % 50}@bench.example",
+                     "deploy bot" if n % 4 == 0 else None, f"10.0.{n % 200}.{n % 250}", kind,
+                     f"invitee{(n * 7919) % 100000}@bench.example", change[0], change[1],
+                     now - span + n * span // count))
+        if len(rows) == 50_000:
+            db.executemany(
+                "INSERT INTO audit_events (id, workspace_id, actor_email, token_name, ip, action, subject, "
+                "before_value, after_value, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            rows = []
+    if rows:
+        db.executemany(
+            "INSERT INTO audit_events (id, workspace_id, actor_email, token_name, ip, action, subject, "
+            "before_value, after_value, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
 def main() -> None:
     path, what, ws, owner, count, tag = sys.argv[1:7]
     count = int(count)
@@ -69,6 +97,8 @@ def main() -> None:
             invitations(db, ws, owner, count, tag, "sent", now)
         elif what == "queued":
             invitations(db, ws, owner, count, tag, "queued", now)
+        elif what == "events":
+            events(db, ws, count, tag, now)
         else:
             sys.exit(f"unknown: {what}")
     db.close()
