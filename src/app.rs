@@ -10,6 +10,7 @@ use crate::pages::boards::{BoardPage, BoardsPage};
 use crate::pages::confirm::ConfirmPage;
 use crate::pages::groups::GroupsPage;
 use crate::pages::home::HomePage;
+use crate::pages::import::ImportPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::roles::RolesPage;
 use crate::pages::settings::SettingsPage;
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("boards") view=BoardsPage ssr=SsrMode::Async/>
                     <Route path=path!("boards/:bid") view=BoardPage ssr=SsrMode::Async/>
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("users/import") view=ImportPage ssr=SsrMode::Async/>
                     <Route path=path!("roles") view=RolesPage ssr=SsrMode::Async/>
                     <Route path=path!("groups") view=GroupsPage ssr=SsrMode::Async/>
                     <Route path=path!("activity") view=ActivityPage ssr=SsrMode::Async/>

@@ -219,7 +219,11 @@ pub fn router(state: AppState) -> Router {
         ));
     router = router
         .route("/w/{wid}/events", get(workspace_events))
-        .route(crate::rest::EXPORT_PAGE_PATH, get(crate::rest::download_activity));
+        .route(crate::rest::EXPORT_PAGE_PATH, get(crate::rest::download_activity))
+        .route(
+            crate::invitations::upload::PATH,
+            axum::routing::post(crate::invitations::upload::upload),
+        );
     if state.oidc.is_some() {
         use crate::sso::oidc;
         router = router

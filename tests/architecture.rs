@@ -273,6 +273,8 @@ const OWNERS: &[(&str, &str)] = &[
     ("groups", "groups"),
     ("group_members", "groups"),
     ("invitations", "invitations"),
+    ("invitation_groups", "invitations"),
+    ("invitation_imports", "invitations"),
     ("emails", "mail"),
     ("boards", "boards"),
     ("audit_events", "audit"),

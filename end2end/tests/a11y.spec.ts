@@ -52,6 +52,13 @@ test('every page passes axe-core at 1280 and 375 px, light and dark', async ({ p
     await page.goto(`${base}/${section}`);
     await noViolations(page, section);
   }
+  // Inviting from a spreadsheet: the upload, then a preview with refusals.
+  await page.goto(`${base}/users/import`);
+  await noViolations(page, 'invite from a spreadsheet');
+  await page.getByLabel('Or paste its rows').fill(`sheet-${id}@example.com,Sheet Person\nnot an address\n`);
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.getByRole('button', { name: 'Send 1' })).toBeVisible();
+  await noViolations(page, 'a spreadsheet previewed');
   // Activity with a filter it refuses, its message beside the field.
   await page.goto(`${base}/activity?kind=invitation.create&from=2026-02-30`);
   await expect(page.locator('#filter-from-error')).toBeVisible();

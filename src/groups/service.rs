@@ -461,3 +461,63 @@ pub async fn revoke_role(db: &Db, access: &Access, group_id: &str, role_name: &s
     .await?;
     Ok(found.name)
 }
+
+/// Puts `user_id` in each of `group_ids` (those they are in already stay
+/// as they are), inside the caller's transaction: an accepted invitation's
+/// groups.
+pub async fn join_all(tx: &mut Tx<'_>, user_id: &str, group_ids: &[String]) -> AppResult<()> {
+    for group_id in group_ids {
+        sqlx::query("INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING")
+            .bind(group_id)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A group as an invitation may name it.
+pub struct Joinable {
+    pub id: String,
+    pub name: String,
+    /// `everyone`: every member is in it already.
+    pub builtin: bool,
+    /// Why the caller may not put people in it, if they may not.
+    pub refused: Option<String>,
+}
+
+/// The workspace's groups named in `names` (any case), by their name's key
+/// (lower case), each with whether the caller may put people in it.
+pub async fn joinable(
+    db: &Db,
+    access: &Access,
+    names: &[String],
+) -> AppResult<std::collections::HashMap<String, Joinable>> {
+    access.authorize(Permission::Write, Resource::UserManagement, "manage groups")?;
+    let wanted: std::collections::BTreeSet<String> = names.iter().map(|n| n.trim().to_lowercase()).collect();
+    let rows: Vec<(String, String, String, i64)> =
+        sqlx::query_as("SELECT id, name, name_key, builtin FROM groups WHERE workspace_id = $1")
+            .bind(&access.workspace_id)
+            .fetch_all(db)
+            .await?;
+    let mut out = std::collections::HashMap::new();
+    for (id, name, key, builtin) in rows.into_iter().filter(|r| wanted.contains(&r.2)) {
+        let refused = roles::grants_of_group(db, &id)
+            .await?
+            .into_iter()
+            .find(|g| !access.grants.allows(*g))
+            .map(|missing| {
+                format!("You can't add people to {name}: it grants {missing}, which you don't hold yourself")
+            });
+        out.insert(
+            key,
+            Joinable {
+                id,
+                name,
+                builtin: builtin == 1,
+                refused,
+            },
+        );
+    }
+    Ok(out)
+}

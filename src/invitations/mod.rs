@@ -3,9 +3,14 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod batch;
+pub mod bulk;
+#[cfg(feature = "ssr")]
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod upload;
 
 use crate::domain::Timestamp;
 use crate::error::{ErrorCode, in_a_while};
@@ -402,6 +407,9 @@ pub struct InvitationPreview {
     pub inviter_name: String,
     pub inviter_email: String,
     pub email: String,
+    /// The name the inviter gave for them (from a spreadsheet), to start the
+    /// sign-up form with; empty when none was given.
+    pub suggested_name: String,
     pub expires_at: Timestamp,
     /// Whether an account with the invited email exists, and whether its
     /// address is proven.

@@ -35,9 +35,19 @@ fn no_longer_pending() -> AppError {
 }
 
 /// What inviting one address did, and the invitation as written.
-enum Sent {
+pub(super) enum Sent {
     New(PendingInvitation),
     Renewed(PendingInvitation),
+}
+
+/// One person to invite: their address, the roles the invitation gives, and
+/// what a spreadsheet said besides (the name to suggest when they sign up,
+/// the groups they join when they accept, by id).
+pub(super) struct Invitee {
+    pub email: EmailAddress,
+    pub roles: Vec<String>,
+    pub name: Option<String>,
+    pub groups: Vec<String>,
 }
 
 const HOUR_MS: i64 = 3_600_000;
@@ -193,46 +203,65 @@ pub async fn invite_with(
     }
 
     let mut report = InviteReport::default();
-    let mut quota = quota(db, config, access).await?;
+    let mut invitees = Vec::new();
     for raw_address in addresses {
-        let email = match EmailAddress::parse(&raw_address) {
-            Ok(e) => e,
-            Err(reason) => {
-                report
-                    .failed
-                    .push(FailedAddress::new(raw_address, InviteFailure::InvalidEmail(reason)));
-                continue;
+        match EmailAddress::parse(&raw_address) {
+            Ok(email) => invitees.push(Invitee {
+                email,
+                roles: roles.clone(),
+                name: None,
+                groups: Vec::new(),
+            }),
+            Err(reason) => report
+                .failed
+                .push(FailedAddress::new(raw_address, InviteFailure::InvalidEmail(reason))),
+        }
+    }
+    for (email, outcome) in invite_each(db, config, access, invitees, send_email).await? {
+        match outcome {
+            Ok(Sent::New(written)) => {
+                report.sent.push(email);
+                report.written.push(written);
             }
-        };
+            Ok(Sent::Renewed(written)) => {
+                report.resent.push(email);
+                report.written.push(written);
+            }
+            Err(failure) => report.failed.push(FailedAddress::new(email, failure)),
+        }
+    }
+    Ok(report)
+}
+
+/// Invites each of `invitees` in turn, each in a transaction of its own,
+/// within the hourly limits. Returns each address with what became of it.
+pub(super) async fn invite_each(
+    db: &Db,
+    config: &Config,
+    access: &Access,
+    invitees: Vec<Invitee>,
+    send_email: bool,
+) -> AppResult<Vec<(String, Result<Sent, InviteFailure>)>> {
+    let mut out = Vec::with_capacity(invitees.len());
+    let mut quota = quota(db, config, access).await?;
+    for invitee in invitees {
         if matches!(quota, Ok(0)) {
             // Used up by this batch: counted again, for whose limit and the wait.
             quota = self::quota(db, config, access).await?;
         }
         if let Err(failure) = &quota {
-            report
-                .failed
-                .push(FailedAddress::new(email.to_string(), failure.clone()));
+            out.push((invitee.email.to_string(), Err(failure.clone())));
             continue;
         }
-        let outcome = invite_one(db, config, access, &email, &roles, send_email).await?;
+        let outcome = invite_one(db, config, access, &invitee, send_email).await?;
         if outcome.is_ok()
             && let Ok(n) = &mut quota
         {
             *n = n.saturating_sub(1);
         }
-        match outcome {
-            Ok(Sent::New(written)) => {
-                report.sent.push(email.to_string());
-                report.written.push(written);
-            }
-            Ok(Sent::Renewed(written)) => {
-                report.resent.push(email.to_string());
-                report.written.push(written);
-            }
-            Err(failure) => report.failed.push(FailedAddress::new(email.to_string(), failure)),
-        }
+        out.push((invitee.email.to_string(), outcome));
     }
-    Ok(report)
+    Ok(out)
 }
 
 /// One address, in one transaction with its email. The inner error is a
@@ -241,10 +270,10 @@ async fn invite_one(
     db: &Db,
     config: &Config,
     access: &Access,
-    email: &EmailAddress,
-    roles: &[String],
+    invitee: &Invitee,
     send_email: bool,
 ) -> AppResult<Result<Sent, InviteFailure>> {
+    let (email, roles) = (&invitee.email, invitee.roles.as_slice());
     let now = now_ms();
     let expires = now + config.invitation_ttl.as_millis() as i64;
     let mut tx = db.begin().await?;
@@ -320,6 +349,22 @@ async fn invite_one(
     };
 
     roles::replace_invitation_roles(&mut tx, &access.workspace_id, &invitation_id, roles).await?;
+    sqlx::query("UPDATE invitations SET invitee_name = $1 WHERE id = $2")
+        .bind(invitee.name.as_deref())
+        .bind(&invitation_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM invitation_groups WHERE invitation_id = $1")
+        .bind(&invitation_id)
+        .execute(&mut *tx)
+        .await?;
+    for group_id in &invitee.groups {
+        sqlx::query("INSERT INTO invitation_groups (invitation_id, group_id) VALUES ($1, $2)")
+            .bind(&invitation_id)
+            .bind(group_id)
+            .execute(&mut *tx)
+            .await?;
+    }
     if send_email {
         outbox::enqueue(&mut tx, super::email::KIND, &invitation_id, email.as_str()).await?;
     }
@@ -911,11 +956,13 @@ struct About {
     workspace_name: String,
     inviter_name: String,
     inviter_email: String,
+    invitee_name: Option<String>,
 }
 
 async fn about(db: &Db, invitation_id: &str) -> AppResult<About> {
     Ok(sqlx::query_as(
-        "SELECT i.email, i.workspace_id, i.expires_at, w.name AS workspace_name, u.name AS inviter_name, u.email AS inviter_email \
+        "SELECT i.email, i.workspace_id, i.expires_at, i.invitee_name, w.name AS workspace_name, u.name AS inviter_name, \
+         u.email AS inviter_email \
          FROM invitations i JOIN workspaces w ON w.id = i.workspace_id JOIN users u ON u.id = i.invited_by WHERE i.id = $1",
     )
     .bind(invitation_id)
@@ -989,6 +1036,7 @@ pub async fn preview(db: &Db, token: &str, viewer: Option<&User>) -> AppResult<I
         workspace_name: r.workspace_name,
         inviter_name: r.inviter_name,
         inviter_email: r.inviter_email,
+        suggested_name: r.invitee_name.unwrap_or_default(),
         account: invited_account(db, &open.email).await?,
         link_proves_address: open.link_emailed == 1,
         email: open.email,
@@ -1312,6 +1360,11 @@ async fn join(tx: &mut Tx<'_>, open: &Open, user: &User) -> AppResult<()> {
         .await?;
     members::join(tx, &open.workspace_id, user, &open.invited_by).await?;
     roles::grant_invitation_roles(tx, &open.workspace_id, &open.id, &user.id).await?;
+    let groups: Vec<String> = sqlx::query_scalar("SELECT group_id FROM invitation_groups WHERE invitation_id = $1")
+        .bind(&open.id)
+        .fetch_all(&mut **tx)
+        .await?;
+    crate::groups::service::join_all(tx, &user.id, &groups).await?;
     outbox::cancel(tx, &open.id).await?;
     record(tx, &open.workspace_id, Some(user), "invitation.accept", &open.email).await?;
     tx.announce(&open.workspace_id, "invitation.accepted", &open.id).await?;

@@ -154,11 +154,11 @@ fn next_step(p: &InvitationPreview, token: String) -> AnyView {
         Some(me) => view! { <WrongAccount invited=p.email.clone() me=me.clone() token/> }.into_any(),
         None => match p.account {
             InvitedAccount::Proven => view! { <SignInToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
-            InvitedAccount::Unproven if p.link_proves_address => view! { <ClaimToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
+            InvitedAccount::Unproven if p.link_proves_address => view! { <ClaimToAccept email=p.email.clone() name=p.suggested_name.clone() token heading=join_heading(p)/> }.into_any(),
             InvitedAccount::Unproven => view! {
                 <p role="alert" class="rounded-md border border-amber-300 bg-amber-50 p-4 text-sm text-amber-900">{invitations::HANDED_OVER_CANNOT_CLAIM}"."</p>
             }.into_any(),
-            InvitedAccount::None => view! { <SignUpToAccept email=p.email.clone() token heading=join_heading(p)/> }.into_any(),
+            InvitedAccount::None => view! { <SignUpToAccept email=p.email.clone() name=p.suggested_name.clone() token heading=join_heading(p)/> }.into_any(),
         },
     }
 }
@@ -218,7 +218,7 @@ fn SignInToAccept(email: String, token: String, heading: String) -> impl IntoVie
 }
 
 #[component]
-fn SignUpToAccept(email: String, token: String, heading: String) -> impl IntoView {
+fn SignUpToAccept(email: String, name: String, token: String, heading: String) -> impl IntoView {
     let action = ServerAction::<AcceptInvitationNewAccount>::new();
     let errors = form_errors(action.value());
     view! {
@@ -228,7 +228,7 @@ fn SignUpToAccept(email: String, token: String, heading: String) -> impl IntoVie
             <CompanySignIn next=String::new() invitation=token.clone() text="Accept with"/>
             <ErrorSummary form="accept" errors/>
             <ActionForm action attr:novalidate=true attr:class="space-y-4">
-                <NewAccountFields token email errors password_label="Password"/>
+                <NewAccountFields token email name errors password_label="Password"/>
                 <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Create account and join"</button>
             </ActionForm>
         </div>
@@ -238,7 +238,7 @@ fn SignUpToAccept(email: String, token: String, heading: String) -> impl IntoVie
 /// The invited address has an account that was never confirmed: whoever
 /// opened the link holds the mailbox, and takes it over.
 #[component]
-fn ClaimToAccept(email: String, token: String, heading: String) -> impl IntoView {
+fn ClaimToAccept(email: String, name: String, token: String, heading: String) -> impl IntoView {
     let action = ServerAction::<AcceptInvitationClaim>::new();
     let errors = form_errors(action.value());
     view! {
@@ -250,7 +250,7 @@ fn ClaimToAccept(email: String, token: String, heading: String) -> impl IntoView
         <div class="mt-4 space-y-4">
             <ErrorSummary form="accept" errors/>
             <ActionForm action attr:novalidate=true attr:class="space-y-4">
-                <NewAccountFields token email errors password_label="New password"/>
+                <NewAccountFields token email name errors password_label="New password"/>
                 <button type="submit" class=format!("{PRIMARY_BUTTON} w-full")>"Take over the account and join"</button>
             </ActionForm>
         </div>
@@ -263,6 +263,8 @@ fn ClaimToAccept(email: String, token: String, heading: String) -> impl IntoView
 fn NewAccountFields(
     token: String,
     email: String,
+    /// What the name field starts with.
+    name: String,
     errors: Signal<Vec<crate::error::FieldError>>,
     password_label: &'static str,
 ) -> impl IntoView {
@@ -274,7 +276,7 @@ fn NewAccountFields(
             <input id="accept-email" type="email" value=email readonly=true class=INPUT aria-describedby="accept-email-hint"/>
         </Field>
         <Field id="accept-name" label="Your name" error=name_error>
-            <input id="accept-name" name="name" type="text" autocomplete="name" class=INPUT aria-invalid=aria_invalid(name_error)/>
+            <input id="accept-name" name="name" type="text" autocomplete="name" value=name class=INPUT aria-invalid=aria_invalid(name_error)/>
         </Field>
         <Field id="accept-password" label=password_label hint="At least 8 characters." error=password_error>
             <input id="accept-password" name="password" type="password" autocomplete="new-password" class=INPUT aria-invalid=aria_invalid(password_error)/>

@@ -8,6 +8,7 @@ pub mod boards;
 pub mod confirm;
 pub mod groups;
 pub mod home;
+pub mod import;
 pub mod not_found;
 pub mod roles;
 pub mod settings;

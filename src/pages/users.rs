@@ -431,7 +431,12 @@ fn Users(data: UsersPageData, editing: String, invite_errors: Vec<FieldError>) -
         <div class="space-y-4">
             <div>
                 <h1 class="text-2xl font-semibold">"Users"</h1>
-                <p class="mt-1 text-sm text-zinc-600">{format!("People who can see and review {}'s boards.", ctx.access.workspace_name)}</p>
+                <p class="mt-1 text-sm text-zinc-600">
+                    {format!("People who can see and review {}'s boards.", ctx.access.workspace_name)}
+                    {ctx.access.can(Permission::Write, access::Resource::UserManagement).then(|| view! {
+                        " " <a href=format!("/w/{id}/users/import") class="font-medium text-indigo-700 underline">"Invite from a spreadsheet"</a>
+                    })}
+                </p>
             </div>
             <PeopleTabs workspace_id=id current="Users"/>
         </div>

@@ -240,3 +240,74 @@ pub async fn set_invitation_roles(
     invitations::set_roles(&state.db, &access, &invitation.id, &role_names(b.roles)).await?;
     Ok(Json(pending(&state, &access, &invitation.id).await?.into()))
 }
+
+/// One person in a batch.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct BatchInvitee {
+    email: String,
+    /// Suggested to them when they sign up.
+    #[serde(default)]
+    name: Option<String>,
+    /// Roles (names, or role objects) the invitation gives.
+    #[serde(default)]
+    roles: Vec<RoleRef>,
+    /// Groups (names) they join when they accept.
+    #[serde(default)]
+    groups: Vec<String>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Batch {
+    /// Up to 100 people.
+    invitations: Vec<BatchInvitee>,
+    /// Check each without sending anything.
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// What became (or, in a dry run, would become) of each, in the order given.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct BatchResults {
+    results: Vec<crate::invitations::bulk::RowResult>,
+}
+
+#[utoipa::path(post, path = "/workspaces/{ws}/invitations/batch", tag = "Invitations", summary = "Invites up to 100 people, each with their own roles and groups; dry_run checks them without sending", params(InWorkspace), request_body = Batch, responses((status = 200, body = BatchResults), super::error::Refusals))]
+pub async fn create_invitation_batch(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Params(p): Params<InWorkspace>,
+    Body(b): Body<Batch>,
+) -> Answer<Json<BatchResults>> {
+    use crate::invitations::bulk::{BulkRow, MAX_API_BATCH};
+    let bad = |m: String| ApiError::new(ErrorCode::BadRequest, m).on_field("invitations");
+    if b.invitations.is_empty() {
+        return Err(bad("Send at least one invitation".into()));
+    }
+    if b.invitations.len() > MAX_API_BATCH {
+        return Err(bad(format!(
+            "Send up to {MAX_API_BATCH} invitations a request; this one has {}",
+            b.invitations.len()
+        )));
+    }
+    let access = workspace(&state, &caller, &p.ws).await?;
+    let rows: Vec<BulkRow> = b
+        .invitations
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| BulkRow {
+            line: i + 1,
+            email: r.email,
+            name: r.name.unwrap_or_default(),
+            roles: role_names(r.roles),
+            groups: r.groups,
+        })
+        .collect();
+    let results = if b.dry_run {
+        crate::invitations::batch::preview(&state.db, &state.config, &access, &rows).await?
+    } else {
+        let results = crate::invitations::batch::send(&state.db, &state.config, &access, &rows).await?;
+        state.mailer.wake();
+        results
+    };
+    Ok(Json(BatchResults { results }))
+}

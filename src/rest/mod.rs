@@ -77,6 +77,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(list_roles, create_role))
         .routes(routes!(get_role, delete_role))
         .routes(routes!(list_invitations, create_invitation))
+        .routes(routes!(create_invitation_batch))
         .routes(routes!(delete_invitation))
         .routes(routes!(resend_invitation))
         .routes(routes!(create_invitation_link))

@@ -109,6 +109,8 @@ const TABLE: &[(&str, Need)] = &[
     ("list_groups", g(Read, UserManagement)),
     ("groups_page", g(Read, UserManagement)),
     ("activity_page", g(Read, UserManagement)),
+    ("import_page", g(Write, UserManagement)),
+    ("send_invitation_import", g(Write, UserManagement)),
     ("create_group", g(Write, UserManagement)),
     ("rename_group", g(Write, UserManagement)),
     ("delete_group", g(Write, UserManagement)),
@@ -157,6 +159,7 @@ const PAGES: &[(&str, Need)] = &[
     ("/w/{ws}/roles", g(Read, UserManagement)),
     ("/w/{ws}/groups", g(Read, UserManagement)),
     ("/w/{ws}/activity", g(Read, UserManagement)),
+    ("/w/{ws}/users/import", g(Write, UserManagement)),
     ("/w/{ws}/activity/export", g(Read, UserManagement)),
     ("/w/{ws}/settings", Member),
     ("/account", SignedIn),
@@ -252,6 +255,28 @@ impl World {
         id
     }
 
+    /// A file uploaded to `ws` by `actor` (by `by` when `actor` is signed out).
+    async fn upload(&self, by: &Person, actor: &Person, ws: &str) -> String {
+        let n = self.next();
+        let who = match actor.me().await {
+            Some(user) => user.id,
+            None => by.me().await.unwrap().id,
+        };
+        let id = format!("upload-{n}");
+        sqlx::query(
+            "INSERT INTO invitation_imports (id, workspace_id, user_id, source, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&id)
+        .bind(ws)
+        .bind(&who)
+        .bind(format!("upload{n}@example.com"))
+        .bind(4_102_444_800_000i64)
+        .execute(&self.app.db)
+        .await
+        .unwrap();
+        id
+    }
+
     async fn group(&self, by: &Person, ws: &str) -> String {
         let name = format!("group {}", self.next());
         by.call::<boardroom::groups::Group>("create_group", &[("workspace_id", ws), ("name", &name)])
@@ -282,6 +307,7 @@ impl World {
             | "list_groups"
             | "groups_page"
             | "activity_page"
+            | "import_page"
             | "list_boards"
             | "boards_page"
             | "leave_workspace" => ws_only,
@@ -330,6 +356,11 @@ impl World {
                 ("seat_limit", format!("{}", 1000 + n)),
             ]),
             "invite_user" => with(&[("emails", format!("new{n}@example.com"))]),
+            // An upload of the owner's: another caller's is not theirs to send.
+            "send_invitation_import" => {
+                let upload = self.upload(by, actor, ws).await;
+                with(&[("upload", upload)])
+            }
             "known_addresses" => with(&[("emails[0]", format!("new{n}@example.com"))]),
             "resend_invitation" | "delete_invitation" | "share_invitation_link" => {
                 with(&[("invitation_id", self.invitation(by, ws).await)])

@@ -11,6 +11,7 @@ mod accounts;
 mod audit;
 mod authorization;
 mod boards;
+mod bulk;
 mod dkim;
 mod groups;
 mod health;

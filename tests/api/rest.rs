@@ -519,6 +519,7 @@ const OPERATIONS: &[(&str, &str)] = &[
     ("get", "/workspaces/{ws}"),
     ("get", "/workspaces/{ws}/policy"),
     ("get", "/workspaces/{ws}/audit-events"),
+    ("post", "/workspaces/{ws}/invitations/batch"),
     ("get", "/workspaces/{ws}/audit-events/export"),
     ("patch", "/workspaces/{ws}/policy"),
     ("get", "/workspaces/{ws}/roles"),

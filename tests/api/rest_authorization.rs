@@ -58,6 +58,7 @@ const NEEDS: &[(&str, &str, Need)] = &[
     ("delete", "/workspaces/{ws}/roles/{role}", um(Write)),
     ("get", "/workspaces/{ws}/invitations", um(Read)),
     ("post", "/workspaces/{ws}/invitations", um(Write)),
+    ("post", "/workspaces/{ws}/invitations/batch", um(Write)),
     ("delete", "/workspaces/{ws}/invitations/{invitation}", um(Write)),
     ("post", "/workspaces/{ws}/invitations/{invitation}/resend", um(Write)),
     ("post", "/workspaces/{ws}/invitations/{invitation}/link", um(Write)),
@@ -230,6 +231,7 @@ impl Fixtures<'_> {
                         "role_name": format!("role{n}"), "permission": "READ", "resource": "USER_MANAGEMENT", "target": "USER"
                     })),
                     ("post", "invitations") => body(json!({ "email": format!("new{n}@example.com") })),
+                    ("post", "batch") => body(json!({ "invitations": [{ "email": format!("batch{n}@example.com") }] })),
                     ("post", "groups") => body(json!({ "name": format!("new group {n}") })),
                     ("patch", "policy") => body(json!({ "seat_limit": 1000 + n })),
                     _ => None,

@@ -241,6 +241,46 @@ class Workspaces:
         ``seat_limit`` (a number, or None for no limit); owners only."""
         return self._c.request("PATCH", self._ws(uuid, name) + "/policy", change)
 
+    def invite_users(self, uuid=None, name=None, *, invitations: list, dry_run: bool = False) -> list:
+        """Invites many people at once: each item is an address, or a dict with
+        ``email`` and optionally ``name``, ``roles`` and ``groups``. Sent 100 at
+        a time; with ``dry_run``, nothing is sent and each result says what
+        would happen. Returns one result per person, in order: ``email``,
+        ``status`` (``sent``, ``resent``, ``ready``, ``will_resend``, or why
+        not), and for refusals ``code`` and ``message``."""
+        people = [{"email": p} if isinstance(p, str) else dict(p) for p in invitations]
+        for p in people:
+            if "roles" in p:
+                p["roles"] = _role_names(p["roles"])
+        results = []
+        for start in range(0, len(people), 100):
+            body = {"invitations": people[start:start + 100], "dry_run": dry_run}
+            results.extend(self._c.request("POST", self._ws(uuid, name) + "/invitations/batch", body)["results"])
+        return results
+
+    def invite_from_csv(self, path, uuid=None, name=None, *, dry_run: bool = False) -> list:
+        """``invite_users`` for the rows of a CSV file: ``email,name,roles,groups``,
+        header optional, several roles or groups in a cell separated by ``;``."""
+        import csv
+
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            rows = [r for r in csv.reader(f) if any(cell.strip() for cell in r)]
+        columns = ["email", "name", "roles", "groups"]
+        if rows and "email" in [c.strip().lower() for c in rows[0]]:
+            columns = [c.strip().lower() for c in rows[0]]
+            rows = rows[1:]
+        people = []
+        for r in rows:
+            person = {}
+            for key, cell in zip(columns, r):
+                if key in ("roles", "groups"):
+                    person[key] = [x.strip() for x in cell.replace("|", ";").split(";") if x.strip()]
+                elif key in ("email", "name") and cell.strip():
+                    person[key] = cell.strip()
+            person.setdefault("email", "")
+            people.append(person)
+        return self.invite_users(uuid, name, invitations=people, dry_run=dry_run)
+
     # Activity
     def audit_events(
         self, uuid=None, name=None, *, kind=None, actor=None, target=None, since=None, until=None

@@ -88,3 +88,15 @@ def test_the_audit_trail_is_read_and_exported(server):
     csv = io.BytesIO()
     acme.export_audit_events(csv, name="Acme")
     assert csv.getvalue().startswith(b"id,at,kind,actor,token,ip,target,before,after\r\n")
+
+
+def test_many_are_invited_from_a_spreadsheet(server, tmp_path):
+    client = boardroom.Client(server["url"], token=server["token"])
+    acme = client.workspaces
+    people = tmp_path / "people.csv"
+    people.write_text("email,name\nsheet.ann@example.com,Ann\nnot an address,\nSheet.Ann@example.com,\n", encoding="utf-8")
+    dry = acme.invite_from_csv(people, name="Acme", dry_run=True)
+    assert [r["status"] for r in dry] == ["ready", "invalid_email", "duplicate"]
+    assert dry[1]["code"] == "invalid_email" and dry[1]["message"]
+    sent = acme.invite_users(name="Acme", invitations=["sheet.bo@example.com", {"email": "sheet.ann@example.com", "name": "Ann"}])
+    assert [r["status"] for r in sent] == ["sent", "sent"]

@@ -532,6 +532,29 @@ impl Client {
         self.send(Method::PATCH, &path, Some(policy)).await
     }
 
+    /// Invites many people, each with their own name, roles and groups,
+    /// in requests of up to 100; with `dry_run`, only says what would become
+    /// of each. The answer is one result per person, in order.
+    pub async fn invite_batch(
+        &self,
+        ws: &Workspace,
+        invitees: &[BatchInvitee],
+        dry_run: bool,
+    ) -> Result<Vec<BatchResult>, Error> {
+        #[derive(Deserialize)]
+        struct Answer {
+            results: Vec<BatchResult>,
+        }
+        let path = format!("{}/invitations/batch", self.ws(ws).await?);
+        let mut results = Vec::with_capacity(invitees.len());
+        for chunk in invitees.chunks(100) {
+            let body = serde_json::json!({ "invitations": chunk, "dry_run": dry_run });
+            let answer: Answer = self.send(Method::POST, &path, Some(&body)).await?;
+            results.extend(answer.results);
+        }
+        Ok(results)
+    }
+
     // Activity
 
     /// One page (up to `limit`, at most 200) of the workspace's audit trail,

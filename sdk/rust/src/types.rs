@@ -91,6 +91,38 @@ pub enum ExportFormat {
     JsonLines,
 }
 
+/// One person in a batch of invitations.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchInvitee {
+    pub email: String,
+    /// Suggested to them when they sign up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub roles: Vec<String>,
+    /// Groups (names) they join when they accept.
+    pub groups: Vec<String>,
+}
+
+/// What became (or, in a dry run, would become) of one person in a batch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchResult {
+    pub email: String,
+    /// `ready`, `will_resend`, `sent`, `resent`, or why not: `invalid_email`,
+    /// `unknown_role`, `unknown_group`, `not_allowed`, `duplicate`,
+    /// `already_member`, `domain_not_allowed`, `seat_limit_reached`,
+    /// `too_soon`, `rate_limited`.
+    pub status: String,
+    pub code: Option<String>,
+    pub message: Option<String>,
+}
+
+impl BatchResult {
+    /// Whether the invitation went (or, in a dry run, would go).
+    pub fn goes(&self) -> bool {
+        matches!(self.status.as_str(), "ready" | "will_resend" | "sent" | "resent")
+    }
+}
+
 /// One page of audit events, newest first.
 #[derive(Clone, Debug, Deserialize)]
 pub struct AuditPage {

@@ -218,3 +218,44 @@ async fn watch_prints_the_workspaces_changes_as_they_happen() {
         assert!(invited.iter().any(|i| i == id), "{id} is one of {invited:?}");
     }
 }
+
+#[tokio::test]
+async fn a_spreadsheet_is_checked_then_sent_from_the_command_line() {
+    let server = Server::start().await;
+    let (ok, _, err) = cli(
+        &server,
+        &[
+            "create-role",
+            "reviewer",
+            "-w",
+            "acme",
+            "--permission",
+            "READ",
+            "--resource",
+            "DATA",
+        ],
+    );
+    assert!(ok, "{err}");
+    let file = std::env::temp_dir().join(format!("people-{}.csv", std::process::id()));
+    std::fs::write(
+        &file,
+        "\u{feff}email,name,roles\r\nann@example.com,Ann Lee,reviewer\r\nbad-address,,\r\nANN@example.com,,\r\nbo@example.com,\"Bo, Jr.\",nosuch\r\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let (ok, out, err) = cli(
+        &server,
+        &["invite", "--file", path, "-w", "acme", "--dry-run", "--json"],
+    );
+    assert!(ok, "a dry run succeeds whatever it finds: {err}");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let statuses: Vec<&str> = rows.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["ready", "invalid_email", "duplicate", "unknown_role"]);
+
+    let (ok, out, _) = cli(&server, &["invite", "--file", path, "-w", "acme"]);
+    assert!(!ok, "rows that could not go make the exit code 2");
+    assert!(out.contains("ann@example.com") && out.contains("sent"), "{out}");
+    let (_, pending, _) = cli(&server, &["pending", "-w", "acme", "--json"]);
+    assert!(pending.contains("ann@example.com"), "{pending}");
+    std::fs::remove_file(&file).ok();
+}

@@ -4,7 +4,7 @@
 //!
 //! The server and token come from `--url`/`--token` or `BOARDROOM_URL`/`BOARDROOM_TOKEN`.
 
-use boardroom_sdk::{Client, Error, Retry, Wait, Workspace};
+use boardroom_sdk::{BatchInvitee, BatchResult, Client, Error, Retry, Wait, Workspace};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -49,7 +49,8 @@ enum Command {
     },
     /// The workspaces you belong to
     Workspaces,
-    /// Invite people (addresses as arguments, or one per line in --file)
+    /// Invite people: addresses as arguments, one per line in --file, or a
+    /// CSV file (email,name,roles,groups; header optional) with --file x.csv
     Invite {
         emails: Vec<String>,
         /// The workspace's id or name
@@ -58,11 +59,16 @@ enum Command {
         /// A role to give (repeat for several)
         #[arg(long = "role")]
         roles: Vec<String>,
-        /// A file with one address per line ('#' starts a comment)
+        /// A file with one address per line ('#' starts a comment), or a CSV
+        /// file (.csv) with a row per person: email,name,roles,groups (several
+        /// roles or groups separated by ';')
         #[arg(long)]
         file: Option<std::path::PathBuf>,
+        /// With a CSV file: say what would become of each row, sending nothing
+        #[arg(long, requires = "file")]
+        dry_run: bool,
         /// Don't send the email; print each invitation's link instead
-        #[arg(long)]
+        #[arg(long, conflicts_with = "dry_run")]
         no_email: bool,
     },
     /// Pending invitations
@@ -151,6 +157,139 @@ fn table(header: &[&str], rows: Vec<Vec<String>>) {
     }
 }
 
+/// The rows of a CSV file of people to invite: `email,name,roles,groups`,
+/// with or without that header (with it, in any order).
+fn read_people(path: &std::path::Path, extra_roles: &[String]) -> Result<Vec<BatchInvitee>, Error> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| Error::Config(format!("{}: {e}", path.display())))?;
+        if record.iter().any(|f| !f.trim().is_empty()) {
+            records.push(record);
+        }
+    }
+    let column = |f: &str| match f.trim().to_ascii_lowercase().as_str() {
+        "email" | "e-mail" | "email address" => Some(0),
+        "name" => Some(1),
+        "roles" | "role" => Some(2),
+        "groups" | "group" => Some(3),
+        _ => None,
+    };
+    let header = records
+        .first()
+        .filter(|r| r.iter().any(|f| column(f) == Some(0)))
+        .cloned();
+    let order: Vec<Option<usize>> = match &header {
+        Some(h) => h.iter().map(column).collect(),
+        None => vec![Some(0), Some(1), Some(2), Some(3)],
+    };
+    let list = |f: &str| -> Vec<String> {
+        f.split([';', '|'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    Ok(records
+        .iter()
+        .skip(usize::from(header.is_some()))
+        .map(|r| {
+            let mut person = BatchInvitee::default();
+            for (i, field) in r.iter().enumerate() {
+                match order.get(i).copied().flatten() {
+                    Some(0) => person.email = field.trim().to_string(),
+                    Some(1) => person.name = Some(field.trim().to_string()).filter(|n| !n.is_empty()),
+                    Some(2) => person.roles = list(field),
+                    Some(3) => person.groups = list(field),
+                    _ => {}
+                }
+            }
+            person.roles.extend(extra_roles.iter().cloned());
+            person
+        })
+        .collect())
+}
+
+/// `invite --file people.csv [--dry-run]`: the file's rows through the batch API.
+async fn invite_from_csv(
+    client: &Client,
+    ws: &Workspace,
+    path: &std::path::Path,
+    roles: &[String],
+    dry_run: bool,
+    as_json: bool,
+) -> Result<ExitCode, Error> {
+    let people = read_people(path, roles)?;
+    if people.is_empty() {
+        return Err(Error::Config(format!("{} has no rows", path.display())));
+    }
+    if people.len() > 1000 {
+        return Err(Error::Config(format!(
+            "{} has {} rows; up to 1000 at a time",
+            path.display(),
+            people.len()
+        )));
+    }
+    // The batch API finds repeats within one request of 100; across the
+    // whole file they are found here, the first row of each address kept.
+    let mut first_row = std::collections::HashMap::new();
+    let mut repeats = Vec::new();
+    for (i, p) in people.iter().enumerate() {
+        let key = p.email.trim().to_lowercase();
+        if let Some(first) = first_row.get(&key) {
+            repeats.push((i, *first));
+        } else if !key.is_empty() {
+            first_row.insert(key, i);
+        }
+    }
+    let sent: Vec<BatchInvitee> = people
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !repeats.iter().any(|(r, _)| r == i))
+        .map(|(_, p)| p.clone())
+        .collect();
+    let mut answered = client.invite_batch(ws, &sent, dry_run).await?.into_iter();
+    let results: Vec<BatchResult> = (0..people.len())
+        .filter_map(|i| match repeats.iter().find(|(r, _)| *r == i) {
+            Some((_, first)) => Some(BatchResult {
+                email: people[i].email.trim().to_lowercase(),
+                status: "duplicate".into(),
+                code: Some("conflict".into()),
+                message: Some(format!("Also on row {} of the file: invited once", first + 1)),
+            }),
+            None => answered.next(),
+        })
+        .collect();
+    let refused = results.iter().filter(|r| !r.goes()).count();
+    if as_json {
+        json(&results);
+    } else {
+        table(
+            &["email", "status", "why"],
+            results
+                .iter()
+                .map(|r| vec![r.email.clone(), r.status.clone(), r.message.clone().unwrap_or_default()])
+                .collect(),
+        );
+        let going = results.len() - refused;
+        eprintln!(
+            "{going} {}, {refused} not",
+            if dry_run { "would be sent" } else { "sent" }
+        );
+    }
+    Ok(if refused > 0 && !dry_run {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
 fn json(value: &impl serde::Serialize) {
     println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
 }
@@ -231,8 +370,15 @@ async fn run(cli: Cli) -> Result<ExitCode, Error> {
             workspace,
             roles,
             file,
+            dry_run,
             no_email,
         } => {
+            let spreadsheet = file
+                .as_ref()
+                .is_some_and(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")));
+            if let (Some(path), true) = (&file, spreadsheet || dry_run) {
+                return invite_from_csv(&client, &Workspace::name(workspace), path, &roles, dry_run, as_json).await;
+            }
             if let Some(path) = file {
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
