@@ -329,8 +329,8 @@ async fn invite_one(
     } else {
         let id = db::new_id();
         let inserted = sqlx::query(
-            "INSERT INTO invitations (id, workspace_id, email, invited_by, token_hash, status, send_email, created_at, expires_at, emailed_at) \
-             VALUES ($1, $2, $3, $4, NULL, 'pending', $7, $5, $6, CASE WHEN $7 = 1 THEN $5 END)",
+            "INSERT INTO invitations (id, workspace_id, email, invited_by, token_hash, status, send_email, created_at, expires_at, emailed_at, invitee_name) \
+             VALUES ($1, $2, $3, $4, NULL, 'pending', $7, $5, $6, CASE WHEN $7 = 1 THEN $5 END, $8)",
         )
         .bind(&id)
         .bind(&access.workspace_id)
@@ -339,6 +339,7 @@ async fn invite_one(
         .bind(now)
         .bind(expires)
         .bind(i64::from(send_email))
+        .bind(invitee.name.as_deref())
         .execute(&mut *tx)
         .await;
         match inserted {
@@ -349,21 +350,26 @@ async fn invite_one(
     };
 
     roles::replace_invitation_roles(&mut tx, &access.workspace_id, &invitation_id, roles).await?;
-    sqlx::query("UPDATE invitations SET invitee_name = $1 WHERE id = $2")
-        .bind(invitee.name.as_deref())
-        .bind(&invitation_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM invitation_groups WHERE invitation_id = $1")
-        .bind(&invitation_id)
-        .execute(&mut *tx)
-        .await?;
-    for group_id in &invitee.groups {
-        sqlx::query("INSERT INTO invitation_groups (invitation_id, group_id) VALUES ($1, $2)")
+    // A renewal keeps the name and groups it had unless new ones are given.
+    if renewed && let Some(name) = &invitee.name {
+        sqlx::query("UPDATE invitations SET invitee_name = $1 WHERE id = $2")
+            .bind(name)
             .bind(&invitation_id)
-            .bind(group_id)
             .execute(&mut *tx)
             .await?;
+    }
+    if !invitee.groups.is_empty() {
+        sqlx::query("DELETE FROM invitation_groups WHERE invitation_id = $1")
+            .bind(&invitation_id)
+            .execute(&mut *tx)
+            .await?;
+        for group_id in &invitee.groups {
+            sqlx::query("INSERT INTO invitation_groups (invitation_id, group_id) VALUES ($1, $2)")
+                .bind(&invitation_id)
+                .bind(group_id)
+                .execute(&mut *tx)
+                .await?;
+        }
     }
     if send_email {
         outbox::enqueue(&mut tx, super::email::KIND, &invitation_id, email.as_str()).await?;
