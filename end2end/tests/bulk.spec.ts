@@ -20,6 +20,12 @@ test('a spreadsheet is uploaded, previewed row by row, and sent', async ({ page,
   await expect(rows.filter({ hasText: 'not an address' })).toContainText('Invalid address');
   await expect(rows.filter({ hasText: owner })).toContainText('Already a member');
   await expect(page.getByRole('list', { name: 'Totals' })).toContainText('Ready: 1');
+  // On a phone the table scrolls inside its region, not the page.
+  await page.setViewportSize({ width: 375, height: 800 });
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: 'test-results/bulk-preview-phone.png', fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
 
   await page.getByRole('button', { name: 'Send 1' }).click();
   await expect(page.getByRole('status')).toHaveText('1 invitation sent');

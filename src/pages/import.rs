@@ -171,7 +171,11 @@ fn Import(data: ImportPageData) -> impl IntoView {
                                 <li class=chip_class(status)>{format!("{}: {n}", status.label())}</li>
                             }).collect_view()}
                         </ul>
-                        <div class="overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm">
+                        // On a phone, a card per row; wider, the table.
+                        <ol class="space-y-2 sm:hidden" aria-label="Rows of the file">
+                            {rows.iter().cloned().map(|(row, result)| view! { <RowCard row result/> }).collect_view()}
+                        </ol>
+                        <div class="hidden overflow-x-auto rounded-lg border border-zinc-200 bg-white shadow-sm sm:block" tabindex="0" role="region" aria-label="Rows of the file, scrollable">
                             <table class="min-w-full divide-y divide-zinc-200 text-sm">
                                 <caption class="sr-only">"Rows of the file"</caption>
                                 <thead class="bg-zinc-50 text-left text-zinc-700">
@@ -214,7 +218,7 @@ fn Import(data: ImportPageData) -> impl IntoView {
 
 fn chip_class(status: RowStatus) -> &'static str {
     if status.goes() {
-        "rounded-full bg-emerald-50 px-3 py-1 font-medium text-emerald-800 ring-1 ring-inset ring-emerald-200"
+        "rounded-full bg-green-50 px-3 py-1 font-medium text-green-800 ring-1 ring-inset ring-green-200"
     } else {
         "rounded-full bg-amber-50 px-3 py-1 font-medium text-amber-900 ring-1 ring-inset ring-amber-200"
     }
@@ -235,10 +239,35 @@ fn Row(row: BulkRow, result: RowResult) -> impl IntoView {
             <td class="px-3 py-2">{row.name}</td>
             <td class="px-3 py-2 text-zinc-700">{given.join(", ")}</td>
             <td class="px-3 py-2">
-                <span class=if result.status.goes() { "font-medium text-emerald-800" } else { "font-medium text-amber-900" }>{result.status.label()}</span>
+                <span class=if result.status.goes() { "font-medium text-green-800" } else { "font-medium text-amber-900" }>{result.status.label()}</span>
                 {result.message.map(|m| view! { <span class="block text-zinc-600">{m}</span> })}
             </td>
         </tr>
+    }
+}
+
+#[component]
+fn RowCard(row: BulkRow, result: RowResult) -> impl IntoView {
+    let email = if row.email.is_empty() {
+        result.email.clone()
+    } else {
+        row.email.clone()
+    };
+    let given: Vec<String> = row
+        .roles
+        .iter()
+        .map(|r| format!("role {r}"))
+        .chain(row.groups.iter().map(|g| format!("group {g}")))
+        .collect();
+    view! {
+        <li class="space-y-1 rounded-lg border border-zinc-200 bg-white p-3 text-sm shadow-sm">
+            <p class="font-medium break-words">{email}</p>
+            {(!row.name.is_empty()).then(|| view! { <p>{row.name.clone()}</p> })}
+            {(!given.is_empty()).then(|| view! { <p class="text-zinc-700">{given.join(", ")}</p> })}
+            <p class=if result.status.goes() { "block font-semibold text-green-800" } else { "block font-semibold text-amber-900" }>{result.status.label()}</p>
+            {result.message.map(|m| view! { <p class="text-zinc-600">{m}</p> })}
+            <p class="text-xs text-zinc-600">{format!("Line {}", row.line)}</p>
+        </li>
     }
 }
 

@@ -62,7 +62,7 @@ async fn upload(person: &Person, ws: &str, csv: &str, as_file: bool) -> String {
 /// The statuses the page shows, row by row, as the API spells them.
 fn statuses(html: &str) -> Vec<String> {
     use boardroom::invitations::bulk::RowStatus;
-    let cell = regex::Regex::new(r#"<span class="font-medium text-(?:emerald|amber)-[0-9]+">([^<]+)</span>"#).unwrap();
+    let cell = regex::Regex::new(r#"<span class="font-medium text-(?:green|amber)-[0-9]+">([^<]+)</span>"#).unwrap();
     cell.captures_iter(html)
         .map(|c| {
             let label = c[1].replace("&amp;", "&");
