@@ -141,6 +141,25 @@ pub async fn serve(
         worker_stopped,
     )));
 
+    // `/metrics` on a listener of its own, when asked for.
+    let metrics_listener = match config.metrics_addr {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr)
+                .await
+                .map_err(|e| format!("METRICS_ADDR: cannot listen on {addr} ({e})"))?;
+            tracing::info!("metrics at http://{}/metrics", listener.local_addr().unwrap_or(addr));
+            let app = Router::new()
+                .route("/metrics", get(open_metrics))
+                .with_state(state.clone());
+            Some(AbortOnDrop(tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, app).await {
+                    tracing::error!(error = %e, "metrics listener stopped");
+                }
+            })))
+        }
+        None => None,
+    };
+
     tracing::info!(
         "Boardroom listening on http://{local} (people reach it at {})",
         config.base_url
@@ -166,6 +185,7 @@ pub async fn serve(
     let _ = stop_worker.send(true);
     let _ = (&mut worker.0).await;
     drop(pruner);
+    drop(metrics_listener);
     db.close().await;
     tracing::info!("Boardroom stopped");
     served.map_err(|e| e.to_string())
@@ -233,7 +253,15 @@ pub fn router(state: AppState) -> Router {
     if let Some(mailbox) = state.mailer.dev_mailbox.clone() {
         router = router.route("/dev/mailbox", get(move || std::future::ready(mailbox.page())));
     }
-    router
+    if state.config.metrics_token.is_some() {
+        router = router.route("/metrics", get(metrics_with_token));
+    }
+    let measured = state.config.metrics_token.is_some() || state.config.metrics_addr.is_some();
+    if measured {
+        crate::platform::metrics::install();
+        router = router.route_layer(middleware::from_fn(crate::platform::metrics::note_route));
+    }
+    let router = router
         .layer(middleware::from_fn_with_state(
             state.clone(),
             require_session_for_workspace_pages,
@@ -246,8 +274,79 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(time_limit))
         .layer(middleware::from_fn(log_request))
-        .layer(middleware::from_fn(crate::audit::service::track_origin))
-        .with_state(state)
+        .layer(middleware::from_fn(crate::audit::service::track_origin));
+    // Outermost, so that each request is timed whole.
+    let router = if measured {
+        router.layer(middleware::from_fn(crate::platform::metrics::track_requests))
+    } else {
+        router
+    };
+    router.with_state(state)
+}
+
+/// `/metrics` on the app's port: for the bearer of `METRICS_TOKEN` only.
+async fn metrics_with_token(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    use subtle::ConstantTimeEq;
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .trim();
+    let allowed = state
+        .config
+        .metrics_token
+        .as_ref()
+        .is_some_and(|t| bool::from(t.expose().as_bytes().ct_eq(presented.as_bytes())));
+    if !allowed {
+        return (
+            axum::http::StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "Send the metrics token: Authorization: Bearer <METRICS_TOKEN>",
+        )
+            .into_response();
+    }
+    metrics_text(&state).await
+}
+
+/// `/metrics` on `METRICS_ADDR`'s own listener.
+async fn open_metrics(State(state): State<AppState>) -> Response {
+    metrics_text(&state).await
+}
+
+/// The Prometheus text, with the gauges read now.
+async fn metrics_text(state: &AppState) -> Response {
+    use crate::platform::metrics::*;
+    let Some(handle) = install() else {
+        return (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "metrics are not being recorded",
+        )
+            .into_response();
+    };
+    let (size, idle, waiting) = state.db.pool_state();
+    metrics::gauge!(POOL_CONNECTIONS, "state" => "in_use").set(size.saturating_sub(idle as u32) as f64);
+    metrics::gauge!(POOL_CONNECTIONS, "state" => "idle").set(idle as f64);
+    metrics::gauge!(POOL_WAITING).set(waiting as f64);
+    metrics::gauge!(EVENT_STREAMS).set(state.watchers.count() as f64);
+    match crate::mail::outbox::backlog(&state.db).await {
+        Ok((queued, oldest)) => {
+            metrics::gauge!(OUTBOX_QUEUED).set(queued as f64);
+            let age = oldest.map_or(0, |at| (crate::platform::time::now_ms() - at).max(0));
+            metrics::gauge!(OUTBOX_OLDEST_AGE).set(age as f64 / 1000.0);
+        }
+        Err(e) => e.log(),
+    }
+    match crate::invitations::service::expired_count(&state.db).await {
+        Ok(n) => metrics::gauge!(INVITATIONS_EXPIRED).set(n as f64),
+        Err(e) => e.log(),
+    }
+    handle.run_upkeep();
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        handle.render(),
+    )
+        .into_response()
 }
 
 /// Whether this instance should be sent requests: 200 "ready", or 503 with

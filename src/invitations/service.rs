@@ -18,6 +18,7 @@ use crate::members::service as members;
 use crate::platform::config::Config;
 use crate::platform::crypto;
 use crate::platform::db::{self, Arg, Db, Order, Sql, Tx};
+use crate::platform::metrics;
 use crate::platform::time::now_ms;
 use crate::roles::service as roles;
 use crate::workspaces::service as workspaces;
@@ -172,6 +173,16 @@ pub async fn invite(db: &Db, config: &Config, access: &Access, raw: &str, roles:
         ));
     }
     Ok(report)
+}
+
+/// How many pending invitations have outlived their link.
+pub async fn expired_count(db: &Db) -> AppResult<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM invitations WHERE status = 'pending' AND expires_at < $1")
+            .bind(now_ms())
+            .fetch_one(db)
+            .await?,
+    )
 }
 
 /// `invite`, choosing whether the email goes out (without it the invitation
@@ -381,6 +392,11 @@ async fn invite_one(
     };
     tx.announce(&access.workspace_id, change, &invitation_id).await?;
     audit::commit(tx, access, action, email.as_str()).await?;
+    metrics::count(
+        metrics::INVITATIONS,
+        "event",
+        if renewed { "renewed" } else { "created" },
+    );
     // The answer is what was written: nothing is read back.
     let written = PendingInvitation {
         id: invitation_id,
@@ -897,6 +913,7 @@ async fn decline_open(db: &Db, open: &Open, who: Option<&User>) -> AppResult<Str
     record(&mut tx, &open.workspace_id, who, "invitation.decline", &open.email).await?;
     tx.announce(&open.workspace_id, "invitation.declined", &open.id).await?;
     tx.commit().await?;
+    metrics::count(metrics::INVITATIONS, "event", "declined");
     Ok(about.workspace_name)
 }
 
@@ -1374,6 +1391,7 @@ async fn join(tx: &mut Tx<'_>, open: &Open, user: &User) -> AppResult<()> {
     outbox::cancel(tx, &open.id).await?;
     record(tx, &open.workspace_id, Some(user), "invitation.accept", &open.email).await?;
     tx.announce(&open.workspace_id, "invitation.accepted", &open.id).await?;
+    metrics::count(metrics::INVITATIONS, "event", "accepted");
     Ok(())
 }
 

@@ -31,6 +31,15 @@ impl State {
 
 /// Queues an email of `kind` about `subject_id` for `recipient`, inside the
 /// caller's transaction. What it says is composed when it is sent.
+/// How many emails wait to be sent, and when the oldest was queued.
+pub async fn backlog(db: &Db) -> AppResult<(i64, Option<i64>)> {
+    Ok(
+        sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM emails WHERE state = 'queued'")
+            .fetch_one(db)
+            .await?,
+    )
+}
+
 pub async fn enqueue(tx: &mut Tx<'_>, kind: &str, subject_id: &str, recipient: &str) -> AppResult<()> {
     let now = now_ms();
     sqlx::query(

@@ -228,14 +228,17 @@ impl Worker {
             Ok(()) => {
                 tracing::info!(email_id = %id, to = %email.to, "email sent");
                 self.finish(&id, "sent", None).await?;
+                metrics::counter!(crate::platform::metrics::EMAILS_SENT).increment(1);
                 self.announce(&email, "email.sent", subject_id.as_deref()).await;
             }
             Err(error) if attempts >= MAX_ATTEMPTS => {
                 tracing::warn!(email_id = %id, to = %email.to, attempts, %error, "email not delivered; giving up");
                 self.finish(&id, "failed", Some(&error)).await?;
+                crate::platform::metrics::count(crate::platform::metrics::EMAILS_FAILED, "outcome", "gave_up");
                 self.announce(&email, "email.failed", subject_id.as_deref()).await;
             }
             Err(error) => {
+                crate::platform::metrics::count(crate::platform::metrics::EMAILS_FAILED, "outcome", "retry");
                 let retry_in = backoff_ms(attempts);
                 tracing::warn!(email_id = %id, to = %email.to, attempts, retry_in_ms = retry_in, %error, "email not delivered; will retry");
                 sqlx::query(

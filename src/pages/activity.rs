@@ -4,7 +4,7 @@
 
 use crate::audit::{self, AuditEvent, AuditFilter, ExportFormat, KINDS};
 use crate::components::{Frame, INPUT, PRIMARY_BUTTON, PageError, PeopleTabs};
-use crate::domain::{Window, url_encode};
+use crate::domain::url_encode;
 use crate::error::AppError;
 use crate::pages::title_text;
 use crate::pages::workspace::WorkspaceRoute;
@@ -38,9 +38,10 @@ impl ActivityView {
         }
     }
 
-    fn window(&self) -> Window {
+    #[cfg(feature = "ssr")]
+    fn window(&self) -> crate::domain::Window {
         let some = |s: &str| (!s.is_empty()).then(|| s.to_string());
-        Window {
+        crate::domain::Window {
             after: some(&self.after),
             before: some(&self.before).filter(|_| self.after.is_empty()),
             limit: PAGE,

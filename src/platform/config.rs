@@ -76,6 +76,12 @@ pub struct Config {
     /// How long the audit trail keeps an event (`AUDIT_RETENTION`, default
     /// 400 days); older ones are pruned in the background.
     pub audit_retention: Duration,
+    /// Where `/metrics` is served on a listener of its own, open to whoever
+    /// reaches it (`METRICS_ADDR`).
+    pub metrics_addr: Option<SocketAddr>,
+    /// The bearer token `/metrics` on the app's own port asks for
+    /// (`METRICS_TOKEN`); without it (or `METRICS_ADDR`) there is no `/metrics`.
+    pub metrics_token: Option<Secret>,
 }
 
 /// How email is signed (`DKIM_DOMAIN`, `DKIM_SELECTOR`,
@@ -305,6 +311,26 @@ impl Config {
             None => Duration::from_secs(400 * 86_400),
         };
 
+        let metrics_addr = match get("METRICS_ADDR") {
+            Some(v) => Some(v.parse::<SocketAddr>().map_err(|_| {
+                err(
+                    "METRICS_ADDR",
+                    format!("expected an address like 127.0.0.1:9100, got {v:?}"),
+                )
+            })?),
+            None => None,
+        };
+        let metrics_token = match get("METRICS_TOKEN") {
+            Some(v) if v.trim().len() < 16 => {
+                return Err(err(
+                    "METRICS_TOKEN",
+                    "expected at least 16 characters (say, openssl rand -hex 32)".into(),
+                ));
+            }
+            Some(v) => Some(Secret(v.trim().to_string())),
+            None => None,
+        };
+
         let site_root = get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into());
         let hash_file = get("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|| "hash.txt".into());
 
@@ -331,6 +357,8 @@ impl Config {
             shutdown_grace,
             max_seats_per_workspace,
             audit_retention,
+            metrics_addr,
+            metrics_token,
         })
     }
 

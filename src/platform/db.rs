@@ -31,6 +31,24 @@ pub struct Db {
     /// PostgreSQL by any instance).
     changes: Arc<Bus>,
     postgres: bool,
+    /// Requests waiting for a connection now.
+    waiting: Arc<std::sync::atomic::AtomicI64>,
+}
+
+/// Counts a request among those waiting for a connection while it lives.
+struct Waiting<'a>(&'a std::sync::atomic::AtomicI64);
+
+impl<'a> Waiting<'a> {
+    fn new(count: &'a std::sync::atomic::AtomicI64) -> Self {
+        count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Waiting(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
 }
 
 /// A transaction; on SQLite it holds the write door until it commits or is
@@ -96,8 +114,11 @@ impl Db {
     /// Begins a transaction (on SQLite, once the writers before it are done).
     pub async fn begin(&self) -> Result<Tx<'static>, sqlx::Error> {
         let door = self.enter().await?;
+        let waiting = Waiting::new(&self.waiting);
+        let inner = self.pool.begin().await?;
+        drop(waiting);
         Ok(Tx {
-            inner: self.pool.begin().await?,
+            inner,
             _door: door,
             announced: Vec::new(),
             changes: self.changes.clone(),
@@ -115,7 +136,24 @@ impl Db {
             wait: Duration::from_secs(10),
             changes: Arc::default(),
             postgres,
+            waiting: Arc::default(),
         }
+    }
+
+    /// The pool now: connections open, of which idle, and requests waiting
+    /// for one.
+    pub fn pool_state(&self) -> (u32, usize, i64) {
+        (
+            self.pool.size(),
+            self.pool.num_idle(),
+            self.waiting.load(std::sync::atomic::Ordering::Relaxed),
+        )
+    }
+
+    /// A connection, counted among those waited for until it comes.
+    async fn acquire(&self) -> Result<sqlx::pool::PoolConnection<Any>, sqlx::Error> {
+        let _waiting = Waiting::new(&self.waiting);
+        self.pool.acquire().await
     }
 
     /// Where this instance hears committed changes.
@@ -131,7 +169,7 @@ impl Db {
     pub async fn announce(&self, workspace_id: &str, kind: &str, id: &str) -> Result<(), sqlx::Error> {
         let change = Change::new(workspace_id, kind, id);
         if self.postgres {
-            notify(&mut *self.pool.acquire().await?, &change).await
+            notify(&mut *self.acquire().await?, &change).await
         } else {
             self.changes.publish(Heard::Change(Arc::new(change)));
             Ok(())
@@ -189,7 +227,7 @@ impl<'p> Executor<'p> for &'_ Db {
         let db = self.clone();
         futures_util::stream::once(async move {
             let _door = db.enter_for(query.sql()).await?;
-            let mut conn = db.pool.acquire().await?;
+            let mut conn = db.acquire().await?;
             let steps: Vec<_> = conn.fetch_many(query).try_collect().await?;
             Ok::<_, sqlx::Error>(futures_util::stream::iter(steps.into_iter().map(Ok)))
         })
@@ -208,7 +246,7 @@ impl<'p> Executor<'p> for &'_ Db {
         let db = self.clone();
         Box::pin(async move {
             let _door = db.enter_for(query.sql()).await?;
-            db.pool.acquire().await?.fetch_optional(query).await
+            db.acquire().await?.fetch_optional(query).await
         })
     }
 
@@ -334,6 +372,7 @@ pub async fn connect(url: &str, size: PoolSize) -> Result<Db, sqlx::Error> {
         wait: size.acquire_timeout,
         changes: Arc::default(),
         postgres: !sqlite,
+        waiting: Arc::default(),
     })
 }
 

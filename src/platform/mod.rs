@@ -7,6 +7,7 @@ pub mod changes;
 pub mod config;
 pub mod crypto;
 pub mod db;
+pub mod metrics;
 pub mod oidc;
 pub mod ratelimit;
 pub mod time;

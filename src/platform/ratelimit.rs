@@ -70,6 +70,8 @@ impl RateLimiter {
         if entry.1 <= limit.max {
             Ok(())
         } else {
+            let what = key.split(':').next().unwrap_or_default().to_string();
+            metrics::counter!(super::metrics::RATE_LIMITED, "limit" => what).increment(1);
             Err(limit.per.saturating_sub(now.duration_since(entry.0)))
         }
     }

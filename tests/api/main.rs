@@ -20,6 +20,7 @@ mod lists;
 mod live;
 mod me;
 mod members;
+mod metrics;
 mod oidc;
 mod outbox;
 mod pages;
