@@ -5,6 +5,7 @@
 pub mod letter;
 pub mod mailbox;
 pub mod outbox;
+pub mod smtp;
 pub mod transport;
 pub mod worker;
 

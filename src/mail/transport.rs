@@ -4,13 +4,12 @@
 use super::OutgoingEmail;
 use super::mailbox::DevMailbox;
 use crate::platform::config::{Config, DkimAlgorithm, DkimSettings};
+use lettre::Message;
 use lettre::message::dkim::{
     DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm, DkimSigningKey,
 };
 use lettre::message::header::HeaderName;
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::PoolConfig;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
 
 /// A Message-ID unique to one message: `<uuid@host>`.
@@ -20,7 +19,7 @@ pub fn message_id(host: &str) -> String {
 
 pub enum Transport {
     Smtp {
-        smtp: AsyncSmtpTransport<Tokio1Executor>,
+        smtp: Box<super::smtp::Pool>,
         from: Mailbox,
         /// The right-hand side of every Message-ID: the host people reach the app at.
         host: String,
@@ -38,15 +37,17 @@ impl Transport {
     pub fn from_config(config: &Config, mailbox: DevMailbox) -> Result<Self, String> {
         match &config.smtp_url {
             Some(url) => {
-                let smtp = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
-                    .map_err(|e| format!("SMTP_URL: {e}"))?
-                    .timeout(Some(Duration::from_secs(20)))
-                    .pool_config(PoolConfig::new().max_size(CONNECTIONS))
-                    .build();
+                let smtp = super::smtp::Pool::new(url.expose(), CONNECTIONS as usize, Duration::from_secs(20))
+                    .map_err(|e| format!("SMTP_URL: {e}"))?;
                 let from = config.mail_from.parse().map_err(|e| format!("MAIL_FROM: {e}"))?;
                 let host = config.base_url.host_str().unwrap_or("localhost").to_string();
                 let dkim = config.dkim.as_ref().map(signer).transpose()?.map(Box::new);
-                Ok(Transport::Smtp { smtp, from, host, dkim })
+                Ok(Transport::Smtp {
+                    smtp: Box::new(smtp),
+                    from,
+                    host,
+                    dkim,
+                })
             }
             None => Ok(Transport::Log { mailbox }),
         }
@@ -76,7 +77,7 @@ impl Transport {
                 if let Some(dkim) = dkim {
                     message.sign(dkim);
                 }
-                smtp.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+                smtp.send(message.envelope(), &message.formatted()).await
             }
             Transport::Log { mailbox } => {
                 tracing::info!(
