@@ -14,6 +14,7 @@ test('the Activity tab shows who did what, filters in the URL, and exports what 
   });
   expect(sent.status()).toBe(201);
   await signIn(page, owner, 'correct horse battery');
+  await expect(page).toHaveURL(/\/w\/[0-9a-f-]+\/boards$/);
   const base = new URL(page.url()).pathname.replace(/\/boards$/, '');
   await page.goto(`${base}/users`);
   await page.getByLabel('Email addresses').fill(`page-${id}@example.com`);

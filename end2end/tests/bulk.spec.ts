@@ -6,6 +6,7 @@ test('a spreadsheet is uploaded, previewed row by row, and sent', async ({ page,
   const owner = `owner-${id}@example.com`;
   hostMadeAccount(owner, 'correct horse battery', `Sheet ${id}`, 'Ada Lovelace');
   await signIn(page, owner, 'correct horse battery');
+  await expect(page).toHaveURL(/\/w\/[0-9a-f-]+\/boards$/);
   const base = new URL(page.url()).pathname.replace(/\/boards$/, '');
   await page.goto(`${base}/users`);
   await page.getByRole('link', { name: 'Invite from a spreadsheet' }).click();
