@@ -51,22 +51,12 @@ struct Presented {
 pub async fn create(db: &Db, user: &User, name: &str) -> AppResult<(ApiToken, String)> {
     let user_id = user.id.as_str();
     let name = Title::parse(name, "token name").map_err(|m| AppError::field("name", m))?;
-    let mut tx = db.begin().await?;
-    let held: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM api_tokens t JOIN users u ON u.id = t.user_id \
-         WHERE t.user_id = $1 AND t.created_at >= COALESCE(u.tokens_valid_from, 0)",
-    )
-    .bind(user_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    if held >= MAX_TOKENS {
-        return Err(AppError::Conflict(format!(
-            "You already have {MAX_TOKENS} tokens. Revoke one you no longer use first"
-        )));
-    }
     let secret = format!("{PREFIX}{}", crypto::new_token());
     let id = db::new_id();
     let now = now_ms();
+    // Written first, then counted: a write takes SQLite's lock at once, so
+    // no other writer (another process, say) can slip in between.
+    let mut tx = db.begin().await?;
     sqlx::query("INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&id)
         .bind(user_id)
@@ -75,6 +65,19 @@ pub async fn create(db: &Db, user: &User, name: &str) -> AppResult<(ApiToken, St
         .bind(now)
         .execute(&mut *tx)
         .await?;
+    let held: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.user_id = $1 AND t.created_at >= COALESCE(u.tokens_valid_from, 0)",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if held > MAX_TOKENS {
+        tx.rollback().await?;
+        return Err(AppError::Conflict(format!(
+            "You already have {MAX_TOKENS} tokens. Revoke one you no longer use first"
+        )));
+    }
     audit::service::token_event(&mut tx, user, "token.create", name.as_str()).await?;
     tx.commit().await?;
     Ok((
