@@ -559,9 +559,10 @@ async fn ask_first(req: Request, next: Next) -> Response {
 /// The page's own lookup of the same session reuses the one made here.
 async fn require_session_for_workspace_pages(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let guarded = req.method() == Method::GET
-        && (path.starts_with("/w/")
-            || path.starts_with("/workspaces/")
+    // Everything under /w/ (the spreadsheet upload posts there); elsewhere, pages.
+    let guarded = path.starts_with("/w/")
+        || req.method() == Method::GET
+            && (path.starts_with("/workspaces/")
             || path == "/account"
             || path.starts_with("/account/")
             // Declining needs only the invitation's link.

@@ -2,10 +2,9 @@
 //! Users page, kept for its preview; the browser is sent to the preview.
 //! A plain form, so it works without JavaScript.
 
-use crate::accounts::session;
+use crate::accounts::session::SignedIn;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
-use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 
 pub const PATH: &str = "/w/{wid}/users/import";
@@ -18,20 +17,12 @@ pub const TOO_LARGE: &str = "too_large";
 pub async fn upload(
     State(state): State<AppState>,
     Path(wid): Path<String>,
-    headers: HeaderMap,
+    signed_in: Option<axum::Extension<SignedIn>>,
     multipart: Multipart,
 ) -> Response {
     let page = format!("/w/{wid}/users/import");
-    let user = match session::session_token(&headers) {
-        Some(token) => crate::accounts::service::session_of(&state.db, &token, state.config.session_idle)
-            .await
-            .ok()
-            .flatten()
-            .filter(|(_, standing)| !matches!(standing, crate::accounts::service::Standing::Unproven))
-            .map(|(user, _)| user),
-        None => None,
-    };
-    let Some(user) = user else {
+    // The session guard in front of /w/ sends anyone else to sign in.
+    let Some(axum::Extension(SignedIn(user))) = signed_in else {
         return Redirect::to(&format!("/signin?next={}", crate::domain::url_encode(&page))).into_response();
     };
     // Refused (not a member, or without the grant): the page says why.

@@ -224,20 +224,34 @@ fn chip_class(status: RowStatus) -> &'static str {
     }
 }
 
-#[component]
-fn Row(row: BulkRow, result: RowResult) -> impl IntoView {
-    let given: Vec<String> = row
-        .roles
+/// A row's address as the file gave it (or, when it gave none, as the result names it).
+fn shown_email(row: &BulkRow, result: &RowResult) -> String {
+    if row.email.is_empty() {
+        result.email.clone()
+    } else {
+        row.email.clone()
+    }
+}
+
+/// What a row gives: "role viewer, group Design".
+fn given(row: &BulkRow) -> String {
+    row.roles
         .iter()
         .map(|r| format!("role {r}"))
         .chain(row.groups.iter().map(|g| format!("group {g}")))
-        .collect();
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[component]
+fn Row(row: BulkRow, result: RowResult) -> impl IntoView {
+    let (email, given) = (shown_email(&row, &result), given(&row));
     view! {
         <tr>
             <td class="px-3 py-2 text-zinc-600">{row.line}</td>
-            <td class="px-3 py-2 break-all">{if row.email.is_empty() { result.email.clone() } else { row.email.clone() }}</td>
+            <td class="px-3 py-2 break-all">{email}</td>
             <td class="px-3 py-2">{row.name}</td>
-            <td class="px-3 py-2 text-zinc-700">{given.join(", ")}</td>
+            <td class="px-3 py-2 text-zinc-700">{given}</td>
             <td class="px-3 py-2">
                 <span class=if result.status.goes() { "font-medium text-green-800" } else { "font-medium text-amber-900" }>{result.status.label()}</span>
                 {result.message.map(|m| view! { <span class="block text-zinc-600">{m}</span> })}
@@ -248,22 +262,12 @@ fn Row(row: BulkRow, result: RowResult) -> impl IntoView {
 
 #[component]
 fn RowCard(row: BulkRow, result: RowResult) -> impl IntoView {
-    let email = if row.email.is_empty() {
-        result.email.clone()
-    } else {
-        row.email.clone()
-    };
-    let given: Vec<String> = row
-        .roles
-        .iter()
-        .map(|r| format!("role {r}"))
-        .chain(row.groups.iter().map(|g| format!("group {g}")))
-        .collect();
+    let (email, given) = (shown_email(&row, &result), given(&row));
     view! {
         <li class="space-y-1 rounded-lg border border-zinc-200 bg-white p-3 text-sm shadow-sm">
             <p class="font-medium break-words">{email}</p>
             {(!row.name.is_empty()).then(|| view! { <p>{row.name.clone()}</p> })}
-            {(!given.is_empty()).then(|| view! { <p class="text-zinc-700">{given.join(", ")}</p> })}
+            {(!given.is_empty()).then(|| view! { <p class="text-zinc-700">{given.clone()}</p> })}
             <p class=if result.status.goes() { "block font-semibold text-green-800" } else { "block font-semibold text-amber-900" }>{result.status.label()}</p>
             {result.message.map(|m| view! { <p class="text-zinc-600">{m}</p> })}
             <p class="text-xs text-zinc-600">{format!("Line {}", row.line)}</p>
