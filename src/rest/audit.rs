@@ -32,6 +32,12 @@ pub struct AuditQuery {
     to: Option<String>,
 }
 
+/// A query string's parameters, each read by name (the first of a name).
+fn parameters(query: &str) -> impl Fn(&str) -> Option<String> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    move |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone())
+}
+
 /// A page of events, newest first.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AuditPage {
@@ -48,10 +54,7 @@ pub async fn list_audit_events(
     q: PageQuery,
     RawQuery(query): RawQuery,
 ) -> Answer<Json<AuditPage>> {
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
-        .into_owned()
-        .collect();
-    let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let get = parameters(query.as_deref().unwrap_or_default());
     let selection = AuditFilter::from_query(get)
         .selection()
         .map_err(|(field, message)| ApiError::new(ErrorCode::BadRequest, message).on_field(field))?;
@@ -118,8 +121,7 @@ async fn answer(
 /// caller's workspace: for the Activity page's links and for the API.
 pub fn respond(state: &AppState, access: &crate::access::Access, query: &str) -> Result<Response, ApiError> {
     let bad = |field: &str, message: String| ApiError::new(ErrorCode::BadRequest, message).on_field(field);
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes()).into_owned().collect();
-    let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let get = parameters(query);
     let format = ExportFormat::parse(get("format").as_deref().unwrap_or("csv"))
         .ok_or_else(|| bad("format", "Choose a format: csv or jsonl".into()))?;
     let selection = AuditFilter::from_query(get)
