@@ -104,7 +104,7 @@ pub async fn serve(
         db: db.clone(),
         config: config.clone(),
         mailer: mailer.clone(),
-        limiter: Arc::new(RateLimiter::new()),
+        limiter: Arc::new(RateLimiter::for_db(&db)),
         watchers: crate::platform::changes::Watchers::new(crate::live::STREAMS_PER_PERSON, stopping),
         draining: Arc::default(),
         oidc: match &config.oidc {
@@ -275,6 +275,15 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(time_limit))
         .layer(middleware::from_fn(log_request))
         .layer(middleware::from_fn(crate::audit::service::track_origin));
+    // Before anything reads the caller's address.
+    let router = if state.config.trusted_proxies.is_empty() {
+        router
+    } else {
+        let trusted: Arc<[ipnet::IpNet]> = state.config.trusted_proxies.clone().into();
+        router.layer(middleware::from_fn(move |req, next| {
+            crate::platform::proxy::from_trusted_proxies(trusted.clone(), req, next)
+        }))
+    };
     // Outermost, so that each request is timed whole.
     let router = if measured {
         router.layer(middleware::from_fn(crate::platform::metrics::track_requests))

@@ -83,14 +83,14 @@ pub fn ip_of(parts: &Parts) -> IpAddr {
 }
 
 /// Counts an attempt against `limit` for this caller's address and `what`.
-pub fn rate_limit(state: &AppState, what: &str, limit: Limit) -> AppResult<()> {
-    rate_limit_key(state, &format!("{what}:{}", client_ip()), limit)
+pub async fn rate_limit(state: &AppState, what: &str, limit: Limit) -> AppResult<()> {
+    rate_limit_key(state, &format!("{what}:{}", client_ip()), limit).await
 }
 
 /// Counts an attempt against `limit` for `key` (an address asked about, say).
 /// A refusal says when to try again, in its words and in `Retry-After`.
-pub fn rate_limit_key(state: &AppState, key: &str, limit: Limit) -> AppResult<()> {
-    state.limiter.check(key, limit).map_err(|wait| {
+pub async fn rate_limit_key(state: &AppState, key: &str, limit: Limit) -> AppResult<()> {
+    state.limiter.check(key, limit).await.map_err(|wait| {
         let refused = AppError::rate_limited(wait);
         if let (Some(res), Some(secs)) = (use_context::<ResponseOptions>(), refused.retry_after()) {
             res.insert_header(header::RETRY_AFTER, HeaderValue::from(secs));

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Fills a Boardroom SQLite database for the benchmarks, many rows a statement.
+"""Fills a Boardroom database for the benchmarks, many rows a statement: a
+SQLite file, or PostgreSQL (DB a postgres:// URL), where the same rows are
+made by generate_series in statements psql runs.
 
     seed.py DB members WORKSPACE_ID OWNER_ID COUNT TAG
         COUNT members (a third of them holding the role `reviewer`) and COUNT
@@ -13,6 +15,7 @@
 
 import os
 import sqlite3
+import subprocess
 import sys
 import time
 
@@ -73,10 +76,70 @@ def events(db, ws, count, tag, now):
             "before_value, after_value, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
 
+def sql_array(items) -> str:
+    return "ARRAY[" + ", ".join(f"'{i}'" for i in items) + "]"
+
+
+# The same rows as above, for PostgreSQL: {n} runs over generate_series.
+NAME_SQL = (f"{sql_array(FIRST)}[1 + n % {len(FIRST)}] || ' ' || "
+            f"{sql_array(LAST)}[1 + (n / {len(FIRST)}) % {len(LAST)}] || ' ' || n")
+
+
+def invitations_sql(ws, owner, count, tag, email_state, now):
+    sent = email_state == "sent"
+    return f"""
+INSERT INTO invitations (id, workspace_id, email, invited_by, token_hash, status, send_email, created_at, expires_at)
+  SELECT 'i-{tag}-' || n, '{ws}', 'invitee' || n || '-{tag}@bench.example', '{owner}', md5(random()::text || n),
+         'pending', 1, {now} - ({count} - n) * 1000, {now + 7 * DAY}
+  FROM generate_series(0, {count - 1}) AS n;
+INSERT INTO invitation_roles (invitation_id, role_name)
+  SELECT 'i-{tag}-' || n, 'reviewer' FROM generate_series(0, {count - 1}, 3) AS n;
+INSERT INTO emails (id, kind, subject_id, recipient, state, attempts, next_attempt_at, created_at, sent_at)
+  SELECT 'e-{tag}-' || n, 'invitation', 'i-{tag}-' || n, 'invitee' || n || '-{tag}@bench.example', '{email_state}',
+         {1 if sent else 0}, 0, {now} - ({count} - n) * 1000, {f"{now} - ({count} - n) * 1000" if sent else "NULL"}
+  FROM generate_series(0, {count - 1}) AS n;
+"""
+
+
+def postgres(url, what, ws, owner, count, tag, now) -> None:
+    if what == "members":
+        sql = f"""
+INSERT INTO users (id, email, name, password_hash, created_at)
+  SELECT 'u-{tag}-' || n, 'member' || n || '-{tag}@bench.example', {NAME_SQL}, 'none', {now} - n
+  FROM generate_series(0, {count - 1}) AS n;
+INSERT INTO memberships (workspace_id, user_id, is_owner, invited_by, joined_at, sort_name)
+  SELECT '{ws}', 'u-{tag}-' || n, 0, '{owner}', {now} - n, lower({NAME_SQL})
+  FROM generate_series(0, {count - 1}) AS n;
+INSERT INTO member_roles (workspace_id, user_id, role_name)
+  SELECT '{ws}', 'u-{tag}-' || n, 'reviewer' FROM generate_series(0, {count - 1}, 3) AS n;
+""" + invitations_sql(ws, owner, count, tag, "sent", now)
+    elif what == "queued":
+        sql = invitations_sql(ws, owner, count, tag, "queued", now)
+    elif what == "events":
+        span = 390 * DAY
+        sql = f"""
+INSERT INTO audit_events (id, workspace_id, actor_email, token_name, ip, action, subject, before_value, after_value, at)
+  SELECT 'a-{tag}-' || n, '{ws}', 'actor' || n % 50 || '@bench.example',
+         CASE WHEN n % 4 = 0 THEN 'deploy bot' END, '10.0.' || n % 200 || '.' || n % 250,
+         ({sql_array(KINDS)})[1 + n % {len(KINDS)}], 'invitee' || (n * 7919) % 100000 || '@bench.example',
+         CASE WHEN n % {len(KINDS)} = {KINDS.index("member.roles")} THEN 'viewer' END,
+         CASE WHEN n % {len(KINDS)} = {KINDS.index("member.roles")} THEN 'editor, viewer' END,
+         {now - span} + n * {span} / {count}
+  FROM generate_series(0, {count - 1}::bigint) AS n;
+"""
+    else:
+        sys.exit(f"unknown: {what}")
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-1", url], input=sql + "ANALYZE;\n",
+                   text=True, check=True, stdout=subprocess.DEVNULL)
+
+
 def main() -> None:
     path, what, ws, owner, count, tag = sys.argv[1:7]
     count = int(count)
     now = int(time.time() * 1000)
+    if path.startswith(("postgres://", "postgresql://")):
+        postgres(path, what, ws, owner, count, tag, now)
+        return
     db = sqlite3.connect(path, timeout=60)
     db.execute("PRAGMA foreign_keys = ON")
     with db:

@@ -25,7 +25,7 @@ pub async fn get_current_user() -> Result<Option<User>, AppError> {
 pub async fn sign_up(name: String, email: String, password: String, workspace: String) -> Result<String, AppError> {
     use super::verification;
     let state = state::state()?;
-    state::rate_limit(&state, "sign_up", Limit::SIGN_UP)?;
+    state::rate_limit(&state, "sign_up", Limit::SIGN_UP).await?;
     let email = verification::sign_up(&state.db, &name, &email, &password, &workspace).await?;
     state.mailer.wake();
     state::handover_for_plain_form(&email.as_str());
@@ -66,9 +66,9 @@ pub async fn check_inbox_page() -> Result<CheckInbox, AppError> {
 pub async fn send_verification_again(email: String) -> Result<String, AppError> {
     use super::verification;
     let state = state::state()?;
-    state::rate_limit(&state, "verify_again", Limit::RESET_PER_CLIENT)?;
+    state::rate_limit(&state, "verify_again", Limit::RESET_PER_CLIENT).await?;
     let key = format!("verify_for:{}", crate::domain::lowercase(email.trim()));
-    state::rate_limit_key(&state, &key, Limit::RESET_PER_ADDRESS)?;
+    state::rate_limit_key(&state, &key, Limit::RESET_PER_ADDRESS).await?;
     let email = verification::send_again(&state.db, &email).await?;
     state.mailer.wake();
     let notice = verification::sent_notice(email.as_str());
@@ -82,7 +82,7 @@ pub async fn send_verification_again(email: String) -> Result<String, AppError> 
 pub async fn verify_link(token: String) -> Result<String, AppError> {
     use super::links::{self, Purpose};
     let state = state::state()?;
-    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT).await?;
     links::peek(&state.db, &token, Purpose::Verify)
         .await?
         .ok_or_else(|| AppError::NotFound(super::verification::LINK_DEAD.into()))
@@ -93,7 +93,7 @@ pub async fn verify_link(token: String) -> Result<String, AppError> {
 #[server(endpoint = "confirm_email")]
 pub async fn confirm_email(token: String) -> Result<(), AppError> {
     let state = state::state()?;
-    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT).await?;
     let proven = super::verification::prove(&state.db, &token).await?;
     session::start(&state, &proven.user).await?;
     let target = match proven.workspace_id {
@@ -108,7 +108,7 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let state = state::state()?;
-    state::rate_limit(&state, "sign_in", Limit::SIGN_IN)?;
+    state::rate_limit(&state, "sign_in", Limit::SIGN_IN).await?;
     let (user, standing) = super::service::authenticate(&state.db, &email, &password).await?;
     session::start(&state, &user).await?;
     if standing == super::service::Standing::Unproven {
@@ -140,9 +140,9 @@ pub async fn sign_out(next: Option<String>) -> Result<(), AppError> {
 #[server(endpoint = "request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<String, AppError> {
     let state = state::state()?;
-    state::rate_limit(&state, "reset", Limit::RESET_PER_CLIENT)?;
+    state::rate_limit(&state, "reset", Limit::RESET_PER_CLIENT).await?;
     let key = format!("reset_for:{}", crate::domain::lowercase(email.trim()));
-    state::rate_limit_key(&state, &key, Limit::RESET_PER_ADDRESS)?;
+    state::rate_limit_key(&state, &key, Limit::RESET_PER_ADDRESS).await?;
     let email = super::recovery::request(&state.db, &email).await?;
     state.mailer.wake();
     let notice = super::recovery::sent_notice(email.as_str());
@@ -162,7 +162,7 @@ pub async fn forgot_page() -> Result<Option<String>, AppError> {
 pub async fn reset_link(token: String) -> Result<String, AppError> {
     use super::links::{self, Purpose};
     let state = state::state()?;
-    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT).await?;
     links::peek(&state.db, &token, Purpose::Reset)
         .await?
         .ok_or_else(|| AppError::NotFound(super::recovery::LINK_DEAD.into()))
@@ -173,7 +173,7 @@ pub async fn reset_link(token: String) -> Result<String, AppError> {
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     let state = state::state()?;
-    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT).await?;
     super::recovery::reset(&state.db, &token, &password).await?;
     state.mailer.wake();
     session::set_session_cookie(&state, None);

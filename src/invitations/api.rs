@@ -119,7 +119,7 @@ pub async fn share_invitation_link(workspace_id: String, invitation_id: String) 
 #[server(endpoint = "decline_invitation")]
 pub async fn decline_invitation(token: String) -> Result<String, AppError> {
     let state = state::state()?;
-    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT).await?;
     let workspace = super::service::decline(&state.db, &token).await?;
     state::notice_for_plain_form(&super::declined_notice(&workspace));
     Ok(workspace)
@@ -142,7 +142,7 @@ pub async fn set_invitation_roles(
 #[server(endpoint = "get_invitation_preview")]
 pub async fn get_invitation_preview(token: String) -> Result<InvitationPreview, AppError> {
     let state = state::state()?;
-    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT).await?;
     let viewer = session::current_user().await?;
     match super::service::preview(&state.db, &token, viewer.as_ref()).await {
         // Declined a moment ago without JavaScript: the page says so.
@@ -158,7 +158,7 @@ pub async fn get_invitation_preview(token: String) -> Result<InvitationPreview, 
 #[server(endpoint = "accept_invitation")]
 pub async fn accept_invitation(token: String) -> Result<(), AppError> {
     let state = state::state()?;
-    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT).await?;
     let user = session::require_user().await?;
     let workspace_id = super::service::accept_as(&state.db, &token, &user).await?;
     state::redirect(&format!("/w/{workspace_id}/boards?joined=1"));
@@ -169,7 +169,7 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
 #[server(endpoint = "accept_invitation_new_account")]
 pub async fn accept_invitation_new_account(token: String, name: String, password: String) -> Result<(), AppError> {
     let state = state::state()?;
-    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT).await?;
     let (user, workspace_id) = super::service::accept_with_new_account(&state.db, &token, &name, &password).await?;
     session::start(&state, &user).await?;
     state::redirect(&format!("/w/{workspace_id}/boards?joined=1"));
@@ -181,7 +181,7 @@ pub async fn accept_invitation_new_account(token: String, name: String, password
 #[server(endpoint = "accept_invitation_claim")]
 pub async fn accept_invitation_claim(token: String, name: String, password: String) -> Result<(), AppError> {
     let state = state::state()?;
-    state::rate_limit(&state, "accept", Limit::ACCEPT)?;
+    state::rate_limit(&state, "accept", Limit::ACCEPT).await?;
     let (user, workspace_id) = super::service::accept_by_claiming(&state.db, &token, &name, &password).await?;
     session::start(&state, &user).await?;
     state::redirect(&format!("/w/{workspace_id}/boards?joined=1"));
@@ -192,7 +192,7 @@ pub async fn accept_invitation_claim(token: String, name: String, password: Stri
 #[server(endpoint = "accept_invitation_sign_in")]
 pub async fn accept_invitation_sign_in(token: String, password: String) -> Result<(), AppError> {
     let state = state::state()?;
-    state::rate_limit(&state, "sign_in", Limit::SIGN_IN)?;
+    state::rate_limit(&state, "sign_in", Limit::SIGN_IN).await?;
     let (user, workspace_id) = super::service::accept_with_password(&state.db, &token, &password).await?;
     session::start(&state, &user).await?;
     state::redirect(&format!("/w/{workspace_id}/boards?joined=1"));

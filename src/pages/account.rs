@@ -65,7 +65,7 @@ pub async fn rename_me(name: String) -> Result<String, AppError> {
 pub async fn change_password(current_password: String, new_password: String) -> Result<String, AppError> {
     let user = session::require_user().await?;
     let state = state::state()?;
-    check_limit(&state, &user)?;
+    check_limit(&state, &user).await?;
     profile::change_password(&state.db, &user, &current_password, &new_password).await?;
     state.mailer.wake();
     session::start(&state, &user).await?;
@@ -79,7 +79,7 @@ pub async fn change_password(current_password: String, new_password: String) -> 
 pub async fn change_email(email: String, password: String) -> Result<String, AppError> {
     let user = session::require_user().await?;
     let state = state::state()?;
-    check_limit(&state, &user)?;
+    check_limit(&state, &user).await?;
     let email = profile::request_email_change(&state.db, &user, &email, &password).await?;
     state.mailer.wake();
     let said = format!("We sent a link to {email}. Your address changes when you open it");
@@ -99,7 +99,7 @@ pub struct ChangeLink {
 pub async fn email_change_link(token: String) -> Result<ChangeLink, AppError> {
     use crate::accounts::links::{self, Purpose};
     let state = state::state()?;
-    state::rate_limit(&state, "accept", crate::platform::ratelimit::Limit::ACCEPT)?;
+    state::rate_limit(&state, "accept", crate::platform::ratelimit::Limit::ACCEPT).await?;
     let (owner, new_email) = links::peek_owner(&state.db, &token, Purpose::EmailChange)
         .await?
         .ok_or_else(|| AppError::NotFound(profile::CHANGE_LINK_DEAD.into()))?;
@@ -116,7 +116,7 @@ pub async fn email_change_link(token: String) -> Result<ChangeLink, AppError> {
 pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     let user = session::require_user().await?;
     let state = state::state()?;
-    state::rate_limit(&state, "accept", crate::platform::ratelimit::Limit::ACCEPT)?;
+    state::rate_limit(&state, "accept", crate::platform::ratelimit::Limit::ACCEPT).await?;
     let user = profile::confirm_email_change(&state.db, &token, &user).await?;
     state.mailer.wake();
     session::start(&state, &user).await?;
@@ -158,7 +158,7 @@ pub async fn end_other_sessions() -> Result<String, AppError> {
 pub async fn delete_account(password: String) -> Result<(), AppError> {
     let user = session::require_user().await?;
     let state = state::state()?;
-    check_limit(&state, &user)?;
+    check_limit(&state, &user).await?;
     profile::delete_account(&state.db, &user, &password).await?;
     session::set_session_cookie(&state, None);
     state::redirect("/signin?deleted=1");
@@ -168,12 +168,13 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
 /// Guesses at the password of a signed-in account (a browser left open) are
 /// limited per account, as sign-ins are.
 #[cfg(feature = "ssr")]
-fn check_limit(state: &crate::state::AppState, user: &User) -> Result<(), AppError> {
+async fn check_limit(state: &crate::state::AppState, user: &User) -> Result<(), AppError> {
     state::rate_limit_key(
         state,
         &format!("password_of:{}", user.id),
         crate::platform::ratelimit::Limit::SIGN_IN,
     )
+    .await
 }
 
 /// The question asked before ending a session, or all others.

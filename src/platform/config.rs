@@ -82,6 +82,10 @@ pub struct Config {
     /// The bearer token `/metrics` on the app's own port asks for
     /// (`METRICS_TOKEN`); without it (or `METRICS_ADDR`) there is no `/metrics`.
     pub metrics_token: Option<Secret>,
+    /// The load balancers whose `X-Forwarded-For` names the client
+    /// (`TRUSTED_PROXIES`: addresses or networks, comma-separated, such as
+    /// `127.0.0.1,10.0.0.0/8`); none by default.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 /// How email is signed (`DKIM_DOMAIN`, `DKIM_SELECTOR`,
@@ -331,6 +335,25 @@ impl Config {
             None => None,
         };
 
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            Some(v) => v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse::<ipnet::IpNet>()
+                        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .map_err(|_| {
+                            err(
+                                "TRUSTED_PROXIES",
+                                format!("expected addresses or networks like 10.0.0.0/8, got {s:?}"),
+                            )
+                        })
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            None => Vec::new(),
+        };
+
         let site_root = get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into());
         let hash_file = get("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|| "hash.txt".into());
 
@@ -359,6 +382,7 @@ impl Config {
             audit_retention,
             metrics_addr,
             metrics_token,
+            trusted_proxies,
         })
     }
 

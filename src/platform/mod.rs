@@ -9,5 +9,6 @@ pub mod crypto;
 pub mod db;
 pub mod metrics;
 pub mod oidc;
+pub mod proxy;
 pub mod ratelimit;
 pub mod time;

@@ -40,6 +40,7 @@ impl FromRequestParts<AppState> for Caller {
         state
             .limiter
             .check(&format!("api_token:{ip}"), Limit::SIGN_IN)
+            .await
             .map_err(crate::error::AppError::rate_limited)?;
         Err(ApiError::new(
             ErrorCode::InvalidToken,

@@ -52,7 +52,7 @@ pub struct StartForm {
 /// Sends the browser to the provider (a plain form's post, so it works
 /// without JavaScript).
 pub async fn start(State(state): State<AppState>, parts: Parts, Form(form): Form<StartForm>) -> Response {
-    let provider = match provider_for(&state, &parts) {
+    let provider = match provider_for(&state, &parts).await {
         Ok(provider) => provider,
         Err(e) => return failed(e),
     };
@@ -133,7 +133,7 @@ struct Started {
 /// the invitation's workspace, if one was being accepted), or goes back to
 /// the sign-in page saying why not.
 pub async fn callback(State(state): State<AppState>, parts: Parts, Query(answer): Query<Answer>) -> Response {
-    let provider = match provider_for(&state, &parts) {
+    let provider = match provider_for(&state, &parts).await {
         Ok(provider) => provider,
         Err(e) => return failed(e),
     };
@@ -305,7 +305,10 @@ async fn signed_in(
 
 /// The provider, for a caller within the limit (starts and answers count
 /// together, per address); 404 when company sign-in is not set up.
-fn provider_for(state: &AppState, parts: &Parts) -> Result<std::sync::Arc<crate::platform::oidc::Provider>, AppError> {
+async fn provider_for(
+    state: &AppState,
+    parts: &Parts,
+) -> Result<std::sync::Arc<crate::platform::oidc::Provider>, AppError> {
     let provider = state
         .oidc
         .clone()
@@ -313,6 +316,7 @@ fn provider_for(state: &AppState, parts: &Parts) -> Result<std::sync::Arc<crate:
     state
         .limiter
         .check(&format!("oidc:{}", state::ip_of(parts)), Limit::ACCEPT)
+        .await
         .map_err(AppError::rate_limited)?;
     Ok(provider)
 }

@@ -14,6 +14,7 @@ on_both_databases!(
     the_session_cookie_is_guarded_and_new_at_each_sign_in,
     https_makes_the_session_cookie_secure,
     pages_and_the_api_carry_the_security_headers,
+    the_client_address_comes_from_trusted_proxies_only,
 );
 
 async fn other_workspaces_are_invisible(backend: Backend) {
@@ -552,4 +553,101 @@ async fn pages_and_the_api_carry_the_security_headers(backend: Backend) {
         assert_eq!(h["referrer-policy"], policy, "{path}");
     }
     app.stop().await;
+}
+
+/// Sign-ins posted at once from `from` (an `X-Forwarded-For` value, or none)
+/// to the apps at `addresses` in turn; how many were refused with 429.
+async fn sign_ins_refused(addresses: &[&str], from: &[Option<&str>]) -> usize {
+    let http = reqwest::Client::new();
+    let tries = from.iter().enumerate().map(|(i, forwarded)| {
+        let mut req = http
+            .post(format!("{}/api/sign_in", addresses[i % addresses.len()]))
+            .form(&[("email", "nobody@example.com"), ("password", "wrong password")]);
+        if let Some(f) = forwarded {
+            req = req.header("x-forwarded-for", *f);
+        }
+        req.send()
+    });
+    futures_util::future::join_all(tries)
+        .await
+        .into_iter()
+        .filter(|res| res.as_ref().unwrap().status() == 429)
+        .count()
+}
+
+/// Behind a load balancer named in `TRUSTED_PROXIES`, the client is the one
+/// `X-Forwarded-For` names: limits count it, and the trail records it. From
+/// anyone else the header is only words: twelve sign-ins that each claim a
+/// new address are still one address's twelve.
+async fn the_client_address_comes_from_trusted_proxies_only(backend: Backend) {
+    let untrusting = TestApp::spawn(backend).await;
+    let claims: Vec<String> = (1..=12).map(|n| format!("203.0.113.{n}")).collect();
+    let claimed: Vec<Option<&str>> = claims.iter().map(|c| Some(c.as_str())).collect();
+    assert_eq!(sign_ins_refused(&[&untrusting.address], &claimed).await, 2);
+    untrusting.stop().await;
+
+    let app = TestApp::spawn_with(backend, &[("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")]).await;
+    assert_eq!(sign_ins_refused(&[&app.address], &claimed).await, 0);
+    // A client cannot choose its address by writing the header itself: the
+    // proxy appends the address it saw, and that one counts.
+    let spoofed: Vec<String> = claims.iter().map(|c| format!("{c}, 198.51.100.9")).collect();
+    let spoofed: Vec<Option<&str>> = spoofed.iter().map(|c| Some(c.as_str())).collect();
+    assert_eq!(sign_ins_refused(&[&app.address], &spoofed).await, 2);
+
+    let ada = app.person();
+    let ws = ada.sign_up("Ada", "ada@example.com", "Acme").await;
+    let token = crate::rest::token_for(&ada).await;
+    let http = reqwest::Client::new();
+    let res = http
+        .post(format!("{}/api/v1/workspaces/{ws}/invitations", app.address))
+        .bearer_auth(&token)
+        .header("x-forwarded-for", "192.0.2.44, 10.1.2.3")
+        .json(&serde_json::json!({"email": "jon@example.com"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let events: serde_json::Value = http
+        .get(format!(
+            "{}/api/v1/workspaces/{ws}/audit-events?kind=invitation.create",
+            app.address
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(events["items"][0]["ip"], "192.0.2.44", "{events}");
+    app.stop().await;
+}
+
+/// Instances on one PostgreSQL database count the same attempts: twenty
+/// sign-ins from one address at once, spread over three instances, and ten
+/// get through, as on one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn limits_are_shared_by_instances_on_one_postgres_database() {
+    let first = TestApp::spawn(Backend::Postgres).await;
+    let second = TestApp::resume(first.database_url.clone(), crate::smtp::SmtpServer::start().await, &[]).await;
+    let third = TestApp::resume(first.database_url.clone(), crate::smtp::SmtpServer::start().await, &[]).await;
+    let addresses = [first.address.as_str(), second.address.as_str(), third.address.as_str()];
+    assert_eq!(sign_ins_refused(&addresses, &[None; 20]).await, 10);
+    // A header claiming another address opens no new window.
+    let http = reqwest::Client::new();
+    let res = http
+        .post(format!("{}/api/sign_in", third.address))
+        .form(&[("email", "nobody@example.com"), ("password", "wrong password")])
+        .header("x-forwarded-for", "203.0.113.1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        429,
+        "X-Forwarded-For is not trusted without TRUSTED_PROXIES"
+    );
+    for app in [third, second, first] {
+        app.stop().await;
+    }
 }
