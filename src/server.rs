@@ -135,7 +135,7 @@ pub async fn serve(
         }
         .run(worker_stopped.clone()),
     ));
-    let pruner = AbortOnDrop(tokio::spawn(crate::audit::service::keep_pruned(
+    let pruner = AbortOnDrop(tokio::spawn(keep_pruned(
         db.clone(),
         config.audit_retention,
         worker_stopped,
@@ -189,6 +189,33 @@ pub async fn serve(
     db.close().await;
     tracing::info!("Boardroom stopped");
     served.map_err(|e| e.to_string())
+}
+
+/// How often what is kept for a while is pruned.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Prunes the audit trail of what is older than `retention`, and the rate
+/// limits' ended windows, now and every hour after, until `stop` turns true.
+/// Instances sharing a database may prune at once: each deletes what is left.
+async fn keep_pruned(db: db::Db, retention: std::time::Duration, mut stop: watch::Receiver<bool>) {
+    loop {
+        let before = crate::platform::time::now_ms() - i64::try_from(retention.as_millis()).unwrap_or(i64::MAX / 2);
+        match crate::audit::service::prune(&db, before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(events = n, "audit trail: pruned events past the retention"),
+            Err(e) => tracing::error!(error = %e, "audit trail: cannot prune"),
+        }
+        if let Err(e) = crate::platform::ratelimit::prune(&db).await {
+            tracing::error!(error = %e, "rate limits: cannot prune ended windows");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(PRUNE_EVERY) => {}
+            _ = stop.changed() => return,
+        }
+        if *stop.borrow() {
+            return;
+        }
+    }
 }
 
 /// A task that ends when its handle is dropped (aborting a task that has

@@ -379,27 +379,3 @@ pub async fn prune(db: &Db, before: i64) -> AppResult<u64> {
         tokio::task::yield_now().await;
     }
 }
-
-/// How often the trail is pruned.
-const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
-
-/// Prunes the trail of what is older than `retention` now and every hour
-/// after, until `stop` turns true. Instances sharing a database may prune at
-/// once: each deletes what is left.
-pub async fn keep_pruned(db: Db, retention: std::time::Duration, mut stop: tokio::sync::watch::Receiver<bool>) {
-    loop {
-        let before = now_ms() - i64::try_from(retention.as_millis()).unwrap_or(i64::MAX / 2);
-        match prune(&db, before).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(events = n, "audit trail: pruned events past the retention"),
-            Err(e) => tracing::error!(error = %e, "audit trail: cannot prune"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(PRUNE_EVERY) => {}
-            _ = stop.changed() => return,
-        }
-        if *stop.borrow() {
-            return;
-        }
-    }
-}
