@@ -63,7 +63,7 @@ defaults
     # A connection an instance refused (it has just stopped) is retried on another.
     retries 3
     option redispatch 1
-    retry-on conn-failure empty-response
+    retry-on conn-failure
     option forwardfor
 
 frontend web

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and running Boardroom needs, skipping what is already there.
 #   scripts/setup.sh          toolchain, cargo-leptos, wasm-bindgen CLI, npm packages
-#   scripts/setup.sh --test   the above plus Chromium (apt), the end-to-end npm packages and pytest
+#   scripts/setup.sh --test   the above plus Chromium and HAProxy (apt), the end-to-end npm packages and pytest
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,10 +43,14 @@ if [ ! -f public/vendor/swagger-ui/swagger-ui-bundle.js ] || [ package-lock.json
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  if ! command -v chromium >/dev/null; then
-    log "Installing Chromium"
+  # Chromium for the end-to-end tests, HAProxy for the rolling-restart test.
+  packages=()
+  command -v chromium >/dev/null || packages+=(chromium)
+  command -v haproxy >/dev/null || packages+=(haproxy)
+  if [ ${#packages[@]} -gt 0 ]; then
+    log "Installing ${packages[*]}"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
   fi
   if [ ! -x target/pyenv/bin/schemathesis ] || ! target/pyenv/bin/python -c 'import dkim, nacl' 2>/dev/null; then
     log "Installing pytest, openapi-spec-validator and schemathesis for the Python SDK's tests, dkimpy to check signed mail"

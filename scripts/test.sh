@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check Boardroom has: formatting, lints for both targets, unit and API
-# tests on SQLite and PostgreSQL, and Playwright in headless Chromium with maildev.
+# tests on SQLite and PostgreSQL, rolling restarts behind HAProxy, the SDKs,
+# and Playwright in headless Chromium with maildev.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -50,6 +51,9 @@ cargo leptos build
 
 export BOARDROOM_BIN="$CARGO_TARGET_DIR/debug/boardroom"
 export LEPTOS_SITE_ROOT="$PWD/target/site"
+
+step "Rolling restarts: three instances on PostgreSQL behind HAProxy, under load"
+scripts/cluster.sh
 
 step "Rust SDK and CLI against a running server"
 cargo test -p boardroom-sdk
