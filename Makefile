@@ -17,6 +17,8 @@ dev:
 test:
 	scripts/test.sh
 
-## Build for release and print sizes and throughput (not part of the tests).
+## Build for release and print sizes and throughput (not part of the tests);
+## `make bench DB=postgres` measures on the local PostgreSQL.
+DB ?= sqlite
 bench:
-	scripts/bench.sh
+	DB=$(DB) scripts/bench.sh

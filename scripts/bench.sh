@@ -2,7 +2,8 @@
 # make bench: the release build's sizes and speed, in one run on one machine.
 #
 # Builds for release (precompressed assets), starts the server on a fresh
-# SQLite file with an SMTP listener that accepts everything, seeds three
+# SQLite file (or, with DB=postgres, a fresh database on the local
+# PostgreSQL) with an SMTP listener that accepts everything, seeds three
 # workspaces of 1,000, 10,000 and 100,000 members and as many pending
 # invitations straight into the database, and 1,000,000 audit events into the
 # largest, then measures with wrk (2 threads, 16 connections, 10 s each): the
@@ -11,6 +12,12 @@
 # export of all 1,000,000 events (time, and the server's memory during it);
 # inviting over the API; then the time to
 # deliver 10,000 queued emails; and the server's memory after all of it.
+# On PostgreSQL the emails are delivered by three instances sharing the
+# database, and afterwards the list queries of a Users page and the two list
+# APIs at 100,000 are run once more with auto_explain, their plans (EXPLAIN
+# ANALYZE) written to target/bench/postgres-plans.txt and summed up.
+#
+#   DB=postgres scripts/bench.sh   (make bench DB=postgres) the same on PostgreSQL
 #
 #   scripts/bench.sh          uses the warm build cache
 #   scripts/bench.sh --cold   builds into an empty target directory first (slow)
@@ -61,8 +68,29 @@ size() { stat -c %s "$1"; }
 # --- Server, mail and data ----------------------------------------------------
 data=$(mktemp -d)
 cleanup+=("rm -rf '$data'")
-db="$data/bench.db"
-export DATABASE_URL="sqlite://$db"
+case "${DB:-sqlite}" in
+  sqlite)
+    db="$data/bench.db"
+    export DATABASE_URL="sqlite://$db"
+    engine=SQLite
+    sql() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1], timeout=60).execute(sys.argv[2]).fetchone()[0])' "$db" "$1"; }
+    ;;
+  postgres)
+    pg_up() { psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SELECT 1' >/dev/null 2>&1; }
+    if ! pg_up; then
+      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+      for _ in $(seq 1 60); do pg_up && break; sleep 0.5; done
+    fi
+    pg_name="boardroom_bench_$$"
+    psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE $pg_name"
+    cleanup+=("psql -h 127.0.0.1 -U postgres -d postgres -qc 'DROP DATABASE IF EXISTS $pg_name WITH (FORCE)' >/dev/null 2>&1")
+    db="postgres://postgres@127.0.0.1:5432/$pg_name"
+    export DATABASE_URL="$db"
+    engine="PostgreSQL $(psql -h 127.0.0.1 -U postgres -d postgres -tAc 'SHOW server_version' | cut -d' ' -f1)"
+    sql() { psql "$db" -qtAc "$1"; }
+    ;;
+  *) echo "DB is sqlite or postgres, not ${DB}" >&2; exit 2 ;;
+esac
 smtp_port=$(free_port)
 python3 scripts/bench/smtp_sink.py "$smtp_port" "$data/sink.log" &
 cleanup+=("kill $! 2>/dev/null")
@@ -73,18 +101,24 @@ made=$(printf '%s\n' "$password" | "$bin" admin create-user --email owner@bench.
   --workspace "Size 1000" --password-stdin)
 token=$(sed -n 's/^API token: //p' <<<"$made")
 ws_1000=$(sed -n 's/^Created workspace.*(\(.*\))$/\1/p' <<<"$made")
-sql() { python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1], timeout=60).execute(sys.argv[2]).fetchone()[0])' "$db" "$1"; }
 owner=$(sql "SELECT id FROM users WHERE email = 'owner@bench.example'")
 
-port=$(free_port)
-base="http://127.0.0.1:$port"
-LISTEN_ADDR="127.0.0.1:$port" BASE_URL="$base" LEPTOS_SITE_ROOT="$PWD/target/site" \
-  SMTP_URL="smtp://127.0.0.1:$smtp_port" RUST_LOG=warn \
-  INVITATIONS_PER_HOUR_PER_WORKSPACE=0 INVITATIONS_PER_HOUR_PER_INVITER=0 \
-  "$bin" >"$data/server.log" 2>&1 &
-server=$!
-cleanup+=("kill $server 2>/dev/null")
-for _ in $(seq 1 200); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.05; done
+# An instance on a free port, its address in $started_at and its process in $started.
+start_server() { # LOG
+  local port
+  port=$(free_port)
+  started_at="http://127.0.0.1:$port"
+  LISTEN_ADDR="127.0.0.1:$port" BASE_URL="$started_at" LEPTOS_SITE_ROOT="$PWD/target/site" \
+    SMTP_URL="smtp://127.0.0.1:$smtp_port" RUST_LOG=warn \
+    INVITATIONS_PER_HOUR_PER_WORKSPACE=0 INVITATIONS_PER_HOUR_PER_INVITER=0 \
+    "$bin" >"$1" 2>&1 &
+  started=$!
+  cleanup+=("kill $started 2>/dev/null")
+  for _ in $(seq 1 200); do curl -fs "$started_at/readyz" >/dev/null && break; sleep 0.05; done
+}
+start_server "$data/server.log"
+server=$started
+base=$started_at
 
 api() { # METHOD PATH [JSON]
   curl -fsS -X "$1" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
@@ -186,6 +220,57 @@ while kill -0 "$curl_pid" 2>/dev/null; do a=$(anon); [ "$a" -gt "$anon_most" ] &
 wait "$curl_pid"
 t1=$(date +%s.%N)
 export_seconds=$(python3 -c "print(f'{$t1 - $t0:.1f}')")
+[ ${#helpers[@]} -eq 0 ] || kill "${helpers[@]}"
+
+# --- PostgreSQL: what the list queries cost in the database -------------------
+# An instance of its own, whose connections load auto_explain, opens the
+# Users page and both list APIs at 100,000 twice each; the second time's
+# plans, with their timings, are what the database spent.
+if [ "$engine" != SQLite ]; then
+  say "plans of the list queries at 100,000 rows (auto_explain)…"
+  pg_log=$(pg_lsclusters -h | awk 'NR == 1 { print $7 }')
+  from=$(( $(stat -c %s "$pg_log") + 1 ))
+  for setting in "session_preload_libraries = 'auto_explain'" "auto_explain.log_min_duration = 0" \
+      "auto_explain.log_analyze = on" "auto_explain.log_buffers = on"; do
+    psql "$db" -qc "ALTER DATABASE $pg_name SET $setting"
+  done
+  start_server "$data/explain.log"
+  explained=$started_at
+  mark() { psql "$db" -qc "DO \$\$ BEGIN RAISE LOG 'bench: %', '$1'; END \$\$"; }
+  for what in users_page users_api invitations_api; do
+    case $what in
+      users_page) args=(-b "$jar" "$explained/w/$ws_100000/users") ;;
+      users_api) args=(-H "Authorization: Bearer $token" "$explained/api/v1/workspaces/$ws_100000/users?limit=200") ;;
+      invitations_api) args=(-H "Authorization: Bearer $token" "$explained/api/v1/workspaces/$ws_100000/invitations?limit=200") ;;
+    esac
+    mark warm
+    curl -fsS -o /dev/null "${args[@]}"
+    mark "$what"
+    curl -fsS -o /dev/null "${args[@]}"
+  done
+  mark end
+  kill "$started"
+  psql "$db" -qc "ALTER DATABASE $pg_name RESET ALL"
+  mkdir -p target/bench
+  tail -c "+$from" "$pg_log" >target/bench/postgres-plans.txt
+  declare -A explain
+  while IFS='|' read -r what summary; do explain[$what]=$summary; done < <(python3 - target/bench/postgres-plans.txt <<'PY'
+import re, sys
+section, found = None, {}
+for line in open(sys.argv[1], errors="replace"):
+    m = re.search(r"LOG:  bench: (\w+)", line)
+    if m:
+        section = m.group(1)
+        continue
+    m = re.search(r"LOG:  duration: ([0-9.]+) ms  plan:", line)
+    if m and section not in (None, "warm", "end"):
+        n, ms, top = found.get(section, (0, 0.0, (0.0, "")))
+        found[section] = (n + 1, ms + float(m.group(1)), max(top, (float(m.group(1)), "")))
+for section, (n, ms, top) in found.items():
+    print(f"{section}|{n} statements, {ms:.2f} ms in PostgreSQL (slowest {top[0]:.2f} ms)")
+PY
+  )
+fi
 export_rows=$(( $(wc -l <"$export_out") - 1 ))
 export_mb=$(( $(stat -c %s "$export_out") / 1048576 ))
 rm -f "$export_out"
@@ -201,13 +286,27 @@ unqueued=$(sql "SELECT COUNT(*) FROM invitations i WHERE i.email LIKE 'load-%' A
 say "letting the outbox drain, then delivering 10,000 queued emails…"
 outbox() { sql "SELECT COUNT(*) FROM emails WHERE state IN ('queued', 'sending')"; }
 for _ in $(seq 1 1200); do [ "$(outbox)" = 0 ] && break; sleep 0.5; done
+# On PostgreSQL, two more instances share the delivery.
+senders=("$base")
+helpers=()
+if [ "$engine" != SQLite ]; then
+  for n in 2 3; do
+    start_server "$data/server-$n.log"
+    senders+=("$started_at")
+    helpers+=("$started")
+  done
+fi
 before=$(wc -l <"$data/sink.log")
 python3 scripts/bench/seed.py "$db" queued "$ws_1000" "$owner" 10000 q
-# One more invitation wakes the worker at once (otherwise it looks every 5 s).
+# One more invitation to each instance wakes its worker at once (otherwise
+# it looks every 5 s).
 profiled delivery
 t0=$(date +%s.%N)
-api POST "/workspaces/$ws_1000/invitations" '{"email": "wake@bench.example"}' >/dev/null
-target=$(( before + 10001 ))
+for n in "${!senders[@]}"; do
+  curl -fsS -X POST -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    --data "{\"email\": \"wake$n@bench.example\"}" "${senders[$n]}/api/v1/workspaces/$ws_1000/invitations" >/dev/null &
+done
+target=$(( before + 10000 + ${#senders[@]} ))
 for _ in $(seq 1 6000); do [ "$(wc -l <"$data/sink.log")" -ge "$target" ] && break; sleep 0.05; done
 t1=$(date +%s.%N)
 profiled
@@ -218,11 +317,62 @@ recorded=$(sql "SELECT COUNT(*) FROM emails WHERE id LIKE 'e-q-%' AND state = 's
 rss=$(( $(awk '/VmRSS/ { print $2 }' /proc/$server/status) / 1024 ))
 peak=$(( $(awk '/VmHWM/ { print $2 }' /proc/$server/status) / 1024 ))
 seconds=$(python3 -c "print(f'{$t1 - $t0:.1f}')")
+[ ${#helpers[@]} -eq 0 ] || kill "${helpers[@]}"
+
+# --- PostgreSQL: what the list queries cost in the database -------------------
+# An instance of its own, whose connections load auto_explain, opens the
+# Users page and both list APIs at 100,000 twice each; the second time's
+# plans, with their timings, are what the database spent.
+if [ "$engine" != SQLite ]; then
+  say "plans of the list queries at 100,000 rows (auto_explain)…"
+  pg_log=$(pg_lsclusters -h | awk 'NR == 1 { print $7 }')
+  from=$(( $(stat -c %s "$pg_log") + 1 ))
+  for setting in "session_preload_libraries = 'auto_explain'" "auto_explain.log_min_duration = 0" \
+      "auto_explain.log_analyze = on" "auto_explain.log_buffers = on"; do
+    psql "$db" -qc "ALTER DATABASE $pg_name SET $setting"
+  done
+  start_server "$data/explain.log"
+  explained=$started_at
+  mark() { psql "$db" -qc "DO \$\$ BEGIN RAISE LOG 'bench: %', '$1'; END \$\$"; }
+  for what in users_page users_api invitations_api; do
+    case $what in
+      users_page) args=(-b "$jar" "$explained/w/$ws_100000/users") ;;
+      users_api) args=(-H "Authorization: Bearer $token" "$explained/api/v1/workspaces/$ws_100000/users?limit=200") ;;
+      invitations_api) args=(-H "Authorization: Bearer $token" "$explained/api/v1/workspaces/$ws_100000/invitations?limit=200") ;;
+    esac
+    mark warm
+    curl -fsS -o /dev/null "${args[@]}"
+    mark "$what"
+    curl -fsS -o /dev/null "${args[@]}"
+  done
+  mark end
+  kill "$started"
+  psql "$db" -qc "ALTER DATABASE $pg_name RESET ALL"
+  mkdir -p target/bench
+  tail -c "+$from" "$pg_log" >target/bench/postgres-plans.txt
+  declare -A explain
+  while IFS='|' read -r what summary; do explain[$what]=$summary; done < <(python3 - target/bench/postgres-plans.txt <<'PY'
+import re, sys
+section, found = None, {}
+for line in open(sys.argv[1], errors="replace"):
+    m = re.search(r"LOG:  bench: (\w+)", line)
+    if m:
+        section = m.group(1)
+        continue
+    m = re.search(r"LOG:  duration: ([0-9.]+) ms  plan:", line)
+    if m and section not in (None, "warm", "end"):
+        n, ms, top = found.get(section, (0, 0.0, (0.0, "")))
+        found[section] = (n + 1, ms + float(m.group(1)), max(top, (float(m.group(1)), "")))
+for section, (n, ms, top) in found.items():
+    print(f"{section}|{n} statements, {ms:.2f} ms in PostgreSQL (slowest {top[0]:.2f} ms)")
+PY
+  )
+fi
 
 # --- Report -------------------------------------------------------------------
 pct() { python3 -c "print(f'{100 * $1 / $2:.0f} %')"; }
 echo
-echo "Boardroom bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), SQLite; wrk -t2 -c16 -d10s"
+echo "Boardroom bench, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $engine; wrk -t2 -c16 -d10s"
 echo
 echo "| figure | result |"
 echo "|---|---|"
@@ -266,5 +416,10 @@ row "Activity page, 1,000,000 events" "${rps[activity]} req/s ($(pct "${rps[acti
 row "audit API, 200 a page, 1,000,000 events" "${rps[audit_api]} req/s (p99 ${p99[audit_api]} ms); filtered by kind and actor: ${rps[audit_api_f]} req/s (p99 ${p99[audit_api_f]} ms)"
 row "audit export, 1,000,000 events as CSV" "${export_seconds} s for $export_rows rows ($export_mb MB); server memory (anonymous) $(( anon_before / 1024 )) MB before, at most $(( anon_most / 1024 )) MB during"
 row "invite API, 16 connections" "${rps[invite]} req/s, p99 ${p99[invite]} ms; $created created, $refused refused, $stored stored, $unqueued without their email queued"
-row "10,000 queued emails to a local SMTP listener" "${seconds} s; $delivered received, $(( delivered - distinct )) twice, $(( 10000 - distinct )) lost, $recorded recorded as sent"
+row "10,000 queued emails to a local SMTP listener, ${#senders[@]} instance(s)" "${seconds} s; $delivered received, $(( delivered - distinct )) twice, $(( 10000 - distinct )) lost, $recorded recorded as sent"
+if [ "$engine" != SQLite ]; then
+  row "in the database, Users page at 100,000 (plans in target/bench/postgres-plans.txt)" "${explain[users_page]:-?}"
+  row "in the database, users API at 100,000" "${explain[users_api]:-?}"
+  row "in the database, invitations API at 100,000" "${explain[invitations_api]:-?}"
+fi
 row "server memory after the run" "$rss MB RSS (peak $peak MB)"

@@ -139,27 +139,38 @@ impl Worker {
     /// Takes up to a batch of due emails for this worker. The conditional
     /// update is the claim: of workers racing for an email (instances sharing
     /// one PostgreSQL), the second finds its lease already set and leaves it.
+    /// On PostgreSQL the batch is chosen and claimed in one statement that
+    /// skips rows another worker is claiming at that moment, so instances
+    /// take different batches instead of waiting on each other's.
     async fn claim(&self, me: &str) -> Result<Vec<Claimed>, sqlx::Error> {
         let now = now_ms();
-        let due: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM emails WHERE state IN ('queued', 'sending') AND next_attempt_at <= $1 \
-             ORDER BY next_attempt_at LIMIT $2",
-        )
-        .bind(now)
-        .bind(BATCH)
-        .fetch_all(&self.db)
-        .await?;
-        if due.is_empty() {
-            return Ok(Vec::new());
-        }
         let mut sql = Sql::new("");
         let lease = sql.arg(now + self.claim_ms());
         let at = sql.arg(now);
         let by = sql.arg(me);
-        let ids = sql.args(&due);
+        let due = if self.db.is_postgres() {
+            let batch = sql.arg(BATCH);
+            format!(
+                "SELECT id FROM emails WHERE state IN ('queued', 'sending') AND next_attempt_at <= {at} \
+                 ORDER BY next_attempt_at LIMIT {batch} FOR UPDATE SKIP LOCKED"
+            )
+        } else {
+            let due: Vec<String> = sqlx::query_scalar(
+                "SELECT id FROM emails WHERE state IN ('queued', 'sending') AND next_attempt_at <= $1 \
+                 ORDER BY next_attempt_at LIMIT $2",
+            )
+            .bind(now)
+            .bind(BATCH)
+            .fetch_all(&self.db)
+            .await?;
+            if due.is_empty() {
+                return Ok(Vec::new());
+            }
+            sql.args(&due)
+        };
         sql.push(&format!(
             "UPDATE emails SET state = 'sending', attempts = attempts + 1, next_attempt_at = {lease}, claimed_by = {by} \
-             WHERE id IN ({ids}) AND state IN ('queued', 'sending') AND next_attempt_at <= {at} \
+             WHERE id IN ({due}) AND state IN ('queued', 'sending') AND next_attempt_at <= {at} \
              RETURNING id, kind, subject_id, recipient, attempts"
         ));
         sql.query_as().fetch_all(&self.db).await
