@@ -16,6 +16,8 @@
 # database, and afterwards the list queries of a Users page and the two list
 # APIs at 100,000 are run once more with auto_explain, their plans (EXPLAIN
 # ANALYZE) written to target/bench/postgres-plans.txt and summed up.
+# Last, benches/drivers.rs compares sqlx's Any driver with the database's own
+# on the list query and an invitation's transaction.
 #
 #   DB=postgres scripts/bench.sh   (make bench DB=postgres) the same on PostgreSQL
 #
@@ -56,6 +58,8 @@ log=$(mktemp)
 cleanup+=("rm -f '$log'")
 cargo leptos build --release --precompress >"$log" 2>&1 || { tail -n 40 "$log"; exit 1; }
 built=$(( $(date +%s) - started ))
+# The drivers' comparison (benches/drivers.rs), built now so as not to build during the run.
+cargo bench --no-run --features ssr --bench drivers >"$log" 2>&1 || { tail -n 40 "$log"; exit 1; }
 bin="$CARGO_TARGET_DIR/release/boardroom"
 hashes="$CARGO_TARGET_DIR/release/hash.txt"
 hash_of() { sed -n "s/^$1: //p" "$hashes"; }
@@ -220,57 +224,6 @@ while kill -0 "$curl_pid" 2>/dev/null; do a=$(anon); [ "$a" -gt "$anon_most" ] &
 wait "$curl_pid"
 t1=$(date +%s.%N)
 export_seconds=$(python3 -c "print(f'{$t1 - $t0:.1f}')")
-[ ${#helpers[@]} -eq 0 ] || kill "${helpers[@]}"
-
-# --- PostgreSQL: what the list queries cost in the database -------------------
-# An instance of its own, whose connections load auto_explain, opens the
-# Users page and both list APIs at 100,000 twice each; the second time's
-# plans, with their timings, are what the database spent.
-if [ "$engine" != SQLite ]; then
-  say "plans of the list queries at 100,000 rows (auto_explain)…"
-  pg_log=$(pg_lsclusters -h | awk 'NR == 1 { print $7 }')
-  from=$(( $(stat -c %s "$pg_log") + 1 ))
-  for setting in "session_preload_libraries = 'auto_explain'" "auto_explain.log_min_duration = 0" \
-      "auto_explain.log_analyze = on" "auto_explain.log_buffers = on"; do
-    psql "$db" -qc "ALTER DATABASE $pg_name SET $setting"
-  done
-  start_server "$data/explain.log"
-  explained=$started_at
-  mark() { psql "$db" -qc "DO \$\$ BEGIN RAISE LOG 'bench: %', '$1'; END \$\$"; }
-  for what in users_page users_api invitations_api; do
-    case $what in
-      users_page) args=(-b "$jar" "$explained/w/$ws_100000/users") ;;
-      users_api) args=(-H "Authorization: Bearer $token" "$explained/api/v1/workspaces/$ws_100000/users?limit=200") ;;
-      invitations_api) args=(-H "Authorization: Bearer $token" "$explained/api/v1/workspaces/$ws_100000/invitations?limit=200") ;;
-    esac
-    mark warm
-    curl -fsS -o /dev/null "${args[@]}"
-    mark "$what"
-    curl -fsS -o /dev/null "${args[@]}"
-  done
-  mark end
-  kill "$started"
-  psql "$db" -qc "ALTER DATABASE $pg_name RESET ALL"
-  mkdir -p target/bench
-  tail -c "+$from" "$pg_log" >target/bench/postgres-plans.txt
-  declare -A explain
-  while IFS='|' read -r what summary; do explain[$what]=$summary; done < <(python3 - target/bench/postgres-plans.txt <<'PY'
-import re, sys
-section, found = None, {}
-for line in open(sys.argv[1], errors="replace"):
-    m = re.search(r"LOG:  bench: (\w+)", line)
-    if m:
-        section = m.group(1)
-        continue
-    m = re.search(r"LOG:  duration: ([0-9.]+) ms  plan:", line)
-    if m and section not in (None, "warm", "end"):
-        n, ms, top = found.get(section, (0, 0.0, (0.0, "")))
-        found[section] = (n + 1, ms + float(m.group(1)), max(top, (float(m.group(1)), "")))
-for section, (n, ms, top) in found.items():
-    print(f"{section}|{n} statements, {ms:.2f} ms in PostgreSQL (slowest {top[0]:.2f} ms)")
-PY
-  )
-fi
 export_rows=$(( $(wc -l <"$export_out") - 1 ))
 export_mb=$(( $(stat -c %s "$export_out") / 1048576 ))
 rm -f "$export_out"
@@ -369,6 +322,17 @@ PY
   )
 fi
 
+# sqlx's Any driver against the database's own, on a database of their own.
+say "comparing sqlx's Any driver with the native one…"
+if [ "$engine" = SQLite ]; then
+  drivers_db="sqlite://$data/drivers.db"
+else
+  psql -h 127.0.0.1 -U postgres -d postgres -qc "CREATE DATABASE ${pg_name}_drivers"
+  cleanup+=("psql -h 127.0.0.1 -U postgres -d postgres -qc 'DROP DATABASE IF EXISTS ${pg_name}_drivers WITH (FORCE)' >/dev/null 2>&1")
+  drivers_db="postgres://postgres@127.0.0.1:5432/${pg_name}_drivers"
+fi
+drivers=$(cargo bench --features ssr --bench drivers -- "$drivers_db" 2>"$log" | grep '^|') || { tail -n 20 "$log"; exit 1; }
+
 # --- Report -------------------------------------------------------------------
 pct() { python3 -c "print(f'{100 * $1 / $2:.0f} %')"; }
 echo
@@ -423,3 +387,4 @@ if [ "$engine" != SQLite ]; then
   row "in the database, invitations API at 100,000" "${explain[invitations_api]:-?}"
 fi
 row "server memory after the run" "$rss MB RSS (peak $peak MB)"
+echo "$drivers"

@@ -81,8 +81,8 @@ def sql_array(items) -> str:
 
 
 # The same rows as above, for PostgreSQL: {n} runs over generate_series.
-NAME_SQL = (f"{sql_array(FIRST)}[1 + n % {len(FIRST)}] || ' ' || "
-            f"{sql_array(LAST)}[1 + (n / {len(FIRST)}) % {len(LAST)}] || ' ' || n")
+NAME_SQL = (f"({sql_array(FIRST)})[1 + n % {len(FIRST)}] || ' ' || "
+            f"({sql_array(LAST)})[1 + (n / {len(FIRST)}) % {len(LAST)}] || ' ' || n")
 
 
 def invitations_sql(ws, owner, count, tag, email_state, now):
