@@ -40,7 +40,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 cleanup=()
-trap 'for c in "${cleanup[@]}"; do eval "$c"; done' EXIT
+trap 'for c in "${cleanup[@]}"; do eval "$c" || true; done' EXIT
 if [ "${1:-}" = "--cold" ]; then
   export CARGO_TARGET_DIR="$(mktemp -d)"
   cleanup+=("rm -rf '$CARGO_TARGET_DIR'")

@@ -25,7 +25,7 @@ fi
 say() { printf '%s\n' "$*" >&2; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 cleanup=()
-trap 'for c in "${cleanup[@]}"; do eval "$c"; done' EXIT
+trap 'for c in "${cleanup[@]}"; do eval "$c" || true; done' EXIT
 dir=$(mktemp -d)
 cleanup+=("rm -rf '$dir'")
 
