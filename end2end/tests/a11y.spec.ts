@@ -18,7 +18,7 @@ async function noViolations(page: Page, what: string) {
 }
 
 test('every page passes axe-core at 1280 and 375 px, light and dark', async ({ page, browser, request }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   await page.goto('/');
   await noViolations(page, 'home');
   await page.goto('/signin');
