@@ -14,7 +14,7 @@ use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, TlsParameters};
 use lettre::transport::smtp::extension::ClientId;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, Semaphore};
 
 /// How TLS is used, as `SMTP_URL` says.
@@ -90,12 +90,19 @@ fn percent_decode(s: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// How long a connection may sit idle and still be reused. Servers hang up
+/// on a quiet client (maildev after a minute, Postfix after five); a
+/// connection idle for longer is closed rather than found dead when the next
+/// message is due.
+const IDLE_FOR: Duration = Duration::from_secs(30);
+
 /// Open SMTP connections, reused from one message to the next, at most
 /// `size` at once.
 pub struct Pool {
     server: Server,
     timeout: Duration,
-    idle: Mutex<Vec<AsyncSmtpConnection>>,
+    /// Connections waiting for a message, with when each became idle.
+    idle: Mutex<Vec<(AsyncSmtpConnection, Instant)>>,
     slots: Semaphore,
 }
 
@@ -111,35 +118,60 @@ impl Pool {
 
     /// Sends `message` (its bytes as they go out) to `envelope`'s recipients
     /// on a free connection, opening one when none is idle. A connection
-    /// that failed is closed, never reused.
+    /// that failed is closed, never reused. When a reused connection fails
+    /// without the server having answered (it had hung up while the
+    /// connection was idle), the message goes at once on a new connection
+    /// rather than waiting for the outbox's retry.
     pub async fn send(&self, envelope: &Envelope, message: &[u8]) -> Result<(), String> {
         let _slot = self.slots.acquire().await.map_err(|e| e.to_string())?;
-        let reused = loop {
-            let Some(conn) = self.idle.lock().await.pop() else {
-                break None;
-            };
-            if !conn.has_broken() {
-                break Some(conn);
+        if let Some(conn) = self.reuse().await {
+            match self.send_on(conn, envelope, message).await {
+                Err(Failure::NoAnswer(e)) => {
+                    tracing::debug!(error = %e, "SMTP: a reused connection had closed; sending on a new one");
+                }
+                outcome => return outcome.map_err(Failure::into_message),
             }
-        };
-        let mut conn = match reused {
-            Some(conn) => conn,
-            None => tokio::time::timeout(self.timeout, self.connect())
-                .await
-                .map_err(|_| format!("no answer from the SMTP server within {:?}", self.timeout))??,
-        };
+        }
+        let conn = tokio::time::timeout(self.timeout, self.connect())
+            .await
+            .map_err(|_| format!("no answer from the SMTP server within {:?}", self.timeout))??;
+        self.send_on(conn, envelope, message)
+            .await
+            .map_err(Failure::into_message)
+    }
+
+    /// An idle connection still fit to use; those idle too long are closed.
+    async fn reuse(&self) -> Option<AsyncSmtpConnection> {
+        loop {
+            let (conn, since) = self.idle.lock().await.pop()?;
+            if !conn.has_broken() && since.elapsed() < IDLE_FOR {
+                return Some(conn);
+            }
+            drop(conn);
+        }
+    }
+
+    /// Sends on `conn` and keeps it for the next message if that went well.
+    async fn send_on(&self, mut conn: AsyncSmtpConnection, envelope: &Envelope, message: &[u8]) -> Result<(), Failure> {
         match tokio::time::timeout(self.timeout, conn.send(envelope, message)).await {
             Ok(Ok(_)) => {
-                self.idle.lock().await.push(conn);
+                self.idle.lock().await.push((conn, Instant::now()));
                 Ok(())
             }
             Ok(Err(e)) => {
                 conn.abort().await;
-                Err(e.to_string())
+                if e.is_transient() || e.is_permanent() {
+                    Err(Failure::Answered(e.to_string()))
+                } else {
+                    Err(Failure::NoAnswer(e.to_string()))
+                }
             }
             Err(_) => {
                 conn.abort().await;
-                Err(format!("the SMTP server took longer than {:?}", self.timeout))
+                Err(Failure::Answered(format!(
+                    "the SMTP server took longer than {:?}",
+                    self.timeout
+                )))
             }
         }
     }
@@ -183,6 +215,22 @@ impl Pool {
                 .map_err(|e| e.to_string())?;
         }
         Ok(conn)
+    }
+}
+
+/// How sending on one connection failed.
+enum Failure {
+    /// The server answered with an error, or took too long to answer.
+    Answered(String),
+    /// The connection broke before the server answered anything.
+    NoAnswer(String),
+}
+
+impl Failure {
+    fn into_message(self) -> String {
+        match self {
+            Failure::Answered(e) | Failure::NoAnswer(e) => e,
+        }
     }
 }
 

@@ -19,6 +19,7 @@ on_both_databases!(
     shutdown_finishes_the_email_in_hand,
     every_email_has_a_message_id_and_names_the_roles,
     the_outbox_sends_several_at_once_each_once_across_a_restart,
+    a_connection_the_smtp_server_closed_while_idle_costs_no_retry,
     a_copied_link_replaces_the_emailed_one_and_sends_nothing,
     declining_closes_the_invitation_and_the_inviter_sees_it,
     a_withdrawn_invitation_can_be_restored_for_a_minute,
@@ -611,6 +612,48 @@ async fn the_outbox_sends_several_at_once_each_once_across_a_restart(backend: Ba
         .await
         .unwrap();
     assert_eq!(sent, 40);
+}
+
+/// SMTP servers hang up on a connection left idle (maildev after a minute):
+/// the next email finds the pooled connection closed and goes at once on a
+/// new one, on its first attempt and once, not half a minute later on the
+/// outbox's retry.
+async fn a_connection_the_smtp_server_closed_while_idle_costs_no_retry(backend: Backend) {
+    use std::sync::atomic::Ordering::SeqCst;
+    let app = TestApp::spawn(backend).await;
+    let (owner, ws) = app.owner("Ada", "ada@example.com", "Acme").await;
+    owner.invite(&ws, "first@example.com").await.ok();
+    app.smtp.wait_for("first@example.com", 1).await;
+    // Recorded as sent: the worker has the server's answer and the
+    // connection waits in the pool for the next message.
+    let sent = "SELECT COUNT(*) FROM emails WHERE state = 'sent' AND recipient = $1";
+    for _ in 0..2400 {
+        if app.count(sent, "first@example.com").await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let opened = app.smtp.connections.load(SeqCst);
+    app.smtp.hang_up_idle();
+
+    owner.invite(&ws, "second@example.com").await.ok();
+    app.smtp.wait_for("second@example.com", 1).await;
+    let (attempts, error): (i64, Option<String>) =
+        sqlx::query_as("SELECT attempts, last_error FROM emails WHERE recipient = $1")
+            .bind("second@example.com")
+            .fetch_one(&app.db)
+            .await
+            .unwrap();
+    assert_eq!((attempts, error), (1, None), "sent on its first attempt");
+    assert_eq!(app.smtp.connections.load(SeqCst), opened + 1, "on a new connection");
+    let copies = app
+        .smtp
+        .received()
+        .iter()
+        .filter(|e| e.to == ["second@example.com"])
+        .count();
+    assert_eq!(copies, 1);
+    app.stop().await;
 }
 
 /// The sixth failed attempt gives the email up: the pending row says "Not

@@ -94,6 +94,11 @@ pub struct SmtpServer {
     /// Messages being received right now, and the most there were at once.
     in_flight: Arc<std::sync::atomic::AtomicUsize>,
     pub most_at_once: Arc<std::sync::atomic::AtomicUsize>,
+    /// Tells every connection waiting for a command to hang up, as a server
+    /// does with a client quiet for too long.
+    hang_up: Arc<Notify>,
+    /// Connections accepted so far.
+    pub connections: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl SmtpServer {
@@ -109,6 +114,12 @@ impl SmtpServer {
     /// until the test calls `release`.
     pub async fn start_held() -> SmtpServer {
         Self::listen(std::time::Duration::ZERO, 0).await
+    }
+
+    /// Closes every connection that is waiting for the client's next
+    /// command (the idle ones a client keeps for its next message).
+    pub fn hang_up_idle(&self) {
+        self.hang_up.notify_waiters();
     }
 
     /// Lets one held message be acknowledged.
@@ -127,6 +138,8 @@ impl SmtpServer {
             permits: Arc::new(tokio::sync::Semaphore::new(permits)),
             in_flight: Arc::default(),
             most_at_once: Arc::default(),
+            hang_up: Arc::default(),
+            connections: Arc::default(),
         };
         let s = server.clone();
         tokio::spawn(async move {
@@ -139,6 +152,7 @@ impl SmtpServer {
     }
 
     async fn session(&self, stream: tokio::net::TcpStream) {
+        self.connections.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let (read, mut write) = stream.into_split();
         let mut lines = BufReader::new(read);
         let _ = write.write_all(b"220 test ESMTP\r\n").await;
@@ -146,7 +160,11 @@ impl SmtpServer {
         let mut line = String::new();
         loop {
             line.clear();
-            if lines.read_line(&mut line).await.unwrap_or(0) == 0 {
+            let read = tokio::select! {
+                read = lines.read_line(&mut line) => read.unwrap_or(0),
+                _ = self.hang_up.notified() => 0,
+            };
+            if read == 0 {
                 return;
             }
             let cmd = line.trim_end().to_ascii_uppercase();
