@@ -17,7 +17,9 @@
 # APIs at 100,000 are run once more with auto_explain, their plans (EXPLAIN
 # ANALYZE) written to target/bench/postgres-plans.txt and summed up.
 # Last, benches/drivers.rs compares sqlx's Any driver with the database's own
-# on the list query and an invitation's transaction.
+# on the list query and an invitation's transaction, and benches/smtp.rs
+# sends 1,000 messages to the same listener through lettre's own sockets
+# (Nagle on) and through the app's (TCP_NODELAY).
 #
 #   DB=postgres scripts/bench.sh   (make bench DB=postgres) the same on PostgreSQL
 #
@@ -58,8 +60,9 @@ log=$(mktemp)
 cleanup+=("rm -f '$log'")
 cargo leptos build --release --precompress >"$log" 2>&1 || { tail -n 40 "$log"; exit 1; }
 built=$(( $(date +%s) - started ))
-# The drivers' comparison (benches/drivers.rs), built now so as not to build during the run.
-cargo bench --no-run --features ssr --bench drivers >"$log" 2>&1 || { tail -n 40 "$log"; exit 1; }
+# The drivers' and the SMTP sockets' comparisons (benches/drivers.rs,
+# benches/smtp.rs), built now so as not to build during the run.
+cargo bench --no-run --features ssr --bench drivers --bench smtp >"$log" 2>&1 || { tail -n 40 "$log"; exit 1; }
 bin="$CARGO_TARGET_DIR/release/boardroom"
 hashes="$CARGO_TARGET_DIR/release/hash.txt"
 hash_of() { sed -n "s/^$1: //p" "$hashes"; }
@@ -335,6 +338,11 @@ else
 fi
 drivers=$(cargo bench --features ssr --bench drivers -- "$drivers_db" 2>"$log" | grep '^|') || { tail -n 20 "$log"; exit 1; }
 
+# What TCP_NODELAY is worth: the same messages to the same listener through
+# lettre's own sockets and through the app's.
+say "sending through lettre's own SMTP sockets and through the app's…"
+sockets=$(cargo bench --features ssr --bench smtp -- "$smtp_port" 2>"$log" | grep '^|') || { tail -n 20 "$log"; exit 1; }
+
 # --- Report -------------------------------------------------------------------
 pct() { python3 -c "print(f'{100 * $1 / $2:.0f} %')"; }
 echo
@@ -390,3 +398,4 @@ if [ "$engine" != SQLite ]; then
 fi
 row "server memory after the run" "$rss MB RSS (peak $peak MB)"
 echo "$drivers"
+echo "$sockets"

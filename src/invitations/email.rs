@@ -5,7 +5,7 @@ use super::service::{self, Link};
 use crate::error::AppResult;
 use crate::mail::OutgoingEmail;
 use crate::mail::letter::{Button, Letter, strong, text};
-use crate::mail::worker::Compose;
+use crate::mail::worker::{Compose, Composed};
 use crate::platform::config::Config;
 use crate::platform::db::Db;
 use std::future::Future;
@@ -31,6 +31,16 @@ impl Compose for InvitationEmails {
             Ok(service::mint_link(&self.db, &self.config, invitation_id, true)
                 .await?
                 .map(|link| invitation(&link)))
+        })
+    }
+
+    /// A batch's links are minted, and what their emails say read, in three
+    /// statements.
+    fn compose_all<'a>(&'a self, emails: &'a [(String, String)]) -> Composed<'a> {
+        Box::pin(async move {
+            let ids: Vec<String> = emails.iter().map(|(id, _)| id.clone()).collect();
+            let links = service::mint_links(&self.db, &self.config, &ids, true).await?;
+            Ok(ids.iter().map(|id| links.get(id).map(invitation)).collect())
         })
     }
 }

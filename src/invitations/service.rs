@@ -22,6 +22,7 @@ use crate::platform::metrics;
 use crate::platform::time::now_ms;
 use crate::roles::service as roles;
 use crate::workspaces::service as workspaces;
+use std::collections::HashMap;
 
 /// The most addresses one Send takes.
 pub const MAX_BATCH: usize = 50;
@@ -939,35 +940,66 @@ pub struct Link {
 /// its link was handed over by other means (`share_link`), an email already
 /// being composed is dropped rather than replace the shared link.
 pub async fn mint_link(db: &Db, config: &Config, invitation_id: &str, for_email: bool) -> AppResult<Option<Link>> {
-    let token = crypto::new_token();
-    let updated = sqlx::query(
-        "UPDATE invitations SET token_hash = $1, link_emailed = $4 WHERE id = $2 AND status = 'pending' \
-         AND expires_at > $3 AND (send_email = 1 OR $4 = 0)",
-    )
-    .bind(crypto::token_hash(&token))
-    .bind(invitation_id)
-    .bind(now_ms())
-    .bind(i64::from(for_email))
-    .execute(db)
-    .await?
-    .rows_affected();
-    if updated == 0 {
-        return Ok(None);
+    Ok(mint_links(db, config, &[invitation_id.to_string()], for_email)
+        .await?
+        .remove(invitation_id))
+}
+
+/// `mint_link` for many invitations at once, in three statements whatever
+/// their number (the mail worker composes a batch this way): the links of
+/// those still open, by invitation id.
+pub async fn mint_links(
+    db: &Db,
+    config: &Config,
+    invitation_ids: &[String],
+    for_email: bool,
+) -> AppResult<HashMap<String, Link>> {
+    let mut ids = invitation_ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
     }
-    let r = about(db, invitation_id).await?;
-    Ok(Some(Link {
-        to: r.email,
-        workspace_id: r.workspace_id,
-        workspace_name: r.workspace_name,
-        inviter_name: r.inviter_name,
-        inviter_email: r.inviter_email,
-        url: config.url_for(&format!("/invite/{token}")),
-        expires_at: Timestamp(r.expires_at),
-        roles: roles::invitation_roles_of(db, &[invitation_id.to_string()])
-            .await?
-            .remove(invitation_id)
-            .unwrap_or_default(),
-    }))
+    let tokens: Vec<String> = ids.iter().map(|_| crypto::new_token()).collect();
+    let mut sql = Sql::new("UPDATE invitations SET token_hash = CASE id");
+    for (id, token) in ids.iter().zip(&tokens) {
+        let (id, hash) = (sql.arg(id.as_str()), sql.arg(crypto::token_hash(token)));
+        sql.push(&format!(" WHEN {id} THEN {hash}"));
+    }
+    let emailed = sql.arg(i64::from(for_email));
+    let now = sql.arg(now_ms());
+    let listed = sql.args(&ids);
+    sql.push(&format!(
+        " END, link_emailed = {emailed} WHERE id IN ({listed}) AND status = 'pending' \
+         AND expires_at > {now} AND (send_email = 1 OR {emailed} = 0) RETURNING id"
+    ));
+    let minted: Vec<String> = sql.query_scalar().fetch_all(db).await?;
+    if minted.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let token_of: HashMap<&str, &str> = ids
+        .iter()
+        .map(String::as_str)
+        .zip(tokens.iter().map(String::as_str))
+        .collect();
+    let mut roles = roles::invitation_roles_of(db, &minted).await?;
+    Ok(about_all(db, &minted)
+        .await?
+        .into_iter()
+        .map(|(id, r)| {
+            let link = Link {
+                url: config.url_for(&format!("/invite/{}", token_of[id.as_str()])),
+                roles: roles.remove(&id).unwrap_or_default(),
+                to: r.email,
+                workspace_id: r.workspace_id,
+                workspace_name: r.workspace_name,
+                inviter_name: r.inviter_name,
+                inviter_email: r.inviter_email,
+                expires_at: Timestamp(r.expires_at),
+            };
+            (id, link)
+        })
+        .collect())
 }
 
 /// What an invitation's email and accept page say about it.
@@ -991,6 +1023,26 @@ async fn about(db: &Db, invitation_id: &str) -> AppResult<About> {
     .bind(invitation_id)
     .fetch_one(db)
     .await?)
+}
+
+/// What `about` says of each of `invitation_ids`, by id.
+async fn about_all(db: &Db, invitation_ids: &[String]) -> AppResult<Vec<(String, About)>> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: String,
+        #[sqlx(flatten)]
+        about: About,
+    }
+    let mut sql = Sql::new("");
+    let listed = sql.args(invitation_ids);
+    sql.push(&format!(
+        "SELECT i.id, i.email, i.workspace_id, i.expires_at, i.invitee_name, w.name AS workspace_name, \
+         u.name AS inviter_name, u.email AS inviter_email \
+         FROM invitations i JOIN workspaces w ON w.id = i.workspace_id JOIN users u ON u.id = i.invited_by \
+         WHERE i.id IN ({listed})"
+    ));
+    let rows: Vec<Row> = sql.query_as().fetch_all(db).await?;
+    Ok(rows.into_iter().map(|r| (r.id, r.about)).collect())
 }
 
 /// An open invitation found by its link's token.

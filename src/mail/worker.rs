@@ -7,6 +7,7 @@
 use super::transport::Transport;
 use super::{Mailer, OutgoingEmail};
 use crate::error::AppResult;
+use crate::platform::changes::Change;
 use crate::platform::db::{Db, Sql};
 use crate::platform::time::now_ms;
 use futures_util::StreamExt;
@@ -14,8 +15,13 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::watch;
+
+/// What composing a batch gives: each email's message, or `None` for one
+/// that should no longer go, in the batch's order.
+pub type Composed<'a> = Pin<Box<dyn Future<Output = AppResult<Vec<Option<OutgoingEmail>>>> + Send + 'a>>;
 
 /// Writes one kind of email, when it is about to be sent.
 pub trait Compose: Send + Sync {
@@ -27,6 +33,20 @@ pub trait Compose: Send + Sync {
         subject_id: &'a str,
         recipient: &'a str,
     ) -> Pin<Box<dyn Future<Output = AppResult<Option<OutgoingEmail>>> + Send + 'a>>;
+
+    /// The messages for several emails of this kind (subject id and
+    /// recipient each), in their order. One at a time unless the kind
+    /// composes a batch in a few statements (invitations do: the worker's
+    /// batches are mostly theirs).
+    fn compose_all<'a>(&'a self, emails: &'a [(String, String)]) -> Composed<'a> {
+        Box::pin(async move {
+            let mut composed = Vec::with_capacity(emails.len());
+            for (subject_id, recipient) in emails {
+                composed.push(self.compose(subject_id, recipient).await?);
+            }
+            Ok(composed)
+        })
+    }
 }
 
 /// The kinds of email the worker can send, by the name the outbox stores.
@@ -42,9 +62,8 @@ const POLL: Duration = Duration::from_secs(5);
 const BATCH: i64 = 64;
 /// How many emails are being sent at once, each on one of the transport's
 /// pooled connections (as many as this). An SMTP exchange spends most of its
-/// time waiting on the server (lettre writes a message's body and its closing
-/// dot separately, so each message waits out the server's delayed ACK), so
-/// throughput grows with the emails in flight.
+/// time waiting on the server's answers, so throughput grows with the emails
+/// in flight.
 pub const IN_FLIGHT: usize = super::transport::CONNECTIONS as usize;
 
 /// An email claimed for sending.
@@ -55,6 +74,34 @@ struct Claimed {
     subject_id: Option<String>,
     recipient: String,
     attempts: i64,
+}
+
+/// A claimed email, composed and ready to go.
+struct Ready {
+    id: String,
+    subject_id: String,
+    attempts: i64,
+    email: OutgoingEmail,
+}
+
+/// The emails sent but not yet recorded as sent. A delivery adds its own and
+/// then waits its turn to write; whoever has the turn writes all that are
+/// waiting in one statement (a group commit), so that sixteen sends finishing
+/// together cost one write, not sixteen, and none waits longer than the
+/// write before it.
+#[derive(Default)]
+struct Sent {
+    waiting: std::sync::Mutex<Vec<(String, Option<Change>)>>,
+    turn: tokio::sync::Mutex<()>,
+}
+
+/// A running worker and what its steps share.
+struct Run {
+    worker: Worker,
+    me: String,
+    /// Emails claimed and not yet done with: the claims to renew.
+    in_hand: AtomicUsize,
+    sent: Sent,
 }
 
 pub struct Worker {
@@ -76,64 +123,164 @@ pub fn backoff_ms(attempts: i64) -> i64 {
 }
 
 impl Worker {
-    /// Runs until `shutdown` turns true: claims due emails a batch at a time
-    /// and sends several at once. On shutdown the emails being sent finish,
-    /// and those claimed but not yet begun go back to the queue, so each is
-    /// either sent or still queued.
-    pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
-        let wake = self.mailer.wakeup();
-        // This worker's name on the emails it claims, for renewing them.
-        let me = crate::platform::db::new_id();
+    /// Runs until `shutdown` turns true: claims due emails a batch at a time,
+    /// composes each batch together and sends several at once. The next
+    /// batch is claimed as soon as the last of the one before has begun, so
+    /// the connections stay busy from one batch to the next. On shutdown the
+    /// emails being sent finish, and those claimed but not yet begun go back
+    /// to the queue, so each is either sent or still queued.
+    pub async fn run(self, shutdown: watch::Receiver<bool>) {
         let renew_every = self.claim_timeout / 4;
-        loop {
-            if *shutdown.borrow() {
-                break;
-            }
-            let claimed = match self.claim(&me).await {
-                Ok(claimed) => claimed,
-                Err(e) => {
-                    tracing::error!(error = %e, "mail worker: database error");
-                    Vec::new()
+        // Owned by each step below (the steps outlive no borrow).
+        let run = Arc::new(Run {
+            worker: self,
+            // This worker's name on the emails it claims, for renewing them.
+            me: crate::platform::db::new_id(),
+            in_hand: AtomicUsize::new(0),
+            sent: Sent::default(),
+        });
+
+        let batches = futures_util::stream::unfold((run.clone(), shutdown.clone()), |(run, mut shutdown)| async move {
+            let wake = run.worker.mailer.wakeup();
+            loop {
+                if *shutdown.borrow() {
+                    return None;
                 }
-            };
-            if claimed.is_empty() {
+                match run.worker.claim(&run.me).await {
+                    Ok(claimed) if !claimed.is_empty() => {
+                        run.in_hand.fetch_add(claimed.len(), Ordering::Relaxed);
+                        let ready = run.worker.prepare(claimed, &run.in_hand).await;
+                        if !ready.is_empty() {
+                            return Some((futures_util::stream::iter(ready), (run, shutdown)));
+                        }
+                        continue;
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "mail worker: database error"),
+                }
                 tokio::select! {
                     _ = wake.notified() => {}
-                    _ = tokio::time::sleep(POLL.min(self.claim_timeout / 2)) => {}
+                    _ = tokio::time::sleep(POLL.min(run.worker.claim_timeout / 2)) => {}
                     _ = shutdown.changed() => {}
                 }
-                continue;
             }
-            let (this, stop) = (&self, shutdown.clone());
-            let batch = futures_util::stream::iter(claimed).for_each_concurrent(IN_FLIGHT, |email| {
-                let stop = stop.clone();
-                async move {
-                    let outcome = if *stop.borrow() {
-                        this.release(&email.id).await
-                    } else {
-                        this.deliver(email).await
-                    };
-                    if let Err(e) = outcome {
-                        tracing::error!(error = %e, "mail worker: database error");
-                    }
+        });
+        let delivery = batches.flatten().for_each_concurrent(IN_FLIGHT, |email| {
+            let (run, stopping) = (run.clone(), *shutdown.borrow());
+            async move {
+                let outcome = if stopping {
+                    run.worker.release(&email.id).await
+                } else {
+                    run.worker.deliver(email, &run.sent).await
+                };
+                run.in_hand.fetch_sub(1, Ordering::Relaxed);
+                if let Err(e) = outcome {
+                    tracing::error!(error = %e, "mail worker: database error");
                 }
-            });
-            // The claims are renewed for as long as the batch is in hand, and
-            // no longer: a worker that is dropped stops renewing with it.
-            tokio::pin!(batch);
-            let mut renewal = tokio::time::interval_at(tokio::time::Instant::now() + renew_every, renew_every);
-            loop {
-                tokio::select! {
-                    _ = &mut batch => break,
-                    _ = renewal.tick() => {
-                        if let Err(e) = self.renew(&me).await {
-                            tracing::error!(error = %e, "mail worker: cannot renew its claims");
-                        }
+            }
+        });
+        // The claims are renewed while any email is in hand, and no longer:
+        // a worker that is dropped stops renewing with it.
+        tokio::pin!(delivery);
+        let mut renewal = tokio::time::interval_at(tokio::time::Instant::now() + renew_every, renew_every);
+        loop {
+            tokio::select! {
+                _ = &mut delivery => break,
+                _ = renewal.tick() => {
+                    if run.in_hand.load(Ordering::Relaxed) > 0
+                        && let Err(e) = run.worker.renew(&run.me).await
+                    {
+                        tracing::error!(error = %e, "mail worker: cannot renew its claims");
                     }
                 }
             }
         }
         tracing::info!("mail worker stopped");
+    }
+
+    /// Composes a claimed batch, each kind's emails together. What is not to
+    /// be sent is recorded at once (cancelled, of an unknown kind, or put
+    /// back for later when composing failed); the rest is returned.
+    async fn prepare(&self, claimed: Vec<Claimed>, in_hand: &AtomicUsize) -> Vec<Ready> {
+        let count = claimed.len();
+        let mut by_kind: HashMap<String, Vec<Claimed>> = HashMap::new();
+        for email in claimed {
+            // An email about nothing is failed, as one of a kind not known.
+            let kind = if email.subject_id.is_some() {
+                email.kind.clone()
+            } else {
+                String::new()
+            };
+            by_kind.entry(kind).or_default().push(email);
+        }
+        let mut ready = Vec::new();
+        for (kind, emails) in by_kind {
+            let outcome = match self.kinds.get(kind.as_str()) {
+                Some(compose) => {
+                    let about: Vec<(String, String)> = emails
+                        .iter()
+                        .map(|e| (e.subject_id.clone().unwrap_or_default(), e.recipient.clone()))
+                        .collect();
+                    match compose.compose_all(&about).await {
+                        Ok(composed) => self.sort_composed(emails, composed, &mut ready).await,
+                        Err(e) => {
+                            // Not these emails' fault: they are tried again a claim's time later.
+                            e.log();
+                            let ids: Vec<String> = emails.iter().map(|e| e.id.clone()).collect();
+                            self.later(&ids).await
+                        }
+                    }
+                }
+                None => {
+                    let mut done = Ok(());
+                    for email in &emails {
+                        tracing::error!(email_id = %email.id, kind, "mail worker: email of unknown kind");
+                        done = done.and(self.finish(&email.id, "failed", Some("unknown kind")).await);
+                    }
+                    done
+                }
+            };
+            if let Err(e) = outcome {
+                tracing::error!(error = %e, "mail worker: database error");
+            }
+        }
+        // What is not returned is done with.
+        in_hand.fetch_sub(count - ready.len(), Ordering::Relaxed);
+        ready
+    }
+
+    /// Pairs each claimed email with its message: those composed join
+    /// `ready`, those whose message should no longer go are cancelled.
+    async fn sort_composed(
+        &self,
+        emails: Vec<Claimed>,
+        composed: Vec<Option<OutgoingEmail>>,
+        ready: &mut Vec<Ready>,
+    ) -> Result<(), sqlx::Error> {
+        let mut done = Ok(());
+        for (claimed, email) in emails.into_iter().zip(composed) {
+            match (email, claimed.subject_id) {
+                (Some(email), Some(subject_id)) => ready.push(Ready {
+                    id: claimed.id,
+                    subject_id,
+                    attempts: claimed.attempts,
+                    email,
+                }),
+                _ => done = done.and(self.finish(&claimed.id, "cancelled", None).await),
+            }
+        }
+        done
+    }
+
+    /// Puts emails back in the queue, to be tried again a claim's time later.
+    async fn later(&self, ids: &[String]) -> Result<(), sqlx::Error> {
+        let mut sql = Sql::new("");
+        let at = sql.arg(now_ms() + self.claim_ms());
+        let listed = sql.args(ids);
+        sql.push(&format!(
+            "UPDATE emails SET state = 'queued', next_attempt_at = {at}, claimed_by = NULL WHERE id IN ({listed})"
+        ));
+        sql.query().execute(&self.db).await.map(drop)
     }
 
     /// Takes up to a batch of due emails for this worker. The conditional
@@ -203,50 +350,29 @@ impl Worker {
         Ok(())
     }
 
-    /// Composes and sends one claimed email, and records what became of it.
-    async fn deliver(&self, claimed: Claimed) -> Result<(), sqlx::Error> {
-        let Claimed {
+    /// Sends one composed email, and records what became of it.
+    async fn deliver(&self, ready: Ready, sent: &Sent) -> Result<(), sqlx::Error> {
+        let Ready {
             id,
-            kind,
             subject_id,
-            recipient,
             attempts,
-        } = claimed;
-        let email = match (self.kinds.get(kind.as_str()), subject_id.as_deref()) {
-            (Some(compose), Some(subject_id)) => match compose.compose(subject_id, &recipient).await {
-                Ok(Some(email)) => email,
-                Ok(None) => return self.finish(&id, "cancelled", None).await,
-                Err(e) => {
-                    // Not this email's fault: it is tried again a claim's time later.
-                    e.log();
-                    sqlx::query(
-                        "UPDATE emails SET state = 'queued', next_attempt_at = $1, claimed_by = NULL WHERE id = $2",
-                    )
-                    .bind(now_ms() + self.claim_ms())
-                    .bind(&id)
-                    .execute(&self.db)
-                    .await?;
-                    return Ok(());
-                }
-            },
-            _ => {
-                tracing::error!(email_id = %id, kind, "mail worker: email of unknown kind");
-                return self.finish(&id, "failed", Some("unknown kind")).await;
-            }
-        };
-
+            email,
+        } = ready;
         match self.transport.send(&email).await {
             Ok(()) => {
                 tracing::info!(email_id = %id, to = %email.to, "email sent");
-                self.finish(&id, "sent", None).await?;
                 metrics::counter!(crate::platform::metrics::EMAILS_SENT).increment(1);
-                self.announce(&email, "email.sent", subject_id.as_deref()).await;
+                let change = email
+                    .workspace_id
+                    .as_deref()
+                    .map(|workspace_id| Change::new(workspace_id, "email.sent", &subject_id));
+                self.record_sent(sent, id, change).await?;
             }
             Err(error) if attempts >= MAX_ATTEMPTS => {
                 tracing::warn!(email_id = %id, to = %email.to, attempts, %error, "email not delivered; giving up");
                 self.finish(&id, "failed", Some(&error)).await?;
                 crate::platform::metrics::count(crate::platform::metrics::EMAILS_FAILED, "outcome", "gave_up");
-                self.announce(&email, "email.failed", subject_id.as_deref()).await;
+                self.announce(&email, "email.failed", &subject_id).await;
             }
             Err(error) => {
                 crate::platform::metrics::count(crate::platform::metrics::EMAILS_FAILED, "outcome", "retry");
@@ -266,9 +392,45 @@ impl Worker {
         Ok(())
     }
 
+    /// Records `id` as sent, with the emails sent alongside it (see `Sent`),
+    /// and tells their workspaces' pages.
+    async fn record_sent(&self, sent: &Sent, id: String, change: Option<Change>) -> Result<(), sqlx::Error> {
+        sent.waiting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((id, change));
+        let _turn = sent.turn.lock().await;
+        let waiting = std::mem::take(&mut *sent.waiting.lock().unwrap_or_else(|e| e.into_inner()));
+        if waiting.is_empty() {
+            // Written by the delivery that had the turn before.
+            return Ok(());
+        }
+        let (ids, changes): (Vec<String>, Vec<Option<Change>>) = waiting.into_iter().unzip();
+        let changes: Vec<Change> = changes.into_iter().flatten().collect();
+        let mut sql = Sql::new("");
+        let at = sql.arg(now_ms());
+        let listed = sql.args(&ids);
+        let record = format!(
+            "UPDATE emails SET state = 'sent', sent_at = {at}, last_error = NULL, claimed_by = NULL \
+             WHERE id IN ({listed})"
+        );
+        if self.db.is_postgres() && !changes.is_empty() {
+            // One round trip: the notices go out as the update commits.
+            let notices = crate::platform::db::notices(&mut sql, &changes);
+            sql.push(&format!("WITH recorded AS ({record}) {notices}"));
+            return sql.query().execute(&self.db).await.map(drop);
+        }
+        sql.push(&record);
+        sql.query().execute(&self.db).await?;
+        if let Err(e) = self.db.announce_all(changes).await {
+            tracing::warn!(error = %e, "mail worker: cannot announce what became of emails");
+        }
+        Ok(())
+    }
+
     /// Tells the pages of the email's workspace what became of it.
-    async fn announce(&self, email: &OutgoingEmail, kind: &str, subject_id: Option<&str>) {
-        if let (Some(workspace_id), Some(subject_id)) = (&email.workspace_id, subject_id)
+    async fn announce(&self, email: &OutgoingEmail, kind: &str, subject_id: &str) {
+        if let Some(workspace_id) = &email.workspace_id
             && let Err(e) = self.db.announce(workspace_id, kind, subject_id).await
         {
             tracing::warn!(error = %e, "mail worker: cannot announce what became of an email");

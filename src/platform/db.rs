@@ -176,6 +176,24 @@ impl Db {
         }
     }
 
+    /// Announces several changes already committed, in one statement on
+    /// PostgreSQL.
+    pub async fn announce_all(&self, changes: Vec<Change>) -> Result<(), sqlx::Error> {
+        if changes.is_empty() {
+            return Ok(());
+        }
+        if !self.postgres {
+            for change in changes {
+                self.changes.publish(Heard::Change(Arc::new(change)));
+            }
+            return Ok(());
+        }
+        let mut sql = Sql::new("");
+        let notices = notices(&mut sql, &changes);
+        sql.push(&notices);
+        sql.query().execute(&mut *self.acquire().await?).await.map(drop)
+    }
+
     /// The pool itself.
     pub fn pool(&self) -> &AnyPool {
         &self.pool
@@ -378,6 +396,20 @@ pub async fn connect(url: &str, size: PoolSize) -> Result<Db, sqlx::Error> {
 
 /// Sends `change` as a PostgreSQL notice on `conn` (inside a transaction,
 /// it goes at commit).
+/// A PostgreSQL query that announces `changes` (as they commit), its
+/// arguments added to `sql`; it may follow a `WITH` that writes, so that
+/// one statement both writes and tells.
+pub fn notices(sql: &mut Sql, changes: &[Change]) -> String {
+    let channel = sql.arg(CHANNEL);
+    let rows = changes
+        .iter()
+        .map(|change| format!("({})", sql.arg(payload(change))))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // pg_notify returns void, which the Any driver cannot decode: count instead.
+    format!("SELECT COUNT(*) FROM (SELECT pg_notify({channel}, p) FROM (VALUES {rows}) AS changes (p)) AS sent")
+}
+
 async fn notify(conn: &mut AnyConnection, change: &Change) -> Result<(), sqlx::Error> {
     // pg_notify returns void, which the Any driver cannot decode: count instead.
     sqlx::query("SELECT COUNT(*) FROM (SELECT pg_notify($1, $2)) AS sent")
@@ -496,6 +528,18 @@ impl Sql {
         T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
     {
         let mut query = sqlx::query_as(&self.text);
+        for arg in &self.args {
+            query = match arg {
+                Arg::Text(s) => query.bind(s.as_str()),
+                Arg::Int(n) => query.bind(*n),
+            };
+        }
+        query
+    }
+
+    /// The statement, for its effect.
+    pub fn query<'q>(&'q self) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        let mut query = sqlx::query(&self.text);
         for arg in &self.args {
             query = match arg {
                 Arg::Text(s) => query.bind(s.as_str()),

@@ -122,6 +122,13 @@ impl SmtpServer {
         self.hang_up.notify_waiters();
     }
 
+    /// How many messages are being held (read, not yet acknowledged).
+    /// (For `tests/query_count.rs`.)
+    #[allow(dead_code)]
+    pub fn holding(&self) -> usize {
+        self.in_flight.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Lets one held message be acknowledged.
     pub fn release(&self) {
         self.permits.add_permits(1);
