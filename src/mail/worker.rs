@@ -146,17 +146,24 @@ impl Worker {
                 if *shutdown.borrow() {
                     return None;
                 }
-                match run.worker.claim(&run.me).await {
-                    Ok(claimed) if !claimed.is_empty() => {
-                        run.in_hand.fetch_add(claimed.len(), Ordering::Relaxed);
-                        let ready = run.worker.prepare(claimed, &run.in_hand).await;
-                        if !ready.is_empty() {
-                            return Some((futures_util::stream::iter(ready), (run, shutdown)));
-                        }
-                        continue;
+                // A task of its own: the sends below poll this stream only
+                // when one of them is done, and a claim left half-way would
+                // hold SQLite's write door that their records wait for.
+                let taking = run.clone();
+                let taken = tokio::spawn(async move {
+                    let claimed = taking.worker.claim(&taking.me).await?;
+                    taking.in_hand.fetch_add(claimed.len(), Ordering::Relaxed);
+                    let found = !claimed.is_empty();
+                    Ok::<_, sqlx::Error>((found, taking.worker.prepare(claimed, &taking.in_hand).await))
+                });
+                match taken.await {
+                    Ok(Ok((true, ready))) if !ready.is_empty() => {
+                        return Some((futures_util::stream::iter(ready), (run, shutdown)));
                     }
-                    Ok(_) => {}
-                    Err(e) => tracing::error!(error = %e, "mail worker: database error"),
+                    Ok(Ok((true, _))) => continue,
+                    Ok(Ok((false, _))) => {}
+                    Ok(Err(e)) => tracing::error!(error = %e, "mail worker: database error"),
+                    Err(e) => tracing::error!(error = %e, "mail worker: claiming failed"),
                 }
                 tokio::select! {
                     _ = wake.notified() => {}
