@@ -1015,14 +1015,11 @@ struct About {
 }
 
 async fn about(db: &Db, invitation_id: &str) -> AppResult<About> {
-    Ok(sqlx::query_as(
-        "SELECT i.email, i.workspace_id, i.expires_at, i.invitee_name, w.name AS workspace_name, u.name AS inviter_name, \
-         u.email AS inviter_email \
-         FROM invitations i JOIN workspaces w ON w.id = i.workspace_id JOIN users u ON u.id = i.invited_by WHERE i.id = $1",
-    )
-    .bind(invitation_id)
-    .fetch_one(db)
-    .await?)
+    about_all(db, &[invitation_id.to_string()])
+        .await?
+        .pop()
+        .map(|(_, about)| about)
+        .ok_or_else(|| sqlx::Error::RowNotFound.into())
 }
 
 /// What `about` says of each of `invitation_ids`, by id.

@@ -85,7 +85,7 @@ impl Tx<'_> {
     pub async fn announce(&mut self, workspace_id: &str, kind: &str, id: &str) -> Result<(), sqlx::Error> {
         let change = Change::new(workspace_id, kind, id);
         if self.postgres {
-            notify(&mut self.inner, &change).await
+            notify(&mut self.inner, std::slice::from_ref(&change)).await
         } else {
             self.announced.push(change);
             Ok(())
@@ -167,13 +167,7 @@ impl Db {
 
     /// Announces a change already committed (outside any transaction).
     pub async fn announce(&self, workspace_id: &str, kind: &str, id: &str) -> Result<(), sqlx::Error> {
-        let change = Change::new(workspace_id, kind, id);
-        if self.postgres {
-            notify(&mut *self.acquire().await?, &change).await
-        } else {
-            self.changes.publish(Heard::Change(Arc::new(change)));
-            Ok(())
-        }
+        self.announce_all(vec![Change::new(workspace_id, kind, id)]).await
     }
 
     /// Announces several changes already committed, in one statement on
@@ -188,10 +182,7 @@ impl Db {
             }
             return Ok(());
         }
-        let mut sql = Sql::new("");
-        let notices = notices(&mut sql, &changes);
-        sql.push(&notices);
-        sql.query().execute(&mut *self.acquire().await?).await.map(drop)
+        notify(&mut *self.acquire().await?, &changes).await
     }
 
     /// The pool itself.
@@ -410,14 +401,13 @@ pub fn notices(sql: &mut Sql, changes: &[Change]) -> String {
     format!("SELECT COUNT(*) FROM (SELECT pg_notify({channel}, p) FROM (VALUES {rows}) AS changes (p)) AS sent")
 }
 
-async fn notify(conn: &mut AnyConnection, change: &Change) -> Result<(), sqlx::Error> {
-    // pg_notify returns void, which the Any driver cannot decode: count instead.
-    sqlx::query("SELECT COUNT(*) FROM (SELECT pg_notify($1, $2)) AS sent")
-        .bind(CHANNEL)
-        .bind(payload(change))
-        .execute(conn)
-        .await?;
-    Ok(())
+/// Announces `changes` on PostgreSQL through `conn` (as they commit, in a
+/// transaction).
+async fn notify(conn: &mut AnyConnection, changes: &[Change]) -> Result<(), sqlx::Error> {
+    let mut sql = Sql::new("");
+    let notices = notices(&mut sql, changes);
+    sql.push(&notices);
+    sql.query().execute(conn).await.map(drop)
 }
 
 fn prepare_sqlite(url: &str) -> Result<String, sqlx::Error> {
@@ -522,31 +512,31 @@ impl Sql {
         &self.text
     }
 
+    /// The arguments, bound in order.
+    fn arguments(&self) -> sqlx::any::AnyArguments<'_> {
+        use sqlx::Arguments;
+        let mut bound = sqlx::any::AnyArguments::default();
+        for arg in &self.args {
+            match arg {
+                Arg::Text(s) => bound.add(s.as_str()),
+                Arg::Int(n) => bound.add(*n),
+            }
+            .expect("the Any driver encodes text and integers without fail");
+        }
+        bound
+    }
+
     /// The statement, mapping each row to `T`.
     pub fn query_as<'q, T>(&'q self) -> sqlx::query::QueryAs<'q, sqlx::Any, T, sqlx::any::AnyArguments<'q>>
     where
         T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
     {
-        let mut query = sqlx::query_as(&self.text);
-        for arg in &self.args {
-            query = match arg {
-                Arg::Text(s) => query.bind(s.as_str()),
-                Arg::Int(n) => query.bind(*n),
-            };
-        }
-        query
+        sqlx::query_as_with(&self.text, self.arguments())
     }
 
     /// The statement, for its effect.
     pub fn query<'q>(&'q self) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-        let mut query = sqlx::query(&self.text);
-        for arg in &self.args {
-            query = match arg {
-                Arg::Text(s) => query.bind(s.as_str()),
-                Arg::Int(n) => query.bind(*n),
-            };
-        }
-        query
+        sqlx::query_with(&self.text, self.arguments())
     }
 
     /// The statement, reading one value from each row.
@@ -554,14 +544,7 @@ impl Sql {
     where
         (T,): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow>,
     {
-        let mut query = sqlx::query_scalar(&self.text);
-        for arg in &self.args {
-            query = match arg {
-                Arg::Text(s) => query.bind(s.as_str()),
-                Arg::Int(n) => query.bind(*n),
-            };
-        }
-        query
+        sqlx::query_scalar_with(&self.text, self.arguments())
     }
 }
 
