@@ -124,6 +124,18 @@ fn cursor(n: u64) -> String {
     format!("member {}", 40_000 + n % 20_000)
 }
 
+/// Pages read a second through `$pool` (any driver's pool, cloned per task).
+macro_rules! page_rate {
+    ($pool:expr) => {{
+        let pool = $pool.clone();
+        rate(move |n| {
+            let pool = pool.clone();
+            async move { page!(&pool, n) }
+        })
+        .await
+    }};
+}
+
 fn row(what: &str, any: f64, native: f64, unit: &str) {
     println!(
         "| {what} | Any {any:.0} {unit}, native {native:.0} {unit} ({:+.0} % native) |",
@@ -152,14 +164,7 @@ fn main() {
         let postgres = db.is_postgres();
         let name = if postgres { "PostgreSQL" } else { "SQLite" };
 
-        let any_page = {
-            let db = db.clone();
-            rate(move |n| {
-                let db = db.clone();
-                async move { page!(&db, n) }
-            })
-            .await
-        };
+        let any_page = page_rate!(db);
         let any_invite = {
             let db = db.clone();
             rate(move |n| {
@@ -175,14 +180,7 @@ fn main() {
                 .connect(&url)
                 .await
                 .unwrap();
-            let page = {
-                let pool = pool.clone();
-                rate(move |n| {
-                    let pool = pool.clone();
-                    async move { page!(&pool, n) }
-                })
-                .await
-            };
+            let page = page_rate!(pool);
             let invite_rate = rate(move |n| {
                 let pool = pool.clone();
                 async move { invite!(pool.begin().await.unwrap(), "native", n) }
@@ -203,14 +201,7 @@ fn main() {
                 .connect_with(options)
                 .await
                 .unwrap();
-            let page = {
-                let pool = pool.clone();
-                rate(move |n| {
-                    let pool = pool.clone();
-                    async move { page!(&pool, n) }
-                })
-                .await
-            };
+            let page = page_rate!(pool);
             // Writers take turns, as the app's `Db` makes them on SQLite.
             let door = Arc::new(tokio::sync::Mutex::new(()));
             let invite_rate = rate(move |n| {

@@ -140,12 +140,8 @@ async fn queries_to_take_a_batch(backend: Backend, n: usize) -> usize {
         }
         held.wait_for_count((round + 1) * n).await;
         let sent = "SELECT COUNT(*) FROM emails WHERE state = 'sent' AND kind = $1";
-        for _ in 0..2400 {
-            if app.count(sent, "invitation").await == ((round + 1) * n) as i64 {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-        }
+        app.wait_until_count(sent, "invitation", ((round + 1) * n) as i64, "emails recorded as sent")
+            .await;
     }
     app.stop().await;
     fewest

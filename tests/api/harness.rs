@@ -369,6 +369,18 @@ impl TestApp {
             .unwrap()
             .get::<i64, _>(0)
     }
+
+    /// Waits (up to a minute) until `sql`, given `arg`, counts `count`;
+    /// `what` says what was waited for.
+    pub async fn wait_until_count(&self, sql: &str, arg: &str, count: i64, what: &str) {
+        for _ in 0..2400 {
+            if self.count(sql, arg).await == count {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("{count} {what} within a minute");
+    }
 }
 
 async fn wait_for_database(url: &str) -> boardroom::platform::db::Db {

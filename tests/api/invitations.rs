@@ -627,12 +627,8 @@ async fn a_connection_the_smtp_server_closed_while_idle_costs_no_retry(backend: 
     // Recorded as sent: the worker has the server's answer and the
     // connection waits in the pool for the next message.
     let sent = "SELECT COUNT(*) FROM emails WHERE state = 'sent' AND recipient = $1";
-    for _ in 0..2400 {
-        if app.count(sent, "first@example.com").await == 1 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
-    }
+    app.wait_until_count(sent, "first@example.com", 1, "email recorded as sent")
+        .await;
     let opened = app.smtp.connections.load(SeqCst);
     app.smtp.hang_up_idle();
 

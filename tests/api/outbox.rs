@@ -13,22 +13,11 @@ on_both_databases!(
 
 const CLAIM: &str = "2s";
 
-/// Waits (up to a minute) until `count` invitation emails are in the state
-/// `sql` counts.
-async fn wait_until(app: &TestApp, sql: &str, count: i64, what: &str) {
-    for _ in 0..2400 {
-        if app.count(sql, "invitation").await == count {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("{count} emails were not {what}");
-}
-
-/// Sent, and no longer claimed by anyone.
+/// Waits until `count` invitation emails are sent, and no longer claimed by anyone.
 async fn wait_until_sent(app: &TestApp, count: i64) {
     let sent = "SELECT COUNT(*) FROM emails WHERE state = 'sent' AND claimed_by IS NULL AND kind = $1";
-    wait_until(app, sent, count, "recorded as sent").await;
+    app.wait_until_count(sent, "invitation", count, "invitation emails recorded as sent")
+        .await;
 }
 
 /// The addresses of the invitation emails a worker holds (claimed for
